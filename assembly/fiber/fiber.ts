@@ -1,0 +1,77 @@
+// The fiber interface: the one place the runtime touches stack switching.
+//
+// A fiber is a first-class stack that runs __fiber_entry (scheduler.ts) and
+// can suspend back to whoever resumed it. Two backends implement it, each in
+// one file, built from the same AssemblyScript into two modules
+// (scripts/build.mjs merges one of them in with wasm-merge):
+//
+//   fx.wat         WasmFX: cont.new / resume / suspend, resume_throw to end
+//   asyncify.wat   Binaryen Asyncify: unwind to the scheduler, rewind back
+//
+// Nothing above this file knows which backend runs. The calls, with `slot`
+// the fiber's process slot and `ctx` a per-fiber area of fiber_ctx_size()
+// bytes that the caller keeps for the backend:
+//
+//   call             from        effect
+//   --------------   ---------   ---------------------------------------------
+//   fiber_init       scheduler   once, before any fiber
+//   fiber_create     scheduler   make a fiber that will start at __fiber_entry
+//   fiber_resume     scheduler   run it until it suspends (returns code >= 0)
+//                                or ends (returns -1)
+//   fiber_suspend    the fiber   back to fiber_resume's caller, returning code;
+//                                returns when the fiber is resumed again
+//   fiber_exit       the fiber   end now: fiber_resume returns -1
+//   fiber_destroy    scheduler   release a fiber in any state but running
+//                                (WasmFX: resume_throw, so the engine frees it)
+//   fiber_recover    scheduler   after a trap escaped the running fiber
+//   fiber_bytes      anyone      linear memory the backend holds for a fiber
+//
+// A fiber must not suspend across a host (JS) frame: WasmFX throws, and
+// Asyncify would corrupt the host's stack. Runtime code called from a fiber
+// never calls back into the host on a path that suspends.
+
+/** Bytes of backend context per fiber. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_ctx_size")
+export declare function fiber_ctx_size(): i32;
+/** Which backend this module was built with: 1 WasmFX, 2 Asyncify. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_backend")
+export declare function fiber_backend(): i32;
+/** Set the backend up; once, before any other call. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_init")
+export declare function fiber_init(): void;
+/** Make a fiber for `slot` that starts at __fiber_entry when first resumed. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_create")
+export declare function fiber_create(slot: u32, ctx: usize): void;
+/** Run `slot`'s fiber until it suspends (its code, >= 0) or ends (-1). */
+// @ts-ignore: decorator
+@external("fiber", "fiber_resume")
+export declare function fiber_resume(slot: u32, ctx: usize): i32;
+/** Inside a fiber: suspend to the scheduler with `code`. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_suspend")
+export declare function fiber_suspend(code: i32): void;
+/** Inside a fiber: end it at once. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_exit")
+export declare function fiber_exit(): void;
+/** Release a fiber that is not running (ready, suspended or ended). */
+// @ts-ignore: decorator
+@external("fiber", "fiber_destroy")
+export declare function fiber_destroy(slot: u32, ctx: usize): void;
+/** Linear-memory bytes the backend holds for the fiber (engine-side stacks not counted). */
+// @ts-ignore: decorator
+@external("fiber", "fiber_bytes")
+export declare function fiber_bytes(slot: u32, ctx: usize): i32;
+/** Bring the backend back to normal after a trap left the running fiber. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_recover")
+export declare function fiber_recover(slot: u32, ctx: usize): void;
+
+/** Allocation service for backends that keep per-fiber memory (Asyncify's saved frames). */
+export function fiber_alloc(size: usize): usize { return heap.alloc(size); }
+/** Frees what fiber_alloc returned. */
+export function fiber_free(ptr: usize): void { heap.free(ptr); }

@@ -1,0 +1,19 @@
+// What the runtime imports from its host (host/runtime.ts provides them).
+// None of these may suspend, and none calls back into the module.
+
+import { Term } from "../gc/term";
+
+/** The host clock, in milliseconds (performance.now()). */
+// @ts-ignore: decorator
+@external("env", "now")
+export declare function hostNow(): f64;
+
+/** A process reports an event to the host: (its pid, a code, a value). */
+// @ts-ignore: decorator
+@external("env", "proc_trace")
+export declare function hostTrace(pid: Term, code: i32, value: i64): void;
+
+/** A process has ended with `reason` (sent only while the host asks for exits). */
+// @ts-ignore: decorator
+@external("env", "exited")
+export declare function hostExited(pid: Term, reason: Term): void;

@@ -1,0 +1,174 @@
+// Process blocks and the process table: where a process is spawned and freed,
+// and where a pid is turned back into its process.
+//
+// A process block is plain linear memory (no AssemblyScript-managed object is
+// ever made by the runtime: only our own collectors move terms). It is kept
+// for its slot after the process ends and reused by the next process in that
+// slot, so spawning allocates nothing on the common path.
+//
+// ╒══════════════ Process block (offsetof<Process>() + fiber ctx) ══════════╕
+//  pid  arg  reason  reductions  deadline  | next  sp  stackLo  stackHi      |
+//  entry  slot  timerIndex  state  priority | fiber ctx (fiber_ctx_size())   |
+// └─────────────────────────────────────────────────────────────────────────┘
+//
+// States:
+//
+//   FREE ──spawn──► RUNNABLE ◄──yield / preempted── RUNNING
+//                      │  ▲                            │
+//                      │  └────timer fires────┐        ├──sleep──► WAITING
+//                      └──picked by scheduler─┼───────►│
+//                                             └── WAITING
+//   RUNNING ──return / exit / crash──► FREE (its slot's serial moves on)
+//   RUNNABLE / WAITING ──killed──► EXITING ──next time it is picked──► FREE
+//
+// Pids never alias: a pid holds the slot and the slot's serial (gc/term.ts),
+// and each reuse of a slot takes the next serial, so a stale pid names a
+// process that no longer matches and is recognised as dead.
+
+import { Term, makePid, pidSlot, isPid } from "../gc/term";
+import { resize } from "./alloc";
+import { fiber_ctx_size } from "./fiber/fiber";
+
+// @ts-ignore: decorator
+@inline export const STATE_FREE: u8 = 0;
+// @ts-ignore: decorator
+@inline export const STATE_RUNNABLE: u8 = 1;
+// @ts-ignore: decorator
+@inline export const STATE_RUNNING: u8 = 2;
+// @ts-ignore: decorator
+@inline export const STATE_WAITING: u8 = 3;
+// @ts-ignore: decorator
+@inline export const STATE_EXITING: u8 = 4;
+
+// Priorities, as on BEAM.
+// @ts-ignore: decorator
+@inline export const PRIO_MAX: u8 = 0;
+// @ts-ignore: decorator
+@inline export const PRIO_HIGH: u8 = 1;
+// @ts-ignore: decorator
+@inline export const PRIO_NORMAL: u8 = 2;
+// @ts-ignore: decorator
+@inline export const PRIO_LOW: u8 = 3;
+
+@unmanaged export class Process {
+  /** This process's pid term. */
+  pid: Term;
+  /** The argument its entry function is called with. */
+  arg: Term;
+  /** Exit reason, once it is exiting. */
+  reason: Term;
+  /** Reductions spent over its life. */
+  reductions: u64;
+  /** When its timer fires (host clock, ms), while sleeping. */
+  deadline: f64;
+  /** Next process in its run queue. */
+  next: Process | null;
+  /** Saved shadow-stack pointer while not running (shadowstack.ts). */
+  sp: usize;
+  /** Its shadow-stack region [stackLo, stackHi), 0 until first used. */
+  stackLo: usize;
+  stackHi: usize;
+  /** Function-table index of its entry function, (arg: Term) => void. */
+  entry: u32;
+  /** Its slot in the process table. */
+  slot: u32;
+  /** Position in the timer heap, -1 when it has no timer. */
+  timerIndex: i32;
+  state: u8;
+  priority: u8;
+}
+
+/** Address of the backend's per-fiber context inside process block `p`. */
+// @ts-ignore: decorator
+@inline export function fiberCtx(p: Process): usize {
+  return changetype<usize>(p) + offsetof<Process>();
+}
+
+let table: usize = 0;          // Process pointer (u32) per slot
+let tableCap: u32 = 0;
+let slotsUsed: u32 = 0;        // slots ever handed out (each has a block)
+let freeSlots: usize = 0;      // stack of free slot numbers (u32)
+let freeCount: u32 = 0;
+let freeCap: u32 = 0;
+let blockSize: usize = 0;
+
+/** Most processes alive at once (set by the host at start). */
+export let maxProcesses: u32 = 1 << 20;
+/** Processes alive now. */
+export let liveProcesses: u32 = 0;
+/** Processes spawned since start. */
+export let spawnedTotal: u64 = 0;
+
+/** Set the table's limit; called once at start. */
+export function processTableInit(limit: u32): void {
+  maxProcesses = min(limit, 1 << 28);
+  blockSize = offsetof<Process>() + <usize>fiber_ctx_size();
+}
+
+/** Process block in `slot`. */
+// @ts-ignore: decorator
+@inline export function processAt(slot: u32): Process {
+  return changetype<Process>(<usize>load<u32>(table + (<usize>slot << 2)));
+}
+
+/** The live process named by `pid`, or null when the pid is stale, dead or not a pid. */
+export function lookup(pid: Term): Process | null {
+  if (!isPid(pid)) return null;
+  const slot = pidSlot(pid);
+  if (slot >= slotsUsed) return null;
+  const p = processAt(slot);
+  return p.pid == pid && p.state != STATE_FREE ? p : null;
+}
+
+/** Take a free slot and set its block up as a new RUNNABLE process; null at the limit. */
+export function allocProcess(entry: u32, arg: Term, priority: u8): Process | null {
+  if (liveProcesses >= maxProcesses) return null;
+  let p: Process;
+  let serial: u32;
+  if (freeCount) {
+    freeCount--;
+    const slot = load<u32>(freeSlots + (<usize>freeCount << 2));
+    p = processAt(slot);
+    serial = <u32>(p.pid >> 32) + 1;      // pid's top 32 bits are its serial
+  } else {
+    if (slotsUsed == tableCap) {
+      tableCap = tableCap ? tableCap << 1 : 1024;
+      table = resize(table, <usize>tableCap << 2);
+    }
+    p = changetype<Process>(heap.alloc(blockSize));
+    memory.fill(changetype<usize>(p), 0, blockSize);
+    p.slot = slotsUsed;
+    store<u32>(table + (<usize>slotsUsed << 2), changetype<u32>(p));
+    slotsUsed++;
+    serial = 0;
+  }
+  p.pid = makePid(p.slot, serial);
+  p.arg = arg;
+  p.entry = entry;
+  p.priority = priority;
+  p.state = STATE_RUNNABLE;
+  p.reductions = 0;
+  p.next = null;
+  p.timerIndex = -1;
+  p.sp = p.stackHi;
+  liveProcesses++;
+  spawnedTotal++;
+  return p;
+}
+
+/** Return `p`'s slot to the free list; its block stays for the next process in the slot. */
+export function freeProcess(p: Process): void {
+  p.state = STATE_FREE;
+  liveProcesses--;
+  // A slot whose serial is spent is retired rather than reused, so no pid ever comes back.
+  if (<u32>(p.pid >> 32) == u32.MAX_VALUE) return;
+  if (freeCount == freeCap) {
+    freeCap = freeCap ? freeCap << 1 : 1024;
+    freeSlots = resize(freeSlots, <usize>freeCap << 2);
+  }
+  store<u32>(freeSlots + (<usize>freeCount << 2), p.slot);
+  freeCount++;
+}
+
+/** Slots ever handed out (the table's high-water mark). */
+export function slotCount(): u32 { return slotsUsed; }

@@ -1,0 +1,229 @@
+// The scheduler: runs processes in slices, preemptively, by reductions.
+//
+// Every process runs on its own fiber (fiber/fiber.ts). A slice starts with a
+// budget of SLICE reductions (BEAM's 4000); code running in a process spends
+// it through reduce(n), which compiled code emits at every call and loop head,
+// and the process is preempted when the budget runs out. No JS timer ever
+// interrupts a slice: the host calls schedule() with a deadline, and the
+// scheduler looks at the clock only between slices.
+//
+//   suspend code   meaning                       the scheduler then
+//   ------------   ---------------------------   --------------------------
+//   YIELD          budget spent, or yield()      queues it again (RUNNABLE)
+//   WAIT           sleeping (or, later, receive) leaves it WAITING; a timer
+//                                                or a message wakes it
+//   -1 (ended)     returned, exit(), or killed   frees its slot
+//
+//   schedule() returns   meaning
+//   ------------------   ------------------------------------------------
+//   IDLE      0          no process is alive
+//   RUNNABLE  1          processes are ready: call again (after the host's
+//                        event loop has had a turn)
+//   TIMERS    2          none ready; the earliest timer is nextDeadline()
+//   WAITING   3          processes alive, all waiting with no timer
+//
+// A trap inside a process (stack overflow, unreachable, out-of-bounds) leaves
+// schedule() as a host exception; the host calls crash() and the process ends
+// alone with a reason, while the scheduler's own state stays consistent
+// because it is kept in globals, never in the frames the trap unwound.
+
+import { Term } from "../gc/term";
+import { ATOM_NORMAL, ATOM_SYSTEM_LIMIT } from "../gc/atoms";
+import {
+  fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_recover,
+} from "./fiber/fiber";
+import {
+  Process, allocProcess, freeProcess, lookup, fiberCtx, processAt, slotCount, liveProcesses,
+  STATE_FREE, STATE_RUNNABLE, STATE_RUNNING, STATE_WAITING, STATE_EXITING,
+} from "./process";
+import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
+import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
+import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
+import { hostNow, hostExited } from "./host";
+
+// @ts-ignore: decorator
+@inline export const SUSPEND_YIELD: i32 = 0;
+// @ts-ignore: decorator
+@inline export const SUSPEND_WAIT: i32 = 1;
+
+// @ts-ignore: decorator
+@inline export const STATUS_IDLE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const STATUS_RUNNABLE: i32 = 1;
+// @ts-ignore: decorator
+@inline export const STATUS_TIMERS: i32 = 2;
+// @ts-ignore: decorator
+@inline export const STATUS_WAITING: i32 = 3;
+
+/** The process running now, null between slices. */
+export let current: Process | null = null;
+/** Reductions left in the running slice (compiled code may decrement it inline). */
+export let budget: i32 = 0;
+/** Reductions a slice starts with. */
+export let sliceReductions: i32 = 4000;
+/** Whether to tell the host of every exit (hostExited). */
+export let notifyExits: bool = false;
+/** Slices run since start (one fiber resume each). */
+export let switches: u64 = 0;
+/** Reductions spent since start. */
+export let reductionsTotal: u64 = 0;
+/** How many slices run between looks at the clock. */
+// @ts-ignore: decorator
+@inline const CLOCK_EVERY: i32 = 16;
+
+/** Set the slice budget and whether exits are reported; called at start. */
+export function schedulerInit(slice: i32, exits: bool): void {
+  sliceReductions = max(slice, 1);
+  notifyExits = exits;
+}
+
+/** Turn exit reports to the host on or off. */
+export function setNotifyExits(on: bool): void { notifyExits = on; }
+
+/** Where every fiber starts: call the process's entry, then end normally. */
+export function __fiber_entry(): void {
+  const p = current!;
+  call_indirect<void>(p.entry, p.arg);
+  p.reason = ATOM_NORMAL;
+}
+
+/** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. */
+export function spawn(entry: u32, arg: Term, priority: u8): Term {
+  const p = allocProcess(entry, arg, priority);
+  if (!p) return ATOM_SYSTEM_LIMIT;
+  fiber_create(p.slot, fiberCtx(p));
+  enqueue(p);
+  return p.pid;
+}
+
+/** Spend n reductions; suspend when the slice's budget is gone. */
+// @ts-ignore: decorator
+@inline export function reduce(n: i32): void {
+  budget -= n;
+  if (budget <= 0) fiber_suspend(SUSPEND_YIELD);
+}
+
+/** Give up the rest of the slice (erlang:yield/0). */
+export function yieldNow(): void {
+  fiber_suspend(SUSPEND_YIELD);
+}
+
+/** Pid of the running process. */
+export function self(): Term { return current!.pid; }
+
+/** Sleep for ms milliseconds of host time (0 or less just yields). */
+export function sleep(ms: f64): void {
+  const p = current!;
+  if (!(ms > 0)) { yieldNow(); return; }
+  p.deadline = hostNow() + ms;
+  timerAdd(p);
+  p.state = STATE_WAITING;
+  fiber_suspend(SUSPEND_WAIT);
+}
+
+/** Wait until woken (by a kill for now; by a message once mailboxes exist). */
+export function waitForever(): void {
+  current!.state = STATE_WAITING;
+  fiber_suspend(SUSPEND_WAIT);
+}
+
+/** End the running process now with `reason`. */
+export function processExit(reason: Term): void {
+  current!.reason = reason;
+  fiber_exit();
+}
+
+/** End process `pid` with `reason`, from the host or another process; false if it is not alive. */
+export function kill(pid: Term, reason: Term): bool {
+  const p = lookup(pid);
+  if (!p) return false;
+  if (p == current) { processExit(reason); return true; }
+  p.reason = reason;
+  if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked (runqueue.ts)
+  else if (p.state == STATE_WAITING) finish(p);
+  return true;
+}
+
+/** Release everything `p` holds and free its slot. */
+function finish(p: Process): void {
+  fiber_destroy(p.slot, fiberCtx(p));
+  timerCancel(p);
+  shadowRelease(p);
+  if (notifyExits) hostExited(p.pid, p.reason);
+  freeProcess(p);
+}
+
+/** Make every process whose timer is due runnable. */
+function fireTimers(now: f64): void {
+  for (;;) {
+    const p = timerPopDue(now);
+    if (!p) return;
+    p.state = STATE_RUNNABLE;
+    enqueue(p);
+  }
+}
+
+/** Run `p` for one slice and act on how it stopped. */
+function runSlice(p: Process): void {
+  current = p;
+  p.state = STATE_RUNNING;
+  budget = sliceReductions;
+  shadowSwitchIn(p);
+  const code = fiber_resume(p.slot, fiberCtx(p));
+  shadowSwitchOut(p);
+  current = null;
+  const spent = sliceReductions - budget;
+  p.reductions += spent;
+  reductionsTotal += spent;
+  switches++;
+  if (code < 0) finish(p);
+  else if (code == SUSPEND_YIELD) {
+    p.state = STATE_RUNNABLE;
+    enqueue(p);
+  }
+}
+
+/** Run up to maxSlices slices, stopping once the host clock passes `until`; see the status table above. */
+export function schedule(maxSlices: i32, until: f64): i32 {
+  fireTimers(hostNow());
+  for (let n = 1; n <= maxSlices; n++) {
+    const p = dequeue();
+    if (!p) break;
+    if (p.state == STATE_EXITING) finish(p);
+    else runSlice(p);
+    if (n % CLOCK_EVERY == 0) {
+      const now = hostNow();
+      fireTimers(now);
+      if (now >= until) break;
+    }
+  }
+  if (queued) return STATUS_RUNNABLE;
+  if (timerCount) return STATUS_TIMERS;
+  return liveProcesses ? STATUS_WAITING : STATUS_IDLE;
+}
+
+/** After a trap escaped schedule(): end the process that was running with `reason`; its pid, or 0 if none ran. */
+export function crash(reason: Term): Term {
+  const p = current;
+  if (!p) return 0;
+  fiber_recover(p.slot, fiberCtx(p));
+  shadowSwitchOut(p);
+  current = null;
+  p.reason = reason;
+  const pid = p.pid;
+  finish(p);
+  return pid;
+}
+
+/** End every process without reporting it (the runtime is being torn down). */
+export function killAll(): void {
+  const saved = notifyExits;
+  notifyExits = false;
+  for (let slot: u32 = 0, n = slotCount(); slot < n; slot++) {
+    const p = processAt(slot);
+    if (p.state != STATE_FREE) finish(p);
+  }
+  notifyExits = saved;
+  clearQueues();
+  timersClear();
+}

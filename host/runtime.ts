@@ -1,0 +1,364 @@
+// The host side of a Shoal runtime: loads a backend's module, drives the
+// scheduler from the host's event loop, and turns traps into process exits.
+//
+// Driving: run() calls the module's schedule() with a deadline `sliceMs`
+// ahead, then gives the event loop a turn (setImmediate in Node, a message in
+// a page) before the next slice, so timers, I/O and rendering keep going
+// however busy the processes are. Preemption inside a slice is by reductions,
+// never by a JS timer. When nothing is runnable, run() sleeps until the next
+// process timer, or returns once every process waits with no timer.
+//
+// Crashes: a trap in a process (native stack overflow, unreachable, a bad
+// memory access, an abort) leaves schedule() as a JS exception; the runtime
+// tells the module (crash), which ends that process alone with a reason, and
+// scheduling goes on.
+
+import { instantiate } from "@assemblyscript/loader";
+import { Backend, BackendChoice, BackendMeasurement, chooseBackend, engineHasWasmFX, fxStackLimit } from "./backend";
+import { Atom, Pid, NIL, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, smallTerm, smallValue } from "./terms";
+
+/** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts). */
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  init(maxProcs: number, slice: number, shadowMax: number, reportExits: number): void;
+  report_exits(on: number): void;
+  backend(): number;
+  schedule(maxSlices: number, until: number): number;
+  next_deadline(): number;
+  crash(atom: number): bigint;
+  current_pid(): bigint;
+  kill(pid: bigint, reason: bigint): number;
+  kill_all(): void;
+  is_alive(pid: bigint): number;
+  process_bytes(pid: bigint): number;
+  spawn(entry: number, arg: bigint, priority: number): bigint;
+  stat_live(): number;
+  stat_spawned(): bigint;
+  stat_switches(): bigint;
+  stat_reductions(): bigint;
+  stat_slots(): number;
+  stat_max_processes(): number;
+  io_buffer(size: number): number;
+  atom_intern(ptr: number, len: number): number;
+  atom_name_ptr(i: number): number;
+  atom_name_len(i: number): number;
+  program_count(): number;
+  program_name(i: number): bigint;
+  program_entry(i: number): number;
+  c10m_config(total: bigint, window: number): void;
+}
+
+const STATUS = { IDLE: 0, RUNNABLE: 1, TIMERS: 2, WAITING: 3 } as const;
+const PRIORITIES = { max: 0, high: 1, normal: 2, low: 3 } as const;
+export type Priority = keyof typeof PRIORITIES;
+
+/** A value that can be handed to a process as a term: an integer, an atom or a pid. */
+export type TermLike = number | bigint | Atom | Pid | null;
+/** A term as JS sees it: small integers as numbers (bigint past 2^53), atoms, pids, null for []. */
+export type TermValue = number | bigint | Atom | Pid | null | { raw: bigint };
+
+export interface StartOptions {
+  /** Which fiber backend: "auto" (default) picks the faster one this engine can run. */
+  backend?: BackendChoice;
+  /** Most processes alive at once (default 1,048,576; on WasmFX also capped by the engine's stacks). */
+  maxProcesses?: number;
+  /** Reductions per slice (default 4000, as on BEAM). */
+  sliceReductions?: number;
+  /** Largest shadow stack one process may grow to, in bytes (default 1 MiB). */
+  shadowStackBytes?: number;
+  /** Host time one slice may take before the event loop gets a turn (default 5 ms). */
+  sliceMs?: number;
+  /** The built modules, when not read from build/ (in a page, pass the bytes). */
+  modules?: Partial<Record<Backend, BufferSource>>;
+  /** A measurement of this engine, for "auto" (default: bench/results/backend.json if present). */
+  measurement?: BackendMeasurement;
+}
+
+export interface ExitEvent {
+  pid: Pid;
+  reason: TermValue;
+  /** The reason written as Erlang would print it, plus the trap's message for crashes. */
+  text: string;
+}
+
+export interface TraceEvent {
+  pid: Pid;
+  /** What happened (assembly/programs.ts TRACE_*): 1 step, 2 done, 3 progress, 4 slept. */
+  code: number;
+  value: bigint;
+}
+
+export interface Stats {
+  backend: Backend;
+  alive: number;
+  spawned: number;
+  switches: number;
+  reductions: number;
+  slots: number;
+  maxProcesses: number;
+  /** Bytes of the module's linear memory. */
+  memoryBytes: number;
+}
+
+export type RunOutcome = "idle" | "waiting" | "until" | "timeout";
+
+/** Raised where the runtime hits a limit (BEAM's system_limit), e.g. spawning past the process limit. */
+export class SystemLimitError extends Error {
+  readonly reason = Atom.of("system_limit");
+  constructor(what: string) {
+    super(`system_limit: ${what}`);
+    this.name = "SystemLimitError";
+  }
+}
+
+const MAX_SLICES_PER_CALL = 4096;
+const nowMs: () => number = () => performance.now();
+const turnEventLoop: () => Promise<void> =
+  typeof setImmediate === "function"
+    ? () => new Promise((r) => setImmediate(r))
+    : () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+
+/** Where `npm run build` leaves the modules, seen from dist/host or host/. */
+function readModule(backend: Backend): Uint8Array {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  for (const dir of [path.join(__dirname, "..", "build"), path.join(__dirname, "..", "..", "build")]) {
+    const file = path.join(dir, `shoal.${backend}.wasm`);
+    if (fs.existsSync(file)) return fs.readFileSync(file);
+  }
+  throw new Error(`build/shoal.${backend}.wasm not found: run \`npm run build\` first`);
+}
+
+/** The measurement `npm run bench` leaves for "auto", if there is one. */
+function readMeasurement(): BackendMeasurement | undefined {
+  try {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    for (const dir of [path.join(__dirname, "..", "bench", "results"), path.join(__dirname, "..", "..", "bench", "results")]) {
+      const file = path.join(dir, "backend.json");
+      if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
+    }
+  } catch { /* no measurement: fall back to the documented figures */ }
+  return undefined;
+}
+
+export class Runtime {
+  private readonly atoms = new Map<string, bigint>();
+  private readonly programs = new Map<string, number>();
+  private readonly exitListeners: ((e: ExitEvent) => void)[] = [];
+  private readonly traceListeners: ((e: TraceEvent) => void)[] = [];
+  private crashDetail: string | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly ex: CoreExports,
+    /** The fiber backend running this runtime. */
+    readonly backend: Backend,
+    /** Why that backend was chosen. */
+    readonly backendReason: string,
+    private readonly sliceMs: number,
+  ) {}
+
+  /** Load a backend and start a runtime with no processes. */
+  static async start(opts: StartOptions = {}): Promise<Runtime> {
+    const fxBytes = opts.modules?.fx ?? (typeof window === "undefined" ? tryRead("fx") : undefined);
+    const fxOk = !!fxBytes && engineHasWasmFX(new Uint8Array(fxBytes as ArrayBuffer));
+    const { backend, reason } = chooseBackend(opts.backend ?? "auto", fxOk, opts.measurement ?? readMeasurement());
+    const bytes = backend === "fx" ? fxBytes! : opts.modules?.asyncify ?? readModule("asyncify");
+    let rt: Runtime | undefined;
+    const imports = {
+      env: {
+        now: nowMs,
+        proc_trace: (pid: bigint, code: number, value: bigint) => rt!.emitTrace(pid, code, value),
+        exited: (pid: bigint, reason: bigint) => rt!.emitExit(pid, reason),
+      },
+    };
+    const { exports } = await instantiate<Record<string, unknown>>(bytes as BufferSource, imports as never);
+    const ex = exports as unknown as CoreExports;
+    rt = new Runtime(ex, backend, reason, opts.sliceMs ?? 5);
+    let maxProcs = opts.maxProcesses ?? 1 << 20;
+    if (backend === "fx") maxProcs = Math.min(maxProcs, fxStackLimit());
+    ex.init(maxProcs, opts.sliceReductions ?? 4000, opts.shadowStackBytes ?? 1 << 20, 0);
+    for (let i = 0, n = ex.program_count(); i < n; i++) {
+      rt.programs.set(rt.atomName(ex.program_name(i)), ex.program_entry(i));
+    }
+    return rt;
+  }
+
+  /** Spawn a built-in program (by name) or a function-table entry (by index); throws SystemLimitError at the limit. */
+  spawn(program: string | number, arg: TermLike = null, opts: { priority?: Priority } = {}): Pid {
+    this.checkRunning();
+    const entry = typeof program === "number" ? program : this.programs.get(program);
+    if (entry === undefined) throw new Error(`no program named '${program}' (have: ${[...this.programs.keys()].join(", ")})`);
+    const priority = PRIORITIES[opts.priority ?? "normal"];
+    if (priority === undefined) throw new Error(`unknown priority '${opts.priority}'`);
+    const t = this.ex.spawn(entry, this.toTerm(arg), priority);
+    if (!isPidTerm(t)) {
+      throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend}`);
+    }
+    return new Pid(t);
+  }
+
+  /** End `pid` with `reason` (default kill); false if it was not alive. */
+  kill(pid: Pid, reason: TermLike = Atom.of("kill")): boolean {
+    this.checkRunning();
+    return !!this.ex.kill(pid.term, this.toTerm(reason));
+  }
+
+  /** Whether `pid` names a live process. */
+  isAlive(pid: Pid): boolean { return !this.stopped && !!this.ex.is_alive(pid.term); }
+
+  /** Bytes of linear memory a live process holds (block, saved frames, shadow stack). */
+  processMemory(pid: Pid): number { return this.ex.process_bytes(pid.term); }
+
+  /** Call `f` for every process exit. */
+  onExit(f: (e: ExitEvent) => void): () => void {
+    this.ex.report_exits(1);   // exits cost a host call each only while someone listens
+    const off = addListener(this.exitListeners, f);
+    return () => { off(); if (!this.exitListeners.length) this.ex.report_exits(0); };
+  }
+  /** Call `f` for every trace event a process sends. */
+  onTrace(f: (e: TraceEvent) => void): () => void { return addListener(this.traceListeners, f); }
+
+  /** Run one host slice synchronously: returns a schedule status (0 idle, 1 runnable, 2 timers, 3 waiting). */
+  runSlice(budgetMs = this.sliceMs): number {
+    this.checkRunning();
+    const until = nowMs() + budgetMs;
+    for (;;) {
+      let status: number;
+      try {
+        status = this.ex.schedule(MAX_SLICES_PER_CALL, until);
+      } catch (e) {
+        this.recover(e);
+        status = STATUS.RUNNABLE;
+      }
+      if (status !== STATUS.RUNNABLE || nowMs() >= until) return status;
+    }
+  }
+
+  /** Run processes, a slice at a time, until none is runnable or has a timer, `until()` holds, or `timeoutMs` passes. */
+  async run(opts: { until?: () => boolean; timeoutMs?: number } = {}): Promise<RunOutcome> {
+    const end = opts.timeoutMs === undefined ? Infinity : nowMs() + opts.timeoutMs;
+    for (;;) {
+      const status = this.runSlice();
+      if (opts.until?.()) return "until";
+      if (status === STATUS.IDLE) return "idle";
+      if (status === STATUS.WAITING && !opts.until) return "waiting";
+      if (nowMs() >= end) return "timeout";
+      if (status === STATUS.TIMERS || status === STATUS.WAITING) {
+        const wake = Math.min(this.ex.next_deadline(), end, status === STATUS.WAITING ? nowMs() + 10 : Infinity);
+        await new Promise((r) => setTimeout(r, Math.max(0, wake - nowMs())));
+      } else {
+        await turnEventLoop();
+      }
+    }
+  }
+
+  /** Counters of this runtime. */
+  stats(): Stats {
+    const ex = this.ex;
+    return {
+      backend: this.backend,
+      alive: ex.stat_live(),
+      spawned: Number(ex.stat_spawned()),
+      switches: Number(ex.stat_switches()),
+      reductions: Number(ex.stat_reductions()),
+      slots: ex.stat_slots(),
+      maxProcesses: ex.stat_max_processes(),
+      memoryBytes: ex.memory.buffer.byteLength,
+    };
+  }
+
+  /** Configure the built-in C10M driver (bench/): `total` processes, at most `window` alive. */
+  configureC10M(total: number, window: number): void { this.ex.c10m_config(BigInt(total), window); }
+
+  /** End every process and release their stacks; the runtime cannot be used after. */
+  stop(): void {
+    if (this.stopped) return;
+    this.ex.kill_all();   // on WasmFX each live stack must be ended, or the engine never frees it
+    this.stopped = true;
+  }
+
+  /** The atom term for `name`, interned in this runtime. */
+  atomTerm(name: string): bigint {
+    let t = this.atoms.get(name);
+    if (t !== undefined) return t;
+    const bytes = new TextEncoder().encode(name);
+    const ptr = this.ex.io_buffer(bytes.length);
+    new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
+    const i = this.ex.atom_intern(ptr, bytes.length);
+    if (i < 0) throw new SystemLimitError("the atom table is full");
+    t = atomTerm(i);
+    this.atoms.set(name, t);
+    return t;
+  }
+
+  /** The name of an atom term. */
+  atomName(t: bigint): string {
+    const i = atomIndexOf(t);
+    const ptr = this.ex.atom_name_ptr(i), len = this.ex.atom_name_len(i);
+    return new TextDecoder().decode(new Uint8Array(this.ex.memory.buffer, ptr, len));
+  }
+
+  /** A JS value as a term (integers, atoms, pids, null for []). */
+  toTerm(v: TermLike): bigint {
+    if (v === null) return NIL;
+    if (typeof v === "number") {
+      if (!Number.isInteger(v)) throw new TypeError(`${v} is not an integer (floats come with boxed terms)`);
+      return smallTerm(v);
+    }
+    if (typeof v === "bigint") return smallTerm(v);
+    if (v instanceof Atom) return this.atomTerm(v.name);
+    if (v instanceof Pid) return v.term;
+    throw new TypeError(`cannot pass ${String(v)} to a process`);
+  }
+
+  /** A term as a JS value. */
+  fromTerm(t: bigint): TermValue {
+    if (isSmallTerm(t)) return smallValue(t);
+    if (isAtomTerm(t)) return Atom.of(this.atomName(t));
+    if (isPidTerm(t)) return new Pid(t);
+    if (t === NIL) return null;
+    return { raw: t };
+  }
+
+  private emitTrace(pid: bigint, code: number, value: bigint): void {
+    if (!this.traceListeners.length) return;
+    const e = { pid: new Pid(pid), code, value };
+    for (const f of this.traceListeners) f(e);
+  }
+
+  private emitExit(pid: bigint, reason: bigint): void {
+    const detail = this.crashDetail;
+    this.crashDetail = undefined;
+    if (!this.exitListeners.length) return;
+    const value = this.fromTerm(reason);
+    const text = String(value) + (detail ? ` (${detail})` : "");
+    const e = { pid: new Pid(pid), reason: value, text };
+    for (const f of this.exitListeners) f(e);
+  }
+
+  /** A JS exception left schedule(): if a process was running, it ends with a reason; otherwise rethrow. */
+  private recover(e: unknown): void {
+    if (this.ex.current_pid() === 0n) throw e;
+    let reason = "trap";
+    if (e instanceof RangeError) reason = "stack_overflow";
+    else if (e instanceof Error && e.message.startsWith("abort:")) reason = "abort";
+    this.crashDetail = e instanceof Error ? e.message : String(e);
+    const i = atomIndexOf(this.atomTerm(reason));
+    this.ex.crash(i);
+  }
+
+  private checkRunning(): void {
+    if (this.stopped) throw new Error("this runtime has been stopped");
+  }
+}
+
+function tryRead(backend: Backend): Uint8Array | undefined {
+  try { return readModule(backend); } catch { return undefined; }
+}
+
+function addListener<T>(list: T[], f: T): () => void {
+  list.push(f);
+  return () => { const i = list.indexOf(f); if (i >= 0) list.splice(i, 1); };
+}
