@@ -30,7 +30,7 @@
 import { Term } from "../gc/term";
 import { ATOM_NORMAL, ATOM_SYSTEM_LIMIT } from "../gc/atoms";
 import {
-  fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_recover,
+  fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
 } from "./fiber/fiber";
 import {
   Process, allocProcess, freeProcess, lookup, fiberCtx, processAt, slotCount, liveProcesses,
@@ -215,13 +215,14 @@ export function crash(reason: Term): Term {
   return pid;
 }
 
-/** End every process without reporting it (the runtime is being torn down). */
+/** End every process without reporting it and free every fiber (the runtime is being torn down). */
 export function killAll(): void {
   const saved = notifyExits;
   notifyExits = false;
   for (let slot: u32 = 0, n = slotCount(); slot < n; slot++) {
     const p = processAt(slot);
     if (p.state != STATE_FREE) finish(p);
+    fiber_release(slot, fiberCtx(p));
   }
   notifyExits = saved;
   clearQueues();

@@ -125,8 +125,12 @@
     (global.set $state (i32.const 1))
     (call $start_unwind (global.get $scratch)))
 
-  ;; release what the fiber holds; it may be suspended, ended or never run
+  ;; end the slot's process if one is suspended there: drop its frames, keep the buffer
   (func (export "fiber_destroy") (param $slot i32) (param $ctx i32)
+    (i32.store offset=8 (local.get $ctx) (i32.const 0)))
+
+  ;; free everything the slot's fiber holds (teardown)
+  (func (export "fiber_release") (param $slot i32) (param $ctx i32)
     (if (i32.load (local.get $ctx)) (then (call $free (i32.load (local.get $ctx)))))
     (i32.store (local.get $ctx) (i32.const 0))
     (i32.store offset=4 (local.get $ctx) (i32.const 0))

@@ -15,14 +15,19 @@
 //   call             from        effect
 //   --------------   ---------   ---------------------------------------------
 //   fiber_init       scheduler   once, before any fiber
-//   fiber_create     scheduler   make a fiber that will start at __fiber_entry
+//   fiber_create     scheduler   make the slot ready to start a new process at
+//                                __fiber_entry (a backend may reuse the stack
+//                                the slot's last process ran on)
 //   fiber_resume     scheduler   run it until it suspends (returns code >= 0)
-//                                or ends (returns -1)
+//                                or its process ends (returns -1)
 //   fiber_suspend    the fiber   back to fiber_resume's caller, returning code;
 //                                returns when the fiber is resumed again
-//   fiber_exit       the fiber   end now: fiber_resume returns -1
-//   fiber_destroy    scheduler   release a fiber in any state but running
-//                                (WasmFX: resume_throw, so the engine frees it)
+//   fiber_exit       the fiber   end the process now: fiber_resume returns -1
+//   fiber_destroy    scheduler   end the slot's process if one is suspended or
+//                                not yet started; the slot may keep its stack
+//   fiber_release    scheduler   free all the slot holds (WasmFX: resume_throw,
+//                                so the engine frees the stack; a continuation
+//                                dropped unfinished is never reclaimed)
 //   fiber_recover    scheduler   after a trap escaped the running fiber
 //   fiber_bytes      anyone      linear memory the backend holds for a fiber
 //
@@ -42,7 +47,7 @@ export declare function fiber_backend(): i32;
 // @ts-ignore: decorator
 @external("fiber", "fiber_init")
 export declare function fiber_init(): void;
-/** Make a fiber for `slot` that starts at __fiber_entry when first resumed. */
+/** Make `slot` ready to start a new process at __fiber_entry on its next resume. */
 // @ts-ignore: decorator
 @external("fiber", "fiber_create")
 export declare function fiber_create(slot: u32, ctx: usize): void;
@@ -58,10 +63,14 @@ export declare function fiber_suspend(code: i32): void;
 // @ts-ignore: decorator
 @external("fiber", "fiber_exit")
 export declare function fiber_exit(): void;
-/** Release a fiber that is not running (ready, suspended or ended). */
+/** End the slot's process if it is suspended or not yet started (not while running). */
 // @ts-ignore: decorator
 @external("fiber", "fiber_destroy")
 export declare function fiber_destroy(slot: u32, ctx: usize): void;
+/** Free everything the slot's fiber holds, its stack included. */
+// @ts-ignore: decorator
+@external("fiber", "fiber_release")
+export declare function fiber_release(slot: u32, ctx: usize): void;
 /** Linear-memory bytes the backend holds for the fiber (engine-side stacks not counted). */
 // @ts-ignore: decorator
 @external("fiber", "fiber_bytes")
