@@ -28,7 +28,7 @@
 // because it is kept in globals, never in the frames the trap unwound.
 
 import { Term } from "../gc/term";
-import { ATOM_NORMAL, ATOM_SYSTEM_LIMIT } from "../gc/atoms";
+import { ATOM_NORMAL, ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED } from "../gc/atoms";
 import {
   fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
 } from "./fiber/fiber";
@@ -137,6 +137,7 @@ export function processExit(reason: Term): void {
 export function kill(pid: Term, reason: Term): bool {
   const p = lookup(pid);
   if (!p) return false;
+  if (reason == ATOM_KILL) reason = ATOM_KILLED;   // as erlang:exit(Pid, kill)
   if (p == current) { processExit(reason); return true; }
   p.reason = reason;
   if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked (runqueue.ts)

@@ -54,17 +54,43 @@ export function chooseBackend(choice: BackendChoice, fxOk: boolean, measured?: B
   };
 }
 
-/** How many WasmFX stacks this process can still map: each costs 2 memory mappings (FACTS.md). */
-export function fxStackLimit(): number {
-  const ENGINE_CAP = 30000;   // V8 14.6 aborts near 32.7k live continuations
+/**
+ * WasmFX stacks are a budget of the whole JS process: each live continuation
+ * costs 2 memory mappings and V8 aborts (uncatchably) near 32.7k of them
+ * (FACTS.md). Every fx runtime reserves its process limit from this budget
+ * at start and gives it back at stop, so runtimes side by side can never
+ * ask the engine for more stacks than it holds. (Stacks a stopped runtime
+ * ended are unmapped lazily by V8, on its next stack allocation, so the
+ * mapping count itself is no guide.)
+ */
+const BUDGET = Symbol.for("shoal.fxStackBudget");
+type Budget = { reserved: number };
+
+/** Continuations the engine can hold at once, below the abort point. */
+export function fxEngineCap(): number {
+  const V8_CAP = 30000;       // V8 14.6 aborts near 32.7k live continuations
   if (!isNode) return 10000;
   try {
     const fs = require("node:fs") as typeof import("node:fs");
     const maxMaps = Number(fs.readFileSync("/proc/sys/vm/max_map_count", "utf8").trim());
-    const used = fs.readFileSync("/proc/self/maps", "utf8").split("\n").length;
-    const headroom = 4096;    // mappings the rest of the process may still make (heaps, code)
-    return Math.max(0, Math.min(ENGINE_CAP, Math.floor((maxMaps - used - headroom) / 2)));
+    const headroom = 4096;    // mappings the rest of the process (heaps, code) may need
+    return Math.max(0, Math.min(V8_CAP, Math.floor((maxMaps - headroom) / 2)));
   } catch {
     return 10000;
   }
+}
+
+/** Reserve up to `want` stacks from the process-wide budget; returns how many were granted. */
+export function reserveFxStacks(want: number): number {
+  const g = globalThis as unknown as Record<symbol, Budget>;
+  const budget = (g[BUDGET] ??= { reserved: 0 });
+  const granted = Math.max(0, Math.min(want, fxEngineCap() - budget.reserved));
+  budget.reserved += granted;
+  return granted;
+}
+
+/** Give back stacks reserved by reserveFxStacks (the runtime has ended them all). */
+export function releaseFxStacks(n: number): void {
+  const budget = (globalThis as unknown as Record<symbol, Budget>)[BUDGET];
+  if (budget) budget.reserved = Math.max(0, budget.reserved - n);
 }

@@ -14,7 +14,7 @@
 // scheduling goes on.
 
 import { instantiate } from "@assemblyscript/loader";
-import { Backend, BackendChoice, BackendMeasurement, chooseBackend, engineHasWasmFX, fxStackLimit } from "./backend";
+import { Backend, BackendChoice, BackendMeasurement, chooseBackend, engineHasWasmFX, reserveFxStacks, releaseFxStacks } from "./backend";
 import { Atom, Pid, NIL, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, smallTerm, smallValue } from "./terms";
 
 /** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts). */
@@ -60,7 +60,7 @@ export type TermValue = number | bigint | Atom | Pid | null | { raw: bigint };
 export interface StartOptions {
   /** Which fiber backend: "auto" (default) picks the faster one this engine can run. */
   backend?: BackendChoice;
-  /** Most processes alive at once (default 1,048,576; on WasmFX also capped by the engine's stacks). */
+  /** Most processes alive at once (default 1,048,576; on WasmFX also capped by the stacks the engine can hold, host/backend.ts). */
   maxProcesses?: number;
   /** Reductions per slice (default 4000, as on BEAM). */
   sliceReductions?: number;
@@ -157,6 +157,7 @@ export class Runtime {
     /** Why that backend was chosen. */
     readonly backendReason: string,
     private readonly sliceMs: number,
+    private readonly fxStacks: number,
   ) {}
 
   /** Load a backend and start a runtime with no processes. */
@@ -175,9 +176,13 @@ export class Runtime {
     };
     const { exports } = await instantiate<Record<string, unknown>>(bytes as BufferSource, imports as never);
     const ex = exports as unknown as CoreExports;
-    rt = new Runtime(ex, backend, reason, opts.sliceMs ?? 5);
     let maxProcs = opts.maxProcesses ?? 1 << 20;
-    if (backend === "fx") maxProcs = Math.min(maxProcs, fxStackLimit());
+    // on WasmFX each process slot may hold a stack: reserve them from the engine's budget
+    const fxStacks = backend === "fx" ? (maxProcs = reserveFxStacks(maxProcs)) : 0;
+    if (backend === "fx" && fxStacks === 0) {
+      throw new SystemLimitError("no WasmFX stacks left in this JS process: other fx runtimes hold them all (stop one, or start them with a smaller maxProcesses)");
+    }
+    rt = new Runtime(ex, backend, reason, opts.sliceMs ?? 5, fxStacks);
     ex.init(maxProcs, opts.sliceReductions ?? 4000, opts.shadowStackBytes ?? 1 << 20, 0);
     for (let i = 0, n = ex.program_count(); i < n; i++) {
       rt.programs.set(rt.atomName(ex.program_name(i)), ex.program_entry(i));
@@ -276,6 +281,7 @@ export class Runtime {
   stop(): void {
     if (this.stopped) return;
     this.ex.kill_all();   // on WasmFX each live stack must be ended, or the engine never frees it
+    releaseFxStacks(this.fxStacks);
     this.stopped = true;
   }
 

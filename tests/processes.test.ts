@@ -1,0 +1,86 @@
+// Spawn, yield and exit order, pids that never alias, and many processes.
+import { Atom } from "../host";
+import { BACKENDS, start } from "./helpers";
+
+describe.each(BACKENDS)("processes on %s", (backend) => {
+  test("processes run in spawn order and take turns at each yield", async () => {
+    const h = await start(backend);
+    const a = h.rt.spawn("stepper", 3);
+    const b = h.rt.spawn("stepper", 2);
+    expect(await h.rt.run()).toBe("idle");
+    const order = h.traces.filter((t) => t.code === 1).map((t) => `${t.pid.slot}:${t.value}`);
+    expect(order).toEqual([`${a.slot}:0`, `${b.slot}:0`, `${a.slot}:1`, `${b.slot}:1`, `${a.slot}:2`]);
+    // b finishes first: it had fewer steps
+    expect(h.exits.map((e) => e.pid.toString())).toEqual([b.toString(), a.toString()]);
+    expect(h.exits.every((e) => e.text === "normal")).toBe(true);
+    h.rt.stop();
+  });
+
+  test("exit(Reason) from three calls deep ends the process with that reason", async () => {
+    const h = await start(backend);
+    const p = h.rt.spawn("exiter", Atom.of("goodbye"));
+    await h.rt.run();
+    expect(h.exitOf(p)).toBe("goodbye");
+    expect(h.traces.filter((t) => t.pid.equals(p))).toEqual([]);   // the code after exit never ran
+    expect(h.rt.isAlive(p)).toBe(false);
+    h.rt.stop();
+  });
+
+  test("a dead process's pid is stale: its slot's next process gets another pid", async () => {
+    const h = await start(backend);
+    const first = h.rt.spawn("noop");
+    await h.rt.run();
+    expect(h.rt.isAlive(first)).toBe(false);
+    const second = h.rt.spawn("park");
+    expect(second.slot).toBe(first.slot);           // the slot is reused...
+    expect(second.serial).toBe(first.serial + 1);   // ...under a new serial
+    expect(second.equals(first)).toBe(false);
+    expect(h.rt.kill(first)).toBe(false);           // the stale pid reaches nobody
+    await h.rt.run();
+    expect(h.rt.isAlive(second)).toBe(true);
+    expect(h.rt.kill(second)).toBe(true);
+    expect(h.exitOf(second)).toBe("killed");
+    expect(h.rt.isAlive(second)).toBe(false);
+    h.rt.stop();
+  });
+
+  test("killing a runnable process ends it before it runs again", async () => {
+    const h = await start(backend);
+    const p = h.rt.spawn("stepper", 100);
+    h.rt.runSlice(0);          // one slice or so: p has yielded and is queued
+    expect(h.rt.kill(p, Atom.of("stop_it"))).toBe(true);
+    const steps = h.traces.length;
+    await h.rt.run();
+    expect(h.traces.length).toBe(steps);
+    expect(h.exitOf(p)).toBe("stop_it");
+    h.rt.stop();
+  });
+
+  test("100k processes spawn, yield and finish", async () => {
+    const h = await start(backend);
+    const n = 100_000;
+    // all at once on Asyncify; on WasmFX in waves that fit the engine's live-stack limit
+    const wave = Math.min(n, h.rt.stats().maxProcesses, backend === "fx" ? 20_000 : n);
+    for (let done = 0; done < n; done += wave) {
+      for (let i = 0; i < wave; i++) h.rt.spawn("yielder", 1);
+      expect(await h.rt.run()).toBe("idle");
+    }
+    const s = h.rt.stats();
+    expect(s.spawned).toBe(n);
+    expect(s.alive).toBe(0);
+    expect(s.switches).toBe(2 * n);            // one slice to the yield, one to the end
+    expect(h.exits.length).toBe(n);
+    expect(h.exits.every((e) => e.text === "normal")).toBe(true);
+    h.rt.stop();
+  });
+
+  test("processes spawn processes", async () => {
+    const h = await start(backend);
+    const parent = h.rt.spawn("spawner", 10_000);
+    await h.rt.run();
+    expect(h.traces.find((t) => t.pid.equals(parent) && t.code === 2)?.value).toBe(10_000n);
+    expect(h.rt.stats().spawned).toBe(10_001);
+    expect(h.rt.stats().alive).toBe(0);
+    h.rt.stop();
+  });
+});
