@@ -3,7 +3,7 @@
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true, module: "commonjs" } }] },
   setupFiles: ["<rootDir>/tests/setup-wasmfx.js"],
   testTimeout: 60000,
 };

@@ -17,3 +17,8 @@ export declare function hostTrace(pid: Term, code: i32, value: i64): void;
 // @ts-ignore: decorator
 @external("env", "exited")
 export declare function hostExited(pid: Term, reason: Term): void;
+
+/** A collection finished (sent only while pause reports are on): whose heap (0 for the shared heap), kind (0 minor, 1 major), pause ms, live and heap words. */
+// @ts-ignore: decorator
+@external("env", "gc_event")
+export declare function hostGcEvent(pid: Term, kind: i32, ms: f64, liveWords: u32, heapWords: u32): void;

@@ -8,27 +8,39 @@
 import { Term, makeAtom } from "../gc/term";
 import { atomsInit, atomIntern, atomNamePtr, atomNameLen, atomCount } from "../gc/atoms";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
-import { Process, processTableInit, lookup, fiberCtx, liveProcesses, spawnedTotal, slotCount, maxProcesses } from "./process";
+import { Process, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal, slotCount, maxProcesses } from "./process";
 import {
   schedulerInit, setNotifyExits, spawn as spawnProcess, schedule as runSchedule, crash as crashCurrent,
   kill as killProcess, killAll, current, switches, reductionsTotal, budget,
-  reduce as reduceInline, yieldNow, sleep as sleepMs, self as selfPid, processExit,
+  reduce as reduceInline, yieldNow, sleep as sleepMs, self as selfPid, processExit, wake as wakeProcess,
 } from "./scheduler";
 import { nextDeadline } from "./timers";
 import { shadowInit, frameEnter, frameLeave as leave, slotGet, slotSet, shadowBytes, sp } from "./shadowstack";
+import { gcConfigure, debugPoison, collect, heapWords } from "../gc/copying";
+import { collectRunning, allocSlow, reserve } from "../gc/alloc";
+import { heapBlockBytes, htop, hend, oldUsed } from "../gc/heap";
+import { offheapCount, offheapBytes } from "../gc/binary";
+import { ATOM_MAX_HEAP_SIZE } from "../gc/atoms";
+import { machineLoad } from "./programs_gc";
 import { programsInit, programCount, programName, programEntry, c10mConfig } from "./programs";
 
 export { __fiber_entry } from "./scheduler";
 export { fiber_alloc, fiber_free } from "./fiber/fiber";
-export { budget as shoal_budget, sp as shoal_sp };
+export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
 
 // ---- host-facing -----------------------------------------------------------
 
-/** Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits. */
-export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool): void {
+/**
+ * Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits,
+ * heap policy (min and max heap words, 0 max = none; full sweep after N minors), one shared heap
+ * for every process (the baseline collector), debug poisoning of from-space.
+ */
+export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
+  minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool): void {
   atomsInit();
   fiber_init();
-  processTableInit(maxProcs);
+  processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
+  gcConfigure(poison, false);
   schedulerInit(slice, reportExits);
   shadowInit(shadowMax);
   programsInit();
@@ -93,6 +105,57 @@ export function program_name(i: i32): Term { return programName(i); }
 export function program_entry(i: i32): u32 { return programEntry(i); }
 export function c10m_config(total: i64, window: u32): void { c10mConfig(total, window); }
 
+// ---- heaps and collectors ----------------------------------------------------
+
+/** Report every collection's pause to the host (env.gc_event). */
+export function gc_report_pauses(on: bool): void { gcConfigure(debugPoison, on); }
+
+/** Collect process `pid`'s heap now, running or suspended (major: a full sweep); false if it is dead. */
+export function garbage_collect(pid: Term, major: bool): bool {
+  const p = lookup(pid);
+  if (!p) return false;
+  const h = heapOf(p);
+  if (p == current || (sharedHeap && current)) { collectRunning(0, major); return true; }
+  collect(h, 0, major);
+  if (h.maxWords && heapWords(h) > <usize>h.maxWords) killProcess(pid, ATOM_MAX_HEAP_SIZE);
+  return true;
+}
+
+/** Set a live process's heap policy (words; 0 max = none); false if it is dead. */
+export function set_heap_policy(pid: Term, minWords: u32, maxWords: u32, fullsweepAfter: u32): bool {
+  const p = lookup(pid);
+  if (!p || sharedHeap) return false;
+  const h = heapOf(p);
+  h.minWords = max(minWords, 16);
+  h.maxWords = maxWords;
+  h.fullsweepAfter = fullsweepAfter;
+  return true;
+}
+
+/** Heap figures of a live process: 0 words held, 1 live words used, 2 minor and 3 major collections, 4 off-heap bytes; -1 if dead. */
+export function process_heap(pid: Term, what: i32): i64 {
+  const p = lookup(pid);
+  if (!p) return -1;
+  const h = heapOf(p);
+  if (what == 0) return <i64>heapWords(h);
+  if (what == 1) return <i64>(((p == current ? htop : h.top) - h.start) >> 3) + <i64>oldUsed(h);
+  if (what == 2) return h.minors;
+  if (what == 3) return h.majors;
+  return <i64>h.vheap;
+}
+
+/** Wake a process waiting with no timer (as a message would); false if it was not waiting. */
+export function wake(pid: Term): bool {
+  const p = lookup(pid);
+  return p ? wakeProcess(p) : false;
+}
+
+export function stat_heap_bytes(): u64 { return heapBlockBytes; }
+export function stat_offheap_count(): u32 { return offheapCount; }
+export function stat_offheap_bytes(): u64 { return offheapBytes; }
+/** Copy a term-machine program (assembly/programs_gc.ts) into the module; its id. */
+export function machine_load(ptr: usize, len: usize): i32 { return machineLoad(ptr, len); }
+
 // ---- process-facing (the compiler ABI, docs/abi.md) --------------------------
 
 /** Spawn entry(arg) (a function-table index) at priority 0 max .. 3 low; pid, or the atom system_limit. */
@@ -113,7 +176,27 @@ export function exit(reason: Term): void { processExit(reason); }
 export function frame_enter(n: i32): void { frameEnter(n); }
 /** Leave the newest frame of n slots. */
 export function frame_leave(n: i32): void { leave(n); }
+/** The allocation slow path: collect, then allocate `words` words on the caller's heap (its address). */
+export function gc_alloc(words: usize): usize { return allocSlow(words); }
+/** Make `words` words free on the caller's heap, so that many can then be bumped from shoal_htop without a check. */
+export function gc_reserve(words: usize): void { reserve(words); }
 /** Root slot i of the newest frame. */
 export function slot_get(i: i32): Term { return slotGet(i); }
 /** Set root slot i of the newest frame. */
 export function slot_set(i: i32, t: Term): void { slotSet(i, t); }
+
+// ---- External Term Format (gc/etf.ts) -----------------------------------------
+
+import { etfEncodedSize, etfEncode } from "../gc/etf";
+import { etfInput, etfOutputPtr, etfOutputLen } from "./programs_etf";
+
+/** Bytes term_to_binary(t) takes, or -1 if t holds a fun. */
+export function etf_encode_size(t: Term): i64 { return etfEncodedSize(t); }
+/** Write term_to_binary(t) at out (etf_encode_size(t) bytes); returns the bytes written. */
+export function etf_encode(t: Term, out: usize): usize { return etfEncode(t, out); }
+/** Copy len bytes at ptr as the input of the next etf_echo process (assembly/programs_etf.ts). */
+export function etf_input(ptr: usize, len: usize): void { etfInput(ptr, len); }
+/** Address of the last etf_echo's output bytes. */
+export function etf_output_ptr(): usize { return etfOutputPtr(); }
+/** Bytes of the last etf_echo's output. */
+export function etf_output_len(): usize { return etfOutputLen(); }

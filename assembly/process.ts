@@ -6,9 +6,12 @@
 // for its slot after the process ends and reused by the next process in that
 // slot, so spawning allocates nothing on the common path.
 //
-// ╒══════════════ Process block (offsetof<Process>() + fiber ctx) ══════════╕
-//  pid  arg  reason  reductions  deadline  | next  sp  stackLo  stackHi      |
-//  entry  slot  timerIndex  state  priority | fiber ctx (fiber_ctx_size())   |
+// ╒═══════════════════════ Process block ═══════════════════════════════════╕
+//  Process fields: pid, term roots (arg reason dict matching), reductions,
+//                  deadline, next, sp stackLo stackHi, entry slot timerIndex
+//                  state priority
+//  fiber ctx       fiber_ctx_size() bytes the backend owns
+//  Heap            the process's heap descriptor (gc/heap.ts), 8-aligned
 // └─────────────────────────────────────────────────────────────────────────┘
 //
 // States:
@@ -25,8 +28,10 @@
 // and each reuse of a slot takes the next serial, so a stale pid names a
 // process that no longer matches and is recognised as dead.
 
-import { Term, makePid, pidSlot, isPid } from "../gc/term";
-import { resize } from "./alloc";
+import { Term, NIL, makePid, pidSlot, isPid } from "../gc/term";
+import { ATOM_NORMAL } from "../gc/atoms";
+import { Heap, heapInit, DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER } from "../gc/heap";
+import { resize } from "./resize";
 import { fiber_ctx_size } from "./fiber/fiber";
 
 // @ts-ignore: decorator
@@ -53,10 +58,16 @@ import { fiber_ctx_size } from "./fiber/fiber";
 @unmanaged export class Process {
   /** This process's pid term. */
   pid: Term;
-  /** The argument its entry function is called with. */
+  // ── term roots: PROCESS_ROOTS words from `arg`, scanned by the collector (gc/roots.ts)
+  /** The argument its entry function is called with (kept live for the process's life). */
   arg: Term;
   /** Exit reason, once it is exiting. */
   reason: Term;
+  /** The process dictionary (a list of {Key, Value} tuples, or []). */
+  dict: Term;
+  /** The message a receive is matching (mailboxes). */
+  matching: Term;
+  // ── end of term roots
   /** Reductions spent over its life. */
   reductions: u64;
   /** When its timer fires (host clock, ms), while sleeping. */
@@ -78,11 +89,37 @@ import { fiber_ctx_size } from "./fiber/fiber";
   priority: u8;
 }
 
+/** Term fields of a process block, from `arg` on, that are roots. */
+// @ts-ignore: decorator
+@inline export const PROCESS_ROOTS: usize = 4;
+
 /** Address of the backend's per-fiber context inside process block `p`. */
 // @ts-ignore: decorator
 @inline export function fiberCtx(p: Process): usize {
   return changetype<usize>(p) + offsetof<Process>();
 }
+
+let heapOffset: usize = 0;     // where the Heap sits in a block: after the fiber ctx, 8-aligned
+/** The shared heap every process uses in the shared-heap baseline, else null. */
+export let sharedHeap: Heap | null = null;
+
+/** Heap of process `p` (its own, or the shared one in the baseline). */
+// @ts-ignore: decorator
+@inline export function heapOf(p: Process): Heap {
+  const s = sharedHeap;
+  return s ? s : changetype<Heap>(changetype<usize>(p) + heapOffset);
+}
+
+/** Process whose block holds heap `h` (per-process heaps only). */
+// @ts-ignore: decorator
+@inline export function ownerOf(h: Heap): Process {
+  return changetype<Process>(changetype<usize>(h) - heapOffset);
+}
+
+/** Heap policy for new processes (words; 0 max means none). */
+export let defaultMinHeap: u32 = DEFAULT_MIN_HEAP_WORDS;
+export let defaultMaxHeap: u32 = 0;
+export let defaultFullsweepAfter: u32 = DEFAULT_FULLSWEEP_AFTER;
 
 let table: usize = 0;          // Process pointer (u32) per slot
 let tableCap: u32 = 0;
@@ -99,10 +136,18 @@ export let liveProcesses: u32 = 0;
 /** Processes spawned since start. */
 export let spawnedTotal: u64 = 0;
 
-/** Set the table's limit; called once at start. */
-export function processTableInit(limit: u32): void {
+/** Set the table's limit and the heap policy; called once at start. */
+export function processTableInit(limit: u32, minHeap: u32, maxHeap: u32, fullsweepAfter: u32, shared: bool): void {
   maxProcesses = min(limit, 1 << 28);
-  blockSize = offsetof<Process>() + <usize>fiber_ctx_size();
+  heapOffset = (offsetof<Process>() + <usize>fiber_ctx_size() + 7) & ~7;
+  blockSize = heapOffset + offsetof<Heap>();
+  defaultMinHeap = minHeap;
+  defaultMaxHeap = maxHeap;
+  defaultFullsweepAfter = fullsweepAfter;
+  if (shared && !sharedHeap) {
+    sharedHeap = changetype<Heap>(heap.alloc(offsetof<Heap>()));
+    heapInit(sharedHeap!, minHeap, 0, fullsweepAfter);
+  }
 }
 
 /** Process block in `slot`. */
@@ -144,6 +189,10 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   }
   p.pid = makePid(p.slot, serial);
   p.arg = arg;
+  p.reason = ATOM_NORMAL;
+  p.dict = NIL;
+  p.matching = NIL;
+  if (!sharedHeap) heapInit(heapOf(p), defaultMinHeap, defaultMaxHeap, defaultFullsweepAfter);
   p.entry = entry;
   p.priority = priority;
   p.state = STATE_RUNNABLE;

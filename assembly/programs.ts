@@ -12,6 +12,8 @@ import { hostTrace, hostNow } from "./host";
 import { reduce, yieldNow, sleep, self, processExit, spawn, waitForever } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 import { PRIO_NORMAL, liveProcesses } from "./process";
+import { etfEcho } from "./programs_etf";
+import { termMachine, gcHolder, gcWorker, gcSingle, gcHog } from "./programs_gc";
 
 // Trace codes (host/programs.ts names them).
 // @ts-ignore: decorator
@@ -183,6 +185,12 @@ export function programsInit(): void {
   register("trapper", trapper.index);
   register("spawner", spawner.index);
   register("c10m_driver", c10mDriver.index);
+  register("term_machine", termMachine.index);
+  register("gc_holder", gcHolder.index);
+  register("gc_worker", gcWorker.index);
+  register("gc_single", gcSingle.index);
+  register("gc_hog", gcHog.index);
+  register("etf_echo", etfEcho.index);
 }
 
 /** Number of built-in programs. */

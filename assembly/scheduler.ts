@@ -28,17 +28,19 @@
 // because it is kept in globals, never in the frames the trap unwound.
 
 import { Term } from "../gc/term";
-import { ATOM_NORMAL, ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED } from "../gc/atoms";
+import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED } from "../gc/atoms";
 import {
   fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
 } from "./fiber/fiber";
 import {
-  Process, allocProcess, freeProcess, lookup, fiberCtx, processAt, slotCount, liveProcesses,
+  Process, allocProcess, freeProcess, lookup, fiberCtx, processAt, slotCount, liveProcesses, heapOf, sharedHeap,
   STATE_FREE, STATE_RUNNABLE, STATE_RUNNING, STATE_WAITING, STATE_EXITING,
 } from "./process";
 import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
 import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
+import { heapSwitchIn, heapSwitchOut } from "../gc/heap";
+import { heapRelease } from "../gc/copying";
 import { hostNow, hostExited } from "./host";
 
 // @ts-ignore: decorator
@@ -80,11 +82,10 @@ export function schedulerInit(slice: i32, exits: bool): void {
 /** Turn exit reports to the host on or off. */
 export function setNotifyExits(on: bool): void { notifyExits = on; }
 
-/** Where every fiber starts: call the process's entry, then end normally. */
+/** Where every fiber starts: call the process's entry (its reason is `normal` unless it exits otherwise). */
 export function __fiber_entry(): void {
   const p = current!;
   call_indirect<void>(p.entry, p.arg);
-  p.reason = ATOM_NORMAL;
 }
 
 /** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. */
@@ -127,6 +128,15 @@ export function waitForever(): void {
   fiber_suspend(SUSPEND_WAIT);
 }
 
+/** Make a waiting process with no timer runnable (what a message arrival does); false if it was not waiting. */
+export function wake(p: Process): bool {
+  if (p.state != STATE_WAITING) return false;
+  timerCancel(p);
+  p.state = STATE_RUNNABLE;
+  enqueue(p);
+  return true;
+}
+
 /** End the running process now with `reason`. */
 export function processExit(reason: Term): void {
   current!.reason = reason;
@@ -150,6 +160,7 @@ function finish(p: Process): void {
   fiber_destroy(p.slot, fiberCtx(p));
   timerCancel(p);
   shadowRelease(p);
+  if (!sharedHeap) heapRelease(heapOf(p));   // the whole heap goes back at once
   if (notifyExits) hostExited(p.pid, p.reason);
   freeProcess(p);
 }
@@ -170,7 +181,9 @@ function runSlice(p: Process): void {
   p.state = STATE_RUNNING;
   budget = sliceReductions;
   shadowSwitchIn(p);
+  heapSwitchIn(heapOf(p));
   const code = fiber_resume(p.slot, fiberCtx(p));
+  heapSwitchOut();
   shadowSwitchOut(p);
   current = null;
   const spent = sliceReductions - budget;
@@ -208,6 +221,7 @@ export function crash(reason: Term): Term {
   const p = current;
   if (!p) return 0;
   fiber_recover(p.slot, fiberCtx(p));
+  heapSwitchOut();
   shadowSwitchOut(p);
   current = null;
   p.reason = reason;

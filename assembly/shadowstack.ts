@@ -106,6 +106,9 @@ export function shadowRelease(p: Process): void {
   p.sp = p.stackHi;
 }
 
+/** Stack pointer of `p`: the live global while it runs, its saved one otherwise. */
+export function shadowSpOf(p: Process): usize { return p == owner ? sp : p.sp; }
+
 /** Bytes of region held by `p`. */
 export function shadowBytes(p: Process): usize { return p.stackHi - p.stackLo; }
 

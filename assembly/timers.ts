@@ -5,7 +5,7 @@
 //   heap[0] is the earliest deadline; heap[i]'s children are 2i+1 and 2i+2.
 
 import { Process } from "./process";
-import { resize } from "./alloc";
+import { resize } from "./resize";
 
 let heap_: usize = 0;       // Process pointer (u32) per entry
 let cap: u32 = 0;

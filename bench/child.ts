@@ -6,10 +6,10 @@
 //
 // Prints one line `RESULT_JSON {...}`; exits non-zero when a check fails.
 
-import { Runtime } from "../host/runtime";
+import type { Runtime } from "../host/runtime";
 import type { Backend } from "../host/backend";
 import { Pid } from "../host/terms";
-import { check, collect, procStatus, stopwatch } from "./lib/common";
+import { check, collect, procStatus, startRuntime, stopwatch } from "./lib/common";
 
 const TRACE_DONE = 2;
 
@@ -18,7 +18,7 @@ async function memory(a: { backend: Backend; n: number; samples?: number }): Pro
   const n = a.n;
   const every = Math.max(1, Math.floor(n / (a.samples ?? 1000)));
   const bare = procStatus();
-  const rt = await Runtime.start({ backend: a.backend, maxProcesses: Math.max(n + 16, 1024) });
+  const rt = await startRuntime(a.backend, { maxProcesses: Math.max(n + 16, 1024) });
   try {
     check(rt.stats().maxProcesses >= n, `${a.backend}: process limit ${rt.stats().maxProcesses} is below ${n}`);
     collect();
@@ -58,7 +58,7 @@ async function memory(a: { backend: Backend; n: number; samples?: number }): Pro
 /** The WasmFX talk's C10M: `total` processes, at most `window` alive, each yields once. */
 async function c10m(a: { backend: Backend; total: number; window: number }): Promise<Record<string, unknown>> {
   const bare = procStatus();
-  const rt = await Runtime.start({ backend: a.backend });
+  const rt = await startRuntime(a.backend);
   try {
     let count: number | undefined;
     rt.onTrace((e) => { if (e.code === TRACE_DONE) count = Number(e.value); });

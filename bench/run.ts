@@ -7,7 +7,11 @@
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
 // checked count was wrong, 2 on bad arguments.
 
-import { Options, SuiteResult, Target, CheckError, machineLine, num, ratio, table, verdict } from "./lib/common";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  Options, SuiteResult, Target, CheckError, machineLine, otherLoad, ratio, ROOT, removeTempDirs, setSmoke, snapshotModules, table, verdict, waitQuiet,
+} from "./lib/common";
 import { beamAvailable, beamVersion } from "./lib/beam";
 import * as yieldSuite from "./yield";
 import * as spawnSuite from "./spawn";
@@ -31,10 +35,13 @@ async function main(): Promise<number> {
     console.error(`unknown ${[...unknownFlags, ...bad].join(", ")}; usage: run.js [--smoke] [--no-beam] [${Object.keys(SUITES).join("|")} ...]`);
     return 2;
   }
+  setSmoke(o.smoke);
+  const modules = snapshotModules();
   const chosen = names.length ? names : Object.keys(SUITES);
   const beam = o.beam && !o.smoke && beamAvailable();
   console.log(`Shoal benchmarks${o.smoke ? " (smoke)" : ""}: ${chosen.join(", ")}`);
   console.log(`machine: ${machineLine()}`);
+  console.log(`modules: build/shoal.{asyncify,fx}.wasm, copied to ${modules} for this run`);
   console.log(`BEAM: ${beam ? beamVersion() : o.smoke ? "skipped (--smoke)" : !o.beam ? "skipped (--no-beam)" : "erl not on PATH: FACTS.md figures where one exists"}`);
 
   const started = Date.now();
@@ -43,12 +50,22 @@ async function main(): Promise<number> {
   const files: string[] = [];
   for (const name of chosen) {
     console.log(`\n=== ${name} ===`);
+    // on a shared machine, wait for other jobs to calm down first (as anchors/beam/run.sh does)
+    const quiet = o.smoke ? undefined : await waitQuiet();
+    if (quiet) console.log(`CPUs ${quiet.busyPct.toFixed(0)}% busy before the suite (waited ${quiet.waitedSeconds.toFixed(0)} s)`);
     const t0 = Date.now();
+    const others = otherLoad();
     try {
       const r = await SUITES[name](o);
+      const otherPct = others();
       targets.push(...r.targets);
       files.push(r.file);
-      console.log(`(${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s, wrote ${r.file})`);
+      // note the load in the suite's result file
+      const file = path.join(ROOT, r.file);
+      const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+      doc.load = { busyBeforePct: quiet?.busyPct ?? null, waitedSeconds: quiet?.waitedSeconds ?? 0, otherProcessesPctDuring: otherPct };
+      fs.writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
+      console.log(`(${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s; other processes used ${otherPct.toFixed(0)}% of all CPUs meanwhile; wrote ${r.file})`);
     } catch (e) {
       failures.push({ name, error: e });
       console.error(`\n${name} FAILED${e instanceof CheckError ? " (wrong count)" : ""}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -59,8 +76,8 @@ async function main(): Promise<number> {
     table("=== all targets ===", ["suite", "target", "ours/ref", "goal", "verdict"],
       targets.map((t) => [t.suite, t.what, ratio(t.ratio), `<= ${t.limit}x`, verdict(t)]));
   }
+  removeTempDirs();
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s; ${failures.length ? `FAILED: ${failures.map((f) => f.name).join(", ")}` : "all suites ran, all counts checked"}`);
-  void num;
   return failures.length ? 1 : 0;
 }
 

@@ -8,10 +8,10 @@
 // spawn_exit.until_all_dead (spawn(fun() -> ok end) x 1M, until all are
 // dead; +S 1:1 +P 2000000).
 
-import { Runtime } from "../host/runtime";
+import type { Runtime } from "../host/runtime";
 import type { Backend } from "../host/backend";
 import {
-  Options, SuiteResult, Target, backends, check, DEFAULT_BACKEND, median, min, num, printTargets, ratio,
+  Options, SuiteResult, Target, backends, check, DEFAULT_BACKEND, median, min, num, printTargets, ratio, startRuntime,
   stopwatch, table, target, writeResult, int,
 } from "./lib/common";
 import { beamAvailable, beamSeries, beamVersion, FACTS_BEAM } from "./lib/beam";
@@ -50,7 +50,7 @@ export async function run(o: Options): Promise<SuiteResult> {
   const res: Partial<Record<Backend, { n: number; ns: number[]; nsPerProcess: number[]; peakSlots: number }>> = {};
   for (const backend of list) {
     const n = cfg.n[backend];
-    const rt = await Runtime.start({ backend });
+    const rt = await startRuntime(backend);
     try {
       await timedSpawn(rt, Math.max(1000, Math.floor(n / 10)));   // warm-up
       const r = { n, ns: [] as number[], nsPerProcess: [] as number[], peakSlots: 0 };

@@ -11,7 +11,7 @@
 // MAX_ATOMS, interning returns -1 and callers raise system_limit.
 
 import { Term, makeAtom } from "./term";
-import { resize } from "../assembly/alloc";
+import { resize } from "../assembly/resize";
 
 // @ts-ignore: decorator
 @inline export const MAX_ATOMS: i32 = 1 << 20;
@@ -19,7 +19,7 @@ import { resize } from "../assembly/alloc";
 // Order matters: index i of this list is atom i (the constants below).
 const PREDEFINED = "normal kill killed noproc system_limit stack_overflow shadow_stack_overflow " +
   "badarg trap undefined true false ok error exit throw max high low timeout infinity abort " +
-  "shutdown EXIT DOWN badarith nocatch";
+  "shutdown EXIT DOWN badarith nocatch max_heap_size";
 
 // @ts-ignore: decorator
 @inline export const ATOM_NORMAL: Term = (0 << 6) | 0x0B;
@@ -49,6 +49,8 @@ const PREDEFINED = "normal kill killed noproc system_limit stack_overflow shadow
 @inline export const ATOM_OK: Term = (12 << 6) | 0x0B;
 // @ts-ignore: decorator
 @inline export const ATOM_ABORT: Term = (21 << 6) | 0x0B;
+// @ts-ignore: decorator
+@inline export const ATOM_MAX_HEAP_SIZE: Term = (27 << 6) | 0x0B;
 
 let names: usize = 0;       // { ptr, len } per atom
 let namesCap: i32 = 0;

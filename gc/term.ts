@@ -77,3 +77,74 @@ export type Term = u64;
 /** Whether `t` is a pid. */
 // @ts-ignore: decorator
 @inline export function isPid(t: Term): bool { return (t & TAG_IMMED1_MASK) == TAG_PID; }
+
+// ╒══════════════════ Header word (first word of a boxed term) ═════════════╕
+//  63                                                  6 5     2 1 0
+// ├──────────────────────────────────────────────────────┼───────┼───┤
+// │ arity: words that follow the header                  │subtag │0 0│
+// └──────────────────────────────────────────────────────┴───────┴───┘
+//
+//   subtag  term            words after the header
+//   ------  --------------  ------------------------------------------------
+//   0x0     tuple           arity elements
+//   0x2     integer (big)   1 word: the value as i64 (outside the small range)
+//   0x5     fun             1 word: entry (function-table index) | arity << 32,
+//                           then arity-1... the free variables (terms)
+//   0x6     float           1 word: f64
+//   0x8     refc binary     size in bytes, address of the off-heap block,
+//                           link to the heap's next refc binary (not a term)
+//   0x9     heap binary     size in bytes, then the bytes, padded to a word
+//   0xF     map             1 word: n, then n keys (in term order), n values
+//
+// A cons cell is two words, [head, tail], pointed to by a list term.
+// During a collection a moved boxed term's header is overwritten by its new
+// boxed term (primary tag 10, never a header); a moved cons cell's head by
+// FORWARD (a header-tagged word, never a term) and its tail by its new list
+// term. Both tests are one load and one mask.
+
+// @ts-ignore: decorator
+@inline export const SUB_TUPLE: u32 = 0x0;
+// @ts-ignore: decorator
+@inline export const SUB_BIG: u32 = 0x2;
+// @ts-ignore: decorator
+@inline export const SUB_FUN: u32 = 0x5;
+// @ts-ignore: decorator
+@inline export const SUB_FLOAT: u32 = 0x6;
+// @ts-ignore: decorator
+@inline export const SUB_REFC_BIN: u32 = 0x8;
+// @ts-ignore: decorator
+@inline export const SUB_HEAP_BIN: u32 = 0x9;
+// @ts-ignore: decorator
+@inline export const SUB_MAP: u32 = 0xF;
+/** Head word of a cons cell that has been moved (its tail holds the new list term). */
+// @ts-ignore: decorator
+@inline export const FORWARD: u64 = 0x30;
+
+/** Header word for a boxed term of `subtag` with `arity` words after it. */
+// @ts-ignore: decorator
+@inline export function makeHeader(subtag: u32, arity: u64): u64 { return (arity << 6) | (<u64>subtag << 2); }
+/** Words after the header. */
+// @ts-ignore: decorator
+@inline export function headerArity(h: u64): u64 { return h >> 6; }
+/** Subtag of a header. */
+// @ts-ignore: decorator
+@inline export function headerSubtag(h: u64): u32 { return <u32>(h >> 2) & 0xF; }
+
+/** Whether `t` is a list pointer (a cons cell). */
+// @ts-ignore: decorator
+@inline export function isList(t: Term): bool { return (t & TAG_PRIMARY_MASK) == TAG_LIST; }
+/** Whether `t` points to a boxed term. */
+// @ts-ignore: decorator
+@inline export function isBoxed(t: Term): bool { return (t & TAG_PRIMARY_MASK) == TAG_BOXED; }
+/** Address a list or boxed term points to. */
+// @ts-ignore: decorator
+@inline export function termPtr(t: Term): usize { return <usize>(t & ~TAG_PRIMARY_MASK); }
+/** List term for the cons cell at `ptr`. */
+// @ts-ignore: decorator
+@inline export function makeList(ptr: usize): Term { return <u64>ptr | TAG_LIST; }
+/** Boxed term for the header at `ptr`. */
+// @ts-ignore: decorator
+@inline export function makeBoxed(ptr: usize): Term { return <u64>ptr | TAG_BOXED; }
+/** Header of a boxed term. */
+// @ts-ignore: decorator
+@inline export function boxedHeader(t: Term): u64 { return load<u64>(termPtr(t)); }

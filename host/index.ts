@@ -1,5 +1,5 @@
 // Shoal's public TypeScript API.
 export { Runtime, SystemLimitError } from "./runtime";
-export type { StartOptions, ExitEvent, TraceEvent, Stats, RunOutcome, Priority, TermLike, TermValue } from "./runtime";
+export type { StartOptions, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority, TermLike, TermValue } from "./runtime";
 export { Atom, Pid } from "./terms";
 export type { Backend, BackendChoice, BackendMeasurement } from "./backend";

@@ -20,7 +20,17 @@ import { Atom, Pid, NIL, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTe
 /** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts). */
 interface CoreExports {
   memory: WebAssembly.Memory;
-  init(maxProcs: number, slice: number, shadowMax: number, reportExits: number): void;
+  init(maxProcs: number, slice: number, shadowMax: number, reportExits: number,
+    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number): void;
+  gc_report_pauses(on: number): void;
+  garbage_collect(pid: bigint, major: number): number;
+  set_heap_policy(pid: bigint, min: number, max: number, fullsweepAfter: number): number;
+  process_heap(pid: bigint, what: number): bigint;
+  wake(pid: bigint): number;
+  stat_heap_bytes(): bigint;
+  stat_offheap_count(): number;
+  stat_offheap_bytes(): bigint;
+  machine_load(ptr: number, len: number): number;
   report_exits(on: number): void;
   backend(): number;
   schedule(maxSlices: number, until: number): number;
@@ -68,6 +78,15 @@ export interface StartOptions {
   shadowStackBytes?: number;
   /** Host time one slice may take before the event loop gets a turn (default 5 ms). */
   sliceMs?: number;
+  /** Heap policy for every process, in words (as BEAM's spawn options): min (default 233), max (default none). */
+  minHeapWords?: number;
+  maxHeapWords?: number;
+  /** Minor collections between full sweeps (BEAM's fullsweep_after; default 65535). */
+  fullsweepAfter?: number;
+  /** Run every process on one shared heap with one collector: the baseline the GC benchmark compares against. */
+  sharedHeap?: boolean;
+  /** Debug: poison from-space after each collection, so a stale pointer traps in tests. */
+  poisonFromSpace?: boolean;
   /** The built modules, when not read from build/ (in a page, pass the bytes). */
   modules?: Partial<Record<Backend, BufferSource>>;
   /** A measurement of this engine, for "auto" (default: bench/results/backend.json if present). */
@@ -88,6 +107,28 @@ export interface TraceEvent {
   value: bigint;
 }
 
+export interface GcEvent {
+  /** Whose heap was collected (null: the shared heap of the baseline). */
+  pid: Pid | null;
+  kind: "minor" | "major";
+  /** The pause, in microseconds of host time. */
+  pauseUs: number;
+  /** Live words after it, and the words the heap holds. */
+  liveWords: number;
+  heapWords: number;
+}
+
+export interface HeapInfo {
+  /** Words held (young and old generations, fragments). */
+  heapWords: number;
+  /** Words in use by terms. */
+  usedWords: number;
+  minorCollections: number;
+  majorCollections: number;
+  /** Bytes of off-heap binaries it refers to. */
+  offHeapBytes: number;
+}
+
 export interface Stats {
   backend: Backend;
   alive: number;
@@ -98,6 +139,11 @@ export interface Stats {
   maxProcesses: number;
   /** Bytes of the module's linear memory. */
   memoryBytes: number;
+  /** Bytes of heap blocks held by all processes. */
+  heapBytes: number;
+  /** Off-heap binaries alive, and their bytes. */
+  offHeapBinaries: number;
+  offHeapBytes: number;
 }
 
 export type RunOutcome = "idle" | "waiting" | "until" | "timeout";
@@ -147,6 +193,7 @@ export class Runtime {
   private readonly programs = new Map<string, number>();
   private readonly exitListeners: ((e: ExitEvent) => void)[] = [];
   private readonly traceListeners: ((e: TraceEvent) => void)[] = [];
+  private readonly gcListeners: ((e: GcEvent) => void)[] = [];
   private crashDetail: string | undefined;
   private stopped = false;
 
@@ -172,6 +219,8 @@ export class Runtime {
         now: nowMs,
         proc_trace: (pid: bigint, code: number, value: bigint) => rt!.emitTrace(pid, code, value),
         exited: (pid: bigint, reason: bigint) => rt!.emitExit(pid, reason),
+        gc_event: (pid: bigint, kind: number, ms: number, live: number, heapWords: number) =>
+          rt!.emitGc(pid, kind, ms, live, heapWords),
       },
     };
     const { exports } = await instantiate<Record<string, unknown>>(bytes as BufferSource, imports as never);
@@ -183,7 +232,9 @@ export class Runtime {
       throw new SystemLimitError("no WasmFX stacks left in this JS process: other fx runtimes hold them all (stop one, or start them with a smaller maxProcesses)");
     }
     rt = new Runtime(ex, backend, reason, opts.sliceMs ?? 5, fxStacks);
-    ex.init(maxProcs, opts.sliceReductions ?? 4000, opts.shadowStackBytes ?? 1 << 20, 0);
+    ex.init(maxProcs, opts.sliceReductions ?? 4000, opts.shadowStackBytes ?? 1 << 20, 0,
+      opts.minHeapWords ?? 233, opts.maxHeapWords ?? 0, opts.fullsweepAfter ?? 65535,
+      opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
     for (let i = 0, n = ex.program_count(); i < n; i++) {
       rt.programs.set(rt.atomName(ex.program_name(i)), ex.program_entry(i));
     }
@@ -202,6 +253,13 @@ export class Runtime {
       throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend}`);
     }
     return new Pid(t);
+  }
+
+  /** Function-table index of a built-in program (what a fun made by it records as its entry). */
+  programEntry(name: string): number {
+    const e = this.programs.get(name);
+    if (e === undefined) throw new Error(`no program named '${name}'`);
+    return e;
   }
 
   /** End `pid` with `reason` (default kill); false if it was not alive. */
@@ -225,19 +283,62 @@ export class Runtime {
   /** Call `f` for every trace event a process sends. */
   onTrace(f: (e: TraceEvent) => void): () => void { return addListener(this.traceListeners, f); }
 
-  /** Run one host slice synchronously: returns a schedule status (0 idle, 1 runnable, 2 timers, 3 waiting). */
-  runSlice(budgetMs = this.sliceMs): number {
+  /** Call `f` after every collection, with its pause (turns pause reports on while someone listens). */
+  onGc(f: (e: GcEvent) => void): () => void {
+    this.ex.gc_report_pauses(1);
+    const off = addListener(this.gcListeners, f);
+    return () => { off(); if (!this.gcListeners.length) this.ex.gc_report_pauses(0); };
+  }
+
+  /** Collect a process's heap now, running or suspended (major: a full sweep); false if it is dead. */
+  garbageCollect(pid: Pid, major = true): boolean { this.checkRunning(); return !!this.ex.garbage_collect(pid.term, major ? 1 : 0); }
+
+  /** Set a live process's heap policy, in words (as process_flag(max_heap_size, ...)). */
+  setHeapPolicy(pid: Pid, p: { minHeapWords?: number; maxHeapWords?: number; fullsweepAfter?: number }): boolean {
+    return !!this.ex.set_heap_policy(pid.term, p.minHeapWords ?? 233, p.maxHeapWords ?? 0, p.fullsweepAfter ?? 65535);
+  }
+
+  /** Heap figures of a live process, or null if it is dead. */
+  heapInfo(pid: Pid): HeapInfo | null {
+    const ex = this.ex, t = pid.term;
+    if (ex.process_heap(t, 0) < 0n) return null;
+    return {
+      heapWords: Number(ex.process_heap(t, 0)),
+      usedWords: Number(ex.process_heap(t, 1)),
+      minorCollections: Number(ex.process_heap(t, 2)),
+      majorCollections: Number(ex.process_heap(t, 3)),
+      offHeapBytes: Number(ex.process_heap(t, 4)),
+    };
+  }
+
+  /** Make a process that waits with no timer runnable; false if it was not waiting. */
+  wake(pid: Pid): boolean { this.checkRunning(); return !!this.ex.wake(pid.term); }
+
+  /** Copy a term-machine program into the module (assembly/programs_gc.ts); its id, the machine's argument. */
+  loadMachine(program: Uint8Array): number {
+    const ptr = this.ex.io_buffer(program.length);
+    new Uint8Array(this.ex.memory.buffer, ptr, program.length).set(program);
+    return this.ex.machine_load(ptr, program.length);
+  }
+
+  /**
+   * Run one host slice synchronously: process slices until `budgetMs` of host time has passed
+   * (or at most `maxSlices` of them); returns a schedule status (0 idle, 1 runnable, 2 timers, 3 waiting).
+   */
+  runSlice(budgetMs = this.sliceMs, maxSlices = Infinity): number {
     this.checkRunning();
     const until = nowMs() + budgetMs;
     for (;;) {
       let status: number;
+      const n = Math.min(MAX_SLICES_PER_CALL, maxSlices);
+      maxSlices -= n;
       try {
-        status = this.ex.schedule(MAX_SLICES_PER_CALL, until);
+        status = this.ex.schedule(n, until);
       } catch (e) {
         this.recover(e);
         status = STATUS.RUNNABLE;
       }
-      if (status !== STATUS.RUNNABLE || nowMs() >= until) return status;
+      if (status !== STATUS.RUNNABLE || nowMs() >= until || maxSlices <= 0) return status;
     }
   }
 
@@ -271,6 +372,9 @@ export class Runtime {
       slots: ex.stat_slots(),
       maxProcesses: ex.stat_max_processes(),
       memoryBytes: ex.memory.buffer.byteLength,
+      heapBytes: Number(ex.stat_heap_bytes()),
+      offHeapBinaries: ex.stat_offheap_count(),
+      offHeapBytes: Number(ex.stat_offheap_bytes()),
     };
   }
 
@@ -332,6 +436,14 @@ export class Runtime {
     if (!this.traceListeners.length) return;
     const e = { pid: new Pid(pid), code, value };
     for (const f of this.traceListeners) f(e);
+  }
+
+  private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {
+    const e: GcEvent = {
+      pid: pid === 0n ? null : new Pid(pid), kind: kind ? "major" : "minor",
+      pauseUs: ms * 1000, liveWords: live, heapWords,
+    };
+    for (const f of this.gcListeners) f(e);
   }
 
   private emitExit(pid: bigint, reason: bigint): void {

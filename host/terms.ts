@@ -52,3 +52,37 @@ export function smallValue(t: bigint): number | bigint {
   const v = BigInt.asIntN(64, t) >> 4n;
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
+
+// ── values the External Term Format codec (host/etf.ts) adds
+
+/** An Erlang tuple: {elements...}. */
+export class Tuple {
+  constructor(readonly elements: unknown[]) {}
+  toString(): string { return `{${this.elements.map(String).join(",")}}`; }
+}
+
+/** An improper list: [elements... | tail], `tail` not a list. */
+export class ImproperList {
+  constructor(readonly elements: unknown[], readonly tail: unknown) {}
+}
+
+/** A float whatever its value: encodes 2.0 as a float where the number 2 would be an integer. */
+export class Float {
+  constructor(readonly value: number) {}
+}
+
+/** A bitstring whose size is not a whole number of bytes: `bits` (1..7) of the last byte are used, from its top. */
+export class BitString {
+  constructor(readonly bytes: Uint8Array, readonly bits: number) {}
+}
+
+/** A reference, as another node's External Term Format carries it (the runtime has none of its own). */
+export class Reference {
+  constructor(readonly node: Atom, readonly creation: number, readonly ids: number[]) {}
+}
+
+/** An external fun, fun Module:Name/Arity (decoded and encoded; no process can call it). */
+export class ExportFun {
+  constructor(readonly module: Atom, readonly name: Atom, readonly arity: number) {}
+  toString(): string { return `fun ${this.module}:${this.name}/${this.arity}`; }
+}

@@ -12,9 +12,15 @@ export interface Harness {
   exitOf(pid: { term: bigint }): string | undefined;
 }
 
+const started: Runtime[] = [];
+// Every runtime a test started is stopped after it, passed or failed: on WasmFX
+// a runtime left running keeps its reservation of the engine's stacks.
+afterEach(() => { for (const rt of started.splice(0)) rt.stop(); });
+
 /** A runtime on `backend` that records every exit and trace event. */
 export async function start(backend: Backend, opts: StartOptions = {}): Promise<Harness> {
   const rt = await Runtime.start({ ...opts, backend });
+  started.push(rt);
   const exits: ExitEvent[] = [];
   const traces: TraceEvent[] = [];
   rt.onExit((e) => exits.push(e));

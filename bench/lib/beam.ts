@@ -7,10 +7,9 @@
 // unit` lines, which are parsed here. Nothing runs when `erl` is not on PATH.
 
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { ROOT, median, stopwatch } from "./common";
+import { ROOT, median, stopwatch, tempDir } from "./common";
 
 export interface BeamRun {
   command: string;
@@ -54,7 +53,7 @@ let ebin: string | undefined;
 /** Compile bench/beam/*.erl once per benchmark run; the directory of the .beam files. */
 function compiled(): string {
   if (ebin) return ebin;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shoal-beam-"));
+  const dir = tempDir("shoal-beam-");
   const src = path.join(ROOT, "bench", "beam");
   const files = fs.readdirSync(src).filter((f) => f.endsWith(".erl")).map((f) => path.join(src, f));
   const r = spawnSync("erlc", ["-o", dir, ...files], { encoding: "utf8", timeout: 120_000 });

@@ -5,7 +5,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import type { Backend } from "../../host/backend";
+import { Runtime, StartOptions } from "../../host/runtime";
 
 export interface Options {
   /** Scaled-down workloads, one repetition, no BEAM: a few seconds in all. */
@@ -75,6 +77,54 @@ export function procStatus(): { rssKB: number; hwmKB: number; vmKB: number } {
   return { rssKB: g("VmRSS"), hwmKB: g("VmHWM"), vmKB: g("VmSize") };
 }
 
+// ---- other load on a shared machine ------------------------------------------
+
+interface CpuSnap { total: number; idle: number; own: number }
+/** CPU ticks from /proc/stat (all CPUs) and this process plus its waited-for children. */
+function cpuSnap(): CpuSnap | null {
+  try {
+    const all = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const self = fs.readFileSync("/proc/self/stat", "utf8");
+    const f = self.slice(self.lastIndexOf(")") + 2).split(" ").map(Number);   // f[0] is field 3 (state)
+    return { total: all.reduce((a, b) => a + b, 0), idle: all[3] + all[4], own: f[11] + f[12] + f[13] + f[14] };
+  } catch {
+    return null;
+  }
+}
+
+/** Share (%) of all CPUs busy between two snapshots, and the share used by others than us and our children. */
+function busyBetween(a: CpuSnap, b: CpuSnap): { busyPct: number; otherPct: number } {
+  const total = b.total - a.total || 1;
+  const busy = total - (b.idle - a.idle);
+  return { busyPct: (100 * busy) / total, otherPct: Math.max(0, (100 * (busy - (b.own - a.own))) / total) };
+}
+
+/**
+ * Wait (up to maxSeconds) until the machine's CPUs are under `pct`% busy, as
+ * anchors/beam/run.sh does; returns the last busy share seen and the wait.
+ */
+export async function waitQuiet(pct = 15, maxSeconds = 60): Promise<{ busyPct: number; waitedSeconds: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const a = cpuSnap();
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = cpuSnap();
+    if (!a || !b) return { busyPct: NaN, waitedSeconds: 0 };
+    const { busyPct } = busyBetween(a, b);
+    const waited = (Date.now() - t0) / 1000;
+    if (busyPct <= pct || waited >= maxSeconds) return { busyPct, waitedSeconds: waited };
+  }
+}
+
+/** Start measuring other processes' CPU use; the returned function gives it as a share (%) of all CPUs. */
+export function otherLoad(): () => number {
+  const a = cpuSnap();
+  return () => {
+    const b = cpuSnap();
+    return a && b ? busyBetween(a, b).otherPct : NaN;
+  };
+}
+
 // ---- the machine -------------------------------------------------------------
 
 export interface Machine {
@@ -107,20 +157,82 @@ export function machineLine(m: Machine = machine()): string {
   return `${m.cpu}, ${m.nproc} CPUs, ${(m.totalMemBytes / 2 ** 30).toFixed(1)} GiB; node ${m.node}, V8 ${m.v8}; load ${m.loadavg.map((x) => x.toFixed(2)).join(" ")}`;
 }
 
+/**
+ * What was measured: the commit, the runtime sources changed since it (the
+ * tree may be mid-edit), and the built modules' sizes and hashes.
+ */
+export function buildInfo(): Record<string, unknown> {
+  const git = (args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
+  const modules: Record<string, unknown> = {};
+  for (const b of ["asyncify", "fx"] as Backend[]) {
+    const bytes = moduleBytes(b);
+    modules[b] = bytes
+      ? { bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex").slice(0, 16), file: modulePath(b) }
+      : null;
+  }
+  return {
+    commit: git(["rev-parse", "--short", "HEAD"]) || null,
+    uncommittedRuntimeFiles: git(["status", "--porcelain", "--", "assembly", "gc", "host"]).split("\n").filter(Boolean).length,
+    modules,
+  };
+}
+
 // ---- backends ----------------------------------------------------------------
 
-/** Bytes of build/shoal.<backend>.wasm. */
+// The modules are snapshotted once per benchmark run (bench/run.ts), so that a
+// rebuild by someone else halfway through cannot mix two builds in one run.
+
+/** Copy build/shoal.{asyncify,fx}.wasm to a temporary directory, for this run and its children (env). */
+export function snapshotModules(): string {
+  const have = process.env.SHOAL_BENCH_MODULES;
+  if (have && fs.existsSync(have)) return have;
+  const dir = tempDir("shoal-modules-");
+  for (const b of ["asyncify", "fx"]) {
+    const f = path.join(ROOT, "build", `shoal.${b}.wasm`);
+    if (fs.existsSync(f)) fs.copyFileSync(f, path.join(dir, `shoal.${b}.wasm`));
+  }
+  process.env.SHOAL_BENCH_MODULES = dir;
+  return dir;
+}
+
+function modulePath(backend: Backend): string {
+  const dir = process.env.SHOAL_BENCH_MODULES;
+  const snap = dir ? path.join(dir, `shoal.${backend}.wasm`) : "";
+  return snap && fs.existsSync(snap) ? snap : path.join(ROOT, "build", `shoal.${backend}.wasm`);
+}
+
+const moduleCache = new Map<Backend, Uint8Array | null>();
+function moduleBytes(backend: Backend): Uint8Array | null {
+  if (!moduleCache.has(backend)) {
+    let bytes: Uint8Array | null = null;
+    try { bytes = fs.readFileSync(modulePath(backend)); } catch { /* not built */ }
+    moduleCache.set(backend, bytes);
+  }
+  return moduleCache.get(backend)!;
+}
+
+/** Start a runtime on `backend` from this run's modules. */
+export function startRuntime(backend: Backend, opts: StartOptions = {}): Promise<Runtime> {
+  const modules: Partial<Record<Backend, Uint8Array>> = {};
+  for (const b of ["asyncify", "fx"] as Backend[]) {
+    const m = moduleBytes(b);
+    if (m) modules[b] = m;
+  }
+  return Runtime.start({ ...opts, backend, modules: modules as StartOptions["modules"] });
+}
+
+/** Bytes of this run's shoal.<backend>.wasm. */
 export function binarySize(backend: Backend): number {
-  return fs.statSync(path.join(ROOT, "build", `shoal.${backend}.wasm`)).size;
+  const m = moduleBytes(backend);
+  if (!m) throw new Error(`build/shoal.${backend}.wasm not found: run \`npm run build\` first`);
+  return m.length;
 }
 
 /** The backends this engine can run, Asyncify (the default) first. */
 export function backends(): Backend[] {
   const list: Backend[] = ["asyncify"];
-  try {
-    const bytes = fs.readFileSync(path.join(ROOT, "build", "shoal.fx.wasm"));
-    if (WebAssembly.validate(bytes)) list.push("fx");
-  } catch { /* not built, or no WasmFX */ }
+  const fx = moduleBytes("fx");
+  if (fx && WebAssembly.validate(fx as Uint8Array<ArrayBuffer>)) list.push("fx");
   return list;
 }
 
@@ -168,16 +280,21 @@ export interface Target {
   met: boolean | null;
 }
 
+let smokeRun = false;
+/** In a smoke run no target is judged: the workloads are too small to measure anything. */
+export function setSmoke(on: boolean): void { smokeRun = on; }
+
 export function target(
   suite: string, what: string, ours: number, reference: number | null | undefined,
   referenceLabel: string, unit: string, limit: number,
 ): Target {
   const ref = reference === undefined || reference === null || !Number.isFinite(reference) ? null : reference;
   const r = ref === null ? null : ours / ref;
-  return { suite, what, ours, reference: ref, referenceLabel, unit, ratio: r, limit, met: r === null ? null : r <= limit };
+  return { suite, what, ours, reference: ref, referenceLabel, unit, ratio: r, limit, met: r === null || smokeRun ? null : r <= limit };
 }
 
-export const verdict = (t: Target): string => (t.met === null ? "not judged" : t.met ? "MET" : "SHORT");
+export const verdict = (t: Target): string =>
+  t.met === null ? (smokeRun ? "not judged (smoke)" : "not judged") : t.met ? "MET" : "SHORT";
 
 export function printTargets(title: string, targets: Target[]): void {
   table(title, ["target", "ours", "reference", "ours/ref", "goal", "verdict"],
@@ -199,9 +316,22 @@ export function resultsDir(o: Options): string {
 /** Write bench/results/<name>.json with the date and the machine; returns its path. */
 export function writeResult(o: Options, name: string, body: Record<string, unknown>): string {
   const file = path.join(resultsDir(o), `${name}.json`);
-  const doc = { benchmark: name, date: new Date().toISOString(), smoke: o.smoke, machine: machine(), ...body };
+  const doc = { benchmark: name, date: new Date().toISOString(), smoke: o.smoke, machine: machine(), build: buildInfo(), ...body };
   fs.writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
   return path.relative(ROOT, file);
+}
+
+// ---- temporary directories ---------------------------------------------------
+
+const tempDirs: string[] = [];
+/** A new directory under the OS temp dir, removed by removeTempDirs() at the end of the run. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 // ---- child Node processes ----------------------------------------------------

@@ -14,14 +14,14 @@
 // 64-byte fiber record), and returns a checksum.
 
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import type { Backend } from "../../host/backend";
-import { ROOT, check, stopwatch } from "./common";
+import { ROOT, check, stopwatch, tempDir } from "./common";
 
 interface RawExports {
   roundtrip(n: number): number;
+  roundtrip_deep(n: number, depth: number): number;
   reset?(slot: number): void;
 }
 
@@ -35,7 +35,7 @@ function binaryen(tool: string, args: string[], cwd: string): void {
 /** Build fx.wasm and asy.wasm into a temporary directory (once per run). */
 export function buildRaw(): { dir: string; sizes: Record<string, number> } {
   if (built) return built;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shoal-raw-"));
+  const dir = tempDir("shoal-raw-");
   const src = path.join(ROOT, "bench", "raw");
   binaryen("wasm-as", ["--all-features", path.join(src, "fx.wat"), "-o", "fx.wasm"], dir);
   binaryen("wasm-as", ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals",
@@ -62,21 +62,27 @@ export function rawKernel(backend: Backend): RawExports | null {
   return ex;
 }
 
-/** One timed run of n raw round trips; nanoseconds per round trip. Checks the kernel's checksum. */
-export function rawRoundtripNs(backend: Backend, n: number): number {
+/**
+ * One timed run of n raw round trips; nanoseconds per round trip. Checks the
+ * kernel's checksum. `frames`: how many frames of the fiber's own lie between
+ * the resume and the suspend call: 1 is roundtrip(n) (its looper), k >= 2 is
+ * roundtrip_deep(n, k - 2) (looper_deep and k - 1 levels of rec; bench.mjs's
+ * roundtrip_d10 is frames = 12).
+ */
+export function rawRoundtripNs(backend: Backend, n: number, frames = 1): number {
   const k = rawKernel(backend);
   if (!k) throw new Error(`the raw ${backend} kernel does not validate on this engine`);
-  if (backend === "asyncify") k.reset!(64);
+  if (backend === "asyncify") k.reset!(frames > 1 ? 512 : 64);
   const elapsed = stopwatch();
-  const r = k.roundtrip(n);
+  const r = frames > 1 ? k.roundtrip_deep(n, frames - 2) : k.roundtrip(n);
   const ns = elapsed();
   const want = ((n * (n - 1)) / 2 + n) | 0;
-  check(r === want, `raw ${backend} roundtrip(${n}) returned ${r}, expected ${want}`);
+  check(r === want, `raw ${backend} round trip (n ${n}, ${frames} frames) returned ${r}, expected ${want}`);
   return ns / n;
 }
 
 /** Warm a kernel up the way raw-switch/bench.mjs does (runs at n/50 and n/10). */
-export function warmRaw(backend: Backend, n: number): void {
-  rawRoundtripNs(backend, Math.max(1000, Math.floor(n / 50)));
-  rawRoundtripNs(backend, Math.max(1000, Math.floor(n / 10)));
+export function warmRaw(backend: Backend, n: number, frames = 1): void {
+  rawRoundtripNs(backend, Math.max(1000, Math.floor(n / 50)), frames);
+  rawRoundtripNs(backend, Math.max(1000, Math.floor(n / 10)), frames);
 }

@@ -1,0 +1,103 @@
+// Per-process heaps and their collectors: random term graphs survive every
+// collection intact, roots in suspended processes' frames are found and
+// rewritten, limits end one process, and an ended process gives back all.
+import fc from "fast-check";
+import { buildProgram, setFunEntry, stepArb } from "./termmachine";
+import { BACKENDS, start, Harness } from "./helpers";
+
+/** Run term-machine programs, each in its own process; returns the hashes and live counts each reported. */
+async function runMachines(h: Harness, programs: Uint8Array[], between?: () => void) {
+  setFunEntry(h.rt.programEntry("term_machine"));
+  const pids = programs.map((p) => h.rt.spawn("term_machine", h.rt.loadMachine(p)));
+  if (between) {
+    while (pids.some((p) => h.rt.isAlive(p))) { h.rt.runSlice(0.2); between(); }
+  } else {
+    await h.rt.run();
+  }
+  return pids.map((pid) => ({
+    exit: h.exitOf(pid),
+    hashes: h.traces.filter((t) => t.pid.equals(pid) && t.code === 6).map((t) => Number(t.value)),
+    live: h.traces.filter((t) => t.pid.equals(pid) && t.code === 5).map((t) => Number(t.value)),
+  }));
+}
+
+for (const backend of BACKENDS) for (const shared of [false, true]) {
+  const label = `${backend}${shared ? ", one shared heap (baseline)" : ""}`;
+  describe(`collector on ${label}`, () => {
+    test("random term graphs keep their structure and sharing through minor and major collections", async () => {
+      const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64, fullsweepAfter: 3 });
+      await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 300 }), async (steps) => {
+        const { bytes, expect: want } = buildProgram(steps);
+        h.traces.length = 0;
+        const [got] = await runMachines(h, [bytes]);
+        expect(got.exit).toBe("normal");
+        expect(got.hashes).toEqual(want.hashes);
+        if (!shared) expect(got.live).toEqual(want.live);   // a shared heap also holds the others' terms
+      }), { numRuns: 150 });
+      h.rt.stop();
+    });
+
+    test("collections of processes suspended mid-call find and rewrite the roots in their frames", async () => {
+      const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64 });
+      const programs = fc.sample(fc.array(stepArb, { minLength: 40, maxLength: 200 }), { numRuns: 150, seed: 42 })
+        .map((steps) => buildProgram(steps));
+      const running = h.rt.stats().spawned;
+      let collected = 0;
+      const got = await runMachines(h, programs.map((p) => p.bytes), () => {
+        // collect a few suspended processes from outside, between slices
+        for (let slot = 0; slot < 8; slot++) {
+          const pid = h.traces.length ? h.traces[(collected * 7 + slot) % h.traces.length].pid : undefined;
+          if (pid && h.rt.isAlive(pid) && h.rt.garbageCollect(pid, collected % 2 === 0)) collected++;
+        }
+      });
+      expect(collected).toBeGreaterThan(0);
+      got.forEach((g, i) => {
+        expect(g.exit).toBe("normal");
+        expect(g.hashes).toEqual(programs[i].expect.hashes);
+      });
+      expect(h.rt.stats().spawned - running).toBe(150);
+      h.rt.stop();
+    });
+  });
+}
+
+describe.each(BACKENDS)("heap limits and lifetimes on %s", (backend) => {
+  test("max_heap_size kills that process only, with a reason that names it", async () => {
+    const h = await start(backend);
+    const hog = h.rt.spawn("gc_hog");
+    h.rt.setHeapPolicy(hog, { maxHeapWords: 200_000 });
+    const bystander = h.rt.spawn("gc_worker", 1000);
+    await h.rt.run();
+    expect(h.exitOf(hog)).toBe("max_heap_size");
+    expect(h.exitOf(bystander)).toBe("normal");
+    h.rt.stop();
+  });
+
+  test("off-heap binaries are freed by a collection that finds them dead, and when their holder exits", async () => {
+    const h = await start(backend);
+    // three 1000-byte binaries; drop two, full sweep; then hold the last across a yield
+    const prog = buildProgram([], {}).bytes;   // header only, replaced below
+    const ops = [0x08, 0xe8, 0x03, 0, 0, 7, 0x08, 0xe8, 0x03, 0, 0, 8, 0x08, 0xe8, 0x03, 0, 0, 9,
+      0x0f, 0x0c, 0x0c, 0x0e, 0x0f];
+    const bytes = Uint8Array.from([...prog.slice(0, 4), ...ops]);
+    const pid = h.rt.spawn("term_machine", h.rt.loadMachine(bytes));
+    const counts: number[] = [];
+    // one slice at a time: to the first yield (3 held), to the second (1 held), to the end
+    do { h.rt.runSlice(Infinity, 1); counts.push(h.rt.stats().offHeapBinaries); } while (h.rt.isAlive(pid));
+    expect(counts).toEqual([3, 1, 0]);
+    h.rt.stop();
+  });
+
+  test("an exiting process gives its whole heap back at once", async () => {
+    const h = await start(backend);
+    const pids = Array.from({ length: 200 }, () => h.rt.spawn("gc_holder", 2000));
+    await h.rt.run();                                  // all built their lists and wait
+    const held = h.rt.stats().heapBytes;
+    expect(held).toBeGreaterThan(200 * 2000 * 16);
+    for (const p of pids.slice(0, 100)) h.rt.kill(p);
+    expect(h.rt.stats().heapBytes).toBeLessThan(held * 0.6);
+    for (const p of pids.slice(100)) h.rt.kill(p);
+    expect(h.rt.stats().heapBytes).toBe(0);
+    h.rt.stop();
+  });
+});

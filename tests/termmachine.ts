@@ -1,0 +1,162 @@
+// The host side of the term machine (assembly/programs_gc.ts): a program
+// builder and a model that knows, for every HASH and LIVE op, what the
+// process must report if its heap and collector kept every term intact.
+import fc from "fast-check";
+
+type Node =
+  | { k: "small" | "int"; v: bigint }
+  | { k: "atom"; i: number }
+  | { k: "nil" }
+  | { k: "float"; v: number }
+  | { k: "tuple"; e: Node[] }
+  | { k: "cons"; h: Node; t: Node }
+  | { k: "bin"; len: number; seed: number }
+  | { k: "map"; keys: Node[]; vals: Node[] }
+  | { k: "fun"; free: Node[] };
+
+const SMALL_MAX = (1n << 59n) - 1n, SMALL_MIN = -(1n << 59n);
+const NIL: Node = { k: "nil" };
+
+/** Words a node takes on the heap (gc/boxed.ts). */
+function words(n: Node): number {
+  switch (n.k) {
+    case "small": case "atom": case "nil": return 0;
+    case "int": return n.v > SMALL_MAX || n.v < SMALL_MIN ? 2 : 0;
+    case "float": return 2;
+    case "tuple": return 1 + n.e.length;
+    case "cons": return 2;
+    case "bin": return n.len <= 64 ? 2 + Math.ceil(n.len / 8) : 4;
+    case "map": return 2 + 2 * n.keys.length;
+    case "fun": return 2 + n.free.length;
+  }
+}
+
+function children(n: Node): Node[] {
+  switch (n.k) {
+    case "tuple": return n.e;
+    case "cons": return [n.h, n.t];
+    case "map": return [...n.keys, ...n.vals];
+    case "fun": return n.free;
+    default: return [];
+  }
+}
+
+/** Words of every distinct node reachable from `roots` (what a full sweep keeps). */
+export function liveWords(roots: Node[]): number {
+  const seen = new Set<Node>();
+  const todo = [...roots];
+  let total = 0;
+  while (todo.length) {
+    const n = todo.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    total += words(n);
+    todo.push(...children(n));
+  }
+  return total;
+}
+
+/** The structural hash termHash computes (FNV-1a over a canonical walk). */
+export function hashNode(root: Node): number {
+  let h = 0x811c9dc5;
+  const emit = (x: number) => { h = Math.imul((h ^ x) >>> 0, 16777619) >>> 0; };
+  const emit64 = (v: bigint) => { const u = BigInt.asUintN(64, v); emit(Number(u & 0xffffffffn)); emit(Number(u >> 32n)); };
+  const walk = (n: Node): void => {
+    for (;;) {
+      switch (n.k) {
+        case "cons": emit(6); walk(n.h); n = n.t; continue;
+        case "nil": emit(3); return;
+        case "small": case "int": emit(1); emit64(n.v); return;
+        case "atom": emit(2); emit(n.i); return;
+        case "float": { emit(4); const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, n.v, true); emit64(b.getBigUint64(0, true)); return; }
+        case "tuple": emit(5); emit(n.e.length); n.e.forEach(walk); return;
+        case "bin": emit(7); emit(n.len); for (let i = 0; i < n.len; i++) emit((n.seed + i) & 0xff); return;
+        case "map": emit(8); emit(n.keys.length); n.keys.forEach(walk); n.vals.forEach(walk); return;
+        case "fun": emit(9); emit(funEntry); emit(1); emit(n.free.length); n.free.forEach(walk); return;
+      }
+    }
+  };
+  walk(root);
+  return h;
+}
+let funEntry = 0;   // table index the machine gives its funs (set from the runtime)
+export function setFunEntry(i: number): void { funEntry = i; }
+
+/** One step of a random program, before it is fitted to the stack it meets. */
+export interface Step { op: number; a: number; b: number; v: bigint; f: number }
+
+export const stepArb: fc.Arbitrary<Step> = fc.record({
+  op: fc.integer({ min: 0, max: 22 }),
+  a: fc.nat(1000),
+  b: fc.nat(255),
+  v: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+  f: fc.double({ noNaN: true }),
+});
+
+export interface Expectation { hashes: number[]; live: number[] }
+
+/** Turn random steps into a valid program and what it must report. */
+export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: boolean } = {}): { bytes: Uint8Array; expect: Expectation } {
+  const cap = opts.cap ?? 48;
+  const out: number[] = [];
+  const u8 = (x: number) => out.push(x & 0xff);
+  const u16 = (x: number) => { u8(x); u8(x >> 8); };
+  const u32 = (x: number) => { u16(x & 0xffff); u16(x >>> 16); };
+  const i64 = (v: bigint) => { const u = BigInt.asUintN(64, v); u32(Number(u & 0xffffffffn)); u32(Number(u >> 32n)); };
+  const f64 = (v: number) => { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, v, true); for (let i = 0; i < 8; i++) u8(b.getUint8(i)); };
+  u32(cap);
+  const frames: Node[][] = [[]];
+  let dict: Node = NIL;
+  const expect: Expectation = { hashes: [], live: [] };
+  const st = () => frames[frames.length - 1];
+  const push = (n: Node) => st().push(n);
+  const roots = () => [...frames.flat(), dict];
+
+  for (const s of steps) {
+    const stack = st();
+    const room = cap - stack.length;
+    switch (s.op) {
+      case 0: case 1: if (room < 1) break; {
+        const v = BigInt.asIntN(60, s.v); u8(0x01); i64(v); push({ k: "small", v }); } break;
+      case 2: if (room < 1) break; u8(0x02); u32(s.b % 28); push({ k: "atom", i: s.b % 28 }); break;
+      case 3: if (room < 1) break; u8(0x03); push(NIL); break;
+      case 4: if (room < 1) break; u8(0x04); f64(s.f); push({ k: "float", v: s.f }); break;
+      case 5: if (room < 1) break; u8(0x05); i64(s.v); push({ k: "int", v: s.v }); break;
+      case 6: case 7: { const n = Math.min(stack.length, s.b % 6); if (!stack.length && n) break;
+        u8(0x06); u16(n); push({ k: "tuple", e: stack.splice(stack.length - n, n) }); } break;
+      case 8: case 9: if (stack.length < 2) break; { u8(0x07); const t = stack.pop()!, h = stack.pop()!; push({ k: "cons", h, t }); } break;
+      case 10: if (room < 1) break; { const len = s.a % 7 === 0 ? 1000 + s.a : s.a % 90; u8(0x08); u32(len); u8(s.b);
+        push({ k: "bin", len, seed: s.b }); } break;
+      case 11: { const n = Math.min(s.b % 4, stack.length, Math.floor(room / 2)); if (n === 0) break;
+        // keys: ascending distinct small ints, then n values duplicated from the stack (sharing)
+        const keys: Node[] = [];
+        for (let i = 0; i < n; i++) { const v = BigInt(s.a + i * 7); u8(0x01); i64(v); keys.push({ k: "small", v }); }
+        const vals: Node[] = [];
+        for (let i = 0; i < n; i++) { const k = (s.a + i) % stack.length; u8(0x0b); u16(k); vals.push(stack[k]); }
+        u8(0x09); u16(n); push({ k: "map", keys, vals }); } break;
+      case 12: { const n = Math.min(stack.length, s.b % 4); u8(0x0a); u16(n); push({ k: "fun", free: stack.splice(stack.length - n, n) }); } break;
+      case 13: case 14: if (!stack.length || room < 1) break; { const k = s.a % stack.length; u8(0x0b); u16(k); push(stack[k]); } break;
+      case 15: if (!stack.length) break; u8(0x0c); stack.pop(); break;
+      case 16: u8(0x0d); break;
+      case 17: u8(0x0e); break;
+      case 18: if (opts.allowYield === false) break; u8(0x0f); break;
+      case 19: u8(0x10); u32(s.a * 4); break;
+      case 20: if (!stack.length) break; { const k = s.a % stack.length; u8(0x11); u16(k); expect.hashes.push(hashNode(stack[k])); } break;
+      case 21: u8(0x12); expect.live.push(liveWords(roots())); break;
+      case 22: // CALL with n args, or RET from a nested frame, or the dictionary
+        if (s.b % 3 === 0 && frames.length < 4) { const n = Math.min(stack.length, s.a % 3); u8(0x13); u16(n); frames.push(stack.splice(stack.length - n, n)); }
+        else if (s.b % 3 === 1 && frames.length > 1) { u8(0x14); const callee = frames.pop()!; const r = callee.length ? callee[callee.length - 1] : NIL;
+          if (st().length < cap) st().push(r); else { frames.push(callee); out.pop(); } }
+        else if (s.b % 2 === 0 && stack.length) { u8(0x15); dict = stack.pop()!; }
+        else if (room >= 1) { u8(0x16); push(dict); }
+        break;
+    }
+  }
+  // end: hash every value still on every stack, then one last live count
+  for (const f of frames) for (let k = 0; k < f.length; k++) {
+    if (f !== st()) continue;
+    u8(0x11); u16(k); expect.hashes.push(hashNode(f[k]));
+  }
+  u8(0x12); expect.live.push(liveWords(roots()));
+  return { bytes: Uint8Array.from(out), expect };
+}
