@@ -22,3 +22,8 @@ export declare function hostExited(pid: Term, reason: Term): void;
 // @ts-ignore: decorator
 @external("env", "gc_event")
 export declare function hostGcEvent(pid: Term, kind: i32, ms: f64, liveWords: u32, heapWords: u32): void;
+
+/** A process sent the host a message: External Term Format bytes at ptr..ptr+len, valid during the call. */
+// @ts-ignore: decorator
+@external("env", "host_message")
+export declare function hostMessage(ptr: usize, len: usize): void;

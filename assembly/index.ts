@@ -20,8 +20,14 @@ import { gcConfigure, debugPoison, collect, heapWords } from "../gc/copying";
 import { collectRunning, allocSlow, reserve } from "../gc/alloc";
 import { heapBlockBytes, htop, hend, oldUsed } from "../gc/heap";
 import { offheapCount, offheapBytes } from "../gc/binary";
-import { ATOM_MAX_HEAP_SIZE } from "../gc/atoms";
+import { ATOM_MAX_HEAP_SIZE, ATOM_UNDEFINED } from "../gc/atoms";
 import { machineLoad } from "./programs_gc";
+import {
+  send as sendMessage, sendEncoded, recvPeek, recvNext, recvAccept, recvWait, recvTimeout,
+  HOST_PID, sentTotal, queuedMessages,
+} from "./mailbox";
+import { registerName, unregisterName, whereis as whereisName } from "./registry";
+import { faninConfig, copyConfig } from "./programs_msg";
 import { programsInit, programCount, programName, programEntry, c10mConfig } from "./programs";
 
 export { __fiber_entry } from "./scheduler";
@@ -156,7 +162,46 @@ export function stat_offheap_bytes(): u64 { return offheapBytes; }
 /** Copy a term-machine program (assembly/programs_gc.ts) into the module; its id. */
 export function machine_load(ptr: usize, len: usize): i32 { return machineLoad(ptr, len); }
 
+// ---- messages ------------------------------------------------------------------
+
+/** (host) Decode term_to_binary bytes at ptr..ptr+len into `pid`'s memory and deliver: 0 sent, 1 no such process (dropped), -1 malformed. */
+export function host_send(pid: Term, ptr: usize, len: usize): i32 { return sendEncoded(pid, ptr, len); }
+/** The pid processes send to reach the host (env.host_message). */
+export function host_pid(): Term { return HOST_PID; }
+/** Register `pid` as atom `name`; false (badarg) if taken, dead, or already named. */
+export function register(name: Term, pid: Term): bool { return registerName(name, pid); }
+/** Remove a registered name; false if it was not registered. */
+export function unregister(name: Term): bool { return unregisterName(name); }
+/** The pid registered as `name`, or the atom undefined. */
+export function whereis(name: Term): Term { const p = whereisName(name); return p ? p : ATOM_UNDEFINED; }
+export function stat_messages_sent(): u64 { return sentTotal; }
+export function stat_messages_queued(): u64 { return queuedMessages; }
+/** Mailbox length of a live process, -1 if dead. */
+export function mailbox_length(pid: Term): i32 { const p = lookup(pid); return p ? <i32>p.mqLen : -1; }
+export function fanin_config(m: i64): void { faninConfig(m); }
+export function copy_config(reps: i64): void { copyConfig(reps); }
+
 // ---- process-facing (the compiler ABI, docs/abi.md) --------------------------
+
+/** Send `msg` to `pid`, copying it into the receiver; a dead or stale pid drops it silently. */
+export function send(pid: Term, msg: Term): void { sendMessage(pid, msg); }
+/** Send `msg` to the process registered as `name`; false (badarg) if no process has that name. */
+export function send_named(name: Term, msg: Term): bool {
+  const pid = whereisName(name);
+  if (!pid) return false;
+  sendMessage(pid, msg);
+  return true;
+}
+/** Receive, step 1: the message at the save position, or 0 when none is left. */
+export function recv_peek(): Term { return recvPeek(); }
+/** Receive: that message did not match; move past it. */
+export function recv_next(): void { recvNext(); }
+/** Receive: that message matched; take it out of the mailbox (returns it). */
+export function recv_accept(): Term { return recvAccept(); }
+/** Receive: nothing matched; wait for a new message (true) or the timeout in ms (false; 0 polls, Infinity waits forever). */
+export function recv_wait(ms: f64): bool { return recvWait(ms); }
+/** Receive: after a timeout, reset the save position. */
+export function recv_timeout(): void { recvTimeout(); }
 
 /** Spawn entry(arg) (a function-table index) at priority 0 max .. 3 low; pid, or the atom system_limit. */
 export function spawn(entry: u32, arg: Term, priority: i32): Term {

@@ -85,8 +85,18 @@ import { fiber_ctx_size } from "./fiber/fiber";
   slot: u32;
   /** Position in the timer heap, -1 when it has no timer. */
   timerIndex: i32;
+  /** Mailbox (assembly/mailbox.ts): first and last message nodes, the save position, the count. */
+  mqHead: u32;
+  mqTail: u32;
+  mqSave: u32;
+  mqLen: u32;
+  /** Registered name (an atom), or 0. */
+  name: Term;
   state: u8;
   priority: u8;
+  /** Waiting in a receive (a message wakes it), and whether its wait ended by timeout. */
+  waitingForMessage: bool;
+  timedOut: bool;
 }
 
 /** Term fields of a process block, from `arg` on, that are roots. */
@@ -199,6 +209,8 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.reductions = 0;
   p.next = null;
   p.timerIndex = -1;
+  p.name = 0;
+  p.waitingForMessage = false;
   p.sp = p.stackHi;
   liveProcesses++;
   spawnedTotal++;

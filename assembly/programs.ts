@@ -14,6 +14,9 @@ import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 import { PRIO_NORMAL, liveProcesses } from "./process";
 import { etfEcho } from "./programs_etf";
 import { termMachine, gcHolder, gcWorker, gcSingle, gcHog } from "./programs_gc";
+import {
+  pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, programsMsgInit,
+} from "./programs_msg";
 
 // Trace codes (host/programs.ts names them).
 // @ts-ignore: decorator
@@ -190,6 +193,15 @@ export function programsInit(): void {
   register("gc_worker", gcWorker.index);
   register("gc_single", gcSingle.index);
   register("gc_hog", gcHog.index);
+  register("ping", pinger.index);
+  register("ring", ringMain.index);
+  register("fanin", faninMain.index);
+  register("copy", copyMain.index);
+  register("selector", selector.index);
+  register("timeout_probe", timeoutProbe.index);
+  register("echo_host", echoHost.index);
+  register("forwarder", forwarder.index);
+  programsMsgInit();
   register("etf_echo", etfEcho.index);
 }
 

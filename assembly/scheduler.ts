@@ -42,6 +42,8 @@ import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
 import { heapSwitchIn, heapSwitchOut } from "../gc/heap";
 import { heapRelease } from "../gc/copying";
 import { hostNow, hostExited } from "./host";
+import { mailboxClear } from "./mailbox";
+import { unregisterName } from "./registry";
 
 // @ts-ignore: decorator
 @inline export const SUSPEND_YIELD: i32 = 0;
@@ -160,6 +162,8 @@ function finish(p: Process): void {
   fiber_destroy(p.slot, fiberCtx(p));
   timerCancel(p);
   shadowRelease(p);
+  mailboxClear(p);
+  if (p.name) unregisterName(p.name);
   if (!sharedHeap) heapRelease(heapOf(p));   // the whole heap goes back at once
   if (notifyExits) hostExited(p.pid, p.reason);
   freeProcess(p);
@@ -170,6 +174,7 @@ function fireTimers(now: f64): void {
   for (;;) {
     const p = timerPopDue(now);
     if (!p) return;
+    if (p.waitingForMessage) { p.waitingForMessage = false; p.timedOut = true; }
     p.state = STATE_RUNNABLE;
     enqueue(p);
   }

@@ -109,6 +109,24 @@ export let active: Heap | null = null;
   if (h) { htop = h.top; hend = h.end; }
 }
 
+let savedTop: usize = 0, savedEnd: usize = 0;
+let savedActive: Heap | null = null;
+
+/** Point the allocation globals at `words` words at `dest` owned by `h` (to build a term there with bump()); undo with heapTargetEnd. */
+export function heapTarget(h: Heap, dest: usize, words: usize): void {
+  heapSync();
+  savedTop = htop; savedEnd = hend; savedActive = active;
+  active = h;
+  htop = dest;
+  hend = dest + (words << 3);
+}
+
+/** Put back the allocation globals heapTarget replaced. */
+export function heapTargetEnd(): void {
+  htop = savedTop; hend = savedEnd; active = savedActive;
+  savedActive = null;
+}
+
 /** Set a fresh heap's policy; it gets memory on its first allocation. */
 export function heapInit(h: Heap, minWords: u32, maxWords: u32, fullsweepAfter: u32): void {
   memory.fill(changetype<usize>(h), 0, offsetof<Heap>());

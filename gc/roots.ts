@@ -7,6 +7,8 @@
 //                                 (assembly/shadowstack.ts); 0 = empty slot
 //   process roots                 Process.arg, reason, dict, matching
 //                                 (PROCESS_ROOTS words, assembly/process.ts)
+//   mailbox                       the term of every queued message node
+//                                 (assembly/mailbox.ts)
 //
 // A term held only in a Wasm local is not a root: code must keep every term
 // it needs across a call that can collect (any allocation, and any point the
@@ -16,12 +18,17 @@
 import { Process, PROCESS_ROOTS, processAt, slotCount, STATE_FREE } from "../assembly/process";
 import { shadowSpOf } from "../assembly/shadowstack";
 import { evacuateRange } from "./copying";
+import { Message } from "../assembly/mailbox";
 
 /** Evacuate and rewrite every root of process `p`. */
 export function scanRoots(p: Process): void {
   evacuateRange(shadowSpOf(p), p.stackHi);
   const roots = changetype<usize>(p) + offsetof<Process>("arg");
   evacuateRange(roots, roots + (PROCESS_ROOTS << 3));
+  for (let m = <usize>p.mqHead; m; m = changetype<usize>(changetype<Message>(m).next)) {
+    const at = m + offsetof<Message>("term");
+    evacuateRange(at, at + 8);
+  }
 }
 
 /** Evacuate the roots of every live process (the shared-heap baseline). */

@@ -16,6 +16,7 @@
 import { instantiate } from "@assemblyscript/loader";
 import { Backend, BackendChoice, BackendMeasurement, chooseBackend, engineHasWasmFX, reserveFxStacks, releaseFxStacks } from "./backend";
 import { Atom, Pid, NIL, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, smallTerm, smallValue } from "./terms";
+import { encode, decode } from "./etf";
 
 /** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts). */
 interface CoreExports {
@@ -31,6 +32,16 @@ interface CoreExports {
   stat_offheap_count(): number;
   stat_offheap_bytes(): bigint;
   machine_load(ptr: number, len: number): number;
+  host_send(pid: bigint, ptr: number, len: number): number;
+  host_pid(): bigint;
+  register(name: bigint, pid: bigint): number;
+  unregister(name: bigint): number;
+  whereis(name: bigint): bigint;
+  stat_messages_sent(): bigint;
+  stat_messages_queued(): bigint;
+  mailbox_length(pid: bigint): number;
+  fanin_config(m: bigint): void;
+  copy_config(reps: bigint): void;
   report_exits(on: number): void;
   backend(): number;
   schedule(maxSlices: number, until: number): number;
@@ -144,6 +155,9 @@ export interface Stats {
   /** Off-heap binaries alive, and their bytes. */
   offHeapBinaries: number;
   offHeapBytes: number;
+  /** Messages sent since start, and waiting in mailboxes now. */
+  messagesSent: number;
+  messagesQueued: number;
 }
 
 export type RunOutcome = "idle" | "waiting" | "until" | "timeout";
@@ -194,6 +208,9 @@ export class Runtime {
   private readonly exitListeners: ((e: ExitEvent) => void)[] = [];
   private readonly traceListeners: ((e: TraceEvent) => void)[] = [];
   private readonly gcListeners: ((e: GcEvent) => void)[] = [];
+  private readonly messageListeners: ((value: unknown) => void)[] = [];
+  private readonly hostQueue: unknown[] = [];
+  private driving = false;
   private crashDetail: string | undefined;
   private stopped = false;
 
@@ -221,6 +238,7 @@ export class Runtime {
         exited: (pid: bigint, reason: bigint) => rt!.emitExit(pid, reason),
         gc_event: (pid: bigint, kind: number, ms: number, live: number, heapWords: number) =>
           rt!.emitGc(pid, kind, ms, live, heapWords),
+        host_message: (ptr: number, len: number) => rt!.emitMessage(ptr, len),
       },
     };
     const { exports } = await instantiate<Record<string, unknown>>(bytes as BufferSource, imports as never);
@@ -345,6 +363,17 @@ export class Runtime {
   /** Run processes, a slice at a time, until none is runnable or has a timer, `until()` holds, or `timeoutMs` passes. */
   async run(opts: { until?: () => boolean; timeoutMs?: number } = {}): Promise<RunOutcome> {
     const end = opts.timeoutMs === undefined ? Infinity : nowMs() + opts.timeoutMs;
+    const outer = !this.driving;
+    this.driving = true;
+    try {
+      return await this.drive(opts.until, end);
+    } finally {
+      if (outer) this.driving = false;
+    }
+  }
+
+  private async drive(until: (() => boolean) | undefined, end: number): Promise<RunOutcome> {
+    const opts = { until };
     for (;;) {
       const status = this.runSlice();
       if (opts.until?.()) return "until";
@@ -359,6 +388,75 @@ export class Runtime {
       }
     }
   }
+
+  // ── messages (JS values cross as External Term Format: the mapping is in host/etf.ts)
+
+  /** The pid that processes send to in order to reach the host. */
+  get hostPid(): Pid { return new Pid(this.ex.host_pid()); }
+
+  /**
+   * Send `value` to a process, copied into its heap; `to` is a pid or a registered name.
+   * False if the pid is dead or stale (the message is dropped, as in Erlang); an unregistered
+   * name throws (badarg), as does a value with no term.
+   */
+  send(to: Pid | Atom | string, value: unknown): boolean {
+    this.checkRunning();
+    let pid: Pid;
+    if (to instanceof Pid) pid = to;
+    else {
+      const found = this.whereis(to);
+      if (!found) throw new Error(`badarg: no process is registered as '${typeof to === "string" ? to : to.name}'`);
+      pid = found;
+    }
+    const bytes = encode(value);
+    const ptr = this.ex.io_buffer(bytes.length);
+    new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
+    const r = this.ex.host_send(pid.term, ptr, bytes.length);
+    if (r < 0) throw new SystemLimitError("the atom table is full");
+    return r === 0;
+  }
+
+  /**
+   * The next message a process sent to the host (to `hostPid`), decoded; waits up to `timeoutMs`
+   * (default: forever), running the processes meanwhile if nothing else is, and rejects on timeout.
+   */
+  async receive(timeoutMs = Infinity): Promise<unknown> {
+    if (this.hostQueue.length) return this.hostQueue.shift();
+    const end = nowMs() + timeoutMs;
+    if (!this.driving) {
+      await this.run({ until: () => this.hostQueue.length > 0, timeoutMs });
+    } else {
+      while (!this.hostQueue.length && nowMs() < end) await new Promise((r) => setTimeout(r, 1));
+    }
+    if (!this.hostQueue.length) throw new Error(`receive: no message for the host within ${timeoutMs} ms`);
+    return this.hostQueue.shift();
+  }
+
+  /** Call `f` with every message sent to the host; while someone listens, receive() sees none of them. */
+  onMessage(f: (value: unknown) => void): () => void { return addListener(this.messageListeners, f); }
+
+  /** Register `pid` under `name`; false (badarg) if the name is taken, the process is dead or already named. */
+  register(name: Atom | string, pid: Pid): boolean {
+    return !!this.ex.register(this.atomTerm(typeof name === "string" ? name : name.name), pid.term);
+  }
+
+  /** Remove a registered name; false if it was not registered. */
+  unregister(name: Atom | string): boolean {
+    return !!this.ex.unregister(this.atomTerm(typeof name === "string" ? name : name.name));
+  }
+
+  /** The pid registered under `name`, or undefined. */
+  whereis(name: Atom | string): Pid | undefined {
+    const t = this.ex.whereis(this.atomTerm(typeof name === "string" ? name : name.name));
+    return isPidTerm(t) ? new Pid(t) : undefined;
+  }
+
+  /** Messages waiting in a live process's mailbox, or -1 if it is dead. */
+  mailboxLength(pid: Pid): number { return this.ex.mailbox_length(pid.term); }
+
+  /** Configure the built-in fan-in (M messages per sender) and copy (repetitions) benchmarks. */
+  configureFanIn(messagesPerSender: number): void { this.ex.fanin_config(BigInt(messagesPerSender)); }
+  configureCopy(repetitions: number): void { this.ex.copy_config(BigInt(repetitions)); }
 
   /** Counters of this runtime. */
   stats(): Stats {
@@ -375,6 +473,8 @@ export class Runtime {
       heapBytes: Number(ex.stat_heap_bytes()),
       offHeapBinaries: ex.stat_offheap_count(),
       offHeapBytes: Number(ex.stat_offheap_bytes()),
+      messagesSent: Number(ex.stat_messages_sent()),
+      messagesQueued: Number(ex.stat_messages_queued()),
     };
   }
 
@@ -436,6 +536,12 @@ export class Runtime {
     if (!this.traceListeners.length) return;
     const e = { pid: new Pid(pid), code, value };
     for (const f of this.traceListeners) f(e);
+  }
+
+  private emitMessage(ptr: number, len: number): void {
+    const value = decode(new Uint8Array(this.ex.memory.buffer, ptr, len).slice());
+    if (this.messageListeners.length) for (const f of this.messageListeners) f(value);
+    else this.hostQueue.push(value);
   }
 
   private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {
