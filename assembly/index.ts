@@ -8,7 +8,7 @@
 import { Term, makeAtom } from "../gc/term";
 import { atomsInit, atomIntern, atomNamePtr, atomNameLen, atomCount } from "../gc/atoms";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
-import { Process, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal, slotCount, maxProcesses } from "./process";
+import { processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal, slotCount, maxProcesses } from "./process";
 import {
   schedulerInit, setNotifyExits, spawn as spawnProcess, schedule as runSchedule, crash as crashCurrent,
   kill as killProcess, killAll, current, switches, reductionsTotal, budget,
@@ -24,7 +24,7 @@ import { ATOM_MAX_HEAP_SIZE, ATOM_UNDEFINED } from "../gc/atoms";
 import { machineLoad } from "./programs_gc";
 import {
   send as sendMessage, sendEncoded, recvPeek, recvNext, recvAccept, recvWait, recvTimeout,
-  HOST_PID, sentTotal, queuedMessages,
+  HOST_PID, sentTotal, queuedMessages, Message,
 } from "./mailbox";
 import { registerName, unregisterName, whereis as whereisName } from "./registry";
 import { faninConfig, copyConfig } from "./programs_msg";
@@ -79,11 +79,13 @@ export function kill_all(): void { killAll(); }
 /** Whether `pid` names a live process. */
 export function is_alive(pid: Term): bool { return lookup(pid) != null; }
 
-/** Bytes of linear memory process `pid` holds (block, saved frames, shadow stack); -1 if dead. */
+/** Bytes of linear memory process `pid` holds (its block, saved frames, shadow stack, heap, queued message nodes); -1 if dead. */
 export function process_bytes(pid: Term): i32 {
   const p = lookup(pid);
   if (!p) return -1;
-  return <i32>offsetof<Process>() + fiber_bytes(p.slot, fiberCtx(p)) + <i32>shadowBytes(p);
+  const heapBytes = sharedHeap ? 0 : heapWords(heapOf(p)) << 3;
+  return <i32>(processBlockBytes() + <usize>fiber_bytes(p.slot, fiberCtx(p)) + shadowBytes(p) + heapBytes
+    + <usize>p.mqLen * offsetof<Message>());
 }
 
 export function stat_live(): u32 { return liveProcesses; }

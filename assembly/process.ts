@@ -103,10 +103,14 @@ import { fiber_ctx_size } from "./fiber/fiber";
 // @ts-ignore: decorator
 @inline export const PROCESS_ROOTS: usize = 4;
 
+/** Where the backend's per-fiber context starts in a block: after the fields, 8-aligned. */
+// @ts-ignore: decorator
+@inline const CTX_OFFSET: usize = (offsetof<Process>() + 7) & ~7;
+
 /** Address of the backend's per-fiber context inside process block `p`. */
 // @ts-ignore: decorator
 @inline export function fiberCtx(p: Process): usize {
-  return changetype<usize>(p) + offsetof<Process>();
+  return changetype<usize>(p) + CTX_OFFSET;
 }
 
 let heapOffset: usize = 0;     // where the Heap sits in a block: after the fiber ctx, 8-aligned
@@ -149,7 +153,7 @@ export let spawnedTotal: u64 = 0;
 /** Set the table's limit and the heap policy; called once at start. */
 export function processTableInit(limit: u32, minHeap: u32, maxHeap: u32, fullsweepAfter: u32, shared: bool): void {
   maxProcesses = min(limit, 1 << 28);
-  heapOffset = (offsetof<Process>() + <usize>fiber_ctx_size() + 7) & ~7;
+  heapOffset = (CTX_OFFSET + <usize>fiber_ctx_size() + 7) & ~7;
   blockSize = heapOffset + offsetof<Heap>();
   defaultMinHeap = minHeap;
   defaultMaxHeap = maxHeap;
@@ -230,6 +234,9 @@ export function freeProcess(p: Process): void {
   store<u32>(freeSlots + (<usize>freeCount << 2), p.slot);
   freeCount++;
 }
+
+/** Bytes of a process block (fields, fiber context, heap descriptor). */
+export function processBlockBytes(): usize { return blockSize; }
 
 /** Slots ever handed out (the table's high-water mark). */
 export function slotCount(): u32 { return slotsUsed; }

@@ -39,8 +39,8 @@ import {
 import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
 import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
-import { heapSwitchIn, heapSwitchOut } from "../gc/heap";
-import { heapRelease } from "../gc/copying";
+import { heapSwitchIn, heapSwitchOut, youngSize } from "../gc/heap";
+import { heapRelease, collect } from "../gc/copying";
 import { hostNow, hostExited } from "./host";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
@@ -182,11 +182,14 @@ function fireTimers(now: f64): void {
 
 /** Run `p` for one slice and act on how it stopped. */
 function runSlice(p: Process): void {
+  const h = heapOf(p);
+  // messages in fragments, or off-heap binaries, outgrowing the heap: collect before it runs
+  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit)) collect(h, 0, false);
   current = p;
   p.state = STATE_RUNNING;
   budget = sliceReductions;
   shadowSwitchIn(p);
-  heapSwitchIn(heapOf(p));
+  heapSwitchIn(h);
   const code = fiber_resume(p.slot, fiberCtx(p));
   heapSwitchOut();
   shadowSwitchOut(p);

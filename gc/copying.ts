@@ -39,7 +39,7 @@ import {
 } from "./term";
 import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone } from "./heap";
 import { offheapRelease, offheapSize } from "./binary";
-import { fragmentsFree, fragmentsContain } from "./fragments";
+import { fragmentsFree } from "./fragments";
 import { scanRoots, scanAllRoots } from "./roots";
 import { ownerOf, sharedHeap } from "../assembly/process";
 import { hostNow, hostGcEvent } from "../assembly/host";
@@ -59,24 +59,24 @@ export let debugPoison: bool = false;
 export let reportPauses: bool = false;
 
 // ── the collection in progress
-let fromLo: usize = 0;      // young from-space
-let fromHi: usize = 0;
-let oldLo: usize = 0;       // old generation, a from-space only in a major collection
-let oldHi: usize = 0;
-let promoteBelow: usize = 0; // minor: young terms below this go to the old generation
+let fromLo: usize = 0;      // start of the young from-space
+let promoteBelow: usize = 0; // minor: young terms in [fromLo, promoteBelow) go to the old generation
 let toTop: usize = 0;       // copy pointer in the new young block
 let promTop: usize = 0;     // copy pointer in the old generation (minor)
-let collecting: Heap | null = null;
 
-let fromSize: usize = 0;    // fromHi - fromLo: one unsigned compare tests the range
-let oldSpan: usize = 0;     // oldHi - oldLo (0 in a minor collection)
-let hasFrags: bool = false;
+let keepLo: usize = 0;      // minor: the old generation [keepLo, keepLo + keepSpan) stays put
+let keepSpan: usize = 0;
 
-/** Whether `ptr` is in from-space. */
+/**
+ * Whether `ptr` is in from-space. A process's pointers only ever point into
+ * its own heap (young generation, fragments, old generation) or at literals
+ * in the module's data (below __heap_base), so from-space is everything but
+ * the literals and, in a minor collection, the old generation: two compares,
+ * however many fragments the heap has.
+ */
 // @ts-ignore: decorator
 @inline function inFrom(ptr: usize): bool {
-  return ptr - fromLo < fromSize || ptr - oldLo < oldSpan ||
-    (hasFrags && fragmentsContain(collecting!, ptr));
+  return ptr >= __heap_base && ptr - keepLo >= keepSpan;
 }
 
 /** Where an object of `words` words at `ptr` is copied to. */
@@ -233,14 +233,9 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
   const allocWords = max(youngWords, nextHeapSize(upper + (upper / 3) + 1, h.minWords));
   const to = blockAlloc(allocWords << 3);
 
-  collecting = h;
   fromLo = h.start;
-  fromHi = h.top;
-  oldLo = major ? h.oldStart : 0;
-  oldHi = major ? h.oldTop : 0;
-  fromSize = fromHi - fromLo;
-  oldSpan = oldHi - oldLo;
-  hasFrags = h.frags != 0;
+  keepLo = major ? 0 : h.oldStart;
+  keepSpan = major ? 0 : h.oldEnd - h.oldStart;
   promoteBelow = major ? 0 : h.hwm;
   toTop = to;
   const promStart = h.oldTop;
@@ -294,9 +289,7 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
 
   h.wordsCopied += copiedWords;
   if (major) { h.majors++; h.minorsSinceFull = 0; } else { h.minors++; h.minorsSinceFull++; }
-  collecting = null;
-  fromLo = fromHi = oldLo = oldHi = promoteBelow = fromSize = oldSpan = 0;
-  hasFrags = false;
+  fromLo = keepLo = keepSpan = promoteBelow = 0;
   if (reportPauses) {
     hostGcEvent(sharedHeap ? 0 : ownerOf(h).pid, major ? GC_MAJOR : GC_MINOR, hostNow() - t0,
       <u32>(live + oldUsedWords(h)), <u32>heapWords(h));

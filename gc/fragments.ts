@@ -2,34 +2,44 @@
 // in its young generation, as on BEAM. A message copied to a receiver that
 // cannot take it on its heap right now goes into a fragment attached to the
 // receiver's heap; its next collection treats fragments as from-space,
-// copies their live terms into the new young block, and frees them.
+// copies their live terms into the new young block, and frees them. Small
+// messages share a fragment: each is at least CHUNK words and messages are
+// bumped into the newest until it is full.
 //
-// ╒════ fragment (TLSF block) ════╕
-//   +0 next fragment  +8 words  +16 terms ...
-// └───────────────────────────────┘
+// ╒════════ fragment (TLSF block) ═════════╕
+//   +0 next fragment  +8 capacity (words)  +16 used (words)  +24 terms ...
+// └────────────────────────────────────────┘
+//
+// The scheduler collects a process before running it once its fragments
+// outgrow its young generation (assembly/scheduler.ts), so a process that
+// receives much and allocates little still gets its garbage collected.
 
-import { Heap } from "./heap";
+import { Heap, blockAlloc, blockGone } from "./heap";
 
 // @ts-ignore: decorator
-@inline export const FRAGMENT_HEADER: usize = 16;
+@inline const FRAGMENT_HEADER: usize = 24;
+// @ts-ignore: decorator
+@inline const CHUNK: usize = 512;
 
-/** A new fragment of `words` words attached to heap `h`; returns where its terms go. */
+/** Room for `words` words of terms in `h`'s newest fragment (a new one if it is full). */
 export function fragmentNew(h: Heap, words: usize): usize {
-  const f = heap.alloc(FRAGMENT_HEADER + (words << 3));
+  let f = h.frags;
+  if (f) {
+    const used = <usize>load<u64>(f, 16);
+    if (used + words <= <usize>load<u64>(f, 8)) {
+      store<u64>(f, <u64>(used + words), 16);
+      h.fragWords += words;
+      return f + FRAGMENT_HEADER + (used << 3);
+    }
+  }
+  const cap = max(words, CHUNK);
+  f = blockAlloc(FRAGMENT_HEADER + (cap << 3));
   store<u64>(f, <u64>h.frags);
-  store<u64>(f, <u64>words, 8);
+  store<u64>(f, <u64>cap, 8);
+  store<u64>(f, <u64>words, 16);
   h.frags = f;
   h.fragWords += words;
   return f + FRAGMENT_HEADER;
-}
-
-/** Whether `ptr` lies in one of `h`'s fragments. */
-export function fragmentsContain(h: Heap, ptr: usize): bool {
-  for (let f = h.frags; f; f = <usize>load<u64>(f)) {
-    const lo = f + FRAGMENT_HEADER;
-    if (ptr >= lo && ptr < lo + (<usize>load<u64>(f, 8) << 3)) return true;
-  }
-  return false;
 }
 
 /** Free every fragment of `h` (after a collection has moved their live terms out). */
@@ -37,6 +47,7 @@ export function fragmentsFree(h: Heap): void {
   let f = h.frags;
   while (f) {
     const next = <usize>load<u64>(f);
+    blockGone(FRAGMENT_HEADER + (<usize>load<u64>(f, 8) << 3));
     heap.free(f);
     f = next;
   }
