@@ -267,6 +267,7 @@ export class Runtime {
     const priority = PRIORITIES[opts.priority ?? "normal"];
     if (priority === undefined) throw new Error(`unknown priority '${opts.priority}'`);
     const t = this.ex.spawn(entry, this.toTerm(arg), priority);
+    this.nudge?.();
     if (!isPidTerm(t)) {
       throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend}`);
     }
@@ -283,6 +284,7 @@ export class Runtime {
   /** End `pid` with `reason` (default kill); false if it was not alive. */
   kill(pid: Pid, reason: TermLike = Atom.of("kill")): boolean {
     this.checkRunning();
+    this.nudge?.();
     return !!this.ex.kill(pid.term, this.toTerm(reason));
   }
 
@@ -330,7 +332,7 @@ export class Runtime {
   }
 
   /** Make a process that waits with no timer runnable; false if it was not waiting. */
-  wake(pid: Pid): boolean { this.checkRunning(); return !!this.ex.wake(pid.term); }
+  wake(pid: Pid): boolean { this.checkRunning(); this.nudge?.(); return !!this.ex.wake(pid.term); }
 
   /** Copy a term-machine program into the module (assembly/programs_gc.ts); its id, the machine's argument. */
   loadMachine(program: Uint8Array): number {
@@ -373,21 +375,28 @@ export class Runtime {
   }
 
   private async drive(until: (() => boolean) | undefined, end: number): Promise<RunOutcome> {
-    const opts = { until };
     for (;;) {
       const status = this.runSlice();
-      if (opts.until?.()) return "until";
+      if (until?.()) return "until";
       if (status === STATUS.IDLE) return "idle";
-      if (status === STATUS.WAITING && !opts.until) return "waiting";
+      if (status === STATUS.WAITING && !until) return "waiting";
       if (nowMs() >= end) return "timeout";
       if (status === STATUS.TIMERS || status === STATUS.WAITING) {
-        const wake = Math.min(this.ex.next_deadline(), end, status === STATUS.WAITING ? nowMs() + 10 : Infinity);
-        await new Promise((r) => setTimeout(r, Math.max(0, wake - nowMs())));
+        // nothing to run: sleep until the next process timer, the deadline, or the host nudges
+        // (a send, spawn or wake from JS makes work that cannot wait for a timer)
+        const wake = Math.min(this.ex.next_deadline(), end);
+        await new Promise<void>((r) => {
+          const t = wake < Infinity ? setTimeout(() => { this.nudge = undefined; r(); }, Math.max(0, wake - nowMs())) : undefined;
+          this.nudge = () => { if (t) clearTimeout(t); this.nudge = undefined; r(); };
+        });
       } else {
         await turnEventLoop();
       }
     }
   }
+
+  /** Set while run() sleeps with nothing runnable: wakes it. */
+  private nudge: (() => void) | undefined;
 
   // ── messages (JS values cross as External Term Format: the mapping is in host/etf.ts)
 
@@ -412,6 +421,7 @@ export class Runtime {
     const ptr = this.ex.io_buffer(bytes.length);
     new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
     const r = this.ex.host_send(pid.term, ptr, bytes.length);
+    this.nudge?.();
     if (r < 0) throw new SystemLimitError("the atom table is full");
     return r === 0;
   }
@@ -426,7 +436,12 @@ export class Runtime {
     if (!this.driving) {
       await this.run({ until: () => this.hostQueue.length > 0, timeoutMs });
     } else {
-      while (!this.hostQueue.length && nowMs() < end) await new Promise((r) => setTimeout(r, 1));
+      // someone else drives: wait for the message (or the timeout) without busy-polling
+      await new Promise<void>((r) => {
+        const t = timeoutMs < Infinity ? setTimeout(done, Math.max(0, end - nowMs())) : undefined;
+        const off = this.onQueued(done);
+        function done() { if (t) clearTimeout(t); off(); r(); }
+      });
     }
     if (!this.hostQueue.length) throw new Error(`receive: no message for the host within ${timeoutMs} ms`);
     return this.hostQueue.shift();
@@ -540,9 +555,14 @@ export class Runtime {
 
   private emitMessage(ptr: number, len: number): void {
     const value = decode(new Uint8Array(this.ex.memory.buffer, ptr, len).slice());
-    if (this.messageListeners.length) for (const f of this.messageListeners) f(value);
-    else this.hostQueue.push(value);
+    if (this.messageListeners.length) { for (const f of this.messageListeners) f(value); return; }
+    this.hostQueue.push(value);
+    for (const f of this.queuedListeners.splice(0)) f();
   }
+
+  private readonly queuedListeners: (() => void)[] = [];
+  /** Call `f` once, when the next message reaches the host queue. */
+  private onQueued(f: () => void): () => void { return addListener(this.queuedListeners, f); }
 
   private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {
     const e: GcEvent = {
