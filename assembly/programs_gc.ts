@@ -106,6 +106,8 @@ function hashInto(t: Term): void {
 //   0x12 LIVE (full sweep, trace live words)
 //   0x13 CALL u16 n (a nested frame gets the top n values) ... 0x14 RET (its top to the caller)
 //   0x15 PUT_DICT (pop into the process dictionary root)   0x16 GET_DICT
+//   0x17 SEQ u32 n (push the list [0, 1, ..., n-1]: deep lists)
+//   0x18 WIDE u16 n (pop a term, push a tuple of n references to it: wide and shared)
 
 let programs: usize = 0;     // { ptr, len } per loaded program
 let programCount: i32 = 0;
@@ -218,6 +220,17 @@ function run(prog: usize, len: usize, pc: usize, cap: i32, callerTop: i32, args:
       break;
     } else if (op == 0x15) { current!.dict = slotGet(--top); slotSet(top, 0); }
     else if (op == 0x16) { slotSet(top++, current!.dict); }
+    else if (op == 0x17) {
+      const n = <i64>load<u32>(prog + pc); pc += 4;
+      seqInto(top++, 0, n);                  // cell by cell: collections happen mid-build
+    } else if (op == 0x18) {
+      const n = <usize>load<u16>(prog + pc); pc += 2;
+      reserve(1 + n);
+      const t = tupleRaw(n);
+      const e = slotGet(top - 1);
+      for (let i: usize = 0; i < n; i++) tupleSet(t, i, e);
+      slotSet(top - 1, t);
+    }
     else unreachable();
   }
   frameLeave(cap);

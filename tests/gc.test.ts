@@ -39,7 +39,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
 
     test("collections of processes suspended mid-call find and rewrite the roots in their frames", async () => {
       const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64 });
-      const programs = fc.sample(fc.array(stepArb, { minLength: 40, maxLength: 200 }), { numRuns: 150, seed: 42 })
+      const programs = fc.sample(fc.array(stepArb, { minLength: 40, maxLength: 200 }), { numRuns: 60, seed: 42 })
         .map((steps) => buildProgram(steps));
       const running = h.rt.stats().spawned;
       let collected = 0;
@@ -55,7 +55,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
         expect(g.exit).toBe("normal");
         expect(g.hashes).toEqual(programs[i].expect.hashes);
       });
-      expect(h.rt.stats().spawned - running).toBe(150);
+      expect(h.rt.stats().spawned - running).toBe(60);
       h.rt.stop();
     });
   });

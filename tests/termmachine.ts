@@ -17,6 +17,33 @@ type Node =
 const SMALL_MAX = (1n << 59n) - 1n, SMALL_MIN = -(1n << 59n);
 const NIL: Node = { k: "nil" };
 
+// Sharing multiplies the size of a term's canonical walk (what termHash and
+// a message copy visit): a tuple of 100 references to a 5,000-cell list walks
+// 500,000 cells. The builder refuses ops that would make a term walk more
+// than MAX_WALK nodes, so every program stays quick to check.
+const MAX_WALK = 50_000;
+const walkMemo = new WeakMap<Node, number>();
+/** Nodes a canonical walk of `n` visits (sharing expanded), capped just past MAX_WALK. */
+function walkSize(n: Node): number {
+  const m = walkMemo.get(n);
+  if (m !== undefined) return m;
+  let size = 1;
+  if (n.k === "cons") {
+    // along the tail iteratively: lists can be long
+    let c: Node = n, len = 0;
+    const heads: Node[] = [];
+    while (c.k === "cons") { heads.push(c.h); c = c.t; len++; if (len > MAX_WALK) break; }
+    size = len + walkSize(c);
+    for (const h of heads) { size += walkSize(h); if (size > MAX_WALK) break; }
+  } else {
+    for (const c of children(n)) { size += walkSize(c); if (size > MAX_WALK) break; }
+  }
+  size = Math.min(size, MAX_WALK + 1);
+  walkMemo.set(n, size);
+  return size;
+}
+const fits = (...parts: Node[]) => parts.reduce((a, p) => a + walkSize(p), 1) <= MAX_WALK;
+
 /** Words a node takes on the heap (gc/boxed.ts). */
 function words(n: Node): number {
   switch (n.k) {
@@ -86,7 +113,7 @@ export function setFunEntry(i: number): void { funEntry = i; }
 export interface Step { op: number; a: number; b: number; v: bigint; f: number }
 
 export const stepArb: fc.Arbitrary<Step> = fc.record({
-  op: fc.integer({ min: 0, max: 22 }),
+  op: fc.integer({ min: 0, max: 24 }),
   a: fc.nat(1000),
   b: fc.nat(255),
   v: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
@@ -111,6 +138,11 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
   const st = () => frames[frames.length - 1];
   const push = (n: Node) => st().push(n);
   const roots = () => [...frames.flat(), dict];
+  // after every collection point: the hash of every term on the current stack
+  const hashAll = () => {
+    const stack = st();
+    for (let k = 0; k < stack.length; k++) { u8(0x11); u16(k); expect.hashes.push(hashNode(stack[k])); }
+  };
 
   for (const s of steps) {
     const stack = st();
@@ -122,24 +154,26 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
       case 3: if (room < 1) break; u8(0x03); push(NIL); break;
       case 4: if (room < 1) break; u8(0x04); f64(s.f); push({ k: "float", v: s.f }); break;
       case 5: if (room < 1) break; u8(0x05); i64(s.v); push({ k: "int", v: s.v }); break;
-      case 6: case 7: { const n = Math.min(stack.length, s.b % 6); if (!stack.length && n) break;
+      case 6: case 7: { const n = Math.min(stack.length, s.b % 6); if (!fits(...stack.slice(stack.length - n))) break;
         u8(0x06); u16(n); push({ k: "tuple", e: stack.splice(stack.length - n, n) }); } break;
-      case 8: case 9: if (stack.length < 2) break; { u8(0x07); const t = stack.pop()!, h = stack.pop()!; push({ k: "cons", h, t }); } break;
+      case 8: case 9: if (stack.length < 2 || !fits(stack[stack.length - 1], stack[stack.length - 2])) break; { u8(0x07); const t = stack.pop()!, h = stack.pop()!; push({ k: "cons", h, t }); } break;
       case 10: if (room < 1) break; { const len = s.a % 7 === 0 ? 1000 + s.a : s.a % 90; u8(0x08); u32(len); u8(s.b);
         push({ k: "bin", len, seed: s.b }); } break;
       case 11: { const n = Math.min(s.b % 4, stack.length, Math.floor(room / 2)); if (n === 0) break;
         // keys: ascending distinct small ints, then n values duplicated from the stack (sharing)
+        const picks = Array.from({ length: n }, (_, i) => (s.a + i) % stack.length);
+        const vals = picks.map((k) => stack[k]);
+        if (!fits(...vals)) break;
         const keys: Node[] = [];
         for (let i = 0; i < n; i++) { const v = BigInt(s.a + i * 7); u8(0x01); i64(v); keys.push({ k: "small", v }); }
-        const vals: Node[] = [];
-        for (let i = 0; i < n; i++) { const k = (s.a + i) % stack.length; u8(0x0b); u16(k); vals.push(stack[k]); }
+        for (const k of picks) { u8(0x0b); u16(k); }
         u8(0x09); u16(n); push({ k: "map", keys, vals }); } break;
-      case 12: { const n = Math.min(stack.length, s.b % 4); u8(0x0a); u16(n); push({ k: "fun", free: stack.splice(stack.length - n, n) }); } break;
+      case 12: { const n = Math.min(stack.length, s.b % 4); if (!fits(...stack.slice(stack.length - n))) break; u8(0x0a); u16(n); push({ k: "fun", free: stack.splice(stack.length - n, n) }); } break;
       case 13: case 14: if (!stack.length || room < 1) break; { const k = s.a % stack.length; u8(0x0b); u16(k); push(stack[k]); } break;
       case 15: if (!stack.length) break; u8(0x0c); stack.pop(); break;
-      case 16: u8(0x0d); break;
-      case 17: u8(0x0e); break;
-      case 18: if (opts.allowYield === false) break; u8(0x0f); break;
+      case 16: u8(0x0d); hashAll(); break;
+      case 17: u8(0x0e); hashAll(); break;
+      case 18: if (opts.allowYield === false) break; u8(0x0f); hashAll(); break;
       case 19: u8(0x10); u32(s.a * 4); break;
       case 20: if (!stack.length) break; { const k = s.a % stack.length; u8(0x11); u16(k); expect.hashes.push(hashNode(stack[k])); } break;
       case 21: u8(0x12); expect.live.push(liveWords(roots())); break;
@@ -150,6 +184,14 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
         else if (s.b % 2 === 0 && stack.length) { u8(0x15); dict = stack.pop()!; }
         else if (room >= 1) { u8(0x16); push(dict); }
         break;
+      case 23: if (room < 1) break; { // a deep list, built cell by cell
+        const n = s.a * 5; u8(0x17); u32(n);
+        let l: Node = NIL;
+        for (let i = n - 1; i >= 0; i--) l = { k: "cons", h: { k: "small", v: BigInt(i) }, t: l };
+        push(l); } break;
+      case 24: if (!stack.length) break; { // a wide tuple sharing one element
+        const n = 1 + (s.a % 100); if (walkSize(stack[stack.length - 1]) * n > MAX_WALK) break;
+        u8(0x18); u16(n); const e = stack.pop()!; push({ k: "tuple", e: Array(n).fill(e) }); } break;
     }
   }
   // end: hash every value still on every stack, then one last live count
