@@ -17,12 +17,16 @@ import * as yieldSuite from "./yield";
 import * as spawnSuite from "./spawn";
 import * as memorySuite from "./memory";
 import * as c10mSuite from "./c10m";
+import * as gcSuite from "./gc";
+import * as messagesSuite from "./messages";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
   spawn: spawnSuite.run,
   memory: memorySuite.run,
   c10m: c10mSuite.run,
+  gc: gcSuite.run,
+  messages: messagesSuite.run,
 };
 
 async function main(): Promise<number> {
