@@ -166,7 +166,7 @@ export function machine_load(ptr: usize, len: usize): i32 { return machineLoad(p
 
 // ---- messages ------------------------------------------------------------------
 
-/** (host) Decode term_to_binary bytes at ptr..ptr+len into `pid`'s memory and deliver: 0 sent, 1 no such process (dropped), -1 malformed. */
+/** (host) Decode term_to_binary bytes at ptr..ptr+len into `pid`'s memory and deliver: 0 sent, 1 no such process (dropped), -1 malformed or unsupported, -2 atom table full or equal map keys. */
 export function host_send(pid: Term, ptr: usize, len: usize): i32 { return sendEncoded(pid, ptr, len); }
 /** The pid processes send to reach the host (env.host_message). */
 export function host_pid(): Term { return HOST_PID; }

@@ -120,7 +120,7 @@ export function send(pid: Term, msg: Term): void {
   deliver(p, t);
 }
 
-/** Decode External Term Format bytes into `pid`'s memory and deliver them: 0 sent, 1 dropped (no such process), -1 malformed. */
+/** Decode External Term Format bytes into `pid`'s memory and deliver them: 0 sent, 1 dropped (no such process), -1 malformed or unsupported bytes, -2 decoding failed (the atom table is full, or a map has equal keys). */
 export function sendEncoded(pid: Term, buf: usize, len: usize): i32 {
   const words = etfDecodeWords(buf, len);
   if (words < 0) return -1;
@@ -131,7 +131,7 @@ export function sendEncoded(pid: Term, buf: usize, len: usize): i32 {
   heapTarget(h, words ? messageSpace(h, <usize>words) : 0, <usize>words);
   const t = etfDecode(buf, len);
   heapTargetEnd();
-  if (!t) return -1;
+  if (!t) return -2;
   deliver(p, t);
   return 0;
 }

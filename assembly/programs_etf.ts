@@ -63,11 +63,6 @@ export function etfEcho(arg: Term): void {
   if (!t) { frameLeave(1); hostTrace(self(), TRACE_DONE, -2); return; }
   slotSet(0, t);
   const before = etfEncodedSize(slotGet(0));
-  hostTrace(self(), 1, before);
-  hostTrace(self(), 1, <i64>slotGet(0));
-  collectRunning(0, false);
-  hostTrace(self(), 1, <i64>slotGet(0));
-  hostTrace(self(), 1, etfEncodedSize(slotGet(0)));
   garbage();
   collectRunning(0, false);          // minor: the term is copied to the new young block
   if (etfEncodedSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), TRACE_DONE, -4); return; }

@@ -158,7 +158,6 @@ export function heapBytes(h: Heap): usize {
 export function nextHeapSize(words: usize, minWords: usize): usize {
   let a: usize = 233, b: usize = 377;
   while (a < minWords) { const c = a + b; a = b; b = c; }
-  if (a < minWords) a = minWords;
   while (a < words) {
     if (a < 1_000_000) { const c = a + b; a = b; b = c; }
     else a += a / 5;

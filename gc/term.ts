@@ -88,13 +88,14 @@ export type Term = u64;
 //   ------  --------------  ------------------------------------------------
 //   0x0     tuple           arity elements
 //   0x2     integer (big)   1 word: the value as i64 (outside the small range)
-//   0x5     fun             1 word: entry (function-table index) | arity << 32,
-//                           then arity-1... the free variables (terms)
+//   0x5     fun             a small integer: entry (function-table index)
+//                           | arity << 32; then the free variables (terms)
 //   0x6     float           1 word: f64
 //   0x8     refc binary     size in bytes, address of the off-heap block,
 //                           link to the heap's next refc binary (not a term)
 //   0x9     heap binary     size in bytes, then the bytes, padded to a word
-//   0xF     map             1 word: n, then n keys (in term order), n values
+//   0xF     map             a small integer n, then n keys (in term order),
+//                           then their n values
 //
 // A cons cell is two words, [head, tail], pointed to by a list term.
 // During a collection a moved boxed term's header is overwritten by its new

@@ -23,8 +23,8 @@
 //   Uint8Array (Buffer too)              binary                  Uint8Array (a copy)
 //   BitString(bytes, bits)               bitstring               BitString (bits 1..7; whole bytes:
 //                                                                a Uint8Array)
-//   Map                                  map (keys sorted into   Map (keys in term order)
-//                                        term order)
+//   Map                                  map (keys sorted into   Map (keys in term order; keys JS cannot
+//                                        term order)             tell apart, as 2 and 2.0, become one)
 //   plain object                         map with atom keys      Map with Atom keys
 //   Pid                                  pid ('nonode@nohost',   Pid (any node and creation:
 //                                        creation 0)             ID = slot, Serial = serial)

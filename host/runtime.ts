@@ -422,7 +422,8 @@ export class Runtime {
     new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
     const r = this.ex.host_send(pid.term, ptr, bytes.length);
     this.nudge?.();
-    if (r < 0) throw new SystemLimitError("the atom table is full");
+    if (r === -1) throw new TypeError("badarg: a process cannot hold this value (bitstrings, references and funs have no term here)");
+    if (r === -2) throw new SystemLimitError("the atom table is full");
     return r === 0;
   }
 

@@ -140,3 +140,15 @@ describe.each(BACKENDS)("messages on %s", (backend) => {
     expect(h.rt.hostPid).toBeInstanceOf(Pid);
   });
 });
+
+describe.each(BACKENDS)("bad input to send on %s", (backend) => {
+  test("a value no process can hold is a clear error and loses nothing", async () => {
+    const h = await start(backend);
+    const echo = h.rt.spawn("echo_host");
+    const { BitString } = await import("../host");
+    expect(() => h.rt.send(echo, new BitString(new Uint8Array([1]), 3))).toThrow(/badarg/);
+    expect(() => h.rt.send(echo, Symbol("x"))).toThrow();
+    h.rt.send(echo, "still fine");
+    expect(await h.rt.receive(2000)).toEqual(new TextEncoder().encode("still fine"));
+  });
+});
