@@ -1,7 +1,7 @@
 // `npm start`: a few processes on one runtime, showing preemption by
 // reductions, sleeping on timers, exits and crashes that end one process.
 // Usage: node --experimental-wasm-wasmfx dist/host/demo.js [--backend auto|fx|asyncify]
-import { Runtime, Atom } from "./index";
+import { Runtime, Atom, Tuple } from "./index";
 import type { BackendChoice } from "./backend";
 
 async function main(): Promise<void> {
@@ -16,19 +16,23 @@ async function main(): Promise<void> {
     const who = `${pid} ${names.get(pid.toString()) ?? ""}`.padEnd(26);
     console.log(`${(performance.now() - t0).toFixed(1).padStart(7)} ms  ${who} ${what}`);
   };
-  const spawn = (label: string, program: string, arg: number | Atom | null = null, priority?: "high" | "low") => {
+  const spawn = (label: string, program: string, arg: number | Atom | null = null, priority?: "high" | "low", shown = arg) => {
     const pid = rt.spawn(program, arg, { priority });
     names.set(pid.toString(), label);
-    say(pid, `spawned (${program}${arg === null ? "" : ` ${arg}`}${priority ? `, ${priority} priority` : ""})`);
+    if (program === "ring" || program === "gc_worker") quiet.add(pid.toString());
+    say(pid, `spawned (${program}${shown === null ? "" : ` ${shown}`}${priority ? `, ${priority} priority` : ""})`);
     return pid;
   };
 
   rt.onTrace((e) => {
     if (e.code === 3) say(e.pid, `counted to ${e.value}`);
     else if (e.code === 4) say(e.pid, `woke after ${(Number(e.value) / 1000).toFixed(1)} ms`);
-    else if (e.code === 2) say(e.pid, `done: ${e.value}`);
+    else if (e.code === 2 && !quiet.has(e.pid.toString())) say(e.pid, `done: ${e.value}`);
+    else if (e.code === 11) runNs.set(e.pid.toString(), e.value);
   });
-  rt.onExit((e) => say(e.pid, `exited: ${e.text}`));
+  const runNs = new Map<string, bigint>();
+  const quiet = new Set<string>();
+  rt.onExit((e) => { if (!quiet.has(e.pid.toString()) && names.has(e.pid.toString())) say(e.pid, `exited: ${e.text}`); });
 
   spawn("counter A", "counter", 100_000);
   spawn("counter B", "counter", 100_000);
@@ -42,10 +46,34 @@ async function main(): Promise<void> {
   console.log("so their progress interleaves. Crashes end one process, with a reason.\n");
 
   const outcome = await rt.run();
+
+  // messages: a copy into the receiver's heap, the host's own mailbox, a ring of processes
+  console.log("\nMessages are copied into the receiver's heap; the host has a mailbox too:\n");
+  const echo = spawn("echo", "echo_host");
+  rt.register("echo", echo);
+  rt.send("echo", new Tuple([Atom.of("hello"), [1, 2, 3], 2.5]));
+  const back = (await rt.receive(1000)) as Tuple;
+  say(echo, `echoed {${back.elements.map((e) => Array.isArray(e) ? `[${e}]` : String(e)).join(", ")}} back to the host`);
+  rt.send("echo", Atom.of("stop"));
+  const ring = spawn("ring of 1,000", "ring", Number((1000n << 32n) | 100n), undefined, "1000 processes, 100 laps" as unknown as number);
+  let gcs = 0;
+  rt.onGc(() => gcs++);
+  await rt.run();
+  const hop = h(rt, ring);
+  say(ring, `a token went 100 times round 1,000 processes: ${hop.toFixed(0)} ns per hop`);
+  const worker = spawn("gc worker", "gc_worker", 20000);
+  await rt.run();
+  say(worker, `rebuilt a 20,000-cell list 200 times: ${gcs} collections, each of one process's heap only`);
+
   const s = rt.stats();
   console.log(`\nall done (${outcome}): ${s.spawned} processes, ${s.switches} slices, ${s.reductions} reductions, ` +
-    `${s.alive} alive, backend ${s.backend}`);
+    `${s.messagesSent} messages, ${s.alive} alive, backend ${s.backend}`);
   rt.stop();
+
+  /** ns per hop the ring reported (its run time over 1,000 x 100 hops). */
+  function h(_: Runtime, pid: { toString(): string }): number {
+    return Number(runNs.get(pid.toString()) ?? 0) / 100_000;
+  }
 }
 
 main().catch((e) => {
