@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const who = `${pid} ${names.get(pid.toString()) ?? ""}`.padEnd(26);
     console.log(`${(performance.now() - t0).toFixed(1).padStart(7)} ms  ${who} ${what}`);
   };
-  const spawn = (label: string, program: string, arg: number | Atom | null = null, priority?: "high" | "low", shown = arg) => {
+  const spawn = (label: string, program: string, arg: number | Atom | null = null, priority?: "high" | "low", shown: unknown = arg) => {
     const pid = rt.spawn(program, arg, { priority });
     names.set(pid.toString(), label);
     if (program === "ring" || program === "gc_worker") quiet.add(pid.toString());
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const back = (await rt.receive(1000)) as Tuple;
   say(echo, `echoed {${back.elements.map((e) => Array.isArray(e) ? `[${e}]` : String(e)).join(", ")}} back to the host`);
   rt.send("echo", Atom.of("stop"));
-  const ring = spawn("ring of 1,000", "ring", Number((1000n << 32n) | 100n), undefined, "1000 processes, 100 laps" as unknown as number);
+  const ring = spawn("ring of 1,000", "ring", Number((1000n << 32n) | 100n), undefined, "1000 processes, 100 laps");
   let gcs = 0;
   rt.onGc(() => gcs++);
   await rt.run();
