@@ -27,9 +27,8 @@
 
 import { Term, NIL, makePid, PID_SLOT_BITS } from "../gc/term";
 import { etfDecodeWords, etfDecode, etfEncodedSize, etfEncode } from "../gc/etf";
-import { termSize, copyTerm } from "../gc/copy";
-import { fragmentNew } from "../gc/fragments";
-import { Heap, heapTarget, heapTargetEnd, active } from "../gc/heap";
+import { termSize, copyTerm, copySpace } from "../gc/copy";
+import { heapTarget, heapTargetEnd } from "../gc/heap";
 import { Process, lookup, heapOf, sharedHeap, STATE_WAITING, STATE_EXITING } from "./process";
 import { current, wake, SUSPEND_WAIT } from "./scheduler";
 import { timerAdd } from "./timers";
@@ -80,17 +79,6 @@ export function deliver(p: Process, t: Term): void {
   }
 }
 
-/** Memory in `h` for `words` words of a message: its young generation if the room is there, else a fragment. */
-export function messageSpace(h: Heap, words: usize): usize {
-  // (never the heap allocating right now: its top lives in htop, not in h.top)
-  if (h.start && h != active && h.top + (words << 3) <= h.end) {
-    const dest = h.top;
-    h.top += words << 3;
-    return dest;
-  }
-  return fragmentNew(h, words);
-}
-
 /** The host's pid: messages sent to it leave the module as External Term Format (env.host_message). */
 export const HOST_PID: Term = makePid((1 << PID_SLOT_BITS) - 1, 0);
 
@@ -115,7 +103,7 @@ export function send(pid: Term, msg: Term): void {
   let t = msg;
   if (words) {
     const h = heapOf(p);
-    t = copyTerm(msg, messageSpace(h, words), h);
+    t = copyTerm(msg, copySpace(h, words), h);
   }
   deliver(p, t);
 }
@@ -128,7 +116,7 @@ export function sendEncoded(pid: Term, buf: usize, len: usize): i32 {
   const p = lookup(pid);
   if (!p || p.state == STATE_EXITING) return 1;
   const h = heapOf(p);
-  heapTarget(h, words ? messageSpace(h, <usize>words) : 0, <usize>words);
+  heapTarget(h, words ? copySpace(h, <usize>words) : 0, <usize>words);
   const t = etfDecode(buf, len);
   heapTargetEnd();
   if (!t) return -2;

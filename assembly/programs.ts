@@ -15,7 +15,7 @@ import { PRIO_NORMAL, liveProcesses } from "./process";
 import { etfEcho } from "./programs_etf";
 import { termMachine, gcHolder, gcWorker, gcSingle, gcHog } from "./programs_gc";
 import {
-  pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, programsMsgInit,
+  pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, spawnWithList, programsMsgInit,
 } from "./programs_msg";
 
 // Trace codes (host/programs.ts names them).
@@ -207,6 +207,7 @@ export function programsInit(): void {
   register("timeout_probe", timeoutProbe.index);
   register("echo_host", echoHost.index);
   register("forwarder", forwarder.index);
+  register("spawn_with_list", spawnWithList.index);
   programsMsgInit();
   register("etf_echo", etfEcho.index);
 }

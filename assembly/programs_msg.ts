@@ -4,10 +4,10 @@
 
 import { Term, NIL, makeSmall, smallValue, isBoxed, pidSlot, SUB_TUPLE } from "../gc/term";
 import { atomOf } from "../gc/atoms";
-import { reserve } from "../gc/alloc";
+import { reserve, collectRunning } from "../gc/alloc";
 import { consRaw, tupleRaw, tupleSet, tupleGet, tupleArity, boxedSubtag } from "../gc/boxed";
 import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
-import { reduce, self, spawn } from "./scheduler";
+import { reduce, self, spawn, current } from "./scheduler";
 import { send, recvPeek, recvNext, recvAccept, recvWait, recvTimeout, HOST_PID } from "./mailbox";
 import { PRIO_NORMAL } from "./process";
 import { hostNow, hostTrace } from "./host";
@@ -236,4 +236,20 @@ function forwarder(arg: Term): void {
   }
 }
 
-export { pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder };
+/** Builds the list [0..n-1] (n = smallValue(arg)), spawns argToHost with it, then collects its own heap and ends. */
+function spawnWithList(arg: Term): void {
+  const n = smallValue(arg);
+  frameEnter(1);
+  slotSet(0, NIL);
+  for (let i = n - 1; i >= 0; i--) { reserve(2); slotSet(0, consRaw(makeSmall(i), slotGet(0))); }
+  spawn(argToHost.index, slotGet(0), PRIO_NORMAL);
+  collectRunning(0, true);                  // the parent's copy moves; the child's must not care
+  frameLeave(1);
+}
+/** Collects its own heap, then sends its spawn argument to the host. */
+function argToHost(arg: Term): void {
+  collectRunning(0, true);
+  send(HOST_PID, current!.arg);             // reloaded from its root: the collection moved it
+}
+
+export { pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, spawnWithList };

@@ -41,6 +41,7 @@ import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./t
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
 import { heapSwitchIn, heapSwitchOut, youngSize } from "../gc/heap";
 import { heapRelease, collect } from "../gc/copying";
+import { termSize, copyTerm, copySpace } from "../gc/copy";
 import { hostNow, hostExited } from "./host";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
@@ -90,10 +91,17 @@ export function __fiber_entry(): void {
   call_indirect<void>(p.entry, p.arg);
 }
 
-/** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. */
+/** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument is copied into the new process's heap. */
 export function spawn(entry: u32, arg: Term, priority: u8): Term {
   const p = allocProcess(entry, arg, priority);
   if (!p) return ATOM_SYSTEM_LIMIT;
+  if (!sharedHeap) {
+    const words = termSize(arg);
+    if (words) {
+      const h = heapOf(p);
+      p.arg = copyTerm(arg, copySpace(h, words), h);   // a fragment: the heap gets a block when it first allocates
+    }
+  }
   fiber_create(p.slot, fiberCtx(p));
   enqueue(p);
   return p.pid;

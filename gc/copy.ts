@@ -1,4 +1,5 @@
-// Copying a term out of one heap and into another: where a message is copied.
+// Copying a term out of one heap and into another: where a message (or a
+// spawn argument) is copied.
 //
 // Processes share nothing, so a message is copied, whole, from the sender's
 // heap into memory that belongs to the receiver (its young generation when
@@ -19,7 +20,8 @@ import {
   Term, isList, isBoxed, termPtr, makeList, makeBoxed, headerArity, headerSubtag,
   SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN,
 } from "./term";
-import { Heap } from "./heap";
+import { Heap, active } from "./heap";
+import { fragmentNew } from "./fragments";
 import { offheapRetain } from "./binary";
 
 /** Words `t` takes when copied (flattened). */
@@ -42,6 +44,17 @@ export function termSize(t: Term): usize {
     }
     return words;
   }
+}
+
+/** Memory in `h` for `words` words of a copy: its young generation if the room is there, else a fragment. */
+export function copySpace(h: Heap, words: usize): usize {
+  // (never the heap allocating right now: its top lives in htop, not in h.top)
+  if (h.start && h != active && h.top + (words << 3) <= h.end) {
+    const dest = h.top;
+    h.top += words << 3;
+    return dest;
+  }
+  return fragmentNew(h, words);
 }
 
 let cp: usize = 0;             // copy pointer in the destination

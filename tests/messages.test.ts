@@ -99,6 +99,14 @@ describe.each(BACKENDS)("messages on %s", (backend) => {
     expect(h.rt.stats().offHeapBinaries).toBe(0);      // freed with its last holder
   });
 
+  test("a spawn argument is copied into the child's heap: the parent's collection cannot touch it", async () => {
+    const h = await start(backend, { poisonFromSpace: true });
+    h.rt.spawn("spawn_with_list", 5000);
+    expect(await h.rt.receive(5000)).toEqual(deepList(5000));
+    await h.rt.run();
+    expect(h.exits.every((e) => e.text === "normal")).toBe(true);
+  });
+
   test("sends to dead or stale pids are dropped without error", async () => {
     const h = await start(backend);
     const dead = h.rt.spawn("noop");
