@@ -49,6 +49,10 @@ import { hostNow, hostGcEvent } from "../assembly/host";
 // @ts-ignore: decorator
 @inline export const GC_MAJOR: i32 = 1;
 
+/** Young blocks up to this many words are never shrunk (BEAM's threshold). */
+// @ts-ignore: decorator
+@inline const SHRINK_ABOVE: usize = 3000;
+
 /** A term-shaped word that traps when followed: boxed pointer near the 4 GiB end. */
 // @ts-ignore: decorator
 @inline const POISON: u64 = 0xDEAD_BEEF_FFFF_FFF2;
@@ -267,12 +271,18 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
     h.oldTop = promTop;
   }
 
-  // size the new young block: grow past 75% live, shrink under 25% (BEAM)
+  // size the new young block as BEAM does (erl_gc.c): grow when live data fills more than
+  // 75% of it; shrink only a block over SHRINK_ABOVE words that is under 25% full, and even
+  // then keep three times what survived and an eighth of the old generation, so that a
+  // process churning short-lived data does not fall to a tiny block, collect at every few
+  // hundred words, and promote its half-built terms early
   const live = (toTop - to) >> 3;
   const want = live + need;
   let size = youngWords;
   if (want * 4 > size * 3) size = nextHeapSize(want + want / 3 + 1, h.minWords);
-  else if (want * 4 < size) size = nextHeapSize(want * 2, h.minWords);
+  else if (size > SHRINK_ABOVE && want * 4 < size) {
+    size = min(size, nextHeapSize(max(want * 3, oldSize(h) >> 3), h.minWords));
+  }
   size = max(size, want);
   if (size < allocWords) {
     heap.realloc(to, size << 3);   // TLSF shrinks in place
