@@ -18,7 +18,7 @@
 //
 //   FREE ──spawn──► RUNNABLE ◄──yield / preempted── RUNNING
 //                      │  ▲                            │
-//                      │  └────timer fires────┐        ├──sleep──► WAITING
+//                      │  └──timer / message──┐        ├──sleep, receive──► WAITING
 //                      └──picked by scheduler─┼───────►│
 //                                             └── WAITING
 //   RUNNING ──return / exit / crash──► FREE (its slot's serial moves on)

@@ -10,8 +10,9 @@
 //   suspend code   meaning                       the scheduler then
 //   ------------   ---------------------------   --------------------------
 //   YIELD          budget spent, or yield()      queues it again (RUNNABLE)
-//   WAIT           sleeping (or, later, receive) leaves it WAITING; a timer
-//                                                or a message wakes it
+//   WAIT           sleeping, or in a receive     leaves it WAITING; its timer,
+//                  with nothing to take          or (in a receive) a message,
+//                                                wakes it
 //   -1 (ended)     returned, exit(), or killed   frees its slot
 //
 //   schedule() returns   meaning
