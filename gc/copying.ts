@@ -12,17 +12,35 @@
 //   -----   ----------------------------   -------------------------------
 //   minor   young [start, top)             below hwm: old generation
 //                                          (promoted: survived twice)
-//                                          above hwm: a fresh young block
-//   major   young and old generations      a fresh young block; the old
-//           (full sweep)                   generation is freed
+//                                          above hwm: a new young block
+//   major   young and old generations      a new young block; the old
+//           (full sweep)                   generation is given up
 //
 // A minor collection turns into a major one every fullsweep_after minors, or
 // when the old generation cannot take what would be promoted.
 //
+// The scan goes word by word through what was copied (scanMajor, scanArea):
+// a header steps over a raw body or into a body of terms, a list or boxed
+// word into from-space is evacuated on the spot, with the copy pointers in
+// locals and no call in the loop (small bodies are copied word by word). The
+// from-space test is one compare in the common case: above the literals in a
+// full sweep, inside the young block in a minor (fragments, which are
+// from-space too, take the general test only when the heap has any).
+//
+// Sizes follow BEAM's: a minor keeps the young generation's size (shrinking
+// a large one that stays under 25% full, never below 1/8 of the old one, and
+// never one of 3000 words or less); a full sweep sizes it to what both
+// generations held, then shrinks it to twice the live data if that is under
+// 25%. A block given up becomes a spare (retire), the next to-space of any
+// process that fits in it: its pages are mapped and warm, where a fresh TLSF
+// block may be untouched memory.
+//
 // Invariants the collector depends on:
 // - a term field holds a term; raw words (floats, integers, bytes, a refc
 //   binary's pointers) only follow a header whose subtag says so, and the
-//   scanner skips them by the header's arity;
+//   scanner skips them by the header's arity; every word after a tuple, map
+//   or fun header is a term (a map's count and a fun's entry word are small
+//   integers), so the scanner steps into those (TERM_BODY);
 // - terms are immutable, so old terms never point to younger ones: a minor
 //   collection needs no roots in the old generation;
 // - a moved boxed term's header becomes its new boxed term, a moved cons
@@ -37,7 +55,7 @@ import {
   Term, TAG_LIST, TAG_BOXED, TAG_PRIMARY_MASK, FORWARD, termPtr, makeList, makeBoxed,
   headerArity, headerSubtag, SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN,
 } from "./term";
-import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone } from "./heap";
+import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone, heapBlockBytes } from "./heap";
 import { offheapRelease, offheapSize } from "./binary";
 import { fragmentsFree } from "./fragments";
 import { scanRoots, scanAllRoots } from "./roots";
@@ -48,10 +66,6 @@ import { hostNow, hostGcEvent } from "../assembly/host";
 @inline export const GC_MINOR: i32 = 0;
 // @ts-ignore: decorator
 @inline export const GC_MAJOR: i32 = 1;
-
-/** Young blocks up to this many words are never shrunk (BEAM's threshold). */
-// @ts-ignore: decorator
-@inline const SHRINK_ABOVE: usize = 3000;
 
 /** A term-shaped word that traps when followed: boxed pointer near the 4 GiB end. */
 // @ts-ignore: decorator
@@ -70,13 +84,16 @@ let promTop: usize = 0;     // copy pointer in the old generation (minor)
 
 let keepLo: usize = 0;      // minor: the old generation [keepLo, keepLo + keepSpan) stays put
 let keepSpan: usize = 0;
+let fromSpan: usize = 0;    // minor: the young block is [fromLo, fromLo + fromSpan)
+let fromFrags: bool = false; // minor: the heap has fragments (from-space too)
 
 /**
  * Whether `ptr` is in from-space. A process's pointers only ever point into
  * its own heap (young generation, fragments, old generation) or at literals
  * in the module's data (below __heap_base), so from-space is everything but
  * the literals and, in a minor collection, the old generation: two compares,
- * however many fragments the heap has.
+ * however many fragments the heap has. (The scan loops have cheaper tests
+ * of their own; this one is for the roots.)
  */
 // @ts-ignore: decorator
 @inline function inFrom(ptr: usize): bool {
@@ -136,24 +153,153 @@ export function evacuateRange(lo: usize, hi: usize): void {
   }
 }
 
-/** Scan copied objects from `scan` up to `top`; returns where it stopped (== top). */
-function scanFrom(scan: usize, top: usize): usize {
-  while (scan < top) {
-    const w = load<u64>(scan);
-    if ((w & TAG_PRIMARY_MASK) == 0) {
-      const n = <usize>headerArity(w);
-      const sub = headerSubtag(w);
-      if (sub == SUB_TUPLE || sub == SUB_MAP || sub == SUB_FUN) evacuateRange(scan + WORD, scan + WORD + (n << 3));
-      scan += (n + 1) << 3;
-    } else {
-      // a cons cell: most heads are immediates, so test before evacuating
-      if (isPointer(w)) store<u64>(scan, evacuate(w));
-      const t = load<u64>(scan, 8);
-      if (isPointer(t)) store<u64>(scan, evacuate(t), 8);
-      scan += 16;
-    }
+// Subtags whose words after the header are all terms (a map's count and a
+// fun's entry word are small integers): the scan steps into them. Every
+// other boxed term's body is raw and skipped whole.
+// @ts-ignore: decorator
+@inline const TERM_BODY: u32 = (1 << SUB_TUPLE) | (1 << SUB_MAP) | (1 << SUB_FUN);
+
+/**
+ * Cheney's loop for a full sweep: scan the to-space from `s`, word by word,
+ * evacuating every pointer field, until the scan catches up with the copy
+ * pointer. From-space is everything above the literals (no old generation
+ * stays put, nothing is promoted). The copy pointer lives in a local here.
+ */
+// @ts-ignore: decorator
+@inline function scanMajor(s: usize): void {
+  const base: usize = __heap_base;
+  let toT = toTop;
+  while (s < toT) {
+    const w = load<u64>(s);
+    const tag = <u32>w & 3;
+    if (tag == <u32>TAG_LIST) {
+      const p = <usize>w - 1;
+      if (p >= base) {
+        const hd = load<u64>(p);
+        let moved: u64;
+        if ((hd & TAG_PRIMARY_MASK) == 0) moved = load<u64>(p, 8);   // FORWARD: already moved
+        else {
+          const d = toT;
+          toT += 16;
+          store<u64>(d, hd);
+          store<u64>(d, load<u64>(p, 8), 8);
+          moved = <u64>d | TAG_LIST;
+          store<u64>(p, FORWARD);
+          store<u64>(p, moved, 8);
+        }
+        store<u64>(s, moved);
+      }
+      s += 8;
+    } else if (tag == <u32>TAG_BOXED) {
+      const p = <usize>w - 2;
+      if (p >= base) {
+        const hdr = load<u64>(p);
+        let moved: u64;
+        if ((hdr & TAG_PRIMARY_MASK) == TAG_BOXED) moved = hdr;       // already moved
+        else {
+          const bytes = (<usize>headerArity(hdr) + 1) << 3;
+          const d = toT;
+          toT += bytes;
+          copyBody(d, p, hdr, bytes);
+          moved = <u64>d | TAG_BOXED;
+          store<u64>(p, moved);
+        }
+        store<u64>(s, moved);
+      }
+      s += 8;
+    } else if (tag == 0) {
+      // a header: step into a body of terms, skip a raw one
+      s += ((TERM_BODY >> headerSubtag(w)) & 1) ? 8 : (<usize>headerArity(w) + 1) << 3;
+    } else s += 8;
   }
-  return scan;
+  toTop = toT;
+}
+
+/** Copy a boxed term of `bytes` (header `hdr`) from `p` to `d`, word by word (no call in the scan loop). */
+// @ts-ignore: decorator
+@inline function copyBody(d: usize, p: usize, hdr: u64, bytes: usize): void {
+  store<u64>(d, hdr);
+  for (let i: usize = 8; i < bytes; i += 8) store<u64>(d + i, load<u64>(p + i));
+}
+
+/**
+ * Cheney's loop for a minor collection, over one of its two areas: scan the
+ * young to-space (`young`) or the promoted area from `s` until the scan
+ * catches up with that area's copy pointer; returns where it stopped. The
+ * old generation stays put; young terms below the high-water mark go to the
+ * promoted area, the rest to the young to-space. Called for each area in
+ * turn until neither grows (scanMinor); the copy pointers are in locals here,
+ * and V8 inlines both calls with `young` constant.
+ */
+function scanArea(s: usize, young: bool): usize {
+  const base: usize = __heap_base;
+  const yLo = fromLo, ySpan = fromSpan, pSpan = promoteBelow - fromLo;
+  const frags = fromFrags;
+  const kLo = keepLo, kSpan = keepSpan;
+  let toT = toTop, promT = promTop;
+  while ((young ? toT : promT) > s) {
+    const w = load<u64>(s);
+    const tag = <u32>w & 3;
+    if (tag == <u32>TAG_LIST) {
+      const p = <usize>w - 1;
+      // from-space: the young block, or (rarely) a fragment: anything but literals and the old generation
+      if (p - yLo < ySpan || (frags && p >= base && p - kLo >= kSpan)) {
+        const hd = load<u64>(p);
+        let moved: u64;
+        if ((hd & TAG_PRIMARY_MASK) == 0) moved = load<u64>(p, 8);   // FORWARD: already moved
+        else {
+          let d: usize;
+          if (p - yLo < pSpan) { d = promT; promT += 16; }
+          else { d = toT; toT += 16; }
+          store<u64>(d, hd);
+          store<u64>(d, load<u64>(p, 8), 8);
+          moved = <u64>d | TAG_LIST;
+          store<u64>(p, FORWARD);
+          store<u64>(p, moved, 8);
+        }
+        store<u64>(s, moved);
+      }
+      s += 8;
+    } else if (tag == <u32>TAG_BOXED) {
+      const p = <usize>w - 2;
+      if (p - yLo < ySpan || (frags && p >= base && p - kLo >= kSpan)) {
+        const hdr = load<u64>(p);
+        let moved: u64;
+        if ((hdr & TAG_PRIMARY_MASK) == TAG_BOXED) moved = hdr;       // already moved
+        else {
+          const bytes = (<usize>headerArity(hdr) + 1) << 3;
+          let d: usize;
+          if (p - yLo < pSpan) { d = promT; promT += bytes; }
+          else { d = toT; toT += bytes; }
+          copyBody(d, p, hdr, bytes);
+          moved = <u64>d | TAG_BOXED;
+          store<u64>(p, moved);
+        }
+        store<u64>(s, moved);
+      }
+      s += 8;
+    } else if (tag == 0) {
+      s += ((TERM_BODY >> headerSubtag(w)) & 1) ? 8 : (<usize>headerArity(w) + 1) << 3;
+    } else s += 8;
+  }
+  toTop = toT;
+  promTop = promT;
+  return s;
+}
+
+/** Scan both areas of a minor collection until neither grows (each pass may copy into the other area). */
+// @ts-ignore: decorator
+@inline function scanMinor(ys: usize, os: usize): void {
+  do {
+    ys = scanArea(ys, true);
+    os = scanArea(os, false);
+  } while (ys < toTop);
+}
+
+/** The scan of a collection (one function with two call sites, so that it is not inlined into collect). */
+function scan(ys: usize, os: usize, major: bool): void {
+  if (major) scanMajor(ys);
+  else scanMinor(ys, os);
 }
 
 /**
@@ -190,12 +336,54 @@ function splitPromoted(list: usize, h: Heap, oldStart: usize, oldEnd: usize): us
   return young;
 }
 
-/** Free a from-space block, or poison it and hold it back from reuse (debug). */
+/** Give up a from-space block: keep it as a spare, or poison it and hold it back from reuse (debug). */
 function retire(block: usize, bytes: usize): void {
   blockGone(bytes);
-  if (!debugPoison) { heap.free(block); return; }
+  if (!debugPoison) { spareKeep(block, bytes); return; }
   for (let a = block; a < block + bytes; a += WORD) store<u64>(a, POISON);
   quarantine(block, bytes);
+}
+
+// Spares: the last few retired from-space blocks, kept (not freed) to be the
+// next collection's to-space, of this process or any other. A to-space is
+// written all through; a spare's pages are mapped and usually still in the
+// cache, where a block fresh from TLSF may be untouched memory (a page fault
+// per 4 KiB) or cold. TLSF's good fit would not hand back a block of just
+// the size freed, either. Spares belong to no heap (heapBlockBytes leaves
+// them out); a new spare evicts the oldest.
+// @ts-ignore: decorator
+@inline const SPARES: i32 = 2;
+const spares = memory.data(SPARES * 8);    // { block u32, bytes u32 } per slot
+let spareNext: i32 = 0;
+
+/** Blocks larger than this are freed, not kept: spares belong to no heap, so they stay small. */
+// @ts-ignore: decorator
+@inline const SPARE_MAX: usize = 8 << 20;
+
+function spareKeep(block: usize, bytes: usize): void {
+  if (bytes > SPARE_MAX) { heap.free(block); return; }
+  const slot = spares + (<usize>spareNext << 3);
+  const old = load<u32>(slot);
+  if (old) heap.free(old);
+  store<u32>(slot, <u32>block);
+  store<u32>(slot, <u32>bytes, 4);
+  spareNext = (spareNext + 1) % SPARES;
+}
+
+/** A block of `bytes` for a to-space: the smallest spare that holds it (trimmed in place), else a new one. */
+function toSpaceAlloc(bytes: usize): usize {
+  let best: usize = 0, bestBytes: usize = usize.MAX_VALUE;
+  for (let i = 0; i < SPARES; i++) {
+    const slot = spares + (<usize>i << 3);
+    const b = <usize>load<u32>(slot, 4);
+    if (load<u32>(slot) && b >= bytes && b < bestBytes) { best = slot; bestBytes = b; }
+  }
+  if (!best) return blockAlloc(bytes);
+  const block = <usize>load<u32>(best);
+  store<u32>(best, 0);
+  if (bestBytes > bytes) heap.realloc(block, bytes);   // TLSF shrinks in place
+  heapBlockBytes += bytes;
+  return block;
 }
 
 // Debug quarantine: poisoned blocks wait here (a ring) before going back to TLSF.
@@ -220,24 +408,29 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
   if (!h.start) { heapFirstBlock(h, need); return GC_MINOR; }
   const t0 = reportPauses ? hostNow() : 0;
   const youngWords = youngSize(h);
+  const youngUsedWords = (h.top - h.start) >> 3;
   const promote = (h.hwm - h.start) >> 3;           // words a minor would promote, at most
   if (h.minorsSinceFull >= h.fullsweepAfter) major = true;
   if (!major && promote && (!h.oldStart || ((h.oldEnd - h.oldTop) >> 3) < promote)) {
     if (!h.oldStart) {
-      const words = nextHeapSize(promote * 2, h.minWords);
+      // as BEAM: the size of the young generation in use, more than promotion needs (fewer full sweeps)
+      const words = nextHeapSize(max(youngUsedWords, promote * 2), h.minWords);
       h.oldStart = blockAlloc(words << 3);
       h.oldTop = h.oldStart;
       h.oldEnd = h.oldStart + (words << 3);
     } else major = true;                              // the old generation is full: sweep it too
   }
 
-  // to-space: room for everything that could survive, plus `need`, at most 75% full
-  const used = ((h.top - h.start) >> 3) + h.fragWords + (major ? (h.oldTop - h.oldStart) >> 3 : 0);
-  const upper = used + need;
-  const allocWords = max(youngWords, nextHeapSize(upper + (upper / 3) + 1, h.minWords));
-  const to = blockAlloc(allocWords << 3);
+  // to-space: room for everything that could survive, plus `need`, as BEAM sizes it: a minor
+  // keeps the young generation's size, a full sweep takes what both generations hold
+  const used = youngUsedWords + h.fragWords + (major ? (h.oldTop - h.oldStart) >> 3 : 0);
+  const fits = nextHeapSize(used + need, h.minWords);
+  const allocWords = major ? fits : max(youngWords, fits);
+  const to = toSpaceAlloc(allocWords << 3);
 
   fromLo = h.start;
+  fromSpan = h.end - h.start;
+  fromFrags = h.frags != 0;
   keepLo = major ? 0 : h.oldStart;
   keepSpan = major ? 0 : h.oldEnd - h.oldStart;
   promoteBelow = major ? 0 : h.hwm;
@@ -246,11 +439,8 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
   promTop = promStart;
 
   if (sharedHeap) scanAllRoots(); else scanRoots(ownerOf(h));
-  let ys = to, os = promStart;
-  while (ys < toTop || os < promTop) {
-    ys = scanFrom(ys, toTop);
-    os = scanFrom(os, promTop);
-  }
+  if (major) scan(to, 0, true);
+  else scan(to, promStart, false);
 
   // refc binaries: keep the live ones' references, release the dead ones'
   const liveYoung = sweepBinaries(h.binsYoung, 0, h);
@@ -271,19 +461,21 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
     h.oldTop = promTop;
   }
 
-  // size the new young block as BEAM does (erl_gc.c): grow when live data fills more than
-  // 75% of it; shrink only a block over SHRINK_ABOVE words that is under 25% full, and even
-  // then keep three times what survived and an eighth of the old generation, so that a
-  // process churning short-lived data does not fall to a tiny block, collect at every few
-  // hundred words, and promote its half-built terms early
+  // shrink the new young block when what survived leaves it under 25% full, as BEAM does
   const live = (toTop - to) >> 3;
   const want = live + need;
-  let size = youngWords;
-  if (want * 4 > size * 3) size = nextHeapSize(want + want / 3 + 1, h.minWords);
-  else if (size > SHRINK_ABOVE && want * 4 < size) {
-    size = min(size, nextHeapSize(max(want * 3, oldSize(h) >> 3), h.minWords));
+  let size = allocWords;
+  if (want * 4 < size) {
+    if (major) size = nextHeapSize(want * 2, h.minWords);
+    else if (size > 3000 && (size > 8000 || size > oldSize(h))) {
+      // a minor leaves a small young generation alone, and keeps it at least 1/8 of the old
+      let wanted = want * 3;
+      const oldWords = oldSize(h);
+      if (wanted * 9 < oldWords) wanted = max(wanted, oldWords / 8);
+      size = min(size, nextHeapSize(wanted, h.minWords));
+    }
+    size = max(size, want);
   }
-  size = max(size, want);
   if (size < allocWords) {
     heap.realloc(to, size << 3);   // TLSF shrinks in place
     blockGone((allocWords - size) << 3);

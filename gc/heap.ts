@@ -26,11 +26,11 @@
 // collects, and every term a caller holds outside its root slots is stale
 // after it.
 //
-// Sizes follow BEAM: a Fibonacci-like series from min_heap_size (233 words),
-// grown after a collection when live data fills more than 75% of the young
-// block, shrunk when it fills less than 25%. A process whose heap passes
-// max_heap_size (words, young + old) after a collection is killed with the
-// reason max_heap_size; nothing else is touched.
+// Sizes follow BEAM: a Fibonacci-like series from min_heap_size (233 words);
+// how a collection picks the next young block's size is in gc/copying.ts.
+// A process whose heap passes max_heap_size (words, young + old) after a
+// collection is killed with the reason max_heap_size; nothing else is
+// touched.
 
 // @ts-ignore: decorator
 @inline export const WORD: usize = 8;

@@ -7,7 +7,6 @@ import { BACKENDS, start, Harness } from "./helpers";
 
 /** Run term-machine programs, each in its own process; returns the hashes and live counts each reported. */
 async function runMachines(h: Harness, programs: Uint8Array[], between?: () => void) {
-  setFunEntry(h.rt.programEntry("term_machine"));
   const pids = programs.map((p) => h.rt.spawn("term_machine", h.rt.loadMachine(p)));
   if (between) {
     while (pids.some((p) => h.rt.isAlive(p))) { h.rt.runSlice(0.2); between(); }
@@ -26,6 +25,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
   describe(`collector on ${label}`, () => {
     test("random term graphs keep their structure and sharing through minor and major collections", async () => {
       const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64, fullsweepAfter: 3 });
+      setFunEntry(h.rt.programEntry("term_machine"));   // before any program is built: funs hash their entry
       await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 300 }), async (steps) => {
         const { bytes, expect: want } = buildProgram(steps);
         h.traces.length = 0;
@@ -39,6 +39,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
 
     test("collections of processes suspended mid-call find and rewrite the roots in their frames", async () => {
       const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64 });
+      setFunEntry(h.rt.programEntry("term_machine"));
       const programs = fc.sample(fc.array(stepArb, { minLength: 40, maxLength: 200 }), { numRuns: 60, seed: 42 })
         .map((steps) => buildProgram(steps));
       const running = h.rt.stats().spawned;
