@@ -52,7 +52,7 @@
 //   pointer traps instead of reading garbage.
 
 import {
-  Term, TAG_LIST, TAG_BOXED, TAG_PRIMARY_MASK, FORWARD, termPtr, makeList, makeBoxed,
+  Term, TAG_LIST, TAG_BOXED, TAG_PRIMARY_MASK, FORWARD, termPtr,
   headerArity, headerSubtag, SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN,
 } from "./term";
 import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone, heapBlockBytes } from "./heap";
@@ -122,13 +122,7 @@ let fromFrags: bool = false; // minor: the heap has fragments (from-space too)
     if (!inFrom(ptr)) return t;
     const head = load<u64>(ptr);
     if ((head & TAG_PRIMARY_MASK) == 0) return load<u64>(ptr, 8);   // FORWARD: already moved
-    const dest = destFor(ptr, 2);
-    store<u64>(dest, head);
-    store<u64>(dest, load<u64>(ptr, 8), 8);
-    const moved = makeList(dest);
-    store<u64>(ptr, FORWARD);
-    store<u64>(ptr, moved, 8);
-    return moved;
+    return moveCons(ptr, head, destFor(ptr, 2));
   }
   if (tag == TAG_BOXED) {
     const ptr = termPtr(t);
@@ -136,11 +130,7 @@ let fromFrags: bool = false; // minor: the heap has fragments (from-space too)
     const h = load<u64>(ptr);
     if ((h & TAG_PRIMARY_MASK) == TAG_BOXED) return h;             // already moved
     const words = 1 + <usize>headerArity(h);
-    const dest = destFor(ptr, words);
-    memory.copy(dest, ptr, words << 3);
-    const moved = makeBoxed(dest);
-    store<u64>(ptr, moved);
-    return moved;
+    return moveBoxed(ptr, h, words << 3, destFor(ptr, words));
   }
   return t;
 }
@@ -178,15 +168,7 @@ export function evacuateRange(lo: usize, hi: usize): void {
         const hd = load<u64>(p);
         let moved: u64;
         if ((hd & TAG_PRIMARY_MASK) == 0) moved = load<u64>(p, 8);   // FORWARD: already moved
-        else {
-          const d = toT;
-          toT += 16;
-          store<u64>(d, hd);
-          store<u64>(d, load<u64>(p, 8), 8);
-          moved = <u64>d | TAG_LIST;
-          store<u64>(p, FORWARD);
-          store<u64>(p, moved, 8);
-        }
+        else { moved = moveCons(p, hd, toT); toT += 16; }
         store<u64>(s, moved);
       }
       s += 8;
@@ -198,11 +180,8 @@ export function evacuateRange(lo: usize, hi: usize): void {
         if ((hdr & TAG_PRIMARY_MASK) == TAG_BOXED) moved = hdr;       // already moved
         else {
           const bytes = (<usize>headerArity(hdr) + 1) << 3;
-          const d = toT;
+          moved = moveBoxed(p, hdr, bytes, toT);
           toT += bytes;
-          copyBody(d, p, hdr, bytes);
-          moved = <u64>d | TAG_BOXED;
-          store<u64>(p, moved);
         }
         store<u64>(s, moved);
       }
@@ -213,6 +192,26 @@ export function evacuateRange(lo: usize, hi: usize): void {
     } else s += 8;
   }
   toTop = toT;
+}
+
+/** Move the cons cell at `p` (head `hd`, not yet moved) to `d`, leaving FORWARD behind; its new list term. */
+// @ts-ignore: decorator
+@inline function moveCons(p: usize, hd: u64, d: usize): u64 {
+  store<u64>(d, hd);
+  store<u64>(d, load<u64>(p, 8), 8);
+  const moved = <u64>d | TAG_LIST;
+  store<u64>(p, FORWARD);
+  store<u64>(p, moved, 8);
+  return moved;
+}
+
+/** Move the boxed term at `p` (header `hdr`, `bytes` long, not yet moved) to `d`, leaving its new term in its header; that term. */
+// @ts-ignore: decorator
+@inline function moveBoxed(p: usize, hdr: u64, bytes: usize, d: usize): u64 {
+  copyBody(d, p, hdr, bytes);
+  const moved = <u64>d | TAG_BOXED;
+  store<u64>(p, moved);
+  return moved;
 }
 
 /** Copy a boxed term of `bytes` (header `hdr`) from `p` to `d`, word by word (no call in the scan loop). */
@@ -247,16 +246,8 @@ function scanArea(s: usize, young: bool): usize {
         const hd = load<u64>(p);
         let moved: u64;
         if ((hd & TAG_PRIMARY_MASK) == 0) moved = load<u64>(p, 8);   // FORWARD: already moved
-        else {
-          let d: usize;
-          if (p - yLo < pSpan) { d = promT; promT += 16; }
-          else { d = toT; toT += 16; }
-          store<u64>(d, hd);
-          store<u64>(d, load<u64>(p, 8), 8);
-          moved = <u64>d | TAG_LIST;
-          store<u64>(p, FORWARD);
-          store<u64>(p, moved, 8);
-        }
+        else if (p - yLo < pSpan) { moved = moveCons(p, hd, promT); promT += 16; }
+        else { moved = moveCons(p, hd, toT); toT += 16; }
         store<u64>(s, moved);
       }
       s += 8;
@@ -268,12 +259,8 @@ function scanArea(s: usize, young: bool): usize {
         if ((hdr & TAG_PRIMARY_MASK) == TAG_BOXED) moved = hdr;       // already moved
         else {
           const bytes = (<usize>headerArity(hdr) + 1) << 3;
-          let d: usize;
-          if (p - yLo < pSpan) { d = promT; promT += bytes; }
-          else { d = toT; toT += bytes; }
-          copyBody(d, p, hdr, bytes);
-          moved = <u64>d | TAG_BOXED;
-          store<u64>(p, moved);
+          if (p - yLo < pSpan) { moved = moveBoxed(p, hdr, bytes, promT); promT += bytes; }
+          else { moved = moveBoxed(p, hdr, bytes, toT); toT += bytes; }
         }
         store<u64>(s, moved);
       }
