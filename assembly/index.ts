@@ -30,7 +30,6 @@ import { registerName, unregisterName, whereis as whereisName } from "./registry
 import { faninConfig, copyConfig } from "./programs_msg";
 import { programsInit, programCount, programName, programEntry, c10mConfig } from "./programs";
 
-export { __fiber_entry } from "./scheduler";
 export { fiber_alloc, fiber_free } from "./fiber/fiber";
 export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
 

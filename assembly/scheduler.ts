@@ -86,12 +86,6 @@ export function schedulerInit(slice: i32, exits: bool): void {
 /** Turn exit reports to the host on or off. */
 export function setNotifyExits(on: bool): void { notifyExits = on; }
 
-/** Where every fiber starts: call the process's entry (its reason is `normal` unless it exits otherwise). */
-export function __fiber_entry(): void {
-  const p = current!;
-  call_indirect<void>(p.entry, p.arg);
-}
-
 /** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument is copied into the new process's heap. */
 export function spawn(entry: u32, arg: Term, priority: u8): Term {
   const p = allocProcess(entry, arg, priority);
@@ -103,7 +97,8 @@ export function spawn(entry: u32, arg: Term, priority: u8): Term {
       p.arg = copyTerm(arg, copySpace(h, words), h);   // a fragment: the heap gets a block when it first allocates
     }
   }
-  fiber_create(p.slot, fiberCtx(p));
+  // the backend calls entry(arg) itself, reading the argument's root when the process starts
+  fiber_create(p.slot, fiberCtx(p), p.entry, changetype<usize>(p) + offsetof<Process>("arg"));
   enqueue(p);
   return p.pid;
 }

@@ -6,8 +6,12 @@
 ;; frames land in one shared scratch area, then are copied into a buffer of the
 ;; fiber's own, sized to what it really saved, so an idle process costs only
 ;; the frames it holds (often under 200 bytes). To resume, Asyncify rewinds:
-;; fiber_resume calls __fiber_entry again and every frame restores itself from
+;; fiber_resume calls the entry again and every frame restores itself from
 ;; the fiber's buffer, popping it back to empty.
+;;
+;; fiber_resume calls the process's entry itself (call_indirect through the
+;; module's table), so a suspended process holds its own frames and nothing
+;; of the runtime's: each frame less is one less to unwind and rewind.
 ;;
 ;; Memory (all in the module's linear memory):
 ;;
@@ -16,10 +20,12 @@
 ;;   +8  rewind header  { cur, end }   points into the resumed fiber's buffer
 ;;   +16 data ...                      frames of the fiber being unwound
 ;;
-;;   per-fiber ctx (CTX bytes, inside the process block)
+;;   per-fiber ctx (24 bytes, inside the process block)
 ;;   +0  buf   saved frames (fiber_alloc'd), 0 when none
 ;;   +4  cap   bytes allocated at buf
 ;;   +8  len   bytes of frames saved: 0 = not suspended
+;;   +12 entry function-table index of the process's entry, (i64) -> ()
+;;   +16 arg   address of the process's argument (a root the collector may move)
 ;;
 ;;   $state   meaning                      set by
 ;;   ------   --------------------------   ------------------------------
@@ -32,7 +38,8 @@
 ;; and are left uninstrumented, which makes fiber_resume the place where every
 ;; unwind stops.
 (module
-  (import "shoal" "__fiber_entry" (func $entry))
+  (type $proc (func (param i64)))
+  (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
   (import "shoal" "fiber_alloc" (func $alloc (param i32) (result i32)))
   (import "shoal" "fiber_free" (func $free (param i32)))
@@ -49,7 +56,7 @@
   (global $code (mut i32) (i32.const 0))
   (global $exiting (mut i32) (i32.const 0))
 
-  (func (export "fiber_ctx_size") (result i32) (i32.const 12))
+  (func (export "fiber_ctx_size") (result i32) (i32.const 24))
 
   ;; backend name, for the host: 2 = Asyncify
   (func (export "fiber_backend") (result i32) (i32.const 2))
@@ -67,9 +74,11 @@
     (i32.store offset=4 (global.get $scratch)
       (i32.add (global.get $scratch) (i32.add (global.get $SCRATCH) (i32.const 16)))))
 
-  ;; a new fiber starts at __fiber_entry on its first resume
-  (func (export "fiber_create") (param $slot i32) (param $ctx i32)
-    (i32.store offset=8 (local.get $ctx) (i32.const 0)))
+  ;; a new fiber starts at entry(*arg) on its first resume
+  (func (export "fiber_create") (param $slot i32) (param $ctx i32) (param $entry i32) (param $arg i32)
+    (i32.store offset=8 (local.get $ctx) (i32.const 0))
+    (i32.store offset=12 (local.get $ctx) (local.get $entry))
+    (i32.store offset=16 (local.get $ctx) (local.get $arg)))
 
   ;; run the fiber until it suspends (returns its code, >= 0) or ends (-1)
   (func (export "fiber_resume") (param $slot i32) (param $ctx i32) (result i32)
@@ -85,7 +94,10 @@
         (i32.store offset=8 (local.get $ctx) (i32.const 0))
         (global.set $state (i32.const 2))
         (call $start_rewind (local.get $rw))))
-    (call $entry)
+    ;; start the process, or (rewinding) re-enter it: its frames restore themselves
+    (call_indirect $procs (type $proc)
+      (i64.load (i32.load offset=16 (local.get $ctx)))
+      (i32.load offset=12 (local.get $ctx)))
     (if (i32.ne (global.get $state) (i32.const 1))
       (then (return (i32.const -1))))
     ;; unwound: stop, then keep the frames unless the fiber is leaving

@@ -1,6 +1,6 @@
 // The fiber interface: the one place the runtime touches stack switching.
 //
-// A fiber is a first-class stack that runs __fiber_entry (scheduler.ts) and
+// A fiber is a first-class stack that runs a process's entry function and
 // can suspend back to whoever resumed it. Two backends implement it, each in
 // one file, built from the same AssemblyScript into two modules
 // (scripts/build.mjs merges one of them in with wasm-merge):
@@ -15,9 +15,12 @@
 //   call             from        effect
 //   --------------   ---------   ---------------------------------------------
 //   fiber_init       scheduler   once, before any fiber
-//   fiber_create     scheduler   make the slot ready to start a new process at
-//                                __fiber_entry (a backend may reuse the stack
-//                                the slot's last process ran on)
+//   fiber_create     scheduler   make the slot ready to start a new process,
+//                                entry(*arg): entry is a function-table index,
+//                                arg the address of its argument's root (read
+//                                when it starts: a collection may move it); a
+//                                backend may reuse the stack of the slot's last
+//                                process
 //   fiber_resume     scheduler   run it until it suspends (returns code >= 0)
 //                                or its process ends (returns -1)
 //   fiber_suspend    the fiber   back to fiber_resume's caller, returning code;
@@ -47,10 +50,10 @@ export declare function fiber_backend(): i32;
 // @ts-ignore: decorator
 @external("fiber", "fiber_init")
 export declare function fiber_init(): void;
-/** Make `slot` ready to start a new process at __fiber_entry on its next resume. */
+/** Make `slot` ready to start entry(*arg) (a function-table index; the address of the argument) on its next resume. */
 // @ts-ignore: decorator
 @external("fiber", "fiber_create")
-export declare function fiber_create(slot: u32, ctx: usize): void;
+export declare function fiber_create(slot: u32, ctx: usize, entry: u32, arg: usize): void;
 /** Run `slot`'s fiber until it suspends (its code, >= 0) or ends (-1). */
 // @ts-ignore: decorator
 @external("fiber", "fiber_resume")

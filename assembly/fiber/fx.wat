@@ -26,13 +26,14 @@
 ;; - `switch` and `resume_throw_ref` do not work on V8: only cont.new, resume,
 ;;   suspend and resume_throw are used.
 ;;
-;; Merged into the AssemblyScript module by wasm-merge: imports
-;; `shoal.__fiber_entry` (where every process starts) and exports the
-;; `fiber_*` functions the AssemblyScript side imports from module "fiber".
+;; Merged into the AssemblyScript module by wasm-merge: imports the module's
+;; function table (`shoal.table`, where every process's entry is) and exports
+;; the `fiber_*` functions the AssemblyScript side imports from module "fiber".
 (module
   (type $ft (func))
   (type $ct (cont $ft))
-  (import "shoal" "__fiber_entry" (func $entry))
+  (type $proc (func (param i64)))
+  (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
 
   ;; suspend payload: the code handed to the scheduler (-1: process ended)
@@ -46,9 +47,11 @@
 
   (table $conts 0 (ref null $ct))
   (elem declare func $trampoline)
+  ;; ctx of the fiber being resumed: where the trampoline finds its next process
+  (global $ctx (mut i32) (i32.const 0))
 
-  ;; ctx: +0 parked (i32)
-  (func (export "fiber_ctx_size") (result i32) (i32.const 4))
+  ;; ctx: +0 parked (i32)  +4 entry (function-table index)  +8 address of the argument
+  (func (export "fiber_ctx_size") (result i32) (i32.const 12))
 
   ;; backend name, for the host: 1 = WasmFX
   (func (export "fiber_backend") (result i32) (i32.const 1))
@@ -56,18 +59,22 @@
   ;; nothing to set up: the engine allocates each stack in cont.new
   (func (export "fiber_init"))
 
-  ;; every fiber's body: run a process, park, run the next one
+  ;; every fiber's body: run a process (entry(*arg), read from the ctx it was resumed with), park, run the next one
   (func $trampoline
     (loop $next
       (block $ended
         (try_table (catch $exit $ended) (catch $kill $ended)
-          (call $entry)))
+          (call_indirect $procs (type $proc)
+            (i64.load (i32.load offset=8 (global.get $ctx)))
+            (i32.load offset=4 (global.get $ctx)))))
       (suspend $suspend (i32.const -1))
       (br $next)))
 
-  ;; make `slot` ready to start a process at __fiber_entry (reusing a parked fiber)
-  (func (export "fiber_create") (param $slot i32) (param $ctx i32)
+  ;; make `slot` ready to start entry(*arg) (reusing a parked fiber)
+  (func (export "fiber_create") (param $slot i32) (param $ctx i32) (param $entry i32) (param $arg i32)
     (local $size i32)
+    (i32.store offset=4 (local.get $ctx) (local.get $entry))
+    (i32.store offset=8 (local.get $ctx) (local.get $arg))
     (if (i32.load (local.get $ctx))
       (then (i32.store (local.get $ctx) (i32.const 0)) (return)))
     (local.set $size (table.size $conts))
@@ -87,6 +94,7 @@
     (local $code i32)
     (local.set $k (table.get $conts (local.get $slot)))
     (table.set $conts (local.get $slot) (ref.null $ct))
+    (global.set $ctx (local.get $ctx))
     (block $on_suspend (result i32 (ref $ct))
       (resume $ct (on $suspend $on_suspend) (local.get $k))
       (return (i32.const -1)))       ;; the trampoline never returns
