@@ -16,11 +16,11 @@ import {
 } from "./scheduler";
 import { nextDeadline } from "./timers";
 import { shadowInit, frameEnter, frameLeave as leave, slotGet, slotSet, shadowBytes, sp } from "./shadowstack";
-import { gcConfigure, debugPoison, collect, heapWords } from "../gc/copying";
-import { collectRunning, allocSlow, reserve } from "../gc/alloc";
+import { gcConfigure, debugPoison, heapWords } from "../gc/copying";
+import { collectProcess, allocSlow, reserve } from "../gc/alloc";
 import { heapBlockBytes, htop, hend, oldUsed } from "../gc/heap";
 import { offheapCount, offheapBytes } from "../gc/binary";
-import { ATOM_MAX_HEAP_SIZE, ATOM_UNDEFINED } from "../gc/atoms";
+import { ATOM_UNDEFINED } from "../gc/atoms";
 import { machineLoad } from "./programs_gc";
 import {
   send as sendMessage, sendEncoded, recvPeek, recvNext, recvAccept, recvWait, recvTimeout,
@@ -121,10 +121,7 @@ export function gc_report_pauses(on: bool): void { gcConfigure(debugPoison, on);
 export function garbage_collect(pid: Term, major: bool): bool {
   const p = lookup(pid);
   if (!p) return false;
-  const h = heapOf(p);
-  if (p == current || (sharedHeap && current)) { collectRunning(0, major); return true; }
-  collect(h, 0, major);
-  if (h.maxWords && heapWords(h) > <usize>h.maxWords) killProcess(pid, ATOM_MAX_HEAP_SIZE);
+  collectProcess(p, major);
   return true;
 }
 

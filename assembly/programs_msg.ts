@@ -12,12 +12,12 @@ import { send, recvPeek, recvNext, recvAccept, recvWait, recvTimeout, HOST_PID }
 import { PRIO_NORMAL } from "./process";
 import { hostNow, hostTrace } from "./host";
 
-let PING: Term = 0, PONG: Term = 0, STOP: Term = 0, NEXT: Term = 0, DONE: Term = 0, TIMEOUT: Term = 0;
+let PING: Term = 0, PONG: Term = 0, STOP: Term = 0, NEXT: Term = 0, DONE: Term = 0, TIMEOUT: Term = 0, GOT: Term = 0;
 
 /** Intern the atoms these programs match on; runs once at start. */
 export function programsMsgInit(): void {
   PING = atomOf("ping"); PONG = atomOf("pong"); STOP = atomOf("stop");
-  NEXT = atomOf("next"); DONE = atomOf("done"); TIMEOUT = atomOf("timeout");
+  NEXT = atomOf("next"); DONE = atomOf("done"); TIMEOUT = atomOf("timeout"); GOT = atomOf("got");
 }
 
 // Trace codes.
@@ -211,7 +211,7 @@ function timeoutProbe(arg: Term): void {
   else {
     frameEnter(1);
     slotSet(0, m);
-    const t = pair(atomOf("got"), NIL);
+    const t = pair(GOT, NIL);
     tupleSet(t, 1, slotGet(0));
     frameLeave(1);
     send(HOST_PID, t);

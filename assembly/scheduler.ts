@@ -41,7 +41,8 @@ import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
 import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
 import { heapSwitchIn, heapSwitchOut, youngSize } from "../gc/heap";
-import { heapRelease, collect } from "../gc/copying";
+import { heapRelease } from "../gc/copying";
+import { collectProcess } from "../gc/alloc";
 import { termSize, copyTerm, copySpace } from "../gc/copy";
 import { hostNow, hostExited } from "./host";
 import { mailboxClear } from "./mailbox";
@@ -188,7 +189,10 @@ function fireTimers(now: f64): void {
 function runSlice(p: Process): void {
   const h = heapOf(p);
   // messages in fragments, or off-heap binaries, outgrowing the heap: collect before it runs
-  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit)) collect(h, 0, false);
+  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit)) {
+    collectProcess(p, false);
+    if (p.state == STATE_EXITING) { finish(p); return; }   // it passed max_heap_size
+  }
   current = p;
   p.state = STATE_RUNNING;
   budget = sliceReductions;

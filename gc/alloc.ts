@@ -14,7 +14,8 @@
 
 import { htop, hend, active, heapSync, heapReload, Heap } from "./heap";
 import { collect, heapWords } from "./copying";
-import { current, processExit } from "../assembly/scheduler";
+import { current, processExit, kill } from "../assembly/scheduler";
+import { Process, heapOf, sharedHeap } from "../assembly/process";
 import { ATOM_MAX_HEAP_SIZE } from "./atoms";
 
 /** Take n words at the top of the running heap without any check (after reserve). */
@@ -54,7 +55,25 @@ export function collectRunning(words: usize, major: bool): void {
   checkMaxHeap(h);
 }
 
+/** Whether heap `h` has passed its max_heap_size. */
+// @ts-ignore: decorator
+@inline function overMaxHeap(h: Heap): bool { return h.maxWords != 0 && heapWords(h) > <usize>h.maxWords; }
+
 /** Kill the running process if its heap has passed max_heap_size. */
 function checkMaxHeap(h: Heap): void {
-  if (h.maxWords && heapWords(h) > <usize>h.maxWords && current) processExit(ATOM_MAX_HEAP_SIZE);
+  if (overMaxHeap(h) && current) processExit(ATOM_MAX_HEAP_SIZE);
+}
+
+/**
+ * Collect process `p`'s heap from outside its code (the host, another process,
+ * the scheduler before it runs), whether `p` is running or suspended; a process
+ * whose heap then passes max_heap_size is killed. In the shared-heap baseline
+ * a running process's top is live in htop, so that case goes through
+ * collectRunning.
+ */
+export function collectProcess(p: Process, major: bool): void {
+  if (p == current || (sharedHeap && current)) { collectRunning(0, major); return; }
+  const h = heapOf(p);
+  collect(h, 0, major);
+  if (overMaxHeap(h)) kill(p.pid, ATOM_MAX_HEAP_SIZE);
 }

@@ -136,9 +136,6 @@ export function binaryData(t: Term): usize {
   const p = termPtr(t);
   return headerSubtag(load<u64>(p)) == SUB_HEAP_BIN ? p + 16 : offheapData(<usize>load<u64>(p, 16));
 }
-/** Off-heap block of a refc binary. */
-// @ts-ignore: decorator
-@inline export function binaryBlock(t: Term): usize { return <usize>load<u64>(termPtr(t), 16); }
 
 // ── maps (flat: n keys in term order, then their n values)
 

@@ -438,7 +438,6 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
     h.binsYoung = splitPromoted(liveYoung, h, promStart, promTop);
   }
 
-  const copiedWords = ((toTop - to) + (promTop - promStart)) >> 3;
   retire(h.start, (h.end - h.start));
   if (h.frags) fragmentsFree(h);
   if (major && h.oldStart) {
@@ -476,7 +475,6 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
   if (h.vheap * 2 > h.vheapLimit) h.vheapLimit = h.vheap * 2;
   else if (h.vheap * 4 < h.vheapLimit) h.vheapLimit = max(h.vheap * 2, <u64>h.minWords << 3);
 
-  h.wordsCopied += copiedWords;
   if (major) { h.majors++; h.minorsSinceFull = 0; } else { h.minors++; h.minorsSinceFull++; }
   fromLo = keepLo = keepSpan = promoteBelow = 0;
   if (reportPauses) {

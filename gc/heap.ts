@@ -67,7 +67,6 @@
   /** Counters. */
   minors: u32;
   majors: u32;
-  wordsCopied: u64;
 }
 
 /** Allocation pointer of the running process's young generation. */

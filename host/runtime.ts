@@ -178,28 +178,30 @@ const turnEventLoop: () => Promise<void> =
     ? () => new Promise((r) => setImmediate(r))
     : () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
 
-/** Where `npm run build` leaves the modules, seen from dist/host or host/. */
-function readModule(backend: Backend): Uint8Array {
+/** A file of the project (`rel` from its root), seen from host/ (ts-jest) or dist/host/; its bytes, or undefined. */
+function readProjectFile(rel: string): Buffer | undefined {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
-  for (const dir of [path.join(__dirname, "..", "build"), path.join(__dirname, "..", "..", "build")]) {
-    const file = path.join(dir, `shoal.${backend}.wasm`);
+  for (const root of [path.join(__dirname, ".."), path.join(__dirname, "..", "..")]) {
+    const file = path.join(root, rel);
     if (fs.existsSync(file)) return fs.readFileSync(file);
   }
-  throw new Error(`build/shoal.${backend}.wasm not found: run \`npm run build\` first`);
+  return undefined;
+}
+
+/** Where `npm run build` leaves the modules. */
+function readModule(backend: Backend): Uint8Array {
+  const bytes = readProjectFile(`build/shoal.${backend}.wasm`);
+  if (!bytes) throw new Error(`build/shoal.${backend}.wasm not found: run \`npm run build\` first`);
+  return bytes;
 }
 
 /** The measurement `npm run bench` leaves for "auto", if there is one. */
 function readMeasurement(): BackendMeasurement | undefined {
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
-    const path = require("node:path") as typeof import("node:path");
-    for (const dir of [path.join(__dirname, "..", "bench", "results"), path.join(__dirname, "..", "..", "bench", "results")]) {
-      const file = path.join(dir, "backend.json");
-      if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
-    }
-  } catch { /* no measurement: fall back to the documented figures */ }
-  return undefined;
+    const bytes = readProjectFile("bench/results/backend.json");
+    return bytes && JSON.parse(bytes.toString("utf8"));
+  } catch { return undefined; }   // no measurement: fall back to the documented figures
 }
 
 export class Runtime {

@@ -74,6 +74,17 @@ describe.each(BACKENDS)("heap limits and lifetimes on %s", (backend) => {
     h.rt.stop();
   });
 
+  test("a process whose mailbox outgrows max_heap_size is killed before it runs, with that reason", async () => {
+    const h = await start(backend);
+    const echo = h.rt.spawn("echo_host");
+    await h.rt.run();                                  // it waits in receive
+    h.rt.setHeapPolicy(echo, { maxHeapWords: 10_000 });
+    h.rt.send(echo, Array.from({ length: 20_000 }, (_, i) => i));   // 40,000 words, in a fragment
+    await h.rt.run();
+    expect(h.exitOf(echo)).toBe("max_heap_size");
+    expect(h.rt.stats().heapBytes).toBe(0);
+  });
+
   test("off-heap binaries are freed by a collection that finds them dead, and when their holder exits", async () => {
     const h = await start(backend);
     // three 1000-byte binaries; drop two, full sweep; then hold the last across a yield
