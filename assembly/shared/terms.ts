@@ -1,0 +1,30 @@
+// The term word's tags (the picture is in gc/term/term.ts, the spec in
+// docs/abi.md) and the boxed headers' subtags. Shared with the host (see
+// README.md here): keep this file portable.
+
+/** Low bits of a term word. */
+export enum Tag {
+  /** Mask of the primary tag (2 bits). */
+  PRIMARY_MASK = 0x3,
+  LIST = 0x1,
+  BOXED = 0x2,
+  /** Mask of the immediate-1 tag (4 bits). */
+  IMMED1_MASK = 0xF,
+  PID = 0x3,
+  SMALL = 0xF,
+  /** Mask of the immediate-2 tag (6 bits). */
+  IMMED2_MASK = 0x3F,
+  ATOM = 0x0B,
+  /** The whole word of [] */
+  NIL = 0x3B,
+}
+
+/** Bits below an atom's index, a small integer's value and a pid's slot. */
+export enum TagShift {
+  ATOM = 6,
+  SMALL = 4,
+  PID = 4,
+}
+
+/** Bits of a small integer's value (signed). */
+export const SMALL_BITS = 60;
