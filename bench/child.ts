@@ -9,9 +9,8 @@
 import type { Runtime } from "../host/runtime";
 import type { Backend } from "../host/backend";
 import { Pid } from "../host/terms";
+import { Trace } from "../assembly/shared/codes";
 import { check, collect, procStatus, startRuntime, stopwatch } from "./lib/common";
-
-const TRACE_DONE = 2;
 
 /** N idle processes ("park"): memory per process, three ways. */
 async function memory(a: { backend: Backend; n: number; samples?: number }): Promise<Record<string, unknown>> {
@@ -61,7 +60,7 @@ async function c10m(a: { backend: Backend; total: number; window: number }): Pro
   const rt = await startRuntime(a.backend);
   try {
     let count: number | undefined;
-    rt.onTrace((e) => { if (e.code === TRACE_DONE) count = Number(e.value); });
+    rt.onTrace((e) => { if (e.code === Trace.DONE) count = Number(e.value); });
     collect();
     const before = procStatus();
     rt.configureC10M(a.total, a.window);

@@ -1,5 +1,5 @@
 // gc: per-process heaps and their collectors against the shared-heap
-// baseline and BEAM, on the shapes of ../shared/anchors/beam/gc_bench.erl.
+// baseline and BEAM, on the shapes of bench/beam/gc_bench.erl.
 //
 // Every workload runs on both collectors: per-process heaps (the default)
 // and the shared-heap baseline (Runtime.start({ sharedHeap: true }): one heap,
@@ -21,98 +21,35 @@
 //             sweep (gc_bench.erl single).
 //   alloc     allocation throughput: a term-machine program of GARBAGE ops
 //             (dead cons cells, the allocWords fast path plus the minor
-//             collections it forces) with the default 233-word minimum heap
-//             and with a 1M-word one (almost no collections: the bump path);
-//             and the gc_worker run as a whole (words it allocates / its time).
+//             collections it forces) with the default minimum heap
+//             (DEFAULT_MIN_HEAP_WORDS, 233 words) and with a 1M-word one
+//             (almost no collections: the bump path); and the gc_worker run
+//             as a whole (words it allocates / its time).
 //
-// BEAM: gc_bench.erl per_process, worker_alone and single with +S 1:1. Its
-// pauses come from erlang:trace garbage_collection events (a floor of ~1-2 us
-// of tracing, per its README); it prints summary statistics only.
-// Percentiles here use gc_bench.erl's nearest-rank rule, so they compare.
+// BEAM: bench/beam/gc_bench.erl per_process, worker_alone and single with
+// +S 1:1, run by bench/lib/beam.ts as every suite's anchor is. Its pauses come
+// from erlang:trace garbage_collection events (a floor of ~1-2 us of tracing,
+// docs/engine-facts.md); it prints summary statistics only.
+// Percentiles here use gc_bench.erl's nearest-rank rule (bench/lib/stats.ts), so they compare.
 //
 // Writes bench/results/gc.json and, on a full run, docs/gc-pauses.svg (a
 // chart of the pause distributions; bench/lib/chart.ts).
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import type { Runtime, GcEvent } from "../host/runtime";
+import type { GcEvent } from "../host/runtime";
 import type { Backend } from "../host/backend";
+import { Trace } from "../assembly/shared/codes";
+import { DEFAULT_MIN_HEAP_WORDS } from "../assembly/shared/defaults";
 import {
   Options, SuiteResult, Target, ROOT, backends, check, collect, DEFAULT_BACKEND, median, num, printTargets, ratio, resultsDir,
-  startRuntime, stopwatch, table, target, tempDir, writeResult, int,
+  startRuntime, stopwatch, table, target, writeResult, int,
 } from "./lib/common";
-import { beamAvailable, beamVersion, runBeam, BeamRun } from "./lib/beam";
+import { beamAvailable, beamSource, beamVersion, runBeam, BeamRun } from "./lib/beam";
 import { ccdfPoints, chartFromResult, Panel } from "./lib/chart";
-
-const TRACE_DONE = 2, TRACE_READY = 7, TRACE_PAUSE = 8;
-
-// ---- BEAM anchors -------------------------------------------------------------------------
-
-// bench/lib/beam.ts compiles bench/beam/*.erl (copies of ../shared/anchors/beam). Where a copy
-// is missing there, the anchor is compiled from ../shared/anchors/beam itself, unchanged.
-const SHARED_ANCHORS = path.join(ROOT, "..", "shared", "anchors", "beam");
-
-/** Where an anchor's source is: bench/beam, else ../shared/anchors/beam, else null. */
-export function anchorSource(mod: string): string | null {
-  for (const dir of [path.join(ROOT, "bench", "beam"), SHARED_ANCHORS]) {
-    const f = path.join(dir, `${mod}.erl`);
-    if (fs.existsSync(f)) return f;
-  }
-  return null;
-}
-
-const fallbackEbin = new Map<string, string>();
-
-/** One fresh VM of an anchor: runBeam (bench/lib/beam.ts) when bench/beam has it, else the same from ../shared/anchors/beam. */
-export function anchorRun(flags: string[], mod: string, args: (string | number)[]): BeamRun {
-  const src = anchorSource(mod);
-  if (!src) throw new Error(`no ${mod}.erl in bench/beam or ${SHARED_ANCHORS}`);
-  if (path.dirname(src) === path.join(ROOT, "bench", "beam")) return runBeam(flags, mod, args);
-  let dir = fallbackEbin.get(mod);
-  if (!dir) {
-    dir = tempDir("shoal-beam-anchor-");
-    const r = spawnSync("erlc", ["-o", dir, src], { encoding: "utf8", timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`erlc ${src} failed: ${r.stderr || r.stdout}`);
-    fallbackEbin.set(mod, dir);
-  }
-  const argv = [...flags, "-noshell", "-pa", dir, "-run", mod, "main", ...args.map(String), "-s", "init", "stop"];
-  const command = `erl ${argv.join(" ")}`;
-  const elapsed = stopwatch();
-  const r = spawnSync("erl", argv, { encoding: "utf8", timeout: 10 * 60_000, maxBuffer: 16 << 20 });
-  const wallMs = elapsed() / 1e6;
-  if (r.status !== 0) throw new Error(`${command} failed (${r.error?.message ?? r.signal ?? r.status}): ${(r.stderr ?? "").slice(-2000)}`);
-  const metrics: BeamRun["metrics"] = {};
-  for (const m of (r.stdout ?? "").matchAll(/^RESULT (\S+) (\S+) (\S+)/gm)) metrics[m[1]] = { value: Number(m[2]), unit: m[3] };
-  if (!Object.keys(metrics).length) throw new Error(`${command} printed no RESULT lines: ${r.stdout}\n${r.stderr}`);
-  return { command, wallMs, metrics };
-}
-
-/** Medians per metric over runs of one anchor. */
-export function beamMedians(runs: BeamRun[]): Record<string, number> {
-  const med: Record<string, number> = {};
-  for (const name of Object.keys(runs[0]?.metrics ?? {})) {
-    med[name] = median(runs.map((r) => r.metrics[name]?.value).filter((v): v is number => v !== undefined));
-  }
-  return med;
-}
+import { ClockGaps, Samples, Summary, clockGaps, summarize } from "./lib/stats";
 
 // ---- pauses ---------------------------------------------------------------------------------
-
-/** A growable array of pause lengths (us), cheap to append to from the onGc callback. */
-class Samples {
-  buf = new Float64Array(1 << 12);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.n++] = x;
-  }
-  sorted(): Float64Array { return this.buf.slice(0, this.n).sort(); }
-}
 
 /** Pauses of one phase, by kind; `pidless`/`withPid` count which heap they were on. */
 class PauseLog {
@@ -134,31 +71,6 @@ class PauseLog {
   }
 }
 
-export interface Summary {
-  count: number;
-  min: number;
-  median: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-  /** All pauses added up, ms. */
-  sumMs: number;
-}
-
-/** Nearest-rank statistics as gc_bench.erl's report/2 computes them (1-based nth of the sorted list). */
-function summarize(s: Float64Array): Summary {
-  const n = s.length;
-  if (!n) return { count: 0, min: NaN, median: NaN, p99: NaN, p999: NaN, max: NaN, mean: NaN, sumMs: 0 };
-  const nth = (k: number) => s[Math.min(n, Math.max(1, k)) - 1];
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += s[i];
-  return {
-    count: n, min: s[0], median: nth(Math.floor((n + 1) / 2)), p99: nth(Math.floor((n * 99 + 99) / 100)),
-    p999: nth(Math.floor((n * 999 + 999) / 1000)), max: s[n - 1], mean: sum / n, sumMs: sum / 1000,
-  };
-}
-
 interface PhaseStats { minor: Summary; major: Summary; all: Summary; pidless: number; withPid: number; others: number }
 function phaseStats(l: PauseLog): PhaseStats {
   return { minor: summarize(l.minor.sorted()), major: summarize(l.major.sorted()), all: summarize(l.all()), pidless: l.pidless, withPid: l.withPid, others: l.others };
@@ -168,26 +80,6 @@ function phaseStats(l: PauseLog): PhaseStats {
 function checkHeapKind(what: string, shared: boolean, l: PauseLog): void {
   check(shared ? l.withPid === 0 : l.pidless === 0,
     `${what}: ${shared ? l.withPid : l.pidless} collections reported ${shared ? "a pid on the shared heap" : "no pid on per-process heaps"}`);
-}
-
-// ---- the host's own jitter -------------------------------------------------------------
-
-/**
- * How long this thread goes without running, from a tight loop reading the clock for `ms`:
- * every gap over 0.5 ms is time the OS gave the CPU to someone else (or V8 stopped us).
- * A pause that spans such a gap is that much longer, whatever the collector did.
- */
-export function clockGaps(ms: number): { probeMs: number; gaps: number; offCpuPct: number; medianGapMs: number; maxGapMs: number } {
-  const gaps: number[] = [];
-  let last = performance.now();
-  const end = last + ms;
-  while (last < end) {
-    const t = performance.now();
-    if (t - last > 0.5) gaps.push(t - last);
-    last = t;
-  }
-  const off = gaps.reduce((a, b) => a + b, 0);
-  return { probeMs: ms, gaps: gaps.length, offCpuPct: (100 * off) / ms, medianGapMs: median(gaps), maxGapMs: gaps.length ? Math.max(...gaps) : 0 };
 }
 
 // ---- workloads ------------------------------------------------------------------------------
@@ -217,7 +109,7 @@ interface SingleRun {
 interface AllocRun { minHeapWords: number; words: number; ms: number; MBps: number; collections: number; collectionsPerMB: number }
 
 /** The value of trace `code` from `pid`'s events, checked present. */
-function traced(tr: { pid: bigint; code: number; value: bigint }[], pid: bigint, code: number, what: string): number {
+function traced(tr: { pid: bigint; code: number; value: bigint }[], pid: bigint, code: Trace, what: string): number {
   const e = tr.find((t) => t.pid === pid && t.code === code);
   check(!!e, `${what}: no trace code ${code} from the process`);
   return Number(e.value);
@@ -238,8 +130,8 @@ async function holdersRun(backend: Backend, shared: boolean, c: Config): Promise
     const tr: { pid: bigint; code: number; value: bigint }[] = [];
     let ready = 0, readyWords = 0, done = 0;
     rt.onTrace((e) => {
-      if (e.code === TRACE_READY) { ready++; readyWords += Number(e.value); }
-      else if (e.code === TRACE_DONE && e.pid.term !== workerTerm) done++;
+      if (e.code === Trace.READY) { ready++; readyWords += Number(e.value); }
+      else if (e.code === Trace.DONE && e.pid.term !== workerTerm) done++;
       else tr.push({ pid: e.pid.term, code: e.code, value: e.value });
     });
 
@@ -260,8 +152,8 @@ async function holdersRun(backend: Backend, shared: boolean, c: Config): Promise
     const wpid = w.term;
     watched = null;
     check(out === "waiting" && !rt.isAlive(w), `${label}: the worker did not finish (run ended '${out}')`);
-    const fullSweepNs = traced(tr, wpid, TRACE_PAUSE, `${label} worker`);
-    const heapAfter = traced(tr, wpid, TRACE_DONE, `${label} worker`);
+    const fullSweepNs = traced(tr, wpid, Trace.PAUSE, `${label} worker`);
+    const heapAfter = traced(tr, wpid, Trace.DONE, `${label} worker`);
     check(fullSweepNs > 0 && heapAfter >= 2 * c.workLen, `${label}: worker full sweep ${fullSweepNs} ns, heap ${heapAfter} words after`);
     check(rt.stats().alive === c.holders, `${label}: ${rt.stats().alive} alive after the worker, expected the ${c.holders} holders`);
 
@@ -299,8 +191,8 @@ async function workerAloneRun(backend: Backend, shared: boolean, c: Config): Pro
     const out = await rt.run();
     const wallMs = t() / 1e6;
     check(out === "idle", `${label}: run ended '${out}', expected 'idle'`);
-    const fullSweepNs = traced(tr, w.term, TRACE_PAUSE, label);
-    const heapAfter = traced(tr, w.term, TRACE_DONE, label);
+    const fullSweepNs = traced(tr, w.term, Trace.PAUSE, label);
+    const heapAfter = traced(tr, w.term, Trace.DONE, label);
     check(fullSweepNs > 0 && heapAfter >= 2 * c.workLen, `${label}: full sweep ${fullSweepNs} ns, heap ${heapAfter} words after`);
     checkHeapKind(label, shared, log);
     const st = phaseStats(log);
@@ -328,7 +220,7 @@ async function singleRun(backend: Backend, shared: boolean, c: Config): Promise<
     const p = rt.spawn("gc_single", c.lists);
     let out = await rt.run();
     check(out === "waiting", `${label}: build ended '${out}', expected 'waiting'`);
-    const buildNs = traced(tr, p.term, TRACE_READY, label);
+    const buildNs = traced(tr, p.term, Trace.READY, label);
     const info = rt.heapInfo(p);
     check(!!info && info.usedWords >= c.lists * c.holdLen * 2,
       `${label}: ${info?.usedWords} words used after building ${c.lists} x ${c.holdLen} cells`);
@@ -338,8 +230,8 @@ async function singleRun(backend: Backend, shared: boolean, c: Config): Promise<
     out = await rt.run();
     const wallMs = t() / 1e6;
     check(out === "idle", `${label}: churn ended '${out}', expected 'idle'`);
-    const fullSweepNs = traced(tr, p.term, TRACE_PAUSE, label);
-    const heapAfter = traced(tr, p.term, TRACE_DONE, label);
+    const fullSweepNs = traced(tr, p.term, Trace.PAUSE, label);
+    const heapAfter = traced(tr, p.term, Trace.DONE, label);
     check(fullSweepNs > 0 && heapAfter >= c.lists * c.holdLen * 2, `${label}: full sweep ${fullSweepNs} ns, heap ${heapAfter} words`);
     checkHeapKind(`${label} build`, shared, build);
     checkHeapKind(`${label} churn`, shared, churn);
@@ -375,7 +267,7 @@ async function allocRun(backend: Backend, minHeapWords: number, c: Config): Prom
       let gcs = 0;
       if (count) rt.onGc(() => { gcs++; });
       let doneFrom: bigint | null = null;
-      rt.onTrace((e) => { if (e.code === TRACE_DONE) doneFrom = e.pid.term; });
+      rt.onTrace((e) => { if (e.code === Trace.DONE) doneFrom = e.pid.term; });
       const id = rt.loadMachine(garbageProgram(c.allocOps, c.allocWords));
       const p = rt.spawn("term_machine", id);
       const t = stopwatch();
@@ -413,7 +305,7 @@ export async function run(o: Options): Promise<SuiteResult> {
     : { holders: 1000, holdLen: 6400, workLen: 65536, lists: 1000, iters: 200, allocWords: 1_000_000, allocOps: 100, bigMinHeap: 1 << 20,
       reps: 3, sharedReps: 1, fxReps: 1, fxSharedHolders: false, beamReps: 3 };
   const smokeScaled = o.smoke;
-  const useBeam = o.beam && !o.smoke && beamAvailable() && !!anchorSource("gc_bench");
+  const useBeam = o.beam && !o.smoke && beamAvailable();
   const list = backends();
   console.log(`gc: ${int(c.holders)} holders x ${int(c.holdLen)} cells, worker ${int(c.workLen)} cells x ${c.iters}, single ${int(c.lists)} x ${int(c.holdLen)} cells; ` +
     `${c.reps} reps per-process on ${DEFAULT_BACKEND}, ${c.sharedReps} of the shared heap, ${c.fxReps} on fx` +
@@ -421,13 +313,12 @@ export async function run(o: Options): Promise<SuiteResult> {
 
   const res: Partial<Record<Backend, BackendResult>> = {};
   const beamRuns: { per_process: BeamRun[]; worker_alone: BeamRun[]; single: BeamRun[] } = { per_process: [], worker_alone: [], single: [] };
-  const beamSource = path.relative(ROOT, anchorSource("gc_bench") ?? "");
   const logHolders = (b: Backend, k: Collector, r: HoldersRun) => console.log(
     `  ${b} ${cname(k)}: holders built in ${num(r.buildMs)} ms (${num(r.heldBytes / 1e6)} MB held); worker minor median ${num(r.worker.minor.median)} us, ` +
     `full sweep ${num(r.worker.fullSweepUs)} us; churn ${int(r.churn.all.count)} collections, minor median ${num(r.churn.minor.median)} us, ` +
     `p99 ${num(r.churn.all.p99)} us, max ${num(r.churn.all.max)} us (${num(r.churn.wallMs)} ms)`);
 
-  const jitter: ReturnType<typeof clockGaps>[] = [];
+  const jitter: ClockGaps[] = [];
   const probe = () => {
     const j = clockGaps(o.smoke ? 100 : 1000);
     jitter.push(j);
@@ -456,7 +347,7 @@ export async function run(o: Options): Promise<SuiteResult> {
         (r.single[k] ??= []).push(s);
       }
       if (rep < nReps) {
-        for (const minHeap of [233, c.bigMinHeap]) {
+        for (const minHeap of [DEFAULT_MIN_HEAP_WORDS, c.bigMinHeap]) {
           const a = await allocRun(backend, minHeap, c);
           r.alloc.push(a);
           console.log(`  ${backend} alloc, min heap ${int(minHeap)} words: ${num(a.MBps)} MB/s, ${num(a.collectionsPerMB)} collections/MB`);
@@ -465,7 +356,7 @@ export async function run(o: Options): Promise<SuiteResult> {
     }
     if (useBeam && rep < c.beamReps) {
       for (const mode of ["per_process", "worker_alone", "single"] as const) {
-        const b = anchorRun(["+S", "1:1"], "gc_bench", [mode]);
+        const b = runBeam(["+S", "1:1"], "gc_bench", [mode]);
         beamRuns[mode].push(b);
         console.log(`  BEAM gc_bench ${mode} (rep ${rep + 1}): ${(b.wallMs / 1000).toFixed(1)} s`);
       }
@@ -544,7 +435,7 @@ export async function run(o: Options): Promise<SuiteResult> {
   const rows4: string[][] = [];
   for (const b of list) {
     const r = res[b]!;
-    for (const mh of [233, c.bigMinHeap]) {
+    for (const mh of [DEFAULT_MIN_HEAP_WORDS, c.bigMinHeap]) {
       const xs = r.alloc.filter((a) => a.minHeapWords === mh);
       rows4.push([`${b}: GARBAGE ops, min heap ${int(mh)} words`, num(medOf(xs, (x) => x.MBps)), num(medOf(xs, (x) => x.collectionsPerMB)), int(medOf(xs, (x) => x.words * 8 / 1e6))]);
     }
@@ -665,10 +556,10 @@ export async function run(o: Options): Promise<SuiteResult> {
     hostClockGaps: jitter,
     ratios: ratioRows.map(([what, a, b, r]) => ({ what, first: a, second: b, ratio: r })),
     beam: beamRuns.per_process.length
-      ? { version: beamVersion(), source: beamSource, flags: "+S 1:1", runs: beamRuns,
+      ? { version: beamVersion(), source: beamSource("gc_bench"), flags: "+S 1:1", runs: beamRuns,
         medians: Object.fromEntries((["per_process", "worker_alone", "single"] as const).map((m) => [m,
           Object.fromEntries(Object.keys(beamRuns[m][0]?.metrics ?? {}).map((k) => [k, beamMed(m, k)]))])) }
-      : { skipped: true, reason: o.smoke ? "--smoke" : !o.beam ? "--no-beam" : !beamAvailable() ? "erl not on PATH" : "gc_bench.erl not found" },
+      : { skipped: true, reason: o.smoke ? "--smoke" : !o.beam ? "--no-beam" : "erl not on PATH" },
     targets,
     chart,
   });

@@ -11,7 +11,7 @@
 //                                        (a) and (b) cannot see
 // Set against BEAM's memory per process blocked in receive: spawn_bench's
 // spawn_alive.mem_processes_delta (erlang:memory(processes) delta / N, +S 1:1)
-// when erl is present, else the FACTS.md figure, labelled as such. The
+// when erl is present, else the figure in docs/engine-facts.md, labelled as such. The
 // target is judged on the larger of (a) and (c).
 
 import type { Backend } from "../host/backend";
@@ -47,7 +47,7 @@ export async function run(o: Options): Promise<SuiteResult> {
 
   const beam = useBeam ? beamSeries(["+P", "2000000", "+S", "1:1"], "spawn_bench", [cfg.beamN], 3, console.log) : undefined;
   const beamBytes = beam ? beam.median["spawn_alive.mem_processes_delta"] : FACTS_BEAM.memPerProcessBytes;
-  const beamLabel = beam ? "BEAM +S 1:1, this run" : "BEAM from FACTS.md, not this run";
+  const beamLabel = beam ? "BEAM +S 1:1, this run" : "BEAM from docs/engine-facts.md, not this run";
 
   const rows = list.map((b) => {
     const r = res[b]!;
@@ -55,9 +55,9 @@ export async function run(o: Options): Promise<SuiteResult> {
     return [b + (b === DEFAULT_BACKEND ? " (default)" : ""), int(r.n), num(r.linearBytesPerProcess), num(r.processMemoryMeanBytes),
       num(r.rssBytesPerProcess), num(r.jsHeapBytesPerProcess), num(r.spawnUntilAllWaitingNsPerProcess), ratio(worst / beamBytes)];
   });
-  rows.push([beam ? `BEAM +S 1:1 (${beam.runs.length} VMs)` : "BEAM (FACTS.md)", int(beam ? cfg.beamN : 1_000_000), num(beamBytes),
-    beam ? num(beam.median["spawn_alive.process_info_memory"]) : "2640", "", "",
-    beam ? num(beam.median["spawn_alive.until_all_waiting"]) : "4459", "1.00x"]);
+  rows.push([beam ? `BEAM +S 1:1 (${beam.runs.length} VMs)` : "BEAM (docs/engine-facts.md)", int(beam ? cfg.beamN : 1_000_000), num(beamBytes),
+    num(beam ? beam.median["spawn_alive.process_info_memory"] : FACTS_BEAM.processInfoMemoryBytes), "", "",
+    num(beam ? beam.median["spawn_alive.until_all_waiting"] : FACTS_BEAM.spawnAliveNs), "1.00x"]);
   table("memory: bytes per idle process ((a) linear growth, (b) processMemory mean, (c) RSS growth)",
     ["backend", "processes", "(a) linear B", "(b) procMem B", "(c) RSS B", "JS heap B", "spawn ns", "max(a,c)/BEAM"], rows);
 

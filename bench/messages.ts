@@ -1,23 +1,23 @@
 // messages: message passing against BEAM's pingpong.erl and ring.erl
-// (../shared/anchors/beam, +S 1:1), plus fan-in and copy cost.
+// (bench/beam, +S 1:1), plus fan-in and copy cost.
 //
 //   ping-pong  "ping" with arg N: a pinger and a ponger exchange the atoms
-//              ping/pong; 1,000 warm-up round trips, then N timed (trace
-//              code 11 = ns). ns/msg = ns / (2N), as pingpong.erl's
+//              ping/pong; 1,000 warm-up round trips, then N timed (traced
+//              as Trace.RUN_NS = ns). ns/msg = ns / (2N), as pingpong.erl's
 //              pingpong.message.
 //   ring       "ring" with arg N << 32 | M: N processes in a ring, the head
-//              decrements an integer token once per lap, M laps; code 10 =
-//              setup ns (spawn + wire up), code 11 = run ns from injecting
+//              decrements an integer token once per lap, M laps; Trace.SETUP_NS =
+//              setup ns (spawn + wire up), Trace.RUN_NS = run ns from injecting
 //              the token to the last lap. ns/hop = run / (N*M), as ring.erl's
 //              ring.n<N>_m<M>.hop. Shapes: 10,000 x 100 and 100 x 100,000.
 //   fan-in     "fanin" with arg S after rt.configureFanIn(M): S senders each
 //              send {Self, I} for I in 0..M-1 to one receiver, which checks
-//              each sender's order (code 12 = order errors, must be 0) and
-//              sums every I (code 2 = S*M*(M-1)/2, checked); code 11 = ns,
+//              each sender's order (Trace.ERRORS = order errors, must be 0) and
+//              sums every I (Trace.DONE = S*M*(M-1)/2, checked); Trace.RUN_NS = ns,
 //              from the first spawn to the last message. No BEAM anchor.
 //   copy       "copy" with arg K after rt.configureCopy(R): a K-element list
 //              sent R times to a sink, each acknowledged (one in flight);
-//              code 11 = ns. A K-element list is 2K words, so the copy cost
+//              Trace.RUN_NS = ns. A K-element list is 2K words, so the copy cost
 //              is (T(K) - T(0)) / (R * 2K) ns/word, T(0) being the same
 //              round trips with the empty list. No BEAM anchor.
 //
@@ -29,16 +29,14 @@ import {
   Options, SuiteResult, Target, backends, check, DEFAULT_BACKEND, median, min, num, printTargets, ratio, startRuntime,
   table, target, writeResult, int,
 } from "./lib/common";
-import { beamAvailable, beamVersion, BeamRun } from "./lib/beam";
-import { anchorRun, anchorSource, beamMedians } from "./gc";
-
-const TRACE_DONE = 2, TRACE_SETUP_NS = 10, TRACE_RUN_NS = 11, TRACE_ERRORS = 12;
+import { Trace } from "../assembly/shared/codes";
+import { beamAvailable, beamMedians, beamSource, beamVersion, runBeam, BeamRun } from "./lib/beam";
 
 interface Traced { [code: number]: bigint }
 
 /** One program in a fresh runtime, run to idle; the trace values of the spawned process, by code. */
 async function runOne(backend: Backend, what: string, prog: string, arg: number | bigint, maxProcesses: number,
-  setup: (rt: import("../host/runtime").Runtime) => void = () => {}): Promise<Traced> {
+  setup: (rt: import("../host/testing").TestRuntime) => void = () => {}): Promise<Traced> {
   const rt = await startRuntime(backend, { maxProcesses });
   try {
     setup(rt);
@@ -51,7 +49,7 @@ async function runOne(backend: Backend, what: string, prog: string, arg: number 
     check(out === "idle", `${backend} ${what}: run ended '${out}', expected 'idle'`);
     check(st.alive === 0, `${backend} ${what}: ${st.alive} processes still alive`);
     check(st.messagesQueued === 0, `${backend} ${what}: ${st.messagesQueued} messages left in mailboxes`);
-    for (const code of [TRACE_RUN_NS, TRACE_DONE]) check(got[code] !== undefined, `${backend} ${what}: no trace code ${code}`);
+    for (const code of [Trace.RUN_NS, Trace.DONE]) check(got[code] !== undefined, `${backend} ${what}: no trace code ${Trace[code]}`);
     return got;
   } finally {
     rt.stop();
@@ -79,31 +77,31 @@ const ringKey = (n: number, m: number) => `n${n}_m${m}`;
 async function oneRep(backend: Backend, c: Config): Promise<Rep> {
   // ping-pong
   const p = await runOne(backend, `ping ${c.pingN}`, "ping", c.pingN, 64);
-  check(p[TRACE_DONE] === BigInt(c.pingN), `${backend} ping: ${p[TRACE_DONE]} round trips reported, expected ${c.pingN}`);
-  const pingNsPerMsg = Number(p[TRACE_RUN_NS]) / (2 * c.pingN);
+  check(p[Trace.DONE] === BigInt(c.pingN), `${backend} ping: ${p[Trace.DONE]} round trips reported, expected ${c.pingN}`);
+  const pingNsPerMsg = Number(p[Trace.RUN_NS]) / (2 * c.pingN);
 
   // rings
   const ring: Rep["ring"] = {};
   for (const [n, m] of c.rings) {
     const r = await runOne(backend, `ring ${n} x ${m}`, "ring", (BigInt(n) << 32n) | BigInt(m), n + 64);
-    check(r[TRACE_DONE] === BigInt(n) * BigInt(m), `${backend} ring ${n} x ${m}: ${r[TRACE_DONE]} hops reported, expected ${n * m}`);
-    check(r[TRACE_SETUP_NS] !== undefined, `${backend} ring ${n} x ${m}: no setup time (code 10)`);
-    ring[ringKey(n, m)] = { setupNsPerProc: Number(r[TRACE_SETUP_NS]) / n, hopNs: Number(r[TRACE_RUN_NS]) / (n * m) };
+    check(r[Trace.DONE] === BigInt(n) * BigInt(m), `${backend} ring ${n} x ${m}: ${r[Trace.DONE]} hops reported, expected ${n * m}`);
+    check(r[Trace.SETUP_NS] !== undefined, `${backend} ring ${n} x ${m}: no setup time (Trace.SETUP_NS)`);
+    ring[ringKey(n, m)] = { setupNsPerProc: Number(r[Trace.SETUP_NS]) / n, hopNs: Number(r[Trace.RUN_NS]) / (n * m) };
   }
 
   // fan-in
   const s = c.faninSenders, m = c.faninM;
   const f = await runOne(backend, `fan-in ${s} x ${m}`, "fanin", s, s + 64, (rt) => rt.configureFanIn(m));
-  check(f[TRACE_ERRORS] === 0n, `${backend} fan-in: ${f[TRACE_ERRORS]} messages out of their sender's order`);
+  check(f[Trace.ERRORS] === 0n, `${backend} fan-in: ${f[Trace.ERRORS]} messages out of their sender's order`);
   const want = (BigInt(s) * BigInt(m) * BigInt(m - 1)) / 2n;
-  check(f[TRACE_DONE] === want, `${backend} fan-in: checksum ${f[TRACE_DONE]}, expected ${want} (a message lost or duplicated)`);
-  const faninNsPerMsg = Number(f[TRACE_RUN_NS]) / (s * m);
+  check(f[Trace.DONE] === want, `${backend} fan-in: checksum ${f[Trace.DONE]}, expected ${want} (a message lost or duplicated)`);
+  const faninNsPerMsg = Number(f[Trace.RUN_NS]) / (s * m);
 
   // copy cost
   const copy = async (k: number) => {
     const r = await runOne(backend, `copy ${k} x ${c.copyReps}`, "copy", k, 64, (rt) => rt.configureCopy(c.copyReps));
-    check(r[TRACE_DONE] === BigInt(k), `${backend} copy: list of ${r[TRACE_DONE]} reported, expected ${k}`);
-    return Number(r[TRACE_RUN_NS]);
+    check(r[Trace.DONE] === BigInt(k), `${backend} copy: list of ${r[Trace.DONE]} reported, expected ${k}`);
+    return Number(r[Trace.RUN_NS]);
   };
   const t0 = await copy(0), tk = await copy(c.copyK);
   return {
@@ -117,7 +115,7 @@ export async function run(o: Options): Promise<SuiteResult> {
   const c: Config = o.smoke
     ? { pingN: 20_000, rings: [[1000, 20], [100, 1000]], faninSenders: 100, faninM: 100, copyReps: 500, copyK: 1000, reps: 1, beamReps: 0 }
     : { pingN: 1_000_000, rings: [[10_000, 100], [100, 100_000]], faninSenders: 1000, faninM: 1000, copyReps: 10_000, copyK: 1000, reps: 3, beamReps: 3 };
-  const useBeam = o.beam && !o.smoke && beamAvailable() && !!anchorSource("pingpong") && !!anchorSource("ring");
+  const useBeam = o.beam && !o.smoke && beamAvailable();
   const list = backends();
   console.log(`messages: ping-pong ${int(c.pingN)} round trips; rings ${c.rings.map(([n, m]) => `${int(n)} x ${int(m)}`).join(", ")}; ` +
     `fan-in ${int(c.faninSenders)} x ${int(c.faninM)}; copy ${int(c.copyK)}-element list x ${int(c.copyReps)}; ${c.reps} reps, fresh runtime per run`);
@@ -133,11 +131,11 @@ export async function run(o: Options): Promise<SuiteResult> {
         `, fan-in ${num(r.faninNsPerMsg)} ns/msg, copy ${num(r.copyNsPerWord)} ns/word`);
     }
     if (useBeam && rep < c.beamReps) {
-      const b = anchorRun(["+S", "1:1"], "pingpong", [c.pingN]);
+      const b = runBeam(["+S", "1:1"], "pingpong", [c.pingN]);
       beam.pingpong.push(b);
       const parts = [`ping-pong ${num(b.metrics["pingpong.message"]?.value)} ns/msg`];
       for (const [n, m] of c.rings) {
-        const rb = anchorRun(["+S", "1:1"], "ring", [n, m]);
+        const rb = runBeam(["+S", "1:1"], "ring", [n, m]);
         (beam.ring[ringKey(n, m)] ??= []).push(rb);
         parts.push(`ring ${int(n)}x${int(m)} ${num(rb.metrics[`ring.${ringKey(n, m)}.hop`]?.value)} ns/hop`);
       }
@@ -205,9 +203,9 @@ export async function run(o: Options): Promise<SuiteResult> {
       faninNsPerMsg: med(b, (r) => r.faninNsPerMsg), copyNsPerWord: med(b, (r) => r.copyNsPerWord), copyRoundTripNs: med(b, (r) => r.copyRoundTripNs),
     }])),
     beam: beam.pingpong.length
-      ? { version: beamVersion(), flags: "+S 1:1", sources: ["pingpong", "ring"].map((m) => anchorSource(m)), pingpong: beam.pingpong, ring: beam.ring,
+      ? { version: beamVersion(), flags: "+S 1:1", sources: ["pingpong", "ring"].map(beamSource), pingpong: beam.pingpong, ring: beam.ring,
         medians: { pingNsPerMsg: beamPing, ring: Object.fromEntries(c.rings.map(([n, m]) => [ringKey(n, m), beamRing(n, m)])) } }
-      : { skipped: true, reason: o.smoke ? "--smoke" : !o.beam ? "--no-beam" : !beamAvailable() ? "erl not on PATH" : "pingpong.erl/ring.erl not found" },
+      : { skipped: true, reason: o.smoke ? "--smoke" : !o.beam ? "--no-beam" : "erl not on PATH" },
     targets,
   });
   return { name: "messages", targets, file };

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   console.log(`Shoal benchmarks${o.smoke ? " (smoke)" : ""}: ${chosen.join(", ")}`);
   console.log(`machine: ${machineLine()}`);
   console.log(`modules: build/shoal.{asyncify,fx}.wasm, copied to ${modules} for this run`);
-  console.log(`BEAM: ${beam ? beamVersion() : o.smoke ? "skipped (--smoke)" : !o.beam ? "skipped (--no-beam)" : "erl not on PATH: FACTS.md figures where one exists"}`);
+  console.log(`BEAM: ${beam ? beamVersion() : o.smoke ? "skipped (--smoke)" : !o.beam ? "skipped (--no-beam)" : "erl not on PATH: docs/engine-facts.md figures where one exists"}`);
 
   const started = Date.now();
   const failures: { name: string; error: unknown }[] = [];

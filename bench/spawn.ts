@@ -14,14 +14,13 @@ import {
   Options, SuiteResult, Target, backends, check, DEFAULT_BACKEND, median, min, num, printTargets, ratio, startRuntime,
   stopwatch, table, target, writeResult, int,
 } from "./lib/common";
+import { Trace } from "../assembly/shared/codes";
 import { beamAvailable, beamSeries, beamVersion, FACTS_BEAM } from "./lib/beam";
-
-const TRACE_DONE = 2;
 
 /** ns for a spawner of n children, start to idle; checks every count. Also the peak slot count. */
 async function timedSpawn(rt: Runtime, n: number): Promise<{ ns: number; slots: number }> {
   let done: number | undefined;
-  const off = rt.onTrace((e) => { if (e.code === TRACE_DONE) done = Number(e.value); });
+  const off = rt.onTrace((e) => { if (e.code === Trace.DONE) done = Number(e.value); });
   try {
     const s0 = rt.stats();
     const elapsed = stopwatch();

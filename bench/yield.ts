@@ -17,10 +17,11 @@
 // program, which calls fiber_suspend), the raw round trip 1 (its looper
 // calls fiber_yield), so the raw kernel's round trip 2 frames deep
 // (roundtrip_deep(n, 0)) is shown too, for context only: the depth part of
-// the gap is the engine's (FACTS.md: Asyncify pays 11-17 ns per frame), not
+// the gap is the engine's (docs/engine-facts.md: Asyncify pays 11-17 ns per frame), not
 // the scheduler's.
 //
-// Also writes bench/results/backend.json for host/backend.ts ("auto").
+// Also writes bench/results/backend.json: a measurement of this engine that
+// Runtime.start({ measurement }) takes for "auto" (host/backend.ts).
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -158,7 +159,7 @@ export async function run(o: Options): Promise<SuiteResult> {
 
   const file = writeResult(o, "yield", {
     config: { ...cfg, reportedFigure: "net: (T(P,Y) - T(P,0)) / (P*Y), as BEAM yield_bench yield.net" },
-    rawKernels: { source: "bench/raw/{fx,asy}.wat (copies of ../shared/spikes/raw-switch)", sizes: raw.sizes },
+    rawKernels: { source: "bench/raw/{fx,asy}.wat (copies of the raw-switch spike kernels, bench/raw/README.md)", sizes: raw.sizes },
     backends: res,
     medians: Object.fromEntries(list.map((b) => [b, {
       netNsPerYield: median(res[b]!.netPerYield), rawNsPerYield: median(res[b]!.rawPerYield),
@@ -170,7 +171,7 @@ export async function run(o: Options): Promise<SuiteResult> {
     targets,
   });
 
-  // the measurement host/backend.ts reads in "auto" mode (never from a smoke run)
+  // a measurement for Runtime.start({ measurement }) in "auto" mode (never from a smoke run)
   if (!o.smoke && res.fx && res.asyncify) {
     const m = {
       v8: process.versions.v8,

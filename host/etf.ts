@@ -69,28 +69,22 @@
 // Both directions recurse on the JS stack only for nesting (tuples, maps,
 // list elements), never along a list: a list is a loop.
 
-import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun } from "./terms";
+import { Etf, ETF_MAX_STRING_LEN } from "../assembly/shared/etf_tags.js";
+import { MAX_ATOM_CHARS } from "../assembly/shared/defaults.js";
+import { ShoalError } from "./errors.js";
+import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun, PID_SLOTS, isPidTerm, pidTerm } from "./terms.js";
 
-/** Malformed or unsupported External Term Format bytes, or a map with two equal keys. */
-export class EtfError extends Error {
+/** Malformed or unsupported External Term Format bytes, or a map with two equal keys (badarg, as binary_to_term's). */
+export class EtfError extends ShoalError {
   constructor(message: string) {
-    super(message);
+    super("badarg", message);
     this.name = "EtfError";
   }
 }
 
-const VERSION = 131;
-const NEW_FLOAT_EXT = 70, BIT_BINARY_EXT = 77, COMPRESSED = 80, NEW_PID_EXT = 88, NEWER_REFERENCE_EXT = 90;
-const SMALL_INTEGER_EXT = 97, INTEGER_EXT = 98, FLOAT_EXT = 99, ATOM_EXT = 100, REFERENCE_EXT = 101;
-const PID_EXT = 103, SMALL_TUPLE_EXT = 104, LARGE_TUPLE_EXT = 105, NIL_EXT = 106, STRING_EXT = 107;
-const LIST_EXT = 108, BINARY_EXT = 109, SMALL_BIG_EXT = 110, LARGE_BIG_EXT = 111, EXPORT_EXT = 113;
-const NEW_REFERENCE_EXT = 114, SMALL_ATOM_EXT = 115, MAP_EXT = 116, ATOM_UTF8_EXT = 118, SMALL_ATOM_UTF8_EXT = 119;
-
-const MAX_ATOM_CHARS = 255;
-const MAX_STRING_LEN = 65535;
+const MAX_STRING_LEN = ETF_MAX_STRING_LEN;
 const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER), SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
-const PID_SLOT_LIMIT = 1 << 28;
 
 // ── terms in between: what both directions go through
 const K_INT = 0, K_FLOAT = 1, K_ATOM = 2, K_REF = 3, K_FUN = 4, K_PID = 5, K_TUPLE = 6, K_MAP = 7,
@@ -279,7 +273,7 @@ function fromJS(v: unknown): Ir {
         return sortedMap(pairs, () => new TypeError("map has two keys that are the same term"));
       }
       if (v instanceof Pid) {
-        if ((v.term & 0xfn) !== 3n || v.term >> 64n) throw new RangeError(`${v.term} is not a pid term`);
+        if (!isPidTerm(v.term) || v.term >> 64n) throw new RangeError(`${v.term} is not a pid term`);
         return { k: K_PID, slot: v.slot, serial: v.serial };
       }
       if (v instanceof ImproperList) return listIr(v.elements.map(fromJS), fromJS(v.tail));
@@ -329,19 +323,19 @@ class Writer {
 const NONODE = atomIr(Atom.of("nonode@nohost"));
 
 function writeAtom(w: Writer, a: Ir & { k: typeof K_ATOM }): void {
-  if (a.utf8.length < 256) { w.u8(SMALL_ATOM_UTF8_EXT); w.u8(a.utf8.length); }
-  else { w.u8(ATOM_UTF8_EXT); w.u16(a.utf8.length); }
+  if (a.utf8.length < 256) { w.u8(Etf.SMALL_ATOM_UTF8_EXT); w.u8(a.utf8.length); }
+  else { w.u8(Etf.ATOM_UTF8_EXT); w.u16(a.utf8.length); }
   w.bytes(a.utf8);
 }
 
 function writeInt(w: Writer, v: bigint): void {
-  if (v >= 0n && v <= 255n) { w.u8(SMALL_INTEGER_EXT); w.u8(Number(v)); return; }
-  if (v >= -(1n << 31n) && v < 1n << 31n) { w.u8(INTEGER_EXT); w.u32(Number(BigInt.asUintN(32, v))); return; }
+  if (v >= 0n && v <= 255n) { w.u8(Etf.SMALL_INTEGER_EXT); w.u8(Number(v)); return; }
+  if (v >= -(1n << 31n) && v < 1n << 31n) { w.u8(Etf.INTEGER_EXT); w.u32(Number(BigInt.asUintN(32, v))); return; }
   let m = v < 0n ? -v : v;
   const digits: number[] = [];
   while (m) { digits.push(Number(m & 0xffn)); m >>= 8n; }
-  if (digits.length < 256) { w.u8(SMALL_BIG_EXT); w.u8(digits.length); }
-  else { w.u8(LARGE_BIG_EXT); w.u32(digits.length); }
+  if (digits.length < 256) { w.u8(Etf.SMALL_BIG_EXT); w.u8(digits.length); }
+  else { w.u8(Etf.LARGE_BIG_EXT); w.u32(digits.length); }
   w.u8(v < 0n ? 1 : 0);
   w.bytes(Uint8Array.from(digits));
 }
@@ -355,49 +349,49 @@ function isStringList(t: Ir & { k: typeof K_LIST }): boolean {
 function write(w: Writer, t: Ir): void {
   switch (t.k) {
     case K_INT: return writeInt(w, t.v);
-    case K_FLOAT: w.u8(NEW_FLOAT_EXT); w.f64(t.v); return;
+    case K_FLOAT: w.u8(Etf.NEW_FLOAT_EXT); w.f64(t.v); return;
     case K_ATOM: return writeAtom(w, t);
     case K_PID:
-      w.u8(NEW_PID_EXT); writeAtom(w, NONODE as Ir & { k: typeof K_ATOM });
+      w.u8(Etf.NEW_PID_EXT); writeAtom(w, NONODE as Ir & { k: typeof K_ATOM });
       w.u32(t.slot); w.u32(t.serial); w.u32(0);
       return;
     case K_REF: {
       const r = t.ref;
-      w.u8(NEWER_REFERENCE_EXT); w.u16(r.ids.length);
+      w.u8(Etf.NEWER_REFERENCE_EXT); w.u16(r.ids.length);
       writeAtom(w, atomIr(r.node) as Ir & { k: typeof K_ATOM });
       w.u32(r.creation);
       for (const id of r.ids) w.u32(id);
       return;
     }
     case K_FUN:
-      w.u8(EXPORT_EXT);
+      w.u8(Etf.EXPORT_EXT);
       writeAtom(w, atomIr(t.fun.module) as Ir & { k: typeof K_ATOM });
       writeAtom(w, atomIr(t.fun.name) as Ir & { k: typeof K_ATOM });
       writeInt(w, BigInt(t.fun.arity));
       return;
     case K_TUPLE:
-      if (t.els.length < 256) { w.u8(SMALL_TUPLE_EXT); w.u8(t.els.length); }
-      else { w.u8(LARGE_TUPLE_EXT); w.u32(t.els.length); }
+      if (t.els.length < 256) { w.u8(Etf.SMALL_TUPLE_EXT); w.u8(t.els.length); }
+      else { w.u8(Etf.LARGE_TUPLE_EXT); w.u32(t.els.length); }
       for (const e of t.els) write(w, e);
       return;
     case K_MAP:
-      w.u8(MAP_EXT); w.u32(t.keys.length);
+      w.u8(Etf.MAP_EXT); w.u32(t.keys.length);
       for (let i = 0; i < t.keys.length; i++) { write(w, t.keys[i]); write(w, t.vals[i]); }
       return;
-    case K_NIL: w.u8(NIL_EXT); return;
+    case K_NIL: w.u8(Etf.NIL_EXT); return;
     case K_LIST:
       if (isStringList(t)) {
-        w.u8(STRING_EXT); w.u16(t.els.length);
+        w.u8(Etf.STRING_EXT); w.u16(t.els.length);
         for (const e of t.els) w.u8(Number((e as { v: bigint }).v));
         return;
       }
-      w.u8(LIST_EXT); w.u32(t.els.length);
+      w.u8(Etf.LIST_EXT); w.u32(t.els.length);
       for (const e of t.els) write(w, e);
       write(w, t.tail);
       return;
     case K_BITS:
-      if (t.bits === 8) { w.u8(BINARY_EXT); w.u32(t.bytes.length); }
-      else { w.u8(BIT_BINARY_EXT); w.u32(t.bytes.length); w.u8(t.bits); }
+      if (t.bits === 8) { w.u8(Etf.BINARY_EXT); w.u32(t.bytes.length); }
+      else { w.u8(Etf.BIT_BINARY_EXT); w.u32(t.bytes.length); w.u8(t.bits); }
       w.bytes(t.bytes);
       return;
   }
@@ -406,7 +400,7 @@ function write(w: Writer, t: Ir): void {
 /** term_to_binary(value) as OTP 26+ writes it by default (mapping in this file's opening comment). */
 export function encode(value: unknown): Uint8Array {
   const w = new Writer();
-  w.u8(VERSION);
+  w.u8(Etf.VERSION);
   write(w, fromJS(value));
   return w.buf.slice(0, w.pos);
 }
@@ -430,11 +424,11 @@ class Reader {
 
 function readAtom(r: Reader, tag: number): Ir & { k: typeof K_ATOM } {
   let n: number, name: string;
-  if (tag === ATOM_EXT || tag === ATOM_UTF8_EXT) n = r.u16();
-  else if (tag === SMALL_ATOM_EXT || tag === SMALL_ATOM_UTF8_EXT) n = r.u8();
+  if (tag === Etf.ATOM_EXT || tag === Etf.ATOM_UTF8_EXT) n = r.u16();
+  else if (tag === Etf.SMALL_ATOM_EXT || tag === Etf.SMALL_ATOM_UTF8_EXT) n = r.u8();
   else throw new EtfError(`expected an atom at byte ${r.pos - 1}, found tag ${tag}`);
   const bytes = r.bytes(n);
-  if (tag === ATOM_EXT || tag === SMALL_ATOM_EXT) name = String.fromCharCode(...bytes);   // Latin-1
+  if (tag === Etf.ATOM_EXT || tag === Etf.SMALL_ATOM_EXT) name = String.fromCharCode(...bytes);   // Latin-1
   else {
     try { name = utf8Decoder.decode(bytes); } catch { throw new EtfError(`atom at byte ${r.pos - n} is not UTF-8`); }
   }
@@ -445,8 +439,8 @@ function readAtom(r: Reader, tag: number): Ir & { k: typeof K_ATOM } {
 function readPid(r: Reader, tag: number): Ir {
   readAtom(r, r.u8());                        // the node: any is taken for this runtime's own
   const id = r.u32(), serial = r.u32();
-  if (tag === NEW_PID_EXT) r.u32(); else r.u8();   // creation
-  if (id >= PID_SLOT_LIMIT) throw new EtfError(`pid ID ${id} does not fit a process slot (28 bits)`);
+  if (tag === Etf.NEW_PID_EXT) r.u32(); else r.u8();   // creation
+  if (id >= PID_SLOTS) throw new EtfError(`pid ID ${id} does not fit a process slot (below ${PID_SLOTS})`);
   return { k: K_PID, slot: id, serial };
 }
 
@@ -456,9 +450,9 @@ function readList(r: Reader, n: number): Ir {
     for (let i = 0; i < n; i++) els.push(readTerm(r));
     // the tail: another list is joined on, iterating rather than recursing
     const tag = r.u8();
-    if (tag === LIST_EXT) { n = r.u32(); continue; }
+    if (tag === Etf.LIST_EXT) { n = r.u32(); continue; }
     let tail: Ir;
-    if (tag === STRING_EXT) {
+    if (tag === Etf.STRING_EXT) {
       const bytes = r.bytes(r.u16());
       for (const b of bytes) els.push({ k: K_INT, v: BigInt(b) });
       tail = NIL_IR;
@@ -474,78 +468,78 @@ function readTerm(r: Reader): Ir {
   const at = r.pos;
   const tag = r.u8();
   switch (tag) {
-    case SMALL_INTEGER_EXT: return { k: K_INT, v: BigInt(r.u8()) };
-    case INTEGER_EXT: return { k: K_INT, v: BigInt(r.i32()) };
-    case SMALL_BIG_EXT: case LARGE_BIG_EXT: {
-      const n = tag === SMALL_BIG_EXT ? r.u8() : r.u32();
+    case Etf.SMALL_INTEGER_EXT: return { k: K_INT, v: BigInt(r.u8()) };
+    case Etf.INTEGER_EXT: return { k: K_INT, v: BigInt(r.i32()) };
+    case Etf.SMALL_BIG_EXT: case Etf.LARGE_BIG_EXT: {
+      const n = tag === Etf.SMALL_BIG_EXT ? r.u8() : r.u32();
       const neg = r.u8() !== 0;
       const digits = r.bytes(n);
       let v = 0n;
       for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(digits[i]);
       return { k: K_INT, v: neg ? -v : v };
     }
-    case NEW_FLOAT_EXT: {
+    case Etf.NEW_FLOAT_EXT: {
       const v = r.f64();
       if (!Number.isFinite(v)) throw new EtfError(`float at byte ${at} is not finite`);
       return { k: K_FLOAT, v };
     }
-    case FLOAT_EXT: {
+    case Etf.FLOAT_EXT: {
       const text = r.bytes(31);
       const end = text.indexOf(0);
       const v = parseFloat(String.fromCharCode(...text.subarray(0, end < 0 ? 31 : end)));
-      if (!Number.isFinite(v)) throw new EtfError(`FLOAT_EXT at byte ${at} is not a float`);
+      if (!Number.isFinite(v)) throw new EtfError(`Etf.FLOAT_EXT at byte ${at} is not a float`);
       return { k: K_FLOAT, v };
     }
-    case ATOM_EXT: case SMALL_ATOM_EXT: case ATOM_UTF8_EXT: case SMALL_ATOM_UTF8_EXT: return readAtom(r, tag);
-    case SMALL_TUPLE_EXT: case LARGE_TUPLE_EXT: {
-      const n = tag === SMALL_TUPLE_EXT ? r.u8() : r.u32();
+    case Etf.ATOM_EXT: case Etf.SMALL_ATOM_EXT: case Etf.ATOM_UTF8_EXT: case Etf.SMALL_ATOM_UTF8_EXT: return readAtom(r, tag);
+    case Etf.SMALL_TUPLE_EXT: case Etf.LARGE_TUPLE_EXT: {
+      const n = tag === Etf.SMALL_TUPLE_EXT ? r.u8() : r.u32();
       r.need(n);                                // a byte per element at least
       const els: Ir[] = new Array(n);
       for (let i = 0; i < n; i++) els[i] = readTerm(r);
       return { k: K_TUPLE, els };
     }
-    case NIL_EXT: return NIL_IR;
-    case STRING_EXT: {
+    case Etf.NIL_EXT: return NIL_IR;
+    case Etf.STRING_EXT: {
       const bytes = r.bytes(r.u16());
       return listIr(Array.from(bytes, (b): Ir => ({ k: K_INT, v: BigInt(b) })), NIL_IR);
     }
-    case LIST_EXT: {
+    case Etf.LIST_EXT: {
       const n = r.u32();
       r.need(n);
       return readList(r, n);
     }
-    case BINARY_EXT: return { k: K_BITS, bytes: r.bytes(r.u32()).slice(), bits: 8 };
-    case BIT_BINARY_EXT: {
+    case Etf.BINARY_EXT: return { k: K_BITS, bytes: r.bytes(r.u32()).slice(), bits: 8 };
+    case Etf.BIT_BINARY_EXT: {
       const n = r.u32();
       const bits = r.u8();
       const bytes = r.bytes(n).slice();
       if (n === 0) return { k: K_BITS, bytes, bits: 8 };
-      if (bits < 1 || bits > 8) throw new EtfError(`BIT_BINARY_EXT at byte ${at} uses ${bits} bits of its last byte`);
+      if (bits < 1 || bits > 8) throw new EtfError(`Etf.BIT_BINARY_EXT at byte ${at} uses ${bits} bits of its last byte`);
       bytes[n - 1] &= (0xff << (8 - bits)) & 0xff;
       return { k: K_BITS, bytes, bits };
     }
-    case MAP_EXT: {
+    case Etf.MAP_EXT: {
       const n = r.u32();
       r.need(2 * n);
       const pairs: [Ir, Ir][] = [];
       for (let i = 0; i < n; i++) { const key = readTerm(r); pairs.push([key, readTerm(r)]); }
       return sortedMap(pairs, () => new EtfError(`map at byte ${at} has two equal keys`));
     }
-    case NEW_PID_EXT: case PID_EXT: return readPid(r, tag);
-    case NEWER_REFERENCE_EXT: case NEW_REFERENCE_EXT: {
+    case Etf.NEW_PID_EXT: case Etf.PID_EXT: return readPid(r, tag);
+    case Etf.NEWER_REFERENCE_EXT: case Etf.NEW_REFERENCE_EXT: {
       const n = r.u16();
       const node = readAtom(r, r.u8()).atom;
-      const creation = tag === NEWER_REFERENCE_EXT ? r.u32() : r.u8();
+      const creation = tag === Etf.NEWER_REFERENCE_EXT ? r.u32() : r.u8();
       const ids: number[] = [];
       for (let i = 0; i < n; i++) ids.push(r.u32());
       return { k: K_REF, ref: new Reference(node, creation, ids) };
     }
-    case REFERENCE_EXT: {
+    case Etf.REFERENCE_EXT: {
       const node = readAtom(r, r.u8()).atom;
       const id = r.u32();
       return { k: K_REF, ref: new Reference(node, r.u8(), [id]) };
     }
-    case EXPORT_EXT: {
+    case Etf.EXPORT_EXT: {
       const module = readAtom(r, r.u8()).atom;
       const name = readAtom(r, r.u8()).atom;
       const arity = readTerm(r);
@@ -556,10 +550,11 @@ function readTerm(r: Reader): Ir {
   }
 }
 
-/** zlib inflate, where the host has it (Node). */
+/** zlib inflate, where the host has it (Node's built-in zlib, looked up without importing it: browsers have none). */
 function inflate(data: Uint8Array): Uint8Array {
-  let zlib: typeof import("node:zlib");
-  try { zlib = require("node:zlib"); } catch { throw new EtfError("compressed terms need node:zlib"); }
+  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const zlib = host?.getBuiltinModule?.("node:zlib") as typeof import("node:zlib") | undefined;
+  if (!zlib) throw new EtfError("compressed terms need node:zlib (Node 20.16 or later)");
   try { return new Uint8Array(zlib.inflateSync(data)); } catch (e) { throw new EtfError(`compressed term: ${(e as Error).message}`); }
 }
 
@@ -570,7 +565,7 @@ function toJS(t: Ir): unknown {
     case K_ATOM: return t.atom.name === "true" ? true : t.atom.name === "false" ? false : t.atom;
     case K_REF: return t.ref;
     case K_FUN: return t.fun;
-    case K_PID: return new Pid((BigInt(t.serial) << 32n) | (BigInt(t.slot) << 4n) | 3n);
+    case K_PID: return new Pid(pidTerm(t.slot, t.serial));
     case K_TUPLE: return new Tuple(t.els.map(toJS));
     case K_MAP: {
       const m = new Map<unknown, unknown>();
@@ -589,9 +584,9 @@ function toJS(t: Ir): unknown {
 /** binary_to_term(bytes) (mapping in this file's opening comment); throws EtfError. */
 export function decode(bytes: Uint8Array): unknown {
   const r = new Reader(bytes);
-  if (r.u8() !== VERSION) throw new EtfError(`not External Term Format: the first byte is ${bytes[0]}, not ${VERSION}`);
+  if (r.u8() !== Etf.VERSION) throw new EtfError(`not External Term Format: the first byte is ${bytes[0]}, not ${Etf.VERSION}`);
   let t: Ir;
-  if (bytes[1] === COMPRESSED) {
+  if (bytes[1] === Etf.COMPRESSED) {
     r.pos = 2;
     const size = r.u32();
     const inner = inflate(bytes.subarray(r.pos));

@@ -1,6 +1,9 @@
-// Shoal's public TypeScript API.
-export { Runtime, SystemLimitError } from "./runtime";
-export type { StartOptions, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority, TermLike, TermValue } from "./runtime";
-export { Atom, Pid, Tuple, ImproperList, Float, BitString } from "./terms";
-export { encode as encodeTerm, decode as decodeTerm, EtfError } from "./etf";
-export type { Backend, BackendChoice, BackendMeasurement } from "./backend";
+// Shoal for Node (the package's "node" export): the public API (host/api.ts),
+// with the modules read from the package's build/ folder unless
+// StartOptions.modules gives them.
+import { installPlatform } from "./load/modules.js";
+import { nodePlatform } from "./load/node.js";
+
+installPlatform(nodePlatform);
+
+export * from "./api.js";

@@ -1,87 +1,40 @@
-// The host side of a Shoal runtime: loads a backend's module, drives the
-// scheduler from the host's event loop, and turns traps into process exits.
-//
-// Driving: run() calls the module's schedule() with a deadline `sliceMs`
-// ahead, then gives the event loop a turn (setImmediate in Node, a message in
-// a page) before the next slice, so timers, I/O and rendering keep going
-// however busy the processes are. Preemption inside a slice is by reductions,
-// never by a JS timer. When nothing is runnable, run() sleeps until the next
-// process timer, or returns once every process waits with no timer.
-//
-// Crashes: a trap in a process (native stack overflow, unreachable, a bad
-// memory access, an abort) leaves schedule() as a JS exception; the runtime
-// tells the module (crash), which ends that process alone with a reason, and
-// scheduling goes on.
+// The public face of a Shoal runtime: start one (load a backend's module and
+// initialise it), spawn and kill processes, exchange messages with them, and
+// run them from the host's event loop (host/driver.ts). Loading is in
+// host/load/, the errors in host/errors.ts.
 
-import { instantiate } from "@assemblyscript/loader";
-import { Backend, BackendChoice, BackendMeasurement, chooseBackend, engineHasWasmFX, reserveFxStacks, releaseFxStacks } from "./backend";
-import { Atom, Pid, NIL, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, smallTerm, smallValue } from "./terms";
-import { encode, decode } from "./etf";
+import { HeapFigure, HostResult, Priority as PriorityCode, BackendId } from "../assembly/shared/codes.js";
+import {
+  DEFAULT_FULLSWEEP_AFTER, DEFAULT_MAX_HEAP_WORDS, DEFAULT_MIN_HEAP_WORDS, DEFAULT_SHADOW_STACK_BYTES, DEFAULT_SLICE_REDUCTIONS,
+} from "../assembly/shared/defaults.js";
+import { PredefinedAtom } from "../assembly/shared/atoms.js";
+import {
+  Backend, BackendChoice, BackendMeasurement, chooseBackend, engineV8, fasterBackend, fxEngineCap, releaseFxStacks, reserveFxStacks,
+} from "./backend.js";
+import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, TimeoutError } from "./errors.js";
+import { Driver, nowMs, type RunOutcome } from "./driver.js";
+import { instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
+import { compileModule, currentPlatform, moduleSource, type ModuleInput, type Platform } from "./load/modules.js";
+import { Atom, Pid, NIL, PID_SLOTS, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, smallTerm, smallValue } from "./terms.js";
+import { encode, decode } from "./etf.js";
 
-/** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts). */
-interface CoreExports {
-  memory: WebAssembly.Memory;
-  init(maxProcs: number, slice: number, shadowMax: number, reportExits: number,
-    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number): void;
-  gc_report_pauses(on: number): void;
-  garbage_collect(pid: bigint, major: number): number;
-  set_heap_policy(pid: bigint, min: number, max: number, fullsweepAfter: number): number;
-  process_heap(pid: bigint, what: number): bigint;
-  wake(pid: bigint): number;
-  stat_heap_bytes(): bigint;
-  stat_offheap_count(): number;
-  stat_offheap_bytes(): bigint;
-  machine_load(ptr: number, len: number): number;
-  host_send(pid: bigint, ptr: number, len: number): number;
-  host_pid(): bigint;
-  register(name: bigint, pid: bigint): number;
-  unregister(name: bigint): number;
-  whereis(name: bigint): bigint;
-  stat_messages_sent(): bigint;
-  stat_messages_queued(): bigint;
-  mailbox_length(pid: bigint): number;
-  fanin_config(m: bigint): void;
-  copy_config(reps: bigint): void;
-  report_exits(on: number): void;
-  backend(): number;
-  schedule(maxSlices: number, until: number): number;
-  next_deadline(): number;
-  crash(atom: number): bigint;
-  current_pid(): bigint;
-  kill(pid: bigint, reason: bigint): number;
-  kill_all(): void;
-  is_alive(pid: bigint): number;
-  process_bytes(pid: bigint): number;
-  spawn(entry: number, arg: bigint, priority: number): bigint;
-  stat_live(): number;
-  stat_spawned(): bigint;
-  stat_switches(): bigint;
-  stat_reductions(): bigint;
-  stat_slots(): number;
-  stat_max_processes(): number;
-  io_buffer(size: number): number;
-  atom_intern(ptr: number, len: number): number;
-  atom_name_ptr(i: number): number;
-  atom_name_len(i: number): number;
-  program_count(): number;
-  program_name(i: number): bigint;
-  program_entry(i: number): number;
-  c10m_config(total: bigint, window: number): void;
-}
+export type { RunOutcome } from "./driver.js";
 
-const STATUS = { IDLE: 0, RUNNABLE: 1, TIMERS: 2, WAITING: 3 } as const;
-const PRIORITIES = { max: 0, high: 1, normal: 2, low: 3 } as const;
-export type Priority = keyof typeof PRIORITIES;
+/** A process priority, BEAM's four. */
+export type Priority = "max" | "high" | "normal" | "low";
+const PRIORITIES: Record<Priority, PriorityCode> = {
+  max: PriorityCode.MAX, high: PriorityCode.HIGH, normal: PriorityCode.NORMAL, low: PriorityCode.LOW,
+};
 
-/** A value that can be handed to a process as a term: an integer, an atom or a pid. */
+/** A value that can be handed to a process as an immediate term: an integer, an atom or a pid (null for []). */
 export type TermLike = number | bigint | Atom | Pid | null;
 /** A term as JS sees it: small integers as numbers (bigint past 2^53), atoms, pids, null for []. */
 export type TermValue = number | bigint | Atom | Pid | null | { raw: bigint };
 
 export interface StartOptions {
-  /** Which fiber backend: "auto" (default) picks the faster one this engine can run. */
+  /** Which fiber backend: "auto" (default) picks the faster one this engine can run (host/backend.ts). */
   backend?: BackendChoice;
-  /** Most processes alive at once (default 1,048,576; on WasmFX also capped by the stacks the engine can hold, host/backend.ts). */
+  /** Most processes alive at once (default 1,048,576; on WasmFX also capped by the stacks the engine can hold). */
   maxProcesses?: number;
   /** Reductions per slice (default 4000, as on BEAM). */
   sliceReductions?: number;
@@ -89,7 +42,7 @@ export interface StartOptions {
   shadowStackBytes?: number;
   /** Host time one slice may take before the event loop gets a turn (default 5 ms). */
   sliceMs?: number;
-  /** Heap policy for every process, in words (as BEAM's spawn options): min (default 233), max (default none). */
+  /** Heap policy for every process, in words (as BEAM's spawn options): min (default 233), max (default 0: none). */
   minHeapWords?: number;
   maxHeapWords?: number;
   /** Minor collections between full sweeps (BEAM's fullsweep_after; default 65535). */
@@ -98,10 +51,28 @@ export interface StartOptions {
   sharedHeap?: boolean;
   /** Debug: poison from-space after each collection, so a stale pointer traps in tests. */
   poisonFromSpace?: boolean;
-  /** The built modules, when not read from build/ (in a page, pass the bytes). */
-  modules?: Partial<Record<Backend, BufferSource>>;
-  /** A measurement of this engine, for "auto" (default: bench/results/backend.json if present). */
+  /**
+   * The built modules (build/shoal.{fx,asyncify}.wasm): bytes, a compiled WebAssembly.Module, a fetch
+   * Response, or a URL. In Node they default to the package's build/; in a page, pass them.
+   */
+  modules?: Partial<Record<Backend, ModuleInput>>;
+  /** A measurement of this engine (bench/results/backend.json), for "auto"; without one, the engine table decides. */
   measurement?: BackendMeasurement;
+}
+
+/** A process's heap policy, in words (as process_flag(min_heap_size | max_heap_size | fullsweep_after, ...)). */
+export interface HeapPolicy {
+  minHeapWords?: number;
+  /** 0: no limit. */
+  maxHeapWords?: number;
+  fullsweepAfter?: number;
+}
+
+export interface ReceiveOptions {
+  /** How long to wait, in ms (default: forever). */
+  timeoutMs?: number;
+  /** Abandons the wait when it fires (the receive rejects with an AbortError). */
+  signal?: AbortSignal;
 }
 
 export interface ExitEvent {
@@ -113,7 +84,7 @@ export interface ExitEvent {
 
 export interface TraceEvent {
   pid: Pid;
-  /** What happened (assembly/programs.ts TRACE_*): 1 step, 2 done, 3 progress, 4 slept. */
+  /** What happened (assembly/shared/codes.ts Trace). */
   code: number;
   value: bigint;
 }
@@ -160,141 +131,169 @@ export interface Stats {
   messagesQueued: number;
 }
 
-export type RunOutcome = "idle" | "waiting" | "until" | "timeout";
-
-/** Raised where the runtime hits a limit (BEAM's system_limit), e.g. spawning past the process limit. */
-export class SystemLimitError extends Error {
-  readonly reason = Atom.of("system_limit");
-  constructor(what: string) {
-    super(`system_limit: ${what}`);
-    this.name = "SystemLimitError";
-  }
+/** What a started module hands the facade (Runtime's constructor). */
+export interface Core {
+  ex: CoreExports;
+  backend: Backend;
+  backendReason: string;
+  sliceMs: number;
+  /** WasmFX stacks reserved from the process-wide budget (0 on Asyncify). */
+  fxStacks: number;
+  /** The heap policy every process starts with. */
+  heapDefaults: Required<HeapPolicy>;
 }
 
-const MAX_SLICES_PER_CALL = 4096;
-const nowMs: () => number = () => performance.now();
-const turnEventLoop: () => Promise<void> =
-  typeof setImmediate === "function"
-    ? () => new Promise((r) => setImmediate(r))
-    : () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+const u32 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
 
-/** A file of the project (`rel` from its root), seen from host/ (ts-jest) or dist/host/; its bytes, or undefined. */
-function readProjectFile(rel: string): Buffer | undefined {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const path = require("node:path") as typeof import("node:path");
-  for (const root of [path.join(__dirname, ".."), path.join(__dirname, "..", "..")]) {
-    const file = path.join(root, rel);
-    if (fs.existsSync(file)) return fs.readFileSync(file);
-  }
-  return undefined;
-}
-
-/** Where `npm run build` leaves the modules. */
-function readModule(backend: Backend): Uint8Array {
-  const bytes = readProjectFile(`build/shoal.${backend}.wasm`);
-  if (!bytes) throw new Error(`build/shoal.${backend}.wasm not found: run \`npm run build\` first`);
-  return bytes;
-}
-
-/** The measurement `npm run bench` leaves for "auto", if there is one. */
-function readMeasurement(): BackendMeasurement | undefined {
-  try {
-    const bytes = readProjectFile("bench/results/backend.json");
-    return bytes && JSON.parse(bytes.toString("utf8"));
-  } catch { return undefined; }   // no measurement: fall back to the documented figures
+/** `v`, checked to be a whole number in 0..2^32-1 (`what` names it in the error): a count the module takes as u32. */
+function wordCount(v: number, what: string): number {
+  if (!u32(v)) throw new BadargError(`${what} must be a whole number from 0 to 2^32-1, not ${String(v)}`);
+  return v;
 }
 
 export class Runtime {
+  /** The fiber backend running this runtime. */
+  readonly backend: Backend;
+  /** Why that backend was chosen. */
+  readonly backendReason: string;
+
+  protected readonly ex: CoreExports;
+  /** Built-in programs by name: their function-table entries. */
+  protected readonly programs = new Map<string, number>();
+  private readonly driver: Driver;
+  private readonly fxStacks: number;
+  private readonly heapDefaults: Required<HeapPolicy>;
+  /** The heap policy the host last set per live pid (the module reports no policy back). */
+  private readonly heapPolicies = new Map<bigint, Required<HeapPolicy>>();
+  private pruneHeapPoliciesAt = 1024;
   private readonly atoms = new Map<string, bigint>();
-  private readonly programs = new Map<string, number>();
   private readonly exitListeners: ((e: ExitEvent) => void)[] = [];
   private readonly traceListeners: ((e: TraceEvent) => void)[] = [];
   private readonly gcListeners: ((e: GcEvent) => void)[] = [];
   private readonly messageListeners: ((value: unknown) => void)[] = [];
   private readonly hostQueue: unknown[] = [];
-  private driving = false;
   private crashDetail: string | undefined;
-  private stopped = false;
 
-  private constructor(
-    private readonly ex: CoreExports,
-    /** The fiber backend running this runtime. */
-    readonly backend: Backend,
-    /** Why that backend was chosen. */
-    readonly backendReason: string,
-    private readonly sliceMs: number,
-    private readonly fxStacks: number,
-  ) {}
+  protected constructor(core: Core) {
+    this.ex = core.ex;
+    this.backend = core.backend;
+    this.backendReason = core.backendReason;
+    this.fxStacks = core.fxStacks;
+    this.heapDefaults = core.heapDefaults;
+    this.driver = new Driver(core.ex, core.sliceMs, (e) => this.recover(e));
+    for (let i = 0, n = core.ex.program_count(); i < n; i++) {
+      this.programs.set(this.atomName(core.ex.program_name(i)), core.ex.program_entry(i));
+    }
+  }
 
   /** Load a backend and start a runtime with no processes. */
   static async start(opts: StartOptions = {}): Promise<Runtime> {
-    const fxBytes = opts.modules?.fx ?? (typeof window === "undefined" ? tryRead("fx") : undefined);
-    const fxOk = !!fxBytes && engineHasWasmFX(new Uint8Array(fxBytes as ArrayBuffer));
-    const { backend, reason } = chooseBackend(opts.backend ?? "auto", fxOk, opts.measurement ?? readMeasurement());
-    const bytes = backend === "fx" ? fxBytes! : opts.modules?.asyncify ?? readModule("asyncify");
-    let rt: Runtime | undefined;
-    const imports = {
-      env: {
-        now: nowMs,
-        proc_trace: (pid: bigint, code: number, value: bigint) => rt!.emitTrace(pid, code, value),
-        exited: (pid: bigint, reason: bigint) => rt!.emitExit(pid, reason),
-        gc_event: (pid: bigint, kind: number, ms: number, live: number, heapWords: number) =>
-          rt!.emitGc(pid, kind, ms, live, heapWords),
-        host_message: (ptr: number, len: number) => rt!.emitMessage(ptr, len),
-      },
+    return Runtime.launch(opts, (core) => new Runtime(core));
+  }
+
+  /** Load and initialise the module for `opts`, and make the runtime object with `make` (subclasses' start). */
+  protected static async launch<R extends Runtime>(opts: StartOptions, make: (core: Core) => R): Promise<R> {
+    const platform = currentPlatform();
+    const choice = opts.backend ?? "auto";
+    if (choice !== "auto" && choice !== "fx" && choice !== "asyncify") throw new BadargError(`unknown backend '${String(choice)}' (auto, fx or asyncify)`);
+    const sliceMs = opts.sliceMs ?? 5;
+    if (!(sliceMs >= 0)) throw new BadargError(`sliceMs must be a number >= 0, not ${String(sliceMs)}`);
+    const heapDefaults: Required<HeapPolicy> = {
+      minHeapWords: wordCount(opts.minHeapWords ?? DEFAULT_MIN_HEAP_WORDS, "minHeapWords"),
+      maxHeapWords: wordCount(opts.maxHeapWords ?? DEFAULT_MAX_HEAP_WORDS, "maxHeapWords"),
+      fullsweepAfter: wordCount(opts.fullsweepAfter ?? DEFAULT_FULLSWEEP_AFTER, "fullsweepAfter"),
     };
-    const { exports } = await instantiate<Record<string, unknown>>(bytes as BufferSource, imports as never);
-    const ex = exports as unknown as CoreExports;
+    const sliceReductions = wordCount(opts.sliceReductions ?? DEFAULT_SLICE_REDUCTIONS, "sliceReductions");
+    const shadowStackBytes = wordCount(opts.shadowStackBytes ?? DEFAULT_SHADOW_STACK_BYTES, "shadowStackBytes");
     let maxProcs = opts.maxProcesses ?? 1 << 20;
+    if (!Number.isInteger(maxProcs) || maxProcs < 1 || maxProcs > PID_SLOTS) throw new BadargError(`maxProcesses must be a whole number from 1 to ${PID_SLOTS}, not ${String(maxProcs)}`);
+
+    // WasmFX is loaded only where it could be chosen: asked for, or faster here
+    const v8 = engineV8();
+    const wantFx = choice === "fx" || (choice === "auto" && fasterBackend(v8, opts.measurement).backend === "fx");
+    let fxModule: WebAssembly.Module | undefined;
+    if (wantFx) {
+      const source = await moduleSource("fx", opts.modules?.fx, platform);
+      if (source === undefined && choice === "fx") throw missingModule("fx", platform);
+      fxModule = source === undefined ? undefined : await compileModule(source, true);
+    }
+    const { backend, reason } = chooseBackend(choice, wantFx ? fxModule !== undefined : undefined, opts.measurement, v8);
+    let module = fxModule;
+    if (backend === "asyncify") {
+      const source = await moduleSource("asyncify", opts.modules?.asyncify, platform);
+      if (source === undefined) throw missingModule("asyncify", platform);
+      module = await compileModule(source, false);
+    }
+
+    let rt: Runtime | undefined;
+    const ex = await instantiateCore(module!, {
+      now: nowMs,
+      proc_trace: (pid, code, value) => rt?.emitTrace(pid, code, value),
+      exited: (pid, reason) => rt?.emitExit(pid, reason),
+      gc_event: (pid, kind, ms, live, heapWords) => rt?.emitGc(pid, kind, ms, live, heapWords),
+      host_message: (ptr, len) => rt?.emitMessage(ptr, len),
+    });
+    const built = ex.backend() === BackendId.FX ? "fx" : ex.backend() === BackendId.ASYNCIFY ? "asyncify" : `backend ${ex.backend()}`;
+    if (built !== backend) throw new BadargError(`modules.${backend} is the ${built} build`);
+
     // on WasmFX each process slot may hold a stack: reserve them from the engine's budget
-    const fxStacks = backend === "fx" ? (maxProcs = reserveFxStacks(maxProcs)) : 0;
+    const fxStacks = backend === "fx" ? (maxProcs = reserveFxStacks(maxProcs, fxEngineCap(platform.fxStackCap(), v8))) : 0;
     if (backend === "fx" && fxStacks === 0) {
       throw new SystemLimitError("no WasmFX stacks left in this JS process: other fx runtimes hold them all (stop one, or start them with a smaller maxProcesses)");
     }
-    rt = new Runtime(ex, backend, reason, opts.sliceMs ?? 5, fxStacks);
-    ex.init(maxProcs, opts.sliceReductions ?? 4000, opts.shadowStackBytes ?? 1 << 20, 0,
-      opts.minHeapWords ?? 233, opts.maxHeapWords ?? 0, opts.fullsweepAfter ?? 65535,
-      opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
-    for (let i = 0, n = ex.program_count(); i < n; i++) {
-      rt.programs.set(rt.atomName(ex.program_name(i)), ex.program_entry(i));
+    try {
+      ex.init(maxProcs, sliceReductions, shadowStackBytes, 0,
+        heapDefaults.minHeapWords, heapDefaults.maxHeapWords, heapDefaults.fullsweepAfter,
+        opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
+      const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks, heapDefaults });
+      rt = made;
+      return made;
+    } catch (e) {
+      releaseFxStacks(fxStacks);
+      throw e;
     }
-    return rt;
   }
+
+  // ── processes
 
   /** Spawn a built-in program (by name) or a function-table entry (by index); throws SystemLimitError at the limit. */
   spawn(program: string | number, arg: TermLike = null, opts: { priority?: Priority } = {}): Pid {
     this.checkRunning();
     const entry = typeof program === "number" ? program : this.programs.get(program);
-    if (entry === undefined) throw new Error(`no program named '${program}' (have: ${[...this.programs.keys()].join(", ")})`);
+    if (entry === undefined) throw new BadargError(`no program named '${program}' (have: ${[...this.programs.keys()].join(", ")})`);
     const priority = PRIORITIES[opts.priority ?? "normal"];
-    if (priority === undefined) throw new Error(`unknown priority '${opts.priority}'`);
+    if (priority === undefined) throw new BadargError(`unknown priority '${opts.priority}' (max, high, normal or low)`);
     const t = this.ex.spawn(entry, this.toTerm(arg), priority);
-    this.nudge?.();
+    this.driver.poke();
     if (!isPidTerm(t)) {
       throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend}`);
     }
     return new Pid(t);
   }
 
-  /** Function-table index of a built-in program (what a fun made by it records as its entry). */
-  programEntry(name: string): number {
-    const e = this.programs.get(name);
-    if (e === undefined) throw new Error(`no program named '${name}'`);
-    return e;
-  }
-
   /** End `pid` with `reason` (default kill); false if it was not alive. */
   kill(pid: Pid, reason: TermLike = Atom.of("kill")): boolean {
     this.checkRunning();
-    this.nudge?.();
-    return !!this.ex.kill(pid.term, this.toTerm(reason));
+    const killed = !!this.ex.kill(pid.term, this.toTerm(reason));
+    this.driver.poke();
+    return killed;
   }
 
   /** Whether `pid` names a live process. */
-  isAlive(pid: Pid): boolean { return !this.stopped && !!this.ex.is_alive(pid.term); }
+  isAlive(pid: Pid): boolean { return !this.driver.stopped && !!this.ex.is_alive(pid.term); }
 
   /** Bytes of linear memory a live process holds (block, saved frames, shadow stack). */
   processMemory(pid: Pid): number { return this.ex.process_bytes(pid.term); }
+
+  /** Make a process that waits with no timer runnable; false if it was not waiting. */
+  wake(pid: Pid): boolean {
+    this.checkRunning();
+    const woken = !!this.ex.wake(pid.term);
+    this.driver.poke();
+    return woken;
+  }
+
+  // ── events
 
   /** Call `f` for every process exit. */
   onExit(f: (e: ExitEvent) => void): () => void {
@@ -302,6 +301,7 @@ export class Runtime {
     const off = addListener(this.exitListeners, f);
     return () => { off(); if (!this.exitListeners.length) this.ex.report_exits(0); };
   }
+
   /** Call `f` for every trace event a process sends. */
   onTrace(f: (e: TraceEvent) => void): () => void { return addListener(this.traceListeners, f); }
 
@@ -312,93 +312,61 @@ export class Runtime {
     return () => { off(); if (!this.gcListeners.length) this.ex.gc_report_pauses(0); };
   }
 
+  // ── heaps
+
   /** Collect a process's heap now, running or suspended (major: a full sweep); false if it is dead. */
   garbageCollect(pid: Pid, major = true): boolean { this.checkRunning(); return !!this.ex.garbage_collect(pid.term, major ? 1 : 0); }
 
-  /** Set a live process's heap policy, in words (as process_flag(max_heap_size, ...)). */
-  setHeapPolicy(pid: Pid, p: { minHeapWords?: number; maxHeapWords?: number; fullsweepAfter?: number }): boolean {
-    return !!this.ex.set_heap_policy(pid.term, p.minHeapWords ?? 233, p.maxHeapWords ?? 0, p.fullsweepAfter ?? 65535);
+  /**
+   * Change a live process's heap policy, in words (as process_flag(max_heap_size, ...)): the fields
+   * given change, the others keep their value. False if the process is dead (or the heap is shared).
+   */
+  setHeapPolicy(pid: Pid, p: HeapPolicy): boolean {
+    this.checkRunning();
+    const was = this.heapPolicies.get(pid.term) ?? this.heapDefaults;
+    const next: Required<HeapPolicy> = {
+      minHeapWords: wordCount(p.minHeapWords ?? was.minHeapWords, "minHeapWords"),
+      maxHeapWords: wordCount(p.maxHeapWords ?? was.maxHeapWords, "maxHeapWords"),
+      fullsweepAfter: wordCount(p.fullsweepAfter ?? was.fullsweepAfter, "fullsweepAfter"),
+    };
+    if (!this.ex.set_heap_policy(pid.term, next.minHeapWords, next.maxHeapWords, next.fullsweepAfter)) {
+      this.heapPolicies.delete(pid.term);
+      return false;
+    }
+    this.heapPolicies.set(pid.term, next);
+    if (this.heapPolicies.size >= this.pruneHeapPoliciesAt) {
+      // pids never repeat, so a dead one's entry is only garbage: drop them now and then
+      for (const t of this.heapPolicies.keys()) if (!this.ex.is_alive(t)) this.heapPolicies.delete(t);
+      this.pruneHeapPoliciesAt = Math.max(1024, 2 * this.heapPolicies.size);
+    }
+    return true;
   }
 
   /** Heap figures of a live process, or null if it is dead. */
   heapInfo(pid: Pid): HeapInfo | null {
     const ex = this.ex, t = pid.term;
-    if (ex.process_heap(t, 0) < 0n) return null;
+    const words = ex.process_heap(t, HeapFigure.WORDS);
+    if (words < 0n) return null;
     return {
-      heapWords: Number(ex.process_heap(t, 0)),
-      usedWords: Number(ex.process_heap(t, 1)),
-      minorCollections: Number(ex.process_heap(t, 2)),
-      majorCollections: Number(ex.process_heap(t, 3)),
-      offHeapBytes: Number(ex.process_heap(t, 4)),
+      heapWords: Number(words),
+      usedWords: Number(ex.process_heap(t, HeapFigure.USED_WORDS)),
+      minorCollections: Number(ex.process_heap(t, HeapFigure.MINORS)),
+      majorCollections: Number(ex.process_heap(t, HeapFigure.MAJORS)),
+      offHeapBytes: Number(ex.process_heap(t, HeapFigure.OFFHEAP_BYTES)),
     };
   }
 
-  /** Make a process that waits with no timer runnable; false if it was not waiting. */
-  wake(pid: Pid): boolean { this.checkRunning(); this.nudge?.(); return !!this.ex.wake(pid.term); }
-
-  /** Copy a term-machine program into the module (assembly/programs_gc.ts); its id, the machine's argument. */
-  loadMachine(program: Uint8Array): number {
-    const ptr = this.ex.io_buffer(program.length);
-    new Uint8Array(this.ex.memory.buffer, ptr, program.length).set(program);
-    return this.ex.machine_load(ptr, program.length);
-  }
+  // ── driving (host/driver.ts)
 
   /**
    * Run one host slice synchronously: process slices until `budgetMs` of host time has passed
-   * (or at most `maxSlices` of them); returns a schedule status (0 idle, 1 runnable, 2 timers, 3 waiting).
+   * (or at most `maxSlices` of them); returns a schedule status (assembly/shared/codes.ts Status:
+   * 0 idle, 1 runnable, 2 timers, 3 waiting).
    */
-  runSlice(budgetMs = this.sliceMs, maxSlices = Infinity): number {
-    this.checkRunning();
-    const until = nowMs() + budgetMs;
-    for (;;) {
-      let status: number;
-      const n = Math.min(MAX_SLICES_PER_CALL, maxSlices);
-      maxSlices -= n;
-      try {
-        status = this.ex.schedule(n, until);
-      } catch (e) {
-        this.recover(e);
-        status = STATUS.RUNNABLE;
-      }
-      if (status !== STATUS.RUNNABLE || nowMs() >= until || maxSlices <= 0) return status;
-    }
-  }
+  runSlice(budgetMs?: number, maxSlices?: number): number { return this.driver.runSlice(budgetMs, maxSlices); }
 
   /** Run processes, a slice at a time, until none is runnable or has a timer, `until()` holds, or `timeoutMs` passes. */
-  async run(opts: { until?: () => boolean; timeoutMs?: number } = {}): Promise<RunOutcome> {
-    const end = opts.timeoutMs === undefined ? Infinity : nowMs() + opts.timeoutMs;
-    const outer = !this.driving;
-    this.driving = true;
-    try {
-      return await this.drive(opts.until, end);
-    } finally {
-      if (outer) this.driving = false;
-    }
-  }
-
-  private async drive(until: (() => boolean) | undefined, end: number): Promise<RunOutcome> {
-    for (;;) {
-      const status = this.runSlice();
-      if (until?.()) return "until";
-      if (status === STATUS.IDLE) return "idle";
-      if (status === STATUS.WAITING && !until) return "waiting";
-      if (nowMs() >= end) return "timeout";
-      if (status === STATUS.TIMERS || status === STATUS.WAITING) {
-        // nothing to run: sleep until the next process timer, the deadline, or the host nudges
-        // (a send, spawn or wake from JS makes work that cannot wait for a timer)
-        const wake = Math.min(this.ex.next_deadline(), end);
-        await new Promise<void>((r) => {
-          const t = wake < Infinity ? setTimeout(() => { this.nudge = undefined; r(); }, Math.max(0, wake - nowMs())) : undefined;
-          this.nudge = () => { if (t) clearTimeout(t); this.nudge = undefined; r(); };
-        });
-      } else {
-        await turnEventLoop();
-      }
-    }
-  }
-
-  /** Set while run() sleeps with nothing runnable: wakes it. */
-  private nudge: (() => void) | undefined;
+  run(opts: { until?: () => boolean; timeoutMs?: number } = {}): Promise<RunOutcome> { return this.driver.run(opts); }
 
   // ── messages (JS values cross as External Term Format: the mapping is in host/etf.ts)
 
@@ -407,8 +375,8 @@ export class Runtime {
 
   /**
    * Send `value` to a process, copied into its heap; `to` is a pid or a registered name.
-   * False if the pid is dead or stale (the message is dropped, as in Erlang); an unregistered
-   * name throws (badarg), as does a value with no term.
+   * False if the pid is dead or stale (the message is dropped, as in Erlang). Throws BadargError
+   * for an unregistered name or a value with no term, SystemLimitError when the atom table is full.
    */
   send(to: Pid | Atom | string, value: unknown): boolean {
     this.checkRunning();
@@ -416,38 +384,61 @@ export class Runtime {
     if (to instanceof Pid) pid = to;
     else {
       const found = this.whereis(to);
-      if (!found) throw new Error(`badarg: no process is registered as '${typeof to === "string" ? to : to.name}'`);
+      if (!found) throw new BadargError(`no process is registered as '${typeof to === "string" ? to : to.name}'`);
       pid = found;
     }
-    const bytes = encode(value);
+    let bytes: Uint8Array;
+    try {
+      bytes = encode(value);
+    } catch (e) {
+      throw new BadargError(`no term for this value: ${(e as Error).message ?? String(e)}`, { cause: e });
+    }
     const ptr = this.ex.io_buffer(bytes.length);
     new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
     const r = this.ex.host_send(pid.term, ptr, bytes.length);
-    this.nudge?.();
-    if (r === -1) throw new TypeError("badarg: a process cannot hold this value (bitstrings, references and funs have no term here)");
-    if (r === -2) throw new SystemLimitError("the atom table is full");
-    return r === 0;
+    this.driver.poke();
+    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
+    if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
+    return r === HostResult.OK;
   }
 
   /**
-   * The next message a process sent to the host (to `hostPid`), decoded; waits up to `timeoutMs`
-   * (default: forever), running the processes meanwhile if nothing else is, and rejects on timeout.
+   * The next message a process sent to the host (to `hostPid`), decoded. Waits up to `timeoutMs`
+   * (default: forever; a number is taken as timeoutMs), running the processes meanwhile unless
+   * someone else does, and waiting on when none can run (a spawn or send from JS may come).
+   * Rejects with TimeoutError once timeoutMs has passed, AbortError when `signal` fires, and
+   * StoppedError if the runtime stops. While onMessage has listeners, messages go to them instead.
    */
-  async receive(timeoutMs = Infinity): Promise<unknown> {
+  async receive(opts: number | ReceiveOptions = {}): Promise<unknown> {
+    const { timeoutMs = Infinity, signal } = typeof opts === "number" ? { timeoutMs: opts } : opts;
+    if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
+      throw new BadargError(`receive: timeoutMs must be a number >= 0 (or Infinity), not ${String(timeoutMs)}`);
+    }
     if (this.hostQueue.length) return this.hostQueue.shift();
     const end = nowMs() + timeoutMs;
-    if (!this.driving) {
-      await this.run({ until: () => this.hostQueue.length > 0, timeoutMs });
-    } else {
-      // someone else drives: wait for the message (or the timeout) without busy-polling
-      await new Promise<void>((r) => {
-        const t = timeoutMs < Infinity ? setTimeout(done, Math.max(0, end - nowMs())) : undefined;
-        const off = this.onQueued(done);
-        function done() { if (t) clearTimeout(t); off(); r(); }
-      });
+    const aborted = () => new AbortError("receive abandoned: its signal fired", { cause: signal?.reason });
+    if (signal?.aborted) throw aborted();
+    const poke = () => this.driver.poke();
+    signal?.addEventListener("abort", poke, { once: true });
+    try {
+      for (;;) {
+        if (this.hostQueue.length) return this.hostQueue.shift();
+        if (signal?.aborted) throw aborted();
+        if (this.driver.stopped) throw new StoppedError();
+        if (nowMs() >= end) throw new TimeoutError(`receive: no message for the host in ${timeoutMs} ms`);
+        if (!this.driver.driving) {
+          const outcome = await this.driver.run({
+            until: () => this.hostQueue.length > 0 || !!signal?.aborted,
+            timeoutMs: end - nowMs(),
+          });
+          if (outcome !== "idle") continue;
+        }
+        // no process left (or another caller drives): wait for a message, new work, the signal or the deadline
+        await this.driver.sleep(end);
+      }
+    } finally {
+      signal?.removeEventListener("abort", poke);
     }
-    if (!this.hostQueue.length) throw new Error(`receive: no message for the host within ${timeoutMs} ms`);
-    return this.hostQueue.shift();
   }
 
   /** Call `f` with every message sent to the host; while someone listens, receive() sees none of them. */
@@ -472,9 +463,7 @@ export class Runtime {
   /** Messages waiting in a live process's mailbox, or -1 if it is dead. */
   mailboxLength(pid: Pid): number { return this.ex.mailbox_length(pid.term); }
 
-  /** Configure the built-in fan-in (M messages per sender) and copy (repetitions) benchmarks. */
-  configureFanIn(messagesPerSender: number): void { this.ex.fanin_config(BigInt(messagesPerSender)); }
-  configureCopy(repetitions: number): void { this.ex.copy_config(BigInt(repetitions)); }
+  // ── the runtime as a whole
 
   /** Counters of this runtime. */
   stats(): Stats {
@@ -496,16 +485,16 @@ export class Runtime {
     };
   }
 
-  /** Configure the built-in C10M driver (bench/): `total` processes, at most `window` alive. */
-  configureC10M(total: number, window: number): void { this.ex.c10m_config(BigInt(total), window); }
-
-  /** End every process and release their stacks; the runtime cannot be used after. */
+  /** End every process and release their stacks; the runtime cannot be used after (StoppedError). */
   stop(): void {
-    if (this.stopped) return;
+    if (this.driver.stopped) return;
     this.ex.kill_all();   // on WasmFX each live stack must be ended, or the engine never frees it
     releaseFxStacks(this.fxStacks);
-    this.stopped = true;
+    this.heapPolicies.clear();
+    this.driver.stop();
   }
+
+  // ── terms
 
   /** The atom term for `name`, interned in this runtime. */
   atomTerm(name: string): bigint {
@@ -528,17 +517,16 @@ export class Runtime {
     return new TextDecoder().decode(new Uint8Array(this.ex.memory.buffer, ptr, len));
   }
 
-  /** A JS value as a term (integers, atoms, pids, null for []). */
+  /** A JS value as an immediate term (integers, atoms, pids, null for []); BadargError for anything else. */
   toTerm(v: TermLike): bigint {
     if (v === null) return NIL;
-    if (typeof v === "number") {
-      if (!Number.isInteger(v)) throw new TypeError(`${v} is not an integer (floats come with boxed terms)`);
-      return smallTerm(v);
+    if (typeof v === "number" || typeof v === "bigint") {
+      if (typeof v === "number" && !Number.isInteger(v)) throw new BadargError(`${v} is not an integer (floats come with boxed terms: send them)`);
+      try { return smallTerm(v); } catch (e) { throw new BadargError((e as Error).message, { cause: e }); }
     }
-    if (typeof v === "bigint") return smallTerm(v);
     if (v instanceof Atom) return this.atomTerm(v.name);
     if (v instanceof Pid) return v.term;
-    throw new TypeError(`cannot pass ${String(v)} to a process`);
+    throw new BadargError(`cannot pass ${String(v)} to a process as an immediate term (send it as a message)`);
   }
 
   /** A term as a JS value. */
@@ -550,6 +538,8 @@ export class Runtime {
     return { raw: t };
   }
 
+  // ── what the module calls (host/load/core.ts CoreImports)
+
   private emitTrace(pid: bigint, code: number, value: bigint): void {
     if (!this.traceListeners.length) return;
     const e = { pid: new Pid(pid), code, value };
@@ -560,12 +550,8 @@ export class Runtime {
     const value = decode(new Uint8Array(this.ex.memory.buffer, ptr, len).slice());
     if (this.messageListeners.length) { for (const f of this.messageListeners) f(value); return; }
     this.hostQueue.push(value);
-    for (const f of this.queuedListeners.splice(0)) f();
+    this.driver.poke();
   }
-
-  private readonly queuedListeners: (() => void)[] = [];
-  /** Call `f` once, when the next message reaches the host queue. */
-  private onQueued(f: () => void): () => void { return addListener(this.queuedListeners, f); }
 
   private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {
     const e: GcEvent = {
@@ -588,21 +574,21 @@ export class Runtime {
   /** A JS exception left schedule(): if a process was running, it ends with a reason; otherwise rethrow. */
   private recover(e: unknown): void {
     if (this.ex.current_pid() === 0n) throw e;
-    let reason = "trap";
-    if (e instanceof RangeError) reason = "stack_overflow";
-    else if (e instanceof Error && e.message.startsWith("abort:")) reason = "abort";
+    const reason = e instanceof RangeError ? PredefinedAtom.STACK_OVERFLOW
+      : e instanceof ModuleAbort ? PredefinedAtom.ABORT : PredefinedAtom.TRAP;
     this.crashDetail = e instanceof Error ? e.message : String(e);
-    const i = atomIndexOf(this.atomTerm(reason));
-    this.ex.crash(i);
+    this.ex.crash(reason);
   }
 
-  private checkRunning(): void {
-    if (this.stopped) throw new Error("this runtime has been stopped");
+  protected checkRunning(): void {
+    if (this.driver.stopped) throw new StoppedError();
   }
 }
 
-function tryRead(backend: Backend): Uint8Array | undefined {
-  try { return readModule(backend); } catch { return undefined; }
+function missingModule(backend: Backend, platform: Platform): ShoalError {
+  return new ShoalError("enoent", platform.name === "node"
+    ? `build/shoal.${backend}.wasm not found: run \`npm run build\` first, or pass StartOptions.modules.${backend}`
+    : `no ${backend} module: pass StartOptions.modules.${backend} (the bytes or URL of shoal.${backend}.wasm)`);
 }
 
 function addListener<T>(list: T[], f: T): () => void {

@@ -1,14 +1,25 @@
 // JS views of the immediate terms the host exchanges with the runtime
-// (layout in gc/term.ts and docs/abi.md): atoms, pids, small integers.
+// (layout in assembly/shared/terms.ts and docs/abi.md): atoms, pids, small
+// integers.
 
-const TAG_IMMED1_MASK = 0xfn;
-const TAG_PID = 0x3n;
-const TAG_SMALL = 0xfn;
-const TAG_IMMED2_MASK = 0x3fn;
-const TAG_ATOM = 0x0bn;
-export const NIL = 0x3bn;
-const SMALL_MAX = (1n << 59n) - 1n;
-const SMALL_MIN = -(1n << 59n);
+import { Tag, TagShift, SMALL_BITS } from "../assembly/shared/terms.js";
+import { PID_SLOT_BITS } from "../assembly/shared/defaults.js";
+
+const IMMED1_MASK = BigInt(Tag.IMMED1_MASK);
+const IMMED2_MASK = BigInt(Tag.IMMED2_MASK);
+const TAG_PID = BigInt(Tag.PID);
+const TAG_SMALL = BigInt(Tag.SMALL);
+const TAG_ATOM = BigInt(Tag.ATOM);
+const ATOM_SHIFT = BigInt(TagShift.ATOM);
+const SMALL_SHIFT = BigInt(TagShift.SMALL);
+const PID_SHIFT = BigInt(TagShift.PID);
+/** Bits below a pid's serial: the tag and the slot. */
+const SERIAL_SHIFT = BigInt(TagShift.PID + PID_SLOT_BITS);
+const SLOT_MASK = (1n << BigInt(PID_SLOT_BITS)) - 1n;
+/** The term [] (nil). */
+export const NIL = BigInt(Tag.NIL);
+const SMALL_MAX = (1n << BigInt(SMALL_BITS - 1)) - 1n;
+const SMALL_MIN = -(1n << BigInt(SMALL_BITS - 1));
 
 /** An Erlang atom. One object per name, so atoms compare with ===. */
 export class Atom {
@@ -26,30 +37,35 @@ export class Atom {
 /** A process identifier: its table slot and the slot's serial, which never repeat. */
 export class Pid {
   constructor(readonly term: bigint) {}
-  get slot(): number { return Number((this.term >> 4n) & 0xfffffffn); }
-  get serial(): number { return Number(this.term >> 32n); }
+  get slot(): number { return Number((this.term >> PID_SHIFT) & SLOT_MASK); }
+  get serial(): number { return Number(this.term >> SERIAL_SHIFT); }
   equals(other: Pid): boolean { return other.term === this.term; }
   toString(): string { return `<0.${this.slot}.${this.serial}>`; }
 }
 
-export const isSmallTerm = (t: bigint): boolean => (t & TAG_IMMED1_MASK) === TAG_SMALL;
-export const isAtomTerm = (t: bigint): boolean => (t & TAG_IMMED2_MASK) === TAG_ATOM;
-export const isPidTerm = (t: bigint): boolean => (t & TAG_IMMED1_MASK) === TAG_PID;
+export const isSmallTerm = (t: bigint): boolean => (t & IMMED1_MASK) === TAG_SMALL;
+export const isAtomTerm = (t: bigint): boolean => (t & IMMED2_MASK) === TAG_ATOM;
+export const isPidTerm = (t: bigint): boolean => (t & IMMED1_MASK) === TAG_PID;
 /** The term for atom-table index i. */
-export const atomTerm = (i: number): bigint => (BigInt(i) << 6n) | TAG_ATOM;
+export const atomTerm = (i: number): bigint => (BigInt(i) << ATOM_SHIFT) | TAG_ATOM;
 /** The atom-table index of an atom term. */
-export const atomIndexOf = (t: bigint): number => Number(t >> 6n);
+export const atomIndexOf = (t: bigint): number => Number(t >> ATOM_SHIFT);
+/** The pid term of process-table slot `slot` under `serial`. */
+export const pidTerm = (slot: number, serial: number): bigint =>
+  (BigInt(serial) << SERIAL_SHIFT) | (BigInt(slot) << PID_SHIFT) | TAG_PID;
+/** Pid slots there are (a pid's slot is below this). */
+export const PID_SLOTS = 1 << PID_SLOT_BITS;
 
 /** Small-integer term for `n`; throws RangeError outside the 60-bit small range. */
 export function smallTerm(n: number | bigint): bigint {
   const v = BigInt(n);
   if (v > SMALL_MAX || v < SMALL_MIN) throw new RangeError(`${n} is outside the small-integer range`);
-  return (BigInt.asUintN(64, v << 4n)) | TAG_SMALL;
+  return BigInt.asUintN(64, v << SMALL_SHIFT) | TAG_SMALL;
 }
 
 /** The value of a small-integer term (a number when it is a safe integer). */
 export function smallValue(t: bigint): number | bigint {
-  const v = BigInt.asIntN(64, t) >> 4n;
+  const v = BigInt.asIntN(64, t) >> SMALL_SHIFT;
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 

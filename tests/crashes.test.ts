@@ -1,4 +1,5 @@
 // A crashing process ends alone, with a reason.
+import { Trace } from "../assembly/shared/codes";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("crashes on %s", (backend) => {
@@ -10,7 +11,7 @@ describe.each(BACKENDS)("crashes on %s", (backend) => {
     await h.rt.run();
     expect(h.exitOf(deep)).toBe("shadow_stack_overflow");
     expect(h.exitOf(fine)).toBe("normal");
-    expect(h.traces.find((t) => t.pid.equals(fine) && t.code === 2)?.value).toBe(500_500n);
+    expect(h.traces.find((t) => t.pid.equals(fine) && t.code === Trace.DONE)?.value).toBe(500_500n);
     expect(h.exitOf(bystander)).toBe("normal");
     h.rt.stop();
   });
@@ -25,7 +26,7 @@ describe.each(BACKENDS)("crashes on %s", (backend) => {
     // the scheduler is whole again: new processes run
     const after = h.rt.spawn("deep_native", 1000);
     await h.rt.run();
-    expect(h.traces.find((t) => t.pid.equals(after) && t.code === 2)?.value).toBe(500_500n);
+    expect(h.traces.find((t) => t.pid.equals(after) && t.code === Trace.DONE)?.value).toBe(500_500n);
     h.rt.stop();
   });
 

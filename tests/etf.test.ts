@@ -2,7 +2,7 @@
 // gc/etf.ts (terms on a process heap, driven through the etf_echo program:
 // decode into the heap, two minor collections and a major one, encode back).
 //  (a) host encode/decode round trips and errors
-//  (b) the BEAM vectors (OTP 25, /work/shared/anchors/beam/etf_samples.txt)
+//  (b) the BEAM vectors (OTP 25, tests/fixtures/etf_samples.txt; its origin in tests/fixtures/README.md)
 //  (c) on both backends: random and large values, host -> process -> host,
 //      byte-identical to the host's own encoding and equal after decoding
 import * as fs from "node:fs";
@@ -10,13 +10,22 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { encode, decode, EtfError } from "../host/etf";
 import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun } from "../host/terms";
+import { Trace } from "../assembly/shared/codes";
+import { PID_SLOT_BITS } from "../assembly/shared/defaults";
+import { SMALL_BITS, Tag, TagShift } from "../assembly/shared/terms";
 import { BACKENDS, start, Harness } from "./helpers";
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));
-const pid = (slot: number, serial: number): Pid => new Pid((BigInt(serial) << 32n) | (BigInt(slot) << 4n) | 3n);
+/** The pid term of a slot and serial (layout in assembly/shared/terms.ts and defaults.ts). */
+const pid = (slot: number, serial: number): Pid =>
+  new Pid((BigInt(serial) << BigInt(TagShift.PID + PID_SLOT_BITS)) | (BigInt(slot) << BigInt(TagShift.PID)) | BigInt(Tag.PID));
+/** The largest slot a pid can name. */
+const SLOT_MAX = 2 ** PID_SLOT_BITS - 1;
 const A = (name: string): Atom => Atom.of(name);
 const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
+/** The edges of the small-integer range (SMALL_BITS signed bits): past them an integer is boxed. */
+const SMALL_MAX = (1n << BigInt(SMALL_BITS - 1)) - 1n, SMALL_MIN = -(1n << BigInt(SMALL_BITS - 1));
 
 // ── comparing values as terms ---------------------------------------------------------------
 
@@ -111,7 +120,7 @@ const atomArb = fc.oneof(
 const integerArb = fc.oneof(
   fc.integer(), fc.integer({ min: 0, max: 255 }), fc.maxSafeInteger(), fc.bigInt({ min: I64_MIN, max: I64_MAX }),
   fc.constantFrom<number | bigint>(256, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER,
-    (1n << 59n) - 1n, -(1n << 59n), 1n << 59n, -(1n << 59n) - 1n, I64_MAX, I64_MIN, I64_MAX - 1n, I64_MIN + 1n),
+    SMALL_MAX, SMALL_MIN, SMALL_MAX + 1n, SMALL_MIN - 1n, I64_MAX, I64_MIN, I64_MAX - 1n, I64_MIN + 1n),
 );
 const finiteDouble = fc.double({ noNaN: true, noDefaultInfinity: true });
 const floatArb = fc.oneof(
@@ -119,7 +128,7 @@ const floatArb = fc.oneof(
   finiteDouble.map((d) => new Float(d)),
   fc.constantFrom<number | Float>(new Float(0), new Float(-0), new Float(1e300), 0.5, -2.5, Number.MIN_VALUE, new Float(Number.MAX_VALUE)),
 );
-const pidArb = fc.tuple(fc.integer({ min: 0, max: 2 ** 28 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
+const pidArb = fc.tuple(fc.integer({ min: 0, max: SLOT_MAX }), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
   .map(([slot, serial]) => pid(slot, serial));
 const binaryArb = fc.oneof(fc.uint8Array({ maxLength: 130 }), fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 10 }));
 const leafArb = fc.oneof(
@@ -224,7 +233,7 @@ describe("host/etf.ts", () => {
 
 // ── (b) the BEAM vectors --------------------------------------------------------------------
 
-const VECTOR_FILE = path.join(__dirname, "..", "..", "shared", "anchors", "beam", "etf_samples.txt");
+const VECTOR_FILE = path.join(__dirname, "fixtures", "etf_samples.txt");
 const vectors = fs.readFileSync(VECTOR_FILE, "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => {
   const [name, term, opts, bytes] = l.split("\t");
   return { name, term, opts, bytes, label: opts === "[]" ? name : `${name} ${opts}` };
@@ -312,7 +321,7 @@ async function echo(h: Harness, bytes: Uint8Array): Promise<Uint8Array | number>
   h.traces.length = 0;
   const p = h.rt.spawn("etf_echo");
   await h.rt.run();
-  const done = h.traces.find((t) => t.pid.equals(p) && t.code === 2);
+  const done = h.traces.find((t) => t.pid.equals(p) && t.code === Trace.DONE);
   if (!done) throw new Error(`etf_echo ended without a result: ${h.exitOf(p)}`);
   const n = Number(done.value);
   if (n < 0) return n;
@@ -371,9 +380,9 @@ describe.each(BACKENDS)("gc/etf.ts in a process on %s", (backend) => {
         return [k, i % 2 ? new Map([[A("v"), i]]) : [i]];
       }))],
       ["floats", [new Float(0), new Float(-0), 0.1, -1e-300, Number.MIN_VALUE, new Float(-Number.MAX_VALUE), new Float(1e300), new Float(2)]],
-      ["integers at the edges", [0, 255, 256, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, (1n << 59n) - 1n, 1n << 59n, -(1n << 59n), -(1n << 59n) - 1n, I64_MAX, I64_MIN]],
+      ["integers at the edges", [0, 255, 256, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, SMALL_MAX, SMALL_MAX + 1n, SMALL_MIN, SMALL_MIN - 1n, I64_MAX, I64_MIN]],
       ["atoms", [A(""), A("é".repeat(255)), A("€".repeat(255)), A("\u{1F600}"), true, false, undefined]],
-      ["pids", [pid(0, 0), pid(2 ** 28 - 1, 2 ** 32 - 1), pid(80, 0)]],
+      ["pids", [pid(0, 0), pid(SLOT_MAX, 2 ** 32 - 1), pid(80, 0)]],
     ];
     for (const [, v] of cases) await roundTrip(h, v);
     h.rt.stop();

@@ -3,20 +3,21 @@
 // rewritten, limits end one process, and an ended process gives back all.
 import fc from "fast-check";
 import { buildProgram, setFunEntry, stepArb } from "./termmachine";
+import { Trace } from "../assembly/shared/codes";
 import { BACKENDS, start, Harness } from "./helpers";
 
 /** Run term-machine programs, each in its own process; returns the hashes and live counts each reported. */
 async function runMachines(h: Harness, programs: Uint8Array[], between?: () => void) {
   const pids = programs.map((p) => h.rt.spawn("term_machine", h.rt.loadMachine(p)));
   if (between) {
-    while (pids.some((p) => h.rt.isAlive(p))) { h.rt.runSlice(0.2); between(); }
+    while (pids.some((p) => h.rt.isAlive(p))) { h.rt.runSlice(Infinity, 1); between(); }   // one process slice at a time
   } else {
     await h.rt.run();
   }
   return pids.map((pid) => ({
     exit: h.exitOf(pid),
-    hashes: h.traces.filter((t) => t.pid.equals(pid) && t.code === 6).map((t) => Number(t.value)),
-    live: h.traces.filter((t) => t.pid.equals(pid) && t.code === 5).map((t) => Number(t.value)),
+    hashes: h.traces.filter((t) => t.pid.equals(pid) && t.code === Trace.HASH).map((t) => Number(t.value)),
+    live: h.traces.filter((t) => t.pid.equals(pid) && t.code === Trace.LIVE).map((t) => Number(t.value)),
   }));
 }
 
@@ -51,7 +52,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
           if (pid && h.rt.isAlive(pid) && h.rt.garbageCollect(pid, collected % 2 === 0)) collected++;
         }
       });
-      expect(collected).toBeGreaterThan(0);
+      expect(collected).toBeGreaterThan(20);   // slices are counted, not timed: the same count on any machine (68 when written)
       got.forEach((g, i) => {
         expect(g.exit).toBe("normal");
         expect(g.hashes).toEqual(programs[i].expect.hashes);

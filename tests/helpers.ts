@@ -1,5 +1,5 @@
 // Shared by the test files: start a runtime per backend and collect its events.
-import { Runtime, ExitEvent, TraceEvent, StartOptions } from "../host";
+import { TestRuntime as Runtime, ExitEvent, TraceEvent, StartOptions } from "../host/testing";
 import type { Backend } from "../host";
 
 export const BACKENDS: Backend[] = ["asyncify", "fx"];
@@ -13,9 +13,14 @@ export interface Harness {
 }
 
 const started: Runtime[] = [];
+const clocks: jest.SpyInstance[] = [];
 // Every runtime a test started is stopped after it, passed or failed: on WasmFX
-// a runtime left running keeps its reservation of the engine's stacks.
-afterEach(() => { for (const rt of started.splice(0)) rt.stop(); });
+// a runtime left running keeps its reservation of the engine's stacks. A faked
+// clock goes back to the real one first.
+afterEach(() => {
+  for (const c of clocks.splice(0)) c.mockRestore();
+  for (const rt of started.splice(0)) rt.stop();
+});
 
 /** A runtime on `backend` that records every exit and trace event. */
 export async function start(backend: Backend, opts: StartOptions = {}): Promise<Harness> {
@@ -29,4 +34,23 @@ export async function start(backend: Backend, opts: StartOptions = {}): Promise<
     rt, exits, traces,
     exitOf: (pid) => exits.find((e) => e.pid.term === pid.term)?.text,
   };
+}
+
+/** The host clock as a test sets it: performance.now() returns `ms` until the test moves it. */
+export interface FakeClock {
+  ms: number;
+}
+
+/**
+ * Hold the host clock still: the runtime reads performance.now() for sleep and
+ * receive deadlines, for firing timers, and for the host slice's budget, so a
+ * test that moves `ms` itself and drives the runtime with runSlice() sees
+ * timers fire at exactly the times it sets, however fast the machine is. The
+ * real clock comes back after the test. (run() and receive() wait on real
+ * timers: drive a runtime with a held clock by runSlice() only.)
+ */
+export function fakeClock(startMs = 1000): FakeClock {
+  const clock: FakeClock = { ms: startMs };
+  clocks.push(jest.spyOn(performance, "now").mockImplementation(() => clock.ms));
+  return clock;
 }

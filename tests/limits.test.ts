@@ -1,6 +1,7 @@
 // Runtime limits give system_limit, never an engine abort.
 import { SystemLimitError } from "../host";
 import { chooseBackend } from "../host/backend";
+import { Trace } from "../assembly/shared/codes";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("limits on %s", (backend) => {
@@ -17,7 +18,7 @@ describe.each(BACKENDS)("limits on %s", (backend) => {
     h.rt.kill(pids[1]);
     const spawner = h.rt.spawn("spawner", 10);     // takes one slot; 1 left for its children
     await h.rt.run();
-    expect(h.traces.find((t) => t.pid.equals(spawner) && t.code === 2)?.value).toBe(1n);
+    expect(h.traces.find((t) => t.pid.equals(spawner) && t.code === Trace.DONE)?.value).toBe(1n);
     expect(h.exitOf(spawner)).toBe("normal");
     h.rt.stop();
   });

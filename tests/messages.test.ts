@@ -1,7 +1,8 @@
 // Message passing: copies into the receiver, order, selective receive,
 // timeouts, registered names, and the host's mailbox.
 import { Atom, Tuple, Pid } from "../host";
-import { BACKENDS, start } from "./helpers";
+import { Status, Trace } from "../assembly/shared/codes";
+import { BACKENDS, fakeClock, start } from "./helpers";
 
 const A = (n: string) => Atom.of(n);
 const deepList = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -20,9 +21,9 @@ describe.each(BACKENDS)("messages on %s", (backend) => {
       h.rt.runSlice(Infinity, 2);
       if (h.rt.garbageCollect(recv, forced % 3 === 0)) forced++;
     }
-    const value = (code: number) => h.traces.find((t) => t.pid.equals(recv) && t.code === code)?.value;
-    expect(value(12)).toBe(0n);                                            // no sender's order broken
-    expect(value(2)).toBe(BigInt(senders * (each * (each - 1)) / 2));      // checksum of every I received
+    const value = (code: Trace) => h.traces.find((t) => t.pid.equals(recv) && t.code === code)?.value;
+    expect(value(Trace.ERRORS)).toBe(0n);                                        // no sender's order broken
+    expect(value(Trace.DONE)).toBe(BigInt(senders * (each * (each - 1)) / 2));   // checksum of every I received
     expect(forced).toBeGreaterThan(40);
     expect(gcs.filter((s) => s === recv.slot).length).toBeGreaterThan(40); // the receiver collected meanwhile
     expect(h.rt.stats().messagesQueued).toBe(0);
@@ -42,21 +43,39 @@ describe.each(BACKENDS)("messages on %s", (backend) => {
     expect(got).toEqual(["b:2", "b:5", "a:1", "c:3", "a:4"]);
   });
 
-  test("a receive timeout fires after its time; a zero timeout polls at once; a waiting message wins", async () => {
+  test("a receive timeout fires at its deadline and not before; a zero timeout polls without waiting; a waiting message wins (the test holds the clock)", async () => {
+    const h = await start(backend);
+    const clock = fakeClock(1000);
+    const probe = h.rt.spawn("timeout_probe", 40);
+    expect(h.rt.runSlice()).toBe(Status.TIMERS);     // it waits in receive, with a timer at 1040
+    clock.ms = 1039.999;
+    expect(h.rt.runSlice()).toBe(Status.TIMERS);
+    expect(h.rt.isAlive(probe)).toBe(true);
+    clock.ms = 1040;
+    expect(h.rt.runSlice()).toBe(Status.IDLE);
+    expect(await h.rt.receive()).toEqual(new Tuple([A("timeout"), 40_000]));   // {timeout, Us waited}
+    // a zero timeout: done within its first slice, no time passed
+    const poll = h.rt.spawn("timeout_probe", 0);
+    const before = h.rt.stats().switches;
+    expect(h.rt.runSlice(Infinity, 1)).toBe(Status.IDLE);
+    expect(h.rt.stats().switches - before).toBe(1);
+    expect(h.rt.isAlive(poll)).toBe(false);
+    expect(await h.rt.receive()).toEqual(new Tuple([A("timeout"), 0]));
+    // a message already waiting is taken, and the timer is cancelled
+    const p = h.rt.spawn("timeout_probe", 60_000);
+    h.rt.send(p, [1, 2, 3]);
+    expect(h.rt.runSlice()).toBe(Status.IDLE);       // no timer left behind
+    expect(h.rt.isAlive(p)).toBe(false);
+    expect(await h.rt.receive()).toEqual(new Tuple([A("got"), [1, 2, 3]]));
+  });
+
+  test("run() and receive() wait out a receive timeout on the real clock", async () => {
     const h = await start(backend);
     h.rt.spawn("timeout_probe", 40);
     const [tag, us] = ((await h.rt.receive(5000)) as Tuple).elements as [Atom, number];
     expect(tag).toBe(A("timeout"));
-    expect(us).toBeGreaterThanOrEqual(40_000);
-    h.rt.spawn("timeout_probe", 0);
-    const poll = (await h.rt.receive(5000)) as Tuple;
-    expect(poll.elements[0]).toBe(A("timeout"));
-    expect(poll.elements[1]).toBeLessThan(20_000);
-    const p = h.rt.spawn("timeout_probe", 60_000);
-    h.rt.send(p, [1, 2, 3]);
-    const got = (await h.rt.receive(5000)) as Tuple;
-    expect(got.elements).toEqual([A("got"), [1, 2, 3]]);
-    expect(await h.rt.run()).toBe("idle");          // the cancelled timer is gone
+    expect(us).toBeGreaterThanOrEqual(40_000 - 1);   // whole microseconds, truncated
+    expect(await h.rt.run()).toBe("idle");
   });
 
   test("large terms cross heaps intact: host -> process -> process -> host", async () => {
@@ -142,8 +161,8 @@ describe.each(BACKENDS)("messages on %s", (backend) => {
     const ping = h.rt.spawn("ping", 10_000);
     const ring = h.rt.spawn("ring", (100n << 32n) | 50n);
     await h.rt.run();
-    expect(h.traces.find((t) => t.pid.equals(ping) && t.code === 2)?.value).toBe(10_000n);
-    expect(h.traces.find((t) => t.pid.equals(ring) && t.code === 2)?.value).toBe(5000n);
+    expect(h.traces.find((t) => t.pid.equals(ping) && t.code === Trace.DONE)?.value).toBe(10_000n);
+    expect(h.traces.find((t) => t.pid.equals(ring) && t.code === Trace.DONE)?.value).toBe(5000n);
     expect(h.rt.stats().alive).toBe(0);
     expect(h.rt.hostPid).toBeInstanceOf(Pid);
   });

@@ -1,4 +1,5 @@
 // Preemption by reductions, priorities, and the host's event loop.
+import { DEFAULT_SLICE_REDUCTIONS } from "../assembly/shared/defaults";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("preemption on %s", (backend) => {
@@ -11,7 +12,7 @@ describe.each(BACKENDS)("preemption on %s", (backend) => {
     expect(h.exitOf(stepper)).toBe("normal");
     expect(h.rt.isAlive(spinner)).toBe(true);
     // each of the stepper's 5 yields waited for one full slice of the spinner
-    expect(h.rt.stats().reductions).toBeGreaterThanOrEqual(5 * 4000);
+    expect(h.rt.stats().reductions).toBeGreaterThanOrEqual(5 * DEFAULT_SLICE_REDUCTIONS);
     h.rt.stop();
   });
 
@@ -53,15 +54,25 @@ describe.each(BACKENDS)("preemption on %s", (backend) => {
     h2.rt.stop();
   });
 
-  test("the event loop keeps turning while processes are busy", async () => {
+  test("the event loop turns between host slices while a process never stops", async () => {
     const h = await start(backend);
-    h.rt.spawn("spinner", -1);
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 1);
-    const outcome = await h.rt.run({ timeoutMs: 200 });
-    clearInterval(timer);
-    expect(outcome).toBe("timeout");
-    expect(ticks).toBeGreaterThan(5);
+    const spinner = h.rt.spawn("spinner", -1);    // always runnable: run() has no reason to wait
+    // Each setImmediate callback notes how many process slices have run (stats().switches) and
+    // queues the next: one per turn of the loop. A timer must fire as well. run() ends only when
+    // both have happened, so a driver that never let the loop turn could only time out.
+    const turns: number[] = [];
+    const tick = () => { turns.push(h.rt.stats().switches); if (turns.length < 20) setImmediate(tick); };
+    setImmediate(tick);
+    let timerFired = false;
+    const timer = setTimeout(() => { timerFired = true; }, 1);
+    const outcome = await h.rt.run({ until: () => turns.length >= 20 && timerFired, timeoutMs: 30_000 });
+    clearTimeout(timer);
+    expect(outcome).toBe("until");
+    expect(h.rt.isAlive(spinner)).toBe(true);
+    // processes ran before the first turn and between every two turns: the loop turns between
+    // slices, not instead of them
+    expect(turns[0]).toBeGreaterThan(0);
+    for (let i = 1; i < turns.length; i++) expect(turns[i]).toBeGreaterThan(turns[i - 1]);
     h.rt.stop();
   });
 });

@@ -1,5 +1,6 @@
 // Spawn, yield and exit order, pids that never alias, and many processes.
 import { Atom } from "../host";
+import { Trace } from "../assembly/shared/codes";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("processes on %s", (backend) => {
@@ -8,7 +9,7 @@ describe.each(BACKENDS)("processes on %s", (backend) => {
     const a = h.rt.spawn("stepper", 3);
     const b = h.rt.spawn("stepper", 2);
     expect(await h.rt.run()).toBe("idle");
-    const order = h.traces.filter((t) => t.code === 1).map((t) => `${t.pid.slot}:${t.value}`);
+    const order = h.traces.filter((t) => t.code === Trace.STEP).map((t) => `${t.pid.slot}:${t.value}`);
     expect(order).toEqual([`${a.slot}:0`, `${b.slot}:0`, `${a.slot}:1`, `${b.slot}:1`, `${a.slot}:2`]);
     // b finishes first: it had fewer steps
     expect(h.exits.map((e) => e.pid.toString())).toEqual([b.toString(), a.toString()]);
@@ -47,7 +48,7 @@ describe.each(BACKENDS)("processes on %s", (backend) => {
   test("killing a runnable process ends it before it runs again", async () => {
     const h = await start(backend);
     const p = h.rt.spawn("stepper", 100);
-    h.rt.runSlice(0);          // one slice or so: p has yielded and is queued
+    h.rt.runSlice(Infinity, 1);   // exactly one slice: p has yielded and is queued
     expect(h.rt.kill(p, Atom.of("stop_it"))).toBe(true);
     const steps = h.traces.length;
     await h.rt.run();
@@ -78,7 +79,7 @@ describe.each(BACKENDS)("processes on %s", (backend) => {
     const h = await start(backend);
     const parent = h.rt.spawn("spawner", 10_000);
     await h.rt.run();
-    expect(h.traces.find((t) => t.pid.equals(parent) && t.code === 2)?.value).toBe(10_000n);
+    expect(h.traces.find((t) => t.pid.equals(parent) && t.code === Trace.DONE)?.value).toBe(10_000n);
     expect(h.rt.stats().spawned).toBe(10_001);
     expect(h.rt.stats().alive).toBe(0);
     h.rt.stop();

@@ -2,6 +2,9 @@
 // builder and a model that knows, for every HASH and LIVE op, what the
 // process must report if its heap and collector kept every term intact.
 import fc from "fast-check";
+import { PredefinedAtom } from "../assembly/shared/atoms";
+import { HEAP_BIN_MAX } from "../assembly/shared/defaults";
+import { SMALL_BITS } from "../assembly/shared/terms";
 
 type Node =
   | { k: "small" | "int"; v: bigint }
@@ -14,7 +17,7 @@ type Node =
   | { k: "map"; keys: Node[]; vals: Node[] }
   | { k: "fun"; free: Node[] };
 
-const SMALL_MAX = (1n << 59n) - 1n, SMALL_MIN = -(1n << 59n);
+const SMALL_MAX = (1n << BigInt(SMALL_BITS - 1)) - 1n, SMALL_MIN = -(1n << BigInt(SMALL_BITS - 1));
 const NIL: Node = { k: "nil" };
 
 // Sharing multiplies the size of a term's canonical walk (what termHash and
@@ -52,7 +55,7 @@ function words(n: Node): number {
     case "float": return 2;
     case "tuple": return 1 + n.e.length;
     case "cons": return 2;
-    case "bin": return n.len <= 64 ? 2 + Math.ceil(n.len / 8) : 4;
+    case "bin": return n.len <= HEAP_BIN_MAX ? 2 + Math.ceil(n.len / 8) : 4;
     case "map": return 2 + 2 * n.keys.length;
     case "fun": return 2 + n.free.length;
   }
@@ -150,7 +153,7 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
     switch (s.op) {
       case 0: case 1: if (room < 1) break; {
         const v = BigInt.asIntN(60, s.v); u8(0x01); i64(v); push({ k: "small", v }); } break;
-      case 2: if (room < 1) break; u8(0x02); u32(s.b % 28); push({ k: "atom", i: s.b % 28 }); break;
+      case 2: if (room < 1) break; u8(0x02); u32(s.b % PredefinedAtom.COUNT); push({ k: "atom", i: s.b % PredefinedAtom.COUNT }); break;
       case 3: if (room < 1) break; u8(0x03); push(NIL); break;
       case 4: if (room < 1) break; u8(0x04); f64(s.f); push({ k: "float", v: s.f }); break;
       case 5: if (room < 1) break; u8(0x05); i64(s.v); push({ k: "int", v: s.v }); break;

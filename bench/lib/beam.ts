@@ -1,10 +1,11 @@
 // The BEAM anchors, run on this machine in the same benchmark run.
 //
-// bench/beam/*.erl are copies of ../shared/anchors/beam (yield_bench.erl,
-// spawn_bench.erl, c10m.erl, unchanged). They are compiled with erlc into a
-// temporary directory and run as `erl <flags> -noshell -pa DIR -run MOD main
-// ARGS -s init stop`, one fresh VM per run; each prints `RESULT name value
-// unit` lines, which are parsed here. Nothing runs when `erl` is not on PATH.
+// bench/beam/*.erl are the team's BEAM anchor programs, copied unchanged
+// (bench/beam/README.md says from where and when). They are compiled with erlc
+// into a temporary directory and run as `erl <flags> -noshell -pa DIR -run MOD
+// main ARGS -s init stop`, one fresh VM per run; each prints `RESULT name
+// value unit` lines, which are parsed here. Nothing runs when `erl` is not on
+// PATH.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -62,6 +63,11 @@ function compiled(): string {
   return dir;
 }
 
+/** Where an anchor's source is, from the project root: bench/beam/MOD.erl. */
+export function beamSource(mod: string): string {
+  return path.posix.join("bench", "beam", `${mod}.erl`);
+}
+
 /** One fresh VM: `erl FLAGS -noshell -pa DIR -run MOD main ARGS -s init stop`. */
 export function runBeam(flags: string[], mod: string, args: (string | number)[], timeoutMs = 10 * 60_000): BeamRun {
   const dir = compiled();
@@ -97,23 +103,30 @@ export function beamSeries(flags: string[], mod: string, args: (string | number)
     log(`  BEAM ${mod} run ${i + 1}/${reps}: ${(run.wallMs / 1000).toFixed(1)} s`);
     runs.push(run);
   }
-  const med: Record<string, number> = {};
   const units: Record<string, string> = {};
-  for (const name of Object.keys(runs[0].metrics)) {
-    med[name] = median(runs.map((r) => r.metrics[name]?.value).filter((v): v is number => v !== undefined));
-    units[name] = runs[0].metrics[name].unit;
-  }
-  const series = { command: runs[0].command, runs, median: med, units };
+  for (const name of Object.keys(runs[0].metrics)) units[name] = runs[0].metrics[name].unit;
+  const series = { command: runs[0].command, runs, median: beamMedians(runs), units };
   seriesCache.set(key, series);
   return series;
 }
 
-/** The figures in ../shared/FACTS.md and anchors/beam/README.md (OTP 25.2.3, +S 1:1), for when erl is absent. */
+/** Medians per metric over runs of one anchor (the metrics of the first run). */
+export function beamMedians(runs: BeamRun[]): Record<string, number> {
+  const med: Record<string, number> = {};
+  for (const name of Object.keys(runs[0]?.metrics ?? {})) {
+    med[name] = median(runs.map((r) => r.metrics[name]?.value).filter((v): v is number => v !== undefined));
+  }
+  return med;
+}
+
+/** The BEAM anchors' figures in docs/engine-facts.md (OTP 25.2.3, +S 1:1), for when erl is absent. */
 export const FACTS_BEAM = {
-  source: "../shared/FACTS.md / anchors/beam/README.md (OTP 25.2.3, +S 1:1, 2-core VM, Nov 2026), not measured in this run",
+  source: "docs/engine-facts.md (OTP 25.2.3, +S 1:1, 2-core VM, Nov 2026), not measured in this run",
   yieldNetNs: 177,
   spawnExitNs: 619,
+  spawnAliveNs: 4459,
   memPerProcessBytes: 2647,
+  processInfoMemoryBytes: 2640,
   c10mSeconds: 17.0,
   c10mVmHwmMB: 74.6,
 };

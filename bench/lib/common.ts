@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import type { Backend } from "../../host/backend";
-import { Runtime, StartOptions } from "../../host/runtime";
+import { TestRuntime as Runtime, type StartOptions } from "../../host/testing";
 
 export interface Options {
   /** Scaled-down workloads, one repetition, no BEAM: a few seconds in all. */

@@ -1,15 +1,15 @@
 // The raw engine kernels: a suspend + resume round trip with no runtime
 // around it, on each backend, timed in this Node process.
 //
-// bench/raw/fx.wat and asy.wat are copies of ../shared/spikes/raw-switch
-// (unchanged), built here exactly as raw-switch/build.mjs builds them, with
-// the project's own node_modules/binaryen tools:
+// bench/raw/fx.wat and asy.wat are unchanged copies of the team's raw-switch
+// spike kernels (bench/raw/README.md), built here exactly as the spike's
+// build.mjs builds them, with the project's own node_modules/binaryen tools:
 //
 //   fx.wat  ──wasm-as --all-features──► fx.wasm
 //   asy.wat ──wasm-as (MVP + bulk-memory, sign-ext, mutable-globals)──► asy.pre.wasm
 //           ──wasm-opt --asyncify --pass-arg=asyncify-ignore-imports -O3──► asy.wasm
 //
-// and timed as raw-switch/bench.mjs does: roundtrip(n) drives one fiber
+// and timed as the spike's bench.mjs does: roundtrip(n) drives one fiber
 // through n suspend/resume round trips (Asyncify needs reset(64) first: a
 // 64-byte fiber record), and returns a checksum.
 
@@ -81,7 +81,7 @@ export function rawRoundtripNs(backend: Backend, n: number, frames = 1): number 
   return ns / n;
 }
 
-/** Warm a kernel up the way raw-switch/bench.mjs does (runs at n/50 and n/10). */
+/** Warm a kernel up the way the raw-switch spike's bench.mjs does (runs at n/50 and n/10). */
 export function warmRaw(backend: Backend, n: number, frames = 1): void {
   rawRoundtripNs(backend, Math.max(1000, Math.floor(n / 50)), frames);
   rawRoundtripNs(backend, Math.max(1000, Math.floor(n / 10)), frames);

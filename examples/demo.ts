@@ -1,8 +1,8 @@
 // `npm start`: a few processes on one runtime, showing preemption by
 // reductions, sleeping on timers, exits and crashes that end one process.
-// Usage: node --experimental-wasm-wasmfx dist/host/demo.js [--backend auto|fx|asyncify]
-import { Runtime, Atom, Tuple } from "./index";
-import type { BackendChoice } from "./backend";
+// Usage: node --experimental-wasm-wasmfx dist/examples/demo.js [--backend auto|fx|asyncify]
+import { Runtime, Atom, Tuple, type BackendChoice } from "../host/index.js";
+import { Trace } from "../assembly/shared/codes.js";
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf("--backend");
@@ -25,10 +25,10 @@ async function main(): Promise<void> {
   };
 
   rt.onTrace((e) => {
-    if (e.code === 3) say(e.pid, `counted to ${e.value}`);
-    else if (e.code === 4) say(e.pid, `woke after ${(Number(e.value) / 1000).toFixed(1)} ms`);
-    else if (e.code === 2 && !quiet.has(e.pid.toString())) say(e.pid, `done: ${e.value}`);
-    else if (e.code === 11) runNs.set(e.pid.toString(), e.value);
+    if (e.code === Trace.PROGRESS) say(e.pid, `counted to ${e.value}`);
+    else if (e.code === Trace.SLEPT) say(e.pid, `woke after ${(Number(e.value) / 1000).toFixed(1)} ms`);
+    else if (e.code === Trace.DONE && !quiet.has(e.pid.toString())) say(e.pid, `done: ${e.value}`);
+    else if (e.code === Trace.RUN_NS) runNs.set(e.pid.toString(), e.value);
   });
   const runNs = new Map<string, bigint>();
   const quiet = new Set<string>();
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const echo = spawn("echo", "echo_host");
   rt.register("echo", echo);
   rt.send("echo", new Tuple([Atom.of("hello"), [1, 2, 3], 2.5]));
-  const back = (await rt.receive(1000)) as Tuple;
+  const back = (await rt.receive({ timeoutMs: 1000 })) as Tuple;
   say(echo, `echoed {${back.elements.map((e) => Array.isArray(e) ? `[${e}]` : String(e)).join(", ")}} back to the host`);
   rt.send("echo", Atom.of("stop"));
   const ring = spawn("ring of 1,000", "ring", Number((1000n << 32n) | 100n), undefined, "1000 processes, 100 laps");

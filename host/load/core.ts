@@ -1,0 +1,121 @@
+// Instantiating build/shoal.{fx,asyncify}.wasm: the module's typed exports,
+// the host functions it imports, and its one AssemblyScript-specific import,
+// env.abort. The module is built with asc's minimal runtime and exports
+// nothing of asc's (no __new, __pin, ...): the host only ever reads its
+// strings, and only in abort.
+
+import { BadargError } from "../errors.js";
+
+/** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts) that the host calls. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  init(maxProcs: number, slice: number, shadowMax: number, reportExits: number,
+    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number): void;
+  gc_report_pauses(on: number): void;
+  garbage_collect(pid: bigint, major: number): number;
+  set_heap_policy(pid: bigint, min: number, max: number, fullsweepAfter: number): number;
+  process_heap(pid: bigint, what: number): bigint;
+  wake(pid: bigint): number;
+  stat_heap_bytes(): bigint;
+  stat_offheap_count(): number;
+  stat_offheap_bytes(): bigint;
+  machine_load(ptr: number, len: number): number;
+  host_send(pid: bigint, ptr: number, len: number): number;
+  host_pid(): bigint;
+  register(name: bigint, pid: bigint): number;
+  unregister(name: bigint): number;
+  whereis(name: bigint): bigint;
+  stat_messages_sent(): bigint;
+  stat_messages_queued(): bigint;
+  mailbox_length(pid: bigint): number;
+  fanin_config(m: bigint): void;
+  copy_config(reps: bigint): void;
+  report_exits(on: number): void;
+  backend(): number;
+  schedule(maxSlices: number, until: number): number;
+  next_deadline(): number;
+  crash(atom: number): bigint;
+  current_pid(): bigint;
+  kill(pid: bigint, reason: bigint): number;
+  kill_all(): void;
+  is_alive(pid: bigint): number;
+  process_bytes(pid: bigint): number;
+  spawn(entry: number, arg: bigint, priority: number): bigint;
+  stat_live(): number;
+  stat_spawned(): bigint;
+  stat_switches(): bigint;
+  stat_reductions(): bigint;
+  stat_slots(): number;
+  stat_max_processes(): number;
+  io_buffer(size: number): number;
+  atom_intern(ptr: number, len: number): number;
+  atom_name_ptr(i: number): number;
+  atom_name_len(i: number): number;
+  program_count(): number;
+  program_name(i: number): bigint;
+  program_entry(i: number): number;
+  c10m_config(total: bigint, window: number): void;
+}
+
+/** Functions the module imports from the host (module "env"), beside abort. */
+export interface CoreImports {
+  /** Host time, ms (the clock of sleep and receive timeouts). */
+  now(): number;
+  /** A built-in program reports (assembly/shared/codes.ts Trace). */
+  proc_trace(pid: bigint, code: number, value: bigint): void;
+  /** A process ended with `reason` (only while report_exits is on). */
+  exited(pid: bigint, reason: bigint): void;
+  /** A collection ended (only while gc_report_pauses is on). */
+  gc_event(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void;
+  /** A process sent the host a message: External Term Format bytes at ptr. */
+  host_message(ptr: number, len: number): void;
+}
+
+/** What env.abort throws: an AssemblyScript abort() (a failed assertion, an out-of-bounds access the runtime checks). */
+export class ModuleAbort extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModuleAbort";
+  }
+}
+
+const FUNCTIONS = [
+  "init", "gc_report_pauses", "garbage_collect", "set_heap_policy", "process_heap", "wake", "stat_heap_bytes",
+  "stat_offheap_count", "stat_offheap_bytes", "machine_load", "host_send", "host_pid", "register", "unregister",
+  "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length", "fanin_config", "copy_config",
+  "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill", "kill_all", "is_alive",
+  "process_bytes", "spawn", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
+  "stat_max_processes", "io_buffer", "atom_intern", "atom_name_ptr", "atom_name_len", "program_count",
+  "program_name", "program_entry", "c10m_config",
+] as const satisfies readonly Exclude<keyof CoreExports, "memory">[];
+
+/**
+ * An AssemblyScript string in `memory` at `ptr`: UTF-16 code units, their byte
+ * length in the u32 just before (the object header's rtSize). "null" for 0.
+ */
+export function readString(memory: WebAssembly.Memory, ptr: number): string {
+  if (!ptr) return "null";
+  const buffer = memory.buffer;
+  if (ptr < 4 || ptr > buffer.byteLength) return `<bad string pointer ${ptr}>`;
+  const bytes = new DataView(buffer).getUint32(ptr - 4, true);
+  const units = new Uint16Array(buffer, ptr, Math.min(bytes, buffer.byteLength - ptr) >>> 1);
+  let s = "";
+  for (let i = 0; i < units.length; i += 1024) s += String.fromCharCode(...units.subarray(i, i + 1024));
+  return s;
+}
+
+/** Instantiate a compiled core module with the host's imports; its exports, checked against CoreExports. */
+export async function instantiateCore(module: WebAssembly.Module, env: CoreImports): Promise<CoreExports> {
+  let memory: WebAssembly.Memory | undefined;
+  const str = (ptr: number) => (memory ? readString(memory, ptr) : "<memory not yet known>");
+  const abort = (msg: number, file: number, line: number, col: number): never => {
+    throw new ModuleAbort(`abort: ${str(msg)} at ${str(file)}:${line}:${col}`);
+  };
+  const instance = await WebAssembly.instantiate(module, { env: { ...env, abort } });
+  const ex = instance.exports as Record<string, unknown>;
+  const missing = FUNCTIONS.filter((f) => typeof ex[f] !== "function");
+  if (!(ex.memory instanceof WebAssembly.Memory)) missing.unshift("memory" as never);
+  if (missing.length) throw new BadargError(`not a Shoal core module (built from another version?): it lacks ${missing.join(", ")}`);
+  memory = ex.memory as WebAssembly.Memory;
+  return ex as unknown as CoreExports;
+}
