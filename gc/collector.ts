@@ -53,14 +53,11 @@
 
 import {
   Term, TAG_LIST, TAG_BOXED, TAG_PRIMARY_MASK, FORWARD, termPtr,
-  headerArity, headerSubtag, SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN,
-} from "./term";
-import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone, heapBlockBytes } from "./heap";
-import { offheapRelease, offheapSize } from "./binary";
-import { fragmentsFree } from "./fragments";
-import { scanRoots, scanAllRoots } from "./roots";
-import { ownerOf, sharedHeap } from "../assembly/process";
-import { hostNow, hostGcEvent } from "../assembly/host";
+  headerArity, headerSubtag, SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN, RefcBin,
+} from "./term/term";
+import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone, heapBlockBytes } from "./mem/heap";
+import { offheapRelease, offheapSize } from "./mem/offheap";
+import { fragmentsFree } from "./mem/fragments";
 
 // @ts-ignore: decorator
 @inline export const GC_MINOR: i32 = 0;
@@ -73,8 +70,6 @@ import { hostNow, hostGcEvent } from "../assembly/host";
 
 /** Poison from-space after each collection and keep it out of reuse a while (tests). */
 export let debugPoison: bool = false;
-/** Report each collection's pause to the host (env.gc_event). */
-export let reportPauses: bool = false;
 
 // ── the collection in progress
 let fromLo: usize = 0;      // start of the young from-space
@@ -129,7 +124,7 @@ let fromFrags: bool = false; // minor: the heap has fragments (from-space too)
     if (!inFrom(ptr)) return t;
     const h = load<u64>(ptr);
     if ((h & TAG_PRIMARY_MASK) == TAG_BOXED) return h;             // already moved
-    const words = 1 + <usize>headerArity(h);
+    const words: usize = <usize>1 + <usize>headerArity(h);
     return moveBoxed(ptr, h, words << 3, destFor(ptr, words));
   }
   return t;
@@ -295,14 +290,15 @@ function scan(ys: usize, os: usize, major: bool): void {
  */
 function sweepBinaries(list: usize, keep: usize, h: Heap): usize {
   while (list) {
-    const header = load<u64>(list);
-    const next = <usize>load<u64>(list, 24);
+    const r = changetype<RefcBin>(list);
+    const header = r.header;
+    const next = <usize>r.link;
     if ((header & TAG_PRIMARY_MASK) == TAG_BOXED) {
       const copy = termPtr(header);
-      store<u64>(copy, <u64>keep, 24);
+      changetype<RefcBin>(copy).link = <u64>keep;
       keep = copy;
     } else {
-      const block = <usize>load<u64>(list, 16);
+      const block = <usize>r.block;
       h.vheap -= offheapSize(block);
       offheapRelease(block);
     }
@@ -315,9 +311,10 @@ function sweepBinaries(list: usize, keep: usize, h: Heap): usize {
 function splitPromoted(list: usize, h: Heap, oldStart: usize, oldEnd: usize): usize {
   let young: usize = 0;
   while (list) {
-    const next = <usize>load<u64>(list, 24);
-    if (list >= oldStart && list < oldEnd) { store<u64>(list, <u64>h.binsOld, 24); h.binsOld = list; }
-    else { store<u64>(list, <u64>young, 24); young = list; }
+    const r = changetype<RefcBin>(list);
+    const next = <usize>r.link;
+    if (list >= oldStart && list < oldEnd) { r.link = <u64>h.binsOld; h.binsOld = list; }
+    else { r.link = <u64>young; young = list; }
     list = next;
   }
   return young;
@@ -387,13 +384,20 @@ function quarantine(block: usize, bytes: usize): void {
 }
 
 /**
+ * The caller's roots: a function that calls evacuateRange on every range of
+ * term words that may point into heap `h` (the collector knows no process;
+ * the runtime hands it the roots, assembly/runtime/roots.ts).
+ */
+export type RootScanner = (h: Heap) => void;
+
+/**
  * Collect heap `h` so that at least `need` words are free in its young
  * generation afterwards; `major` forces a full sweep. Returns the kind run.
- * The caller has written the running heap's top back (heapSync).
+ * The caller has written the running heap's top back (heapSync). The caller
+ * decides what follows: max_heap_size is its policy, not the collector's.
  */
-export function collect(h: Heap, need: usize, major: bool): i32 {
+export function collect(h: Heap, need: usize, major: bool, scanRoots: RootScanner): i32 {
   if (!h.start) { heapFirstBlock(h, need); return GC_MINOR; }
-  const t0 = reportPauses ? hostNow() : 0;
   const youngWords = youngSize(h);
   const youngUsedWords = (h.top - h.start) >> 3;
   const promote = (h.hwm - h.start) >> 3;           // words a minor would promote, at most
@@ -425,7 +429,7 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
   const promStart = h.oldTop;
   promTop = promStart;
 
-  if (sharedHeap) scanAllRoots(); else scanRoots(ownerOf(h));
+  scanRoots(h);
   if (major) scan(to, 0, true);
   else scan(to, promStart, false);
 
@@ -477,15 +481,8 @@ export function collect(h: Heap, need: usize, major: bool): i32 {
 
   if (major) { h.majors++; h.minorsSinceFull = 0; } else { h.minors++; h.minorsSinceFull++; }
   fromLo = keepLo = keepSpan = promoteBelow = 0;
-  if (reportPauses) {
-    hostGcEvent(sharedHeap ? 0 : ownerOf(h).pid, major ? GC_MAJOR : GC_MINOR, hostNow() - t0,
-      <u32>(live + oldUsedWords(h)), <u32>heapWords(h));
-  }
   return major ? GC_MAJOR : GC_MINOR;
 }
-
-// @ts-ignore: decorator
-@inline function oldUsedWords(h: Heap): usize { return (h.oldTop - h.oldStart) >> 3; }
 
 /** Words the heap holds: both generations (what max_heap_size limits). */
 export function heapWords(h: Heap): usize { return youngSize(h) + oldSize(h) + h.fragWords; }
@@ -503,8 +500,5 @@ export function heapRelease(h: Heap): void {
   h.vheap = 0;
 }
 
-/** Turn debug poisoning and pause reports on or off. */
-export function gcConfigure(poison: bool, pauses: bool): void {
-  debugPoison = poison;
-  reportPauses = pauses;
-}
+/** Turn debug poisoning of from-space on or off. */
+export function gcConfigure(poison: bool): void { debugPoison = poison; }

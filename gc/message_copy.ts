@@ -18,11 +18,11 @@
 
 import {
   Term, isList, isBoxed, termPtr, makeList, makeBoxed, headerArity, headerSubtag,
-  SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN,
-} from "./term";
-import { Heap, active } from "./heap";
-import { fragmentNew } from "./fragments";
-import { offheapRetain } from "./binary";
+  SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN, RefcBin,
+} from "./term/term";
+import { Heap, active } from "./mem/heap";
+import { fragmentNew } from "./mem/fragments";
+import { offheapRetain, offheapSize } from "./mem/offheap";
 
 /** Words `t` takes when copied (flattened). */
 export function termSize(t: Term): usize {
@@ -102,11 +102,12 @@ function copyInto(t: Term): Term {
     if (sub == SUB_REFC_BIN) {
       // a new reference to the same block, on the receiving heap's list
       const h = into!;
-      const block = <usize>load<u64>(dst, 16);
+      const r = changetype<RefcBin>(dst);
+      const block = <usize>r.block;
       offheapRetain(block);
-      store<u64>(dst, <u64>h.binsYoung, 24);
+      r.link = <u64>h.binsYoung;
       h.binsYoung = dst;
-      h.vheap += load<u32>(block, 4);
+      h.vheap += offheapSize(block);
     }
   }
   return makeBoxed(dst);

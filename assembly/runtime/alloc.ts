@@ -1,5 +1,6 @@
-// Allocation on the running process's heap: the fast path, the slow path
-// that collects, and reservations.
+// Allocation on the running process's heap: the slow path that collects,
+// reservations, and collections asked for from outside a process's code.
+// The fast path, bump(), is below in gc/mem/heap.ts.
 //
 //   call              may collect   use
 //   ---------------   -----------   -------------------------------------------
@@ -8,23 +9,27 @@
 //   bump(n)           never         take n of the words reserve() made free
 //
 // After any call that may collect, every term not reloaded from a root is
-// stale (gc/roots.ts). Building a term bottom-up after one reserve() of its
+// stale (roots.ts). Building a term bottom-up after one reserve() of its
 // total size needs no roots at all for the pieces, which is how messages and
 // decoded terms are built.
+//
+// The collector (gc/collector.ts) knows no process: this file hands it the
+// roots (roots.ts), times the pause for the host, and applies the policy the
+// collector only reports on: a heap past max_heap_size ends its process.
 
-import { htop, hend, active, heapSync, heapReload, Heap } from "./heap";
-import { collect, heapWords } from "./copying";
-import { current, processExit, kill } from "../assembly/scheduler";
-import { Process, heapOf, sharedHeap } from "../assembly/process";
-import { ATOM_MAX_HEAP_SIZE } from "./atoms";
+import { htop, hend, active, heapSync, heapReload, bump, Heap } from "../../gc/mem/heap";
+import { collect, heapWords, GC_MAJOR } from "../../gc/collector";
+import { current, processExit, kill } from "./scheduler";
+import { Process, heapOf, ownerOf, sharedHeap } from "./process";
+import { scanProcessRoots, scanAllRoots } from "./roots";
+import { hostNow, hostGcEvent } from "./env";
+import { ATOM_MAX_HEAP_SIZE } from "../../gc/term/atoms";
 
-/** Take n words at the top of the running heap without any check (after reserve). */
-// @ts-ignore: decorator
-@inline export function bump(words: usize): usize {
-  const p = htop;
-  htop = p + (words << 3);
-  return p;
-}
+/** Report each collection's pause to the host (env.gc_event). */
+let reportPauses: bool = false;
+
+/** Turn pause reports (env.gc_event) on or off. */
+export function reportGcPauses(on: bool): void { reportPauses = on; }
 
 /** Allocate n words on the running heap, collecting if they do not fit. */
 // @ts-ignore: decorator
@@ -46,23 +51,28 @@ export function reserve(words: usize): void {
   collectRunning(words, false);
 }
 
+/** Collect heap `h` with the roots of whoever owns it, reporting the pause if asked. */
+function collectHeap(h: Heap, need: usize, major: bool): void {
+  const t0 = reportPauses ? hostNow() : 0;
+  const kind = collect(h, need, major, sharedHeap ? scanAllRoots : scanProcessRoots);
+  if (reportPauses) {
+    const live = ((h.top - h.start) + (h.oldTop - h.oldStart)) >> 3;
+    hostGcEvent(sharedHeap ? 0 : ownerOf(h).pid, kind, hostNow() - t0, <u32>live, <u32>heapWords(h));
+  }
+}
+
 /** Collect the running process's heap (major if asked) with n words to be free after. */
 export function collectRunning(words: usize, major: bool): void {
   const h = active!;
   heapSync();
-  collect(h, words, major);
+  collectHeap(h, words, major);
   heapReload();
-  checkMaxHeap(h);
+  if (overMaxHeap(h) && current) processExit(ATOM_MAX_HEAP_SIZE);
 }
 
 /** Whether heap `h` has passed its max_heap_size. */
 // @ts-ignore: decorator
 @inline function overMaxHeap(h: Heap): bool { return h.maxWords != 0 && heapWords(h) > <usize>h.maxWords; }
-
-/** Kill the running process if its heap has passed max_heap_size. */
-function checkMaxHeap(h: Heap): void {
-  if (overMaxHeap(h) && current) processExit(ATOM_MAX_HEAP_SIZE);
-}
 
 /**
  * Collect process `p`'s heap from outside its code (the host, another process,
@@ -74,6 +84,6 @@ function checkMaxHeap(h: Heap): void {
 export function collectProcess(p: Process, major: bool): void {
   if (p == current || (sharedHeap && current)) { collectRunning(0, major); return; }
   const h = heapOf(p);
-  collect(h, 0, major);
+  collectHeap(h, 0, major);
   if (overMaxHeap(h)) kill(p.pid, ATOM_MAX_HEAP_SIZE);
 }

@@ -1,7 +1,7 @@
-// What the runtime imports from its host (host/runtime.ts provides them).
+// What the runtime imports from its host (host/ provides them), module "env".
 // None of these may suspend, and none calls back into the module.
 
-import { Term } from "../gc/term";
+import { Term } from "../../gc/term/term";
 
 /** The host clock, in milliseconds (performance.now()). */
 // @ts-ignore: decorator
@@ -13,10 +13,10 @@ export declare function hostNow(): f64;
 @external("env", "proc_trace")
 export declare function hostTrace(pid: Term, code: i32, value: i64): void;
 
-/** A process has ended with `reason` (sent only while the host asks for exits). */
+/** A process has ended (sent only while the host asks for exits): its reason as External Term Format bytes at ptr..ptr+len, valid during the call (len 0: the reason holds a fun, which cannot cross). */
 // @ts-ignore: decorator
 @external("env", "exited")
-export declare function hostExited(pid: Term, reason: Term): void;
+export declare function hostExited(pid: Term, ptr: usize, len: usize): void;
 
 /** A collection finished (sent only while pause reports are on): whose heap (0 for the shared heap), kind (0 minor, 1 major), pause ms, live and heap words. */
 // @ts-ignore: decorator

@@ -28,11 +28,14 @@
 // and each reuse of a slot takes the next serial, so a stale pid names a
 // process that no longer matches and is recognised as dead.
 
-import { Term, NIL, makePid, pidSlot, isPid } from "../gc/term";
-import { ATOM_NORMAL } from "../gc/atoms";
-import { Heap, heapInit, DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER } from "../gc/heap";
-import { resize } from "./resize";
-import { fiber_ctx_size } from "./fiber/fiber";
+import { Term, NIL, makePid, pidSlot, isPid } from "../../gc/term/term";
+import { ATOM_NORMAL } from "../../gc/term/atoms";
+import { Heap, heapInit } from "../../gc/mem/heap";
+import { Message } from "./message";
+import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER } from "../shared/defaults";
+import { Vec, vecStatic, vecPush32, vecPop32, vecGet32 } from "../../gc/mem/vec";
+import { DEBUG } from "../../gc/mem/debug";
+import { fiber_ctx_size } from "../fiber/fiber";
 
 // @ts-ignore: decorator
 @inline export const STATE_FREE: u8 = 0;
@@ -85,10 +88,10 @@ import { fiber_ctx_size } from "./fiber/fiber";
   slot: u32;
   /** Position in the timer heap, -1 when it has no timer. */
   timerIndex: i32;
-  /** Mailbox (assembly/mailbox.ts): first and last message nodes, the save position, the count. */
-  mqHead: u32;
-  mqTail: u32;
-  mqSave: u32;
+  /** Mailbox (mailbox.ts): first and last message nodes, the save position, the count. */
+  mqHead: Message | null;
+  mqTail: Message | null;
+  mqSave: Message | null;
   mqLen: u32;
   /** Registered name (an atom), or 0. */
   name: Term;
@@ -135,12 +138,10 @@ export let defaultMinHeap: u32 = DEFAULT_MIN_HEAP_WORDS;
 export let defaultMaxHeap: u32 = 0;
 export let defaultFullsweepAfter: u32 = DEFAULT_FULLSWEEP_AFTER;
 
-let table: usize = 0;          // Process pointer (u32) per slot
-let tableCap: u32 = 0;
-let slotsUsed: u32 = 0;        // slots ever handed out (each has a block)
-let freeSlots: usize = 0;      // stack of free slot numbers (u32)
-let freeCount: u32 = 0;
-let freeCap: u32 = 0;
+/** Process pointer (u32) per slot; its length is the slots ever handed out (each has a block). */
+const table: Vec = vecStatic();
+/** Stack of free slot numbers (u32). */
+const freeSlots: Vec = vecStatic();
 let blockSize: usize = 0;
 
 /** Most processes alive at once (set by the host at start). */
@@ -167,14 +168,14 @@ export function processTableInit(limit: u32, minHeap: u32, maxHeap: u32, fullswe
 /** Process block in `slot`. */
 // @ts-ignore: decorator
 @inline export function processAt(slot: u32): Process {
-  return changetype<Process>(<usize>load<u32>(table + (<usize>slot << 2)));
+  return changetype<Process>(<usize>vecGet32(table, slot));
 }
 
 /** The live process named by `pid`, or null when the pid is stale, dead or not a pid. */
 export function lookup(pid: Term): Process | null {
   if (!isPid(pid)) return null;
   const slot = pidSlot(pid);
-  if (slot >= slotsUsed) return null;
+  if (slot >= table.length) return null;
   const p = processAt(slot);
   return p.pid == pid && p.state != STATE_FREE ? p : null;
 }
@@ -184,21 +185,15 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   if (liveProcesses >= maxProcesses) return null;
   let p: Process;
   let serial: u32;
-  if (freeCount) {
-    freeCount--;
-    const slot = load<u32>(freeSlots + (<usize>freeCount << 2));
-    p = processAt(slot);
+  if (freeSlots.length) {
+    p = processAt(vecPop32(freeSlots));
+    if (DEBUG) assert(p.state == STATE_FREE);
     serial = <u32>(p.pid >> 32) + 1;      // pid's top 32 bits are its serial
   } else {
-    if (slotsUsed == tableCap) {
-      tableCap = tableCap ? tableCap << 1 : 1024;
-      table = resize(table, <usize>tableCap << 2);
-    }
     p = changetype<Process>(heap.alloc(blockSize));
     memory.fill(changetype<usize>(p), 0, blockSize);
-    p.slot = slotsUsed;
-    store<u32>(table + (<usize>slotsUsed << 2), changetype<u32>(p));
-    slotsUsed++;
+    p.slot = table.length;
+    vecPush32(table, changetype<u32>(p));
     serial = 0;
   }
   p.pid = makePid(p.slot, serial);
@@ -223,20 +218,16 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
 
 /** Return `p`'s slot to the free list; its block stays for the next process in the slot. */
 export function freeProcess(p: Process): void {
+  if (DEBUG) assert(p.state != STATE_FREE && p.timerIndex < 0 && p.mqLen == 0 && !p.mqHead);
   p.state = STATE_FREE;
   liveProcesses--;
   // A slot whose serial is spent is retired rather than reused, so no pid ever comes back.
   if (<u32>(p.pid >> 32) == u32.MAX_VALUE) return;
-  if (freeCount == freeCap) {
-    freeCap = freeCap ? freeCap << 1 : 1024;
-    freeSlots = resize(freeSlots, <usize>freeCap << 2);
-  }
-  store<u32>(freeSlots + (<usize>freeCount << 2), p.slot);
-  freeCount++;
+  vecPush32(freeSlots, p.slot);
 }
 
 /** Bytes of a process block (fields, fiber context, heap descriptor). */
 export function processBlockBytes(): usize { return blockSize; }
 
 /** Slots ever handed out (the table's high-water mark). */
-export function slotCount(): u32 { return slotsUsed; }
+export function slotCount(): u32 { return table.length; }

@@ -15,7 +15,7 @@
 //                                                wakes it
 //   -1 (ended)     returned, exit(), or killed   frees its slot
 //
-//   schedule() returns   meaning
+//   schedule() returns (Status, assembly/shared/codes.ts)
 //   ------------------   ------------------------------------------------
 //   IDLE      0          no process is alive
 //   RUNNABLE  1          processes are ready: call again (after the host's
@@ -28,11 +28,11 @@
 // alone with a reason, while the scheduler's own state stays consistent
 // because it is kept in globals, never in the frames the trap unwound.
 
-import { Term } from "../gc/term";
-import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED } from "../gc/atoms";
+import { Term, NIL } from "../../gc/term/term";
+import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED, ATOM_BADARG } from "../../gc/term/atoms";
 import {
   fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
-} from "./fiber/fiber";
+} from "../fiber/fiber";
 import {
   Process, allocProcess, freeProcess, lookup, fiberCtx, processAt, slotCount, liveProcesses, heapOf, sharedHeap,
   STATE_FREE, STATE_RUNNABLE, STATE_RUNNING, STATE_WAITING, STATE_EXITING,
@@ -40,11 +40,12 @@ import {
 import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
 import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
-import { heapSwitchIn, heapSwitchOut, youngSize } from "../gc/heap";
-import { heapRelease } from "../gc/copying";
-import { collectProcess } from "../gc/alloc";
-import { termSize, copyTerm, copySpace } from "../gc/copy";
-import { hostNow, hostExited } from "./host";
+import { heapSwitchIn, heapSwitchOut, youngSize } from "../../gc/mem/heap";
+import { heapRelease } from "../../gc/collector";
+import { collectProcess } from "./alloc";
+import { hostNow, hostExited } from "./env";
+import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
+import { Status, HostResult } from "../shared/codes";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
 
@@ -53,14 +54,6 @@ import { unregisterName } from "./registry";
 // @ts-ignore: decorator
 @inline export const SUSPEND_WAIT: i32 = 1;
 
-// @ts-ignore: decorator
-@inline export const STATUS_IDLE: i32 = 0;
-// @ts-ignore: decorator
-@inline export const STATUS_RUNNABLE: i32 = 1;
-// @ts-ignore: decorator
-@inline export const STATUS_TIMERS: i32 = 2;
-// @ts-ignore: decorator
-@inline export const STATUS_WAITING: i32 = 3;
 
 /** The process running now, null between slices. */
 export let current: Process | null = null;
@@ -89,19 +82,34 @@ export function setNotifyExits(on: bool): void { notifyExits = on; }
 
 /** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument is copied into the new process's heap. */
 export function spawn(entry: u32, arg: Term, priority: u8): Term {
-  const p = allocProcess(entry, arg, priority);
+  const p = allocProcess(entry, NIL, priority);
   if (!p) return ATOM_SYSTEM_LIMIT;
-  if (!sharedHeap) {
-    const words = termSize(arg);
-    if (words) {
-      const h = heapOf(p);
-      p.arg = copyTerm(arg, copySpace(h, words), h);   // a fragment: the heap gets a block when it first allocates
-    }
+  p.arg = copyIntoProcess(p, arg);   // into a fragment: the heap gets a block when it first allocates
+  start(p);
+  return p.pid;
+}
+
+/** Spawn entry(the term External Term Format bytes at buf..buf+len hold) for the host: its pid, or the atom badarg (malformed bytes) or system_limit. */
+export function spawnEncoded(entry: u32, buf: usize, len: usize, priority: u8): Term {
+  const words = encodedWords(buf, len);
+  if (words < 0) return ATOM_BADARG;
+  const p = allocProcess(entry, NIL, priority);
+  if (!p) return ATOM_SYSTEM_LIMIT;
+  const arg = decodeIntoProcess(p, buf, len, words);
+  if (!arg) {                         // the atom table is full: give the slot back unstarted
+    if (!sharedHeap) heapRelease(heapOf(p));
+    freeProcess(p);
+    return ATOM_SYSTEM_LIMIT;
   }
-  // the backend calls entry(arg) itself, reading the argument's root when the process starts
+  p.arg = arg;
+  start(p);
+  return p.pid;
+}
+
+/** Make a new process's fiber and queue it. The backend calls entry(arg) itself, reading the argument's root when the process starts. */
+function start(p: Process): void {
   fiber_create(p.slot, fiberCtx(p), p.entry, changetype<usize>(p) + offsetof<Process>("arg"));
   enqueue(p);
-  return p.pid;
 }
 
 /** Spend n reductions; suspend when the slice's budget is gone. */
@@ -129,12 +137,6 @@ export function sleep(ms: f64): void {
   fiber_suspend(SUSPEND_WAIT);
 }
 
-/** Wait until woken (by a kill for now; by a message once mailboxes exist). */
-export function waitForever(): void {
-  current!.state = STATE_WAITING;
-  fiber_suspend(SUSPEND_WAIT);
-}
-
 /** Make a waiting process with no timer runnable (what a message arrival does); false if it was not waiting. */
 export function wake(p: Process): bool {
   if (p.state != STATE_WAITING) return false;
@@ -150,27 +152,49 @@ export function processExit(reason: Term): void {
   fiber_exit();
 }
 
-/** End process `pid` with `reason`, from the host or another process; false if it is not alive. */
+/** End process `pid` with `reason` (a term of the caller's heap, copied into the victim's), from the host or another process; false if it is not alive. */
 export function kill(pid: Term, reason: Term): bool {
   const p = lookup(pid);
   if (!p) return false;
   if (reason == ATOM_KILL) reason = ATOM_KILLED;   // as erlang:exit(Pid, kill)
   if (p == current) { processExit(reason); return true; }
+  return killWith(p, copyIntoProcess(p, reason));
+}
+
+/** End process `pid` with the reason External Term Format bytes at buf..buf+len hold, for the host: HostResult. */
+export function killEncoded(pid: Term, buf: usize, len: usize): i32 {
+  const words = encodedWords(buf, len);
+  if (words < 0) return HostResult.MALFORMED;
+  const p = lookup(pid);
+  if (!p) return HostResult.NO_PROCESS;
+  let reason = decodeIntoProcess(p, buf, len, words);
+  if (!reason) return HostResult.LIMIT;
+  if (reason == ATOM_KILL) reason = ATOM_KILLED;
+  if (p == current) processExit(reason);
+  killWith(p, reason);
+  return HostResult.OK;
+}
+
+/** End `p` (not running) with `reason`, a term of its own heap. */
+function killWith(p: Process, reason: Term): bool {
   p.reason = reason;
   if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked (runqueue.ts)
   else if (p.state == STATE_WAITING) finish(p);
   return true;
 }
 
-/** Release everything `p` holds and free its slot. */
+/** Release everything `p` holds and free its slot; the host hears of it first, while its reason's heap still exists. */
 function finish(p: Process): void {
+  if (notifyExits) {
+    const len = encodeForHost(p.reason);         // -1: the reason holds a fun, which cannot cross
+    hostExited(p.pid, encodedBytes(), len < 0 ? 0 : <usize>len);
+  }
   fiber_destroy(p.slot, fiberCtx(p));
   timerCancel(p);
   shadowRelease(p);
   mailboxClear(p);
   if (p.name) unregisterName(p.name);
   if (!sharedHeap) heapRelease(heapOf(p));   // the whole heap goes back at once
-  if (notifyExits) hostExited(p.pid, p.reason);
   freeProcess(p);
 }
 
@@ -227,9 +251,9 @@ export function schedule(maxSlices: i32, until: f64): i32 {
       if (now >= until) break;
     }
   }
-  if (queued) return STATUS_RUNNABLE;
-  if (timerCount) return STATUS_TIMERS;
-  return liveProcesses ? STATUS_WAITING : STATUS_IDLE;
+  if (queued) return Status.RUNNABLE;
+  if (timerCount) return Status.TIMERS;
+  return liveProcesses ? Status.WAITING : Status.IDLE;
 }
 
 /** After a trap escaped schedule(): end the process that was running with `reason`; its pid, or 0 if none ran. */

@@ -23,9 +23,9 @@
 // so a collector scanning a frame before it is filled sees nothing stale.
 
 import { Process } from "./process";
-import { fiber_exit } from "./fiber/fiber";
-import { ATOM_SHADOW_STACK_OVERFLOW } from "../gc/atoms";
-import { Term } from "../gc/term";
+import { fiber_exit } from "../fiber/fiber";
+import { ATOM_SHADOW_STACK_OVERFLOW } from "../../gc/term/atoms";
+import { Term } from "../../gc/term/term";
 
 // @ts-ignore: decorator
 @inline const INITIAL_BYTES: usize = 256;

@@ -1,22 +1,23 @@
 // Timers: a binary min-heap of waiting processes ordered by deadline (ms on
-// the host clock, see host.ts). Each process has at most one timer, and knows
+// the host clock, see env.ts). Each process has at most one timer, and knows
 // its position (Process.timerIndex) so it can be cancelled in O(log n).
 //
 //   heap[0] is the earliest deadline; heap[i]'s children are 2i+1 and 2i+2.
 
 import { Process } from "./process";
-import { resize } from "./resize";
+import { Vec, vecStatic, vecReserve, vecAt } from "../../gc/mem/vec";
+import { DEBUG } from "../../gc/mem/debug";
 
-let heap_: usize = 0;       // Process pointer (u32) per entry
-let cap: u32 = 0;
+/** The heap: a Process pointer (u32) per entry; its length is unused (timerCount is). */
+const timerHeap: Vec = vecStatic();
 /** Timers pending. */
 export let timerCount: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function at(i: u32): Process { return changetype<Process>(<usize>load<u32>(heap_ + (<usize>i << 2))); }
+@inline function at(i: u32): Process { return changetype<Process>(<usize>load<u32>(vecAt(timerHeap, i, 2))); }
 // @ts-ignore: decorator
 @inline function put(i: u32, p: Process): void {
-  store<u32>(heap_ + (<usize>i << 2), changetype<u32>(p));
+  store<u32>(vecAt(timerHeap, i, 2), changetype<u32>(p));
   p.timerIndex = i;
 }
 
@@ -50,10 +51,8 @@ function siftDown(i: u32): void {
 
 /** Arm `p`'s timer for p.deadline. */
 export function timerAdd(p: Process): void {
-  if (timerCount == cap) {
-    cap = cap ? cap << 1 : 256;
-    heap_ = resize(heap_, <usize>cap << 2);
-  }
+  if (DEBUG) assert(p.timerIndex < 0);   // one timer per process
+  vecReserve(timerHeap, timerCount + 1, 2);
   put(timerCount++, p);
   siftUp(p.timerIndex);
 }
@@ -62,6 +61,7 @@ export function timerAdd(p: Process): void {
 export function timerCancel(p: Process): void {
   const i = p.timerIndex;
   if (i < 0) return;
+  if (DEBUG) assert(<u32>i < timerCount && at(i) == p);   // it is where it thinks it is
   p.timerIndex = -1;
   const last = at(--timerCount);
   if (<u32>i == timerCount) return;
@@ -77,6 +77,7 @@ export function nextDeadline(): f64 { return timerCount ? at(0).deadline : Infin
 export function timerPopDue(now: f64): Process | null {
   if (!timerCount || at(0).deadline > now) return null;
   const p = at(0);
+  if (DEBUG) assert(timerCount < 2 || (at(1).deadline >= p.deadline && (timerCount < 3 || at(2).deadline >= p.deadline)));
   timerCancel(p);
   return p;
 }

@@ -1,7 +1,7 @@
 // Process heaps: where terms are allocated, one heap per process.
 //
 // A heap has two generations, as on BEAM. New terms are bump-allocated in the
-// young generation; a minor collection (gc/copying.ts) moves the young terms
+// young generation; a minor collection (gc/collector.ts) moves the young terms
 // that already survived one collection (those below the high-water mark) to
 // the old generation and the rest to a fresh young block; a full sweep moves
 // everything live into one fresh young block and drops the old generation.
@@ -27,17 +27,15 @@
 // after it.
 //
 // Sizes follow BEAM: a Fibonacci-like series from min_heap_size (233 words);
-// how a collection picks the next young block's size is in gc/copying.ts.
+// how a collection picks the next young block's size is in gc/collector.ts.
 // A process whose heap passes max_heap_size (words, young + old) after a
 // collection is killed with the reason max_heap_size; nothing else is
 // touched.
 
+import { DEBUG } from "./debug";
+
 // @ts-ignore: decorator
 @inline export const WORD: usize = 8;
-// @ts-ignore: decorator
-@inline export const DEFAULT_MIN_HEAP_WORDS: u32 = 233;
-// @ts-ignore: decorator
-@inline export const DEFAULT_FULLSWEEP_AFTER: u32 = 65535;
 
 @unmanaged export class Heap {
   /** Young generation block. */
@@ -106,6 +104,15 @@ export let active: Heap | null = null;
 @inline export function heapReload(): void {
   const h = active;
   if (h) { htop = h.top; hend = h.end; }
+}
+
+/** Take n words at the top of the running heap without any check (after a reserve made them free). */
+// @ts-ignore: decorator
+@inline export function bump(words: usize): usize {
+  const p = htop;
+  htop = p + (words << 3);
+  if (DEBUG) assert(htop <= hend);   // the caller reserved them
+  return p;
 }
 
 let savedTop: usize = 0, savedEnd: usize = 0;

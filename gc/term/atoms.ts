@@ -1,5 +1,5 @@
 // The atom table: one per runtime, shared by every process, as on BEAM.
-// Atoms are immediates (gc/term.ts) holding an index into this table, so a
+// Atoms are immediates (term.ts) holding an index into this table, so a
 // message copy never touches it and no collector scans it. Names are UTF-8.
 //
 //   names   growable array, entry i = { ptr: u32, len: u32 } of atom i's bytes
@@ -11,49 +11,46 @@
 // MAX_ATOMS, interning returns -1 and callers raise system_limit.
 
 import { Term, makeAtom } from "./term";
-import { resize } from "../assembly/resize";
+import { Vec, vecStatic, vecReserve, vecAt } from "../mem/vec";
+import { DEBUG } from "../mem/debug";
+import { MAX_ATOMS } from "../../assembly/shared/defaults";
+import { PREDEFINED_ATOM_NAMES, PredefinedAtom } from "../../assembly/shared/atoms";
+import { Tag, TagShift } from "../../assembly/shared/terms";
 
+// The predefined atoms as terms (their order is assembly/shared/atoms.ts').
 // @ts-ignore: decorator
-@inline export const MAX_ATOMS: i32 = 1 << 20;
+@inline export const ATOM_NORMAL: Term = (<u64>PredefinedAtom.NORMAL << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_KILL: Term = (<u64>PredefinedAtom.KILL << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_KILLED: Term = (<u64>PredefinedAtom.KILLED << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_NOPROC: Term = (<u64>PredefinedAtom.NOPROC << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_SYSTEM_LIMIT: Term = (<u64>PredefinedAtom.SYSTEM_LIMIT << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_STACK_OVERFLOW: Term = (<u64>PredefinedAtom.STACK_OVERFLOW << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_SHADOW_STACK_OVERFLOW: Term = (<u64>PredefinedAtom.SHADOW_STACK_OVERFLOW << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_BADARG: Term = (<u64>PredefinedAtom.BADARG << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_TRAP: Term = (<u64>PredefinedAtom.TRAP << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_UNDEFINED: Term = (<u64>PredefinedAtom.UNDEFINED << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_TRUE: Term = (<u64>PredefinedAtom.TRUE << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_FALSE: Term = (<u64>PredefinedAtom.FALSE << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_OK: Term = (<u64>PredefinedAtom.OK << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_ABORT: Term = (<u64>PredefinedAtom.ABORT << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_MAX_HEAP_SIZE: Term = (<u64>PredefinedAtom.MAX_HEAP_SIZE << TagShift.ATOM) | Tag.ATOM;
 
-// Order matters: index i of this list is atom i (the constants below).
-const PREDEFINED = "normal kill killed noproc system_limit stack_overflow shadow_stack_overflow " +
-  "badarg trap undefined true false ok error exit throw max high low timeout infinity abort " +
-  "shutdown EXIT DOWN badarith nocatch max_heap_size";
-
-// @ts-ignore: decorator
-@inline export const ATOM_NORMAL: Term = (0 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_KILL: Term = (1 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_KILLED: Term = (2 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_NOPROC: Term = (3 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_SYSTEM_LIMIT: Term = (4 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_STACK_OVERFLOW: Term = (5 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_SHADOW_STACK_OVERFLOW: Term = (6 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_BADARG: Term = (7 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_TRAP: Term = (8 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_UNDEFINED: Term = (9 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_TRUE: Term = (10 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_FALSE: Term = (11 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_OK: Term = (12 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_ABORT: Term = (21 << 6) | 0x0B;
-// @ts-ignore: decorator
-@inline export const ATOM_MAX_HEAP_SIZE: Term = (27 << 6) | 0x0B;
-
-let names: usize = 0;       // { ptr, len } per atom
-let namesCap: i32 = 0;
+/** { ptr: u32, len: u32 } per atom (its length is unused: count is). */
+const names: Vec = vecStatic();
 let count: i32 = 0;
 let hash: usize = 0;        // u32 per entry
 let hashCap: u32 = 0;
@@ -67,14 +64,14 @@ function hashBytes(ptr: usize, len: i32): u32 {
 
 /** Whether atom `i`'s name equals the bytes at ptr..ptr+len. */
 function sameName(i: i32, ptr: usize, len: i32): bool {
-  const e = names + (<usize>i << 3);
+  const e = vecAt(names, i, 3);
   if (load<u32>(e, 4) != <u32>len) return false;
   return memory.compare(load<u32>(e), ptr, len) == 0;
 }
 
 /** Put atom `i` into a hash table of `cap` entries at `table`. */
 function hashInsert(table: usize, cap: u32, i: i32): void {
-  const e = names + (<usize>i << 3);
+  const e = vecAt(names, i, 3);
   let h = hashBytes(load<u32>(e), load<u32>(e, 4)) & (cap - 1);
   while (load<u32>(table + (<usize>h << 2))) h = (h + 1) & (cap - 1);
   store<u32>(table + (<usize>h << 2), i + 1);
@@ -102,13 +99,10 @@ export function atomIntern(ptr: usize, len: i32): i32 {
     h = (h + 1) & (hashCap - 1);
   }
   if (count >= MAX_ATOMS) return -1;
-  if (count == namesCap) {
-    namesCap = namesCap ? namesCap << 1 : 256;
-    names = resize(names, <usize>namesCap << 3);
-  }
+  vecReserve(names, count + 1, 3);
   const copy = heap.alloc(max(len, 1));
   memory.copy(copy, ptr, len);
-  const e = names + (<usize>count << 3);
+  const e = vecAt(names, count, 3);
   store<u32>(e, <u32>copy);
   store<u32>(e, <u32>len, 4);
   const i = count++;
@@ -117,9 +111,9 @@ export function atomIntern(ptr: usize, len: i32): i32 {
 }
 
 /** Address of atom i's name bytes. */
-export function atomNamePtr(i: i32): usize { return load<u32>(names + (<usize>i << 3)); }
+export function atomNamePtr(i: i32): usize { return load<u32>(vecAt(names, i, 3)); }
 /** Length in bytes of atom i's name. */
-export function atomNameLen(i: i32): i32 { return load<i32>(names + (<usize>i << 3), 4); }
+export function atomNameLen(i: i32): i32 { return load<i32>(vecAt(names, i, 3), 4); }
 /** Number of atoms interned. */
 export function atomCount(): i32 { return count; }
 
@@ -139,11 +133,13 @@ export function atomOf(name: string): Term { return internAscii(name, 0, name.le
 /** Intern the predefined atoms in order; runs once at start. */
 export function atomsInit(): void {
   if (count) return;
+  const names = PREDEFINED_ATOM_NAMES;
   let start = 0;
-  for (let i = 0, n = PREDEFINED.length; i <= n; i++) {
-    if (i == n || PREDEFINED.charCodeAt(i) == 32) {
-      internAscii(PREDEFINED, start, i);
+  for (let i = 0, n = names.length; i <= n; i++) {
+    if (i == n || names.charCodeAt(i) == 32) {
+      internAscii(names, start, i);
       start = i + 1;
     }
   }
+  if (DEBUG) assert(count == PredefinedAtom.COUNT);   // one name per member, in order
 }

@@ -45,16 +45,12 @@
 // raw memory, which grow with nesting depth, never with a list's length.
 
 import {
-  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList,
-  termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS,
-  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP,
+  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerWords, integerValue, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
 } from "./term";
-import {
-  consRaw, tupleRaw, integerRaw, integerWords, integerValue, floatRaw, floatValue, binaryRaw, binaryWords,
-  binaryData, binarySize, mapRaw, mapWords, mapSize, mapKeyAddr, tupleWords,
-} from "./boxed";
+import { consRaw, tupleRaw, integerRaw, floatRaw, binaryRaw, binaryData, mapRaw } from "./build";
 import { atomIntern, atomNamePtr, atomNameLen } from "./atoms";
-import { compareTerms } from "./compare";
+import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
+import { compareTerms } from "./order";
 
 // @ts-ignore: decorator
 @inline const VERSION: u32 = 131;
@@ -113,27 +109,18 @@ import { compareTerms } from "./compare";
 
 // ── the explicit stack, shared by decoding and encoding (never both at once):
 //    frames of four u64 words, their meaning per kind
-let stack: usize = 0;
-let stackCap: usize = 0;     // frames
-let depth: usize = 0;
+const stack = vecStatic();
 
+/** log2 of a frame's bytes (four u64 words). */
 // @ts-ignore: decorator
-@inline const FRAME: usize = 32;
+@inline const FRAME_SHIFT: u32 = 5;
 
 /** A new frame on top (its words are set by the caller); returns its address. */
-function pushFrame(): usize {
-  if (depth == stackCap) {
-    const cap = stackCap ? stackCap << 1 : 64;
-    const s = heap.alloc(cap * FRAME);
-    if (stack) { memory.copy(s, stack, depth * FRAME); heap.free(stack); }
-    stack = s;
-    stackCap = cap;
-  }
-  return stack + (depth++) * FRAME;
-}
+// @ts-ignore: decorator
+@inline function pushFrame(): usize { return vecPushFrame(stack, FRAME_SHIFT); }
 
 // @ts-ignore: decorator
-@inline function topFrame(): usize { return stack + (depth - 1) * FRAME; }
+@inline function topFrame(): usize { return vecTopFrame(stack, FRAME_SHIFT); }
 
 // ── validation
 
@@ -422,19 +409,19 @@ function siftDown(keys: usize, vals: usize, i: usize, n: usize): void {
  * two equal keys.
  */
 export function etfDecode(buf: usize, len: usize): Term {
-  depth = 0;
+  stack.length = 0;
   store<u64>(result, NIL);
   pushDest(DST_SEQ, result, 1);
   let pos: usize = 1;
-  while (depth) {
+  while (stack.length) {
     const f = topFrame();
     const kind = load<u64>(f);
     const addr = <usize>load<u64>(f, 8);
     const done = load<u64>(f, 16);
     const count = load<u64>(f, 24);
     if (done == count) {        // only maps stay on the stack once full: sort them now
-      depth--;
-      if (!mapFinish(makeBoxed(addr - 16))) { depth = 0; return 0; }
+      stack.length--;
+      if (!mapFinish(makeBoxed(addr - 16))) { stack.length = 0; return 0; }
       continue;
     }
     let dest: usize;
@@ -442,7 +429,7 @@ export function etfDecode(buf: usize, len: usize): Term {
     else if (kind == DST_CELLS) { dest = addr; store<u64>(f, <u64>termPtr(load<u64>(addr, 8)), 8); }
     else dest = addr + (<usize>(done >> 1) << 3) + ((done & 1) ? <usize>(count >> 1) << 3 : 0);
     store<u64>(f, done + 1, 16);
-    if (done + 1 == count && kind != DST_MAP) depth--;    // full: leave before its last term's own frames
+    if (done + 1 == count && kind != DST_MAP) stack.length--;    // full: leave before its last term's own frames
 
     const tag = <u32>load<u8>(buf + pos);
     const p = buf + pos + 1;
@@ -460,7 +447,7 @@ export function etfDecode(buf: usize, len: usize): Term {
       case NEW_FLOAT_EXT: { t = floatRaw(reinterpret<f64>(be64(p))); pos += 9; break; }
       case ATOM_EXT: case SMALL_ATOM_EXT: case ATOM_UTF8_EXT: case SMALL_ATOM_UTF8_EXT: {
         t = decodeAtom(p - 1);
-        if (!t) { depth = 0; return 0; }
+        if (!t) { stack.length = 0; return 0; }
         pos += atomBytes(p - 1);
         break;
       }
@@ -518,7 +505,7 @@ export function etfDecode(buf: usize, len: usize): Term {
         pos += 1 + (q - p) + (tag == NEW_PID_EXT ? 12 : 9);
         break;
       }
-      default: { depth = 0; return 0; }     // not validated: no term
+      default: { stack.length = 0; return 0; }     // not validated: no term
     }
     store<u64>(dest, t);
   }
@@ -607,7 +594,7 @@ function stringLength(t: Term): i64 {
  * Returns false if it holds what cannot be encoded (a fun).
  */
 function encodeTerm(root: Term): bool {
-  depth = 0;
+  stack.length = 0;
   let t = root;
   for (;;) {
     // ── write t
@@ -646,25 +633,25 @@ function encodeTerm(root: Term): bool {
         const n = mapSize(t);
         put8(MAP_EXT); put32(<u32>n);
         if (n) pushSrc(SRC_MAP, <u64>mapKeyAddr(t, 0), 0, <u64>n);
-      } else { depth = 0; return false; }       // a fun
+      } else { stack.length = 0; return false; }       // a fun
     }
     // ── the next term to write
     for (;;) {
-      if (!depth) return true;
+      if (!stack.length) return true;
       const f = topFrame();
       const kind = load<u64>(f);
       const a = load<u64>(f, 8);
       if (kind == SRC_SEQ) {
         t = load<u64>(<usize>a);
         const left = load<u64>(f, 16) - 1;
-        if (left) { store<u64>(f, a + 8, 8); store<u64>(f, left, 16); } else depth--;
+        if (left) { store<u64>(f, a + 8, 8); store<u64>(f, left, 16); } else stack.length--;
         break;
       }
       if (kind == SRC_MAP) {
         const i = load<u64>(f, 16);          // terms written: key 0, value 0, key 1, ...
         const n = load<u64>(f, 24);
         t = load<u64>(<usize>a + (<usize>(i >> 1) << 3) + ((i & 1) ? <usize>n << 3 : 0));
-        if (i + 1 == 2 * n) depth--; else store<u64>(f, i + 1, 16);
+        if (i + 1 == 2 * n) stack.length--; else store<u64>(f, i + 1, 16);
         break;
       }
       // SRC_LIST: a is the rest of the list
@@ -674,7 +661,7 @@ function encodeTerm(root: Term): bool {
         break;
       }
       t = a;                                   // the tail ([] or not a list), last
-      depth--;
+      stack.length--;
       break;
     }
   }  return true;   // not reached

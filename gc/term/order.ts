@@ -20,11 +20,11 @@
 // depth only (a list's tail replaces its range rather than adding one).
 
 import {
-  Term, NIL, isSmall, isAtom, isPid, isList, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex,
-  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP,
+  Term, NIL, isSmall, isAtom, isPid, isList, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerValue, floatValue, binarySize,
 } from "./term";
-import { integerValue, floatValue, binaryData, binarySize } from "./boxed";
+import { binaryData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
+import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 
 // type ranks, in term order
 // @ts-ignore: decorator
@@ -104,33 +104,26 @@ function compareBytes(pa: usize, la: usize, pb: usize, lb: usize): i32 {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-// ── the explicit stack: ranges { a: address, b: address, words left } (24 bytes each)
-let stack: usize = 0;
-let stackCap: usize = 0;     // ranges
-let depth: usize = 0;
+// ── the explicit stack: ranges { a: address, b: address, words left } (32-byte frames)
+const stack = vecStatic();
+
+// @ts-ignore: decorator
+@inline const FRAME_SHIFT: u32 = 5;
 
 function push(pa: usize, pb: usize, n: usize): void {
-  if (depth == stackCap) {
-    const cap = stackCap ? stackCap << 1 : 64;
-    const s = heap.alloc(cap * 24);
-    if (stack) { memory.copy(s, stack, depth * 24); heap.free(stack); }
-    stack = s;
-    stackCap = cap;
-  }
-  const f = stack + depth * 24;
+  const f = vecPushFrame(stack, FRAME_SHIFT);
   store<u64>(f, <u64>pa);
   store<u64>(f, <u64>pb, 8);
   store<u64>(f, <u64>n, 16);
-  depth++;
 }
 
 /** -1, 0 or 1 as `a` sorts before, equal to (=:=) or after `b` in the standard term order. */
 export function compareTerms(a: Term, b: Term): i32 {
-  const base = depth;          // the stack is empty on entry; kept relative for safety
+  const base = stack.length;          // the stack is empty on entry; kept relative for safety
   for (;;) {
     if (a != b) {
       const ra = rank(a), rb = rank(b);
-      if (ra != rb) { depth = base; return ra < rb ? -1 : 1; }
+      if (ra != rb) { stack.length = base; return ra < rb ? -1 : 1; }
       let c: i32 = 0;
       let descend = false;
       switch (ra) {
@@ -171,12 +164,12 @@ export function compareTerms(a: Term, b: Term): i32 {
         }
         default: unreachable();
       }
-      if (c) { depth = base; return c; }
+      if (c) { stack.length = base; return c; }
       if (descend) continue;
     }
-    if (depth == base) return 0;
+    if (stack.length == base) return 0;
     // next pair from the newest range
-    const f = stack + (depth - 1) * 24;
+    const f = vecTopFrame(stack, FRAME_SHIFT);
     const pa = <usize>load<u64>(f), pb = <usize>load<u64>(f, 8);
     const left = load<u64>(f, 16) - 1;
     a = load<u64>(pa);
@@ -185,7 +178,7 @@ export function compareTerms(a: Term, b: Term): i32 {
       store<u64>(f, <u64>(pa + 8));
       store<u64>(f, <u64>(pb + 8), 8);
       store<u64>(f, left, 16);
-    } else depth--;
+    } else stack.length--;
   }  return 0;   // not reached
 }
 

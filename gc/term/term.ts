@@ -13,28 +13,32 @@
 // └──────────────────────────────────────────────────────┴─────────┘
 //
 // Immediates (small integers, atoms, pids, nil) need no heap. Boxed terms and
-// lists point into the owning process's heap (gc/), never into another's.
+// lists point into the owning process's heap (gc/mem/heap.ts), never into another's.
+// The tag values are defined once, in assembly/shared/terms.ts.
+
+import { Tag, Subtag } from "../../assembly/shared/terms";
+import { PID_SLOT_BITS as SHARED_PID_SLOT_BITS, HEAP_BIN_MAX } from "../../assembly/shared/defaults";
 
 export type Term = u64;
 
 // @ts-ignore: decorator
-@inline export const TAG_PRIMARY_MASK: u64 = 0x3;
+@inline export const TAG_PRIMARY_MASK: u64 = Tag.PRIMARY_MASK;
 // @ts-ignore: decorator
-@inline export const TAG_LIST: u64 = 0x1;
+@inline export const TAG_LIST: u64 = Tag.LIST;
 // @ts-ignore: decorator
-@inline export const TAG_BOXED: u64 = 0x2;
+@inline export const TAG_BOXED: u64 = Tag.BOXED;
 // @ts-ignore: decorator
-@inline export const TAG_IMMED1_MASK: u64 = 0xF;
+@inline export const TAG_IMMED1_MASK: u64 = Tag.IMMED1_MASK;
 // @ts-ignore: decorator
-@inline export const TAG_PID: u64 = 0x3;
+@inline export const TAG_PID: u64 = Tag.PID;
 // @ts-ignore: decorator
-@inline export const TAG_SMALL: u64 = 0xF;
+@inline export const TAG_SMALL: u64 = Tag.SMALL;
 // @ts-ignore: decorator
-@inline export const TAG_IMMED2_MASK: u64 = 0x3F;
+@inline export const TAG_IMMED2_MASK: u64 = Tag.IMMED2_MASK;
 // @ts-ignore: decorator
-@inline export const TAG_ATOM: u64 = 0x0B;
+@inline export const TAG_ATOM: u64 = Tag.ATOM;
 // @ts-ignore: decorator
-@inline export const NIL: Term = 0x3B;
+@inline export const NIL: Term = Tag.NIL;
 
 // @ts-ignore: decorator
 @inline export const SMALL_MAX: i64 = (1 << 59) - 1;
@@ -62,7 +66,7 @@ export type Term = u64;
 @inline export function isAtom(t: Term): bool { return (t & TAG_IMMED2_MASK) == TAG_ATOM; }
 
 // @ts-ignore: decorator
-@inline export const PID_SLOT_BITS: u32 = 28;
+@inline export const PID_SLOT_BITS: u32 = SHARED_PID_SLOT_BITS;
 /** Pid term for process-table `slot` in its `serial`-th use. */
 // @ts-ignore: decorator
 @inline export function makePid(slot: u32, serial: u32): Term {
@@ -97,6 +101,8 @@ export type Term = u64;
 //   0xF     map             a small integer n, then n keys (in term order),
 //                           then their n values
 //
+// The subtag values are defined once, in assembly/shared/terms.ts.
+//
 // A cons cell is two words, [head, tail], pointed to by a list term.
 // During a collection a moved boxed term's header is overwritten by its new
 // boxed term (primary tag 10, never a header); a moved cons cell's head by
@@ -104,19 +110,30 @@ export type Term = u64;
 // term. Both tests are one load and one mask.
 
 // @ts-ignore: decorator
-@inline export const SUB_TUPLE: u32 = 0x0;
+@inline export const SUB_TUPLE: u32 = Subtag.TUPLE;
 // @ts-ignore: decorator
-@inline export const SUB_BIG: u32 = 0x2;
+@inline export const SUB_BIG: u32 = Subtag.BIG;
 // @ts-ignore: decorator
-@inline export const SUB_FUN: u32 = 0x5;
+@inline export const SUB_FUN: u32 = Subtag.FUN;
 // @ts-ignore: decorator
-@inline export const SUB_FLOAT: u32 = 0x6;
+@inline export const SUB_FLOAT: u32 = Subtag.FLOAT;
 // @ts-ignore: decorator
-@inline export const SUB_REFC_BIN: u32 = 0x8;
+@inline export const SUB_REFC_BIN: u32 = Subtag.REFC_BIN;
 // @ts-ignore: decorator
-@inline export const SUB_HEAP_BIN: u32 = 0x9;
+@inline export const SUB_HEAP_BIN: u32 = Subtag.HEAP_BIN;
 // @ts-ignore: decorator
-@inline export const SUB_MAP: u32 = 0xF;
+@inline export const SUB_MAP: u32 = Subtag.MAP;
+
+/** A refc-binary term on a process heap (subtag 0x8): the only boxed term with raw words after its header. */
+@unmanaged export class RefcBin {
+  header: u64;
+  /** Size in bytes. */
+  size: u64;
+  /** Address of the off-heap block (gc/mem/offheap.ts). */
+  block: u64;
+  /** The heap's next refc binary (Heap.binsYoung / binsOld), or 0. */
+  link: u64;
+}
 /** Head word of a cons cell that has been moved (its tail holds the new list term). */
 // @ts-ignore: decorator
 @inline export const FORWARD: u64 = 0x30;
@@ -149,3 +166,82 @@ export type Term = u64;
 /** Header of a boxed term. */
 // @ts-ignore: decorator
 @inline export function boxedHeader(t: Term): u64 { return load<u64>(termPtr(t)); }
+
+// ── reading terms, and the words each kind takes (building them: build.ts)
+
+/** Head of a cons cell. */
+// @ts-ignore: decorator
+@inline export function head(list: Term): Term { return load<u64>(termPtr(list)); }
+/** Tail of a cons cell. */
+// @ts-ignore: decorator
+@inline export function tail(list: Term): Term { return load<u64>(termPtr(list), 8); }
+/** Words a tuple of n elements takes. */
+// @ts-ignore: decorator
+@inline export function tupleWords(n: usize): usize { return 1 + n; }
+/** Set element i (0-based) of a tuple just built. */
+// @ts-ignore: decorator
+@inline export function tupleSet(t: Term, i: usize, v: Term): void { store<u64>(termPtr(t) + 8 + (i << 3), v); }
+/** Element i (0-based) of a tuple. */
+// @ts-ignore: decorator
+@inline export function tupleGet(t: Term, i: usize): Term { return load<u64>(termPtr(t) + 8 + (i << 3)); }
+/** Number of elements of a tuple. */
+// @ts-ignore: decorator
+@inline export function tupleArity(t: Term): usize { return <usize>headerArity(boxedHeader(t)); }
+/** Words an integer takes: 0 if it is small, else 2. */
+// @ts-ignore: decorator
+@inline export function integerWords(v: i64): usize { return v >= SMALL_MIN && v <= SMALL_MAX ? 0 : 2; }
+/** Whether `t` is an integer (small or boxed). */
+export function isInteger(t: Term): bool {
+  return isSmall(t) || (isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_BIG);
+}
+/** Value of an integer term. */
+export function integerValue(t: Term): i64 {
+  return isSmall(t) ? smallValue(t) : load<i64>(termPtr(t), 8);
+}
+/** Value of a float term. */
+// @ts-ignore: decorator
+@inline export function floatValue(t: Term): f64 { return load<f64>(termPtr(t), 8); }
+/** Words a binary of `size` bytes takes on the heap (the bytes, or a refc term). */
+// @ts-ignore: decorator
+@inline export function binaryWords(size: u32): usize {
+  return size <= <u32>HEAP_BIN_MAX ? 2 + ((<usize>size + 7) >> 3) : 4;
+}
+/** Whether `t` is a binary. */
+export function isBinary(t: Term): bool {
+  if (!isBoxed(t)) return false;
+  const s = headerSubtag(boxedHeader(t));
+  return s == SUB_HEAP_BIN || s == SUB_REFC_BIN;
+}
+/** Byte size of a binary. */
+// @ts-ignore: decorator
+@inline export function binarySize(t: Term): u32 { return <u32>load<u64>(termPtr(t), 8); }
+/** Words a map of n pairs takes. */
+// @ts-ignore: decorator
+@inline export function mapWords(n: usize): usize { return 2 + 2 * n; }
+/** Number of pairs in a map. */
+// @ts-ignore: decorator
+@inline export function mapSize(m: Term): usize { return <usize>smallValue(load<u64>(termPtr(m), 8)); }
+/** Address of key i of a map (value i is mapSize words further). */
+// @ts-ignore: decorator
+@inline export function mapKeyAddr(m: Term, i: usize): usize { return termPtr(m) + 16 + (i << 3); }
+/** Address of value i of a map. */
+// @ts-ignore: decorator
+@inline export function mapValueAddr(m: Term, i: usize): usize { return termPtr(m) + 16 + ((mapSize(m) + i) << 3); }
+/** Words a fun with n free variables takes. */
+// @ts-ignore: decorator
+@inline export function funWords(nfree: usize): usize { return 2 + nfree; }
+/** Function-table entry of a fun. */
+// @ts-ignore: decorator
+@inline export function funEntry(f: Term): u32 { return <u32>smallValue(load<u64>(termPtr(f), 8)); }
+/** Arity of a fun. */
+// @ts-ignore: decorator
+@inline export function funArity(f: Term): u32 { return <u32>(smallValue(load<u64>(termPtr(f), 8)) >> 32); }
+/** Number of free variables of a fun. */
+// @ts-ignore: decorator
+@inline export function funFreeCount(f: Term): usize { return <usize>headerArity(boxedHeader(f)) - 1; }
+/** Address of free variable i of a fun. */
+// @ts-ignore: decorator
+@inline export function funFreeAddr(f: Term, i: usize): usize { return termPtr(f) + 16 + (i << 3); }
+/** Subtag of a boxed term. */
+// @ts-ignore: decorator
+@inline export function boxedSubtag(t: Term): u32 { return headerSubtag(boxedHeader(t)); }
