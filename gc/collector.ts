@@ -58,6 +58,7 @@ import {
 import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone, heapBlockBytes } from "./mem/heap";
 import { offheapRelease, offheapSize } from "./mem/offheap";
 import { fragmentsFree } from "./mem/fragments";
+import { DEBUG } from "./mem/debug";
 
 // @ts-ignore: decorator
 @inline export const GC_MINOR: i32 = 0;
@@ -432,6 +433,7 @@ export function collect(h: Heap, need: usize, major: bool, scanRoots: RootScanne
   scanRoots(h);
   if (major) scan(to, 0, true);
   else scan(to, promStart, false);
+  if (DEBUG) assert(toTop <= to + (allocWords << 3) && promTop <= (major ? promStart : h.oldEnd));   // the copies fit
 
   // refc binaries: keep the live ones' references, release the dead ones'
   const liveYoung = sweepBinaries(h.binsYoung, 0, h);
@@ -480,6 +482,8 @@ export function collect(h: Heap, need: usize, major: bool, scanRoots: RootScanne
   else if (h.vheap * 4 < h.vheapLimit) h.vheapLimit = max(h.vheap * 2, <u64>h.minWords << 3);
 
   if (major) { h.majors++; h.minorsSinceFull = 0; } else { h.minors++; h.minorsSinceFull++; }
+  if (DEBUG) assert(h.start <= h.hwm && h.hwm <= h.top && h.top <= h.end && h.frags == 0 && h.fragWords == 0);
+  if (DEBUG) assert(h.oldTop >= h.oldStart && h.oldTop <= h.oldEnd);
   fromLo = keepLo = keepSpan = promoteBelow = 0;
   return major ? GC_MAJOR : GC_MINOR;
 }

@@ -136,6 +136,21 @@ function fixGlobal(m, internal, value) {
   m.addGlobal(internal, B.i32, false, m.i32.const(value));
 }
 
+/** Remove every export of the module in `file` not named in `keep`: the module exports the core's ABI and control and the programs' entries, never a backend's fiber_* or Asyncify's controls. */
+function keepOnly(file, keep) {
+  const m = read(readFileSync(file));
+  const drop = [];
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const name = B.getExportInfo(m.getExportByIndex(i)).name;
+    if (!keep.has(name)) drop.push(name);
+  }
+  if (drop.length) {
+    for (const name of drop) m.removeExport(name);
+    writeFileSync(file, m.emitBinary());
+  }
+  m.dispose();
+}
+
 function run(cmd, args) {
   execFileSync(process.execPath, [tool(cmd), ...args], { stdio: ["ignore", "ignore", "inherit"] });
 }
@@ -217,19 +232,11 @@ export function link({ core, fiber, backend, modules = [] }) {
     });
     const merged = join(dir, "merged.wasm"), out = join(dir, "out.wasm");
     run("wasm-merge", [...args, ...FEATURES[backend], "-o", merged]);
-    // the module exports the core's ABI and control and the programs' entries, never the backend's fiber_*
-    const m = read(readFileSync(merged));
     const keep = new Set([...coreExports, ...programExports]);
-    const drop = [];
-    for (let i = 0; i < m.getNumExports(); i++) {
-      const name = B.getExportInfo(m.getExportByIndex(i)).name;
-      if (!keep.has(name)) drop.push(name);
-    }
-    for (const name of drop) m.removeExport(name);
-    writeFileSync(merged, m.emitBinary());
-    m.dispose();
+    keepOnly(merged, keep);
     if (backend === "fx") run("wasm-opt", [merged, ...FEATURES.fx, "-O3", "--strip-debug", "-o", out]);
     else run("wasm-opt", [merged, ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", "-O3", "--strip-debug", "-o", out]);
+    keepOnly(out, keep);   // Asyncify adds asyncify_* exports nobody calls
     return readFileSync(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });

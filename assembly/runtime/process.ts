@@ -7,24 +7,26 @@
 // slot, so spawning allocates nothing on the common path.
 //
 // ╒═══════════════════════ Process block ═══════════════════════════════════╕
-//  Process fields: pid, term roots (arg reason dict matching), reductions,
-//                  deadline, next, sp stackLo stackHi, entry slot timerIndex
-//                  state priority
-//  fiber ctx       fiber_ctx_size() bytes the backend owns
-//  Heap            the process's heap descriptor (gc/heap.ts), 8-aligned
+//  Process    pid; the term roots arg reason dict matching (PROCESS_ROOTS);
+//             reductions, deadline, next (run queue); sp stackLo stackHi
+//             (shadow stack); entry slot timerIndex; mqHead mqTail mqSave
+//             mqLen (mailbox); name; state priority waitingForMessage timedOut
+//  fiber ctx  fiber_ctx_size() bytes the backend owns, 8-aligned
+//  Heap       the process's heap descriptor (gc/mem/heap.ts), 8-aligned
 // └─────────────────────────────────────────────────────────────────────────┘
 //
 // States:
 //
-//   FREE ──spawn──► RUNNABLE ◄──yield / preempted── RUNNING
-//                      │  ▲                            │
-//                      │  └──timer / message──┐        ├──sleep, receive──► WAITING
-//                      └──picked by scheduler─┼───────►│
-//                                             └── WAITING
-//   RUNNING ──return / exit / crash──► FREE (its slot's serial moves on)
-//   RUNNABLE / WAITING ──killed──► EXITING ──next time it is picked──► FREE
+//   FREE ──spawn──► RUNNABLE ──picked by the scheduler──► RUNNING
+//                     ▲    ▲                                 │
+//                     │    └─────── yield / preempted ───────┤
+//                     │                                      └──sleep, receive──► WAITING
+//                     └──────── timer fires / message / wake ────────────────────────┘
+//   RUNNING  ──return / exit / crash──► FREE (its slot's serial moves on)
+//   RUNNABLE ──killed──► EXITING ──picked──► FREE
+//   WAITING  ──killed──► FREE
 //
-// Pids never alias: a pid holds the slot and the slot's serial (gc/term.ts),
+// Pids never alias: a pid holds the slot and the slot's serial (gc/term/term.ts),
 // and each reuse of a slot takes the next serial, so a stale pid names a
 // process that no longer matches and is recognised as dead.
 
@@ -61,7 +63,7 @@ import { fiber_ctx_size } from "../fiber/fiber";
 @unmanaged export class Process {
   /** This process's pid term. */
   pid: Term;
-  // ── term roots: PROCESS_ROOTS words from `arg`, scanned by the collector (gc/roots.ts)
+  // ── term roots: PROCESS_ROOTS words from `arg`, scanned by the collector (roots.ts)
   /** The argument its entry function is called with (kept live for the process's life). */
   arg: Term;
   /** Exit reason, once it is exiting. */

@@ -13,7 +13,8 @@
 // marks a queued process EXITING and the scheduler ends it when it is picked,
 // so nothing is unlinked from the middle).
 
-import { Process, PRIO_LOW, PRIO_NORMAL } from "./process";
+import { Process, PRIO_LOW, PRIO_NORMAL, STATE_RUNNABLE, STATE_EXITING } from "./process";
+import { DEBUG } from "../../gc/mem/debug";
 
 // @ts-ignore: decorator
 @inline const LOW_EVERY: i32 = 8;
@@ -26,6 +27,7 @@ export let queued: u32 = 0;
 
 /** Append `p` to the queue of its priority. */
 export function enqueue(p: Process): void {
+  if (DEBUG) assert(p.state == STATE_RUNNABLE && p.timerIndex < 0);   // only runnable processes, with no timer, are queued
   const q = <usize>p.priority << alignof<usize>();
   p.next = null;
   const tail = load<usize>(tails + q);
@@ -40,6 +42,7 @@ function take(prio: u8): Process | null {
   const head = load<usize>(heads + q);
   if (!head) return null;
   const p = changetype<Process>(head);
+  if (DEBUG) assert(queued > 0 && (p.state == STATE_RUNNABLE || p.state == STATE_EXITING));   // killed ones end when picked
   const next = changetype<usize>(p.next);
   store<usize>(heads + q, next);
   if (!next) store<usize>(tails + q, 0);

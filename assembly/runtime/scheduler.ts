@@ -46,6 +46,7 @@ import { collectProcess } from "./alloc";
 import { hostNow, hostExited } from "./env";
 import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
 import { Status, HostResult } from "../shared/codes";
+import { DEBUG } from "../../gc/mem/debug";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
 
@@ -185,6 +186,7 @@ function killWith(p: Process, reason: Term): bool {
 
 /** Release everything `p` holds and free its slot; the host hears of it first, while its reason's heap still exists. */
 function finish(p: Process): void {
+  if (DEBUG) assert(p.state != STATE_FREE && p != current);
   if (notifyExits) {
     const len = encodeForHost(p.reason);         // -1: the reason holds a fun, which cannot cross
     hostExited(p.pid, encodedBytes(), len < 0 ? 0 : <usize>len);
@@ -217,6 +219,7 @@ function runSlice(p: Process): void {
     collectProcess(p, false);
     if (p.state == STATE_EXITING) { finish(p); return; }   // it passed max_heap_size
   }
+  if (DEBUG) assert(current == null && p.state == STATE_RUNNABLE);
   current = p;
   p.state = STATE_RUNNING;
   budget = sliceReductions;

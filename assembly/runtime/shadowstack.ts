@@ -26,6 +26,7 @@ import { Process } from "./process";
 import { fiber_exit } from "../fiber/fiber";
 import { ATOM_SHADOW_STACK_OVERFLOW } from "../../gc/term/atoms";
 import { Term } from "../../gc/term/term";
+import { DEBUG } from "../../gc/mem/debug";
 
 // @ts-ignore: decorator
 @inline const INITIAL_BYTES: usize = 256;
@@ -41,6 +42,7 @@ let owner: Process | null = null;
 /** Switch to `p`'s region before running it. */
 // @ts-ignore: decorator
 @inline export function shadowSwitchIn(p: Process): void {
+  if (DEBUG) assert(owner == null && p.sp <= p.stackHi && (p.stackLo == 0 || p.sp >= p.stackLo));
   owner = p;
   sp = p.sp;
   spLimit = p.stackLo;
@@ -65,15 +67,24 @@ export function frameEnter(n: i32): void {
 
 /** Leave the newest frame of n slots. */
 // @ts-ignore: decorator
-@inline export function frameLeave(n: i32): void { sp += <usize>n << 3; }
+@inline export function frameLeave(n: i32): void {
+  if (DEBUG) assert(owner != null && sp + (<usize>n << 3) <= owner!.stackHi);   // leaves no more than was entered
+  sp += <usize>n << 3;
+}
 
 /** Term in slot i of the newest frame. */
 // @ts-ignore: decorator
-@inline export function slotGet(i: i32): Term { return load<u64>(sp + (<usize>i << 3)); }
+@inline export function slotGet(i: i32): Term {
+  if (DEBUG) assert(owner != null && sp + (<usize>i << 3) < owner!.stackHi);
+  return load<u64>(sp + (<usize>i << 3));
+}
 
 /** Store `t` in slot i of the newest frame. */
 // @ts-ignore: decorator
-@inline export function slotSet(i: i32, t: Term): void { store<u64>(sp + (<usize>i << 3), t); }
+@inline export function slotSet(i: i32, t: Term): void {
+  if (DEBUG) assert(owner != null && sp + (<usize>i << 3) < owner!.stackHi);
+  store<u64>(sp + (<usize>i << 3), t);
+}
 
 /** Give the running process a region with room for `bytes` more, or end it. */
 function grow(bytes: usize): void {

@@ -7,7 +7,8 @@
 import { Term } from "../../gc/term/term";
 import { etfDecodeWords, etfDecode, etfEncodedSize, etfEncode } from "../../gc/term/etf";
 import { termSize, copyTerm, copySpace } from "../../gc/message_copy";
-import { Heap, heapTarget, heapTargetEnd } from "../../gc/mem/heap";
+import { Heap, heapTarget, heapTargetEnd, htop, hend } from "../../gc/mem/heap";
+import { DEBUG } from "../../gc/mem/debug";
 import { Vec, vecStatic, vecReserve } from "../../gc/mem/vec";
 import { Process, heapOf, sharedHeap } from "./process";
 
@@ -37,6 +38,7 @@ export function decodeIntoProcess(p: Process, buf: usize, len: usize, words: i64
 export function decodeAt(h: Heap, dest: usize, buf: usize, len: usize, words: i64): Term {
   heapTarget(h, dest, <usize>words);
   const t = etfDecode(buf, len);
+  if (DEBUG) assert(!t || htop == hend);   // a decoded term takes exactly the words measured
   heapTargetEnd();
   return t;
 }

@@ -116,10 +116,13 @@ export let active: Heap | null = null;
 }
 
 let savedTop: usize = 0, savedEnd: usize = 0;
+let targeting = false;   // (debug) inside heapTarget .. heapTargetEnd
 let savedActive: Heap | null = null;
 
 /** Point the allocation globals at `words` words at `dest` owned by `h` (to build a term there with bump()); undo with heapTargetEnd. */
 export function heapTarget(h: Heap, dest: usize, words: usize): void {
+  if (DEBUG) assert(savedActive == null && !targeting);   // one save slot: never nested
+  if (DEBUG) targeting = true;
   heapSync();
   savedTop = htop; savedEnd = hend; savedActive = active;
   active = h;
@@ -129,6 +132,7 @@ export function heapTarget(h: Heap, dest: usize, words: usize): void {
 
 /** Put back the allocation globals heapTarget replaced. */
 export function heapTargetEnd(): void {
+  if (DEBUG) { assert(targeting && htop <= hend); targeting = false; }
   htop = savedTop; hend = savedEnd; active = savedActive;
   savedActive = null;
 }
