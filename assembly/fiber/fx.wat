@@ -17,7 +17,7 @@
 ;;                                                slot's next process
 ;;   running      null (consumed)    0            inside fiber_resume
 ;;
-;; Engine facts this file is shaped by (../shared/FACTS.md, V8 14.6):
+;; Engine facts this file is shaped by (docs/engine-facts.md, V8 14.6):
 ;; - a continuation dropped unfinished is never reclaimed: fiber_release ends
 ;;   it with resume_throw of $free, which nothing catches, so its stack unwinds
 ;;   and the engine frees it;

@@ -12,7 +12,7 @@ import { Term } from "../../gc/term/term";
 import { atom } from "./lib";
 import {
   noop, yielder, stepper, spinner, counter, sleeper, parked, exiter, deepNative, deepShadow, trapper, spawner,
-  c10mDriver, c10mConfig,
+  c10mDriver, c10mConfig, frameUnderflow,
 } from "./programs/basic";
 import { termMachine, gcHolder, gcWorker, gcSingle, gcHog, machineLoad } from "./programs/gc";
 import {
@@ -48,6 +48,7 @@ function programsInit(): void {
   registerProgram("deep_shadow", deepShadow.index);
   registerProgram("trapper", trapper.index);
   registerProgram("spawner", spawner.index);
+  registerProgram("frame_underflow", frameUnderflow.index);
   registerProgram("c10m_driver", c10mDriver.index);
   registerProgram("term_machine", termMachine.index);
   registerProgram("gc_holder", gcHolder.index);

@@ -103,6 +103,13 @@ export function trapper(arg: Term): void {
   unreachable();
 }
 
+/** Leaves a frame it never entered: a broken invariant, which the debug build's assertion catches (the process ends with `abort`). */
+export function frameUnderflow(arg: Term): void {
+  reduce(1);
+  frameLeave(1);
+  hostTrace(self(), Trace.DONE, 0);   // reached only without the check
+}
+
 /** Spawns smallValue(arg) noop children, then reports how many it got. */
 export function spawner(arg: Term): void {
   const n = smallValue(arg);
