@@ -19,7 +19,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FEATURES, link, placementOf, prepareCore } from "./link.mjs";
+import { FEATURES, OPTIMIZE, link, placementOf, prepareCore } from "./link.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const at = (p) => join(root, p);
@@ -63,7 +63,7 @@ if (!hostOnly) {
       const raw = `build/shoal.core${variant}.asc.wasm`;
       run(asc, ["assembly/index.ts", "--config", "asconfig.json", "--target", "core", "--debug", ...extra, "-o", raw]);
       writeFileSync(at(raw), prepareCore(readFileSync(at(raw))));
-      run(tool("binaryen", "wasm-opt"), [raw, ...FEATURES.fx, "-O3", "-g", "-o", out]);
+      run(tool("binaryen", "wasm-opt"), [raw, ...FEATURES.fx, ...OPTIMIZE, "-g", "-o", out]);
     });
   }
 

@@ -41,6 +41,14 @@ const MVP = ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-glob
 /** wasm-opt/wasm-merge feature flags per backend. */
 export const FEATURES = { fx: [...STACK_SWITCHING, ...MVP], asyncify: MVP };
 
+/**
+ * The optimisation every linked module gets: Binaryen's -O3 (-O4 flattens, which
+ * WasmFX code does not survive) with the inlining
+ * limits asc itself sets at -O3 (AssemblyScript's module.optimize), so small
+ * ABI calls inline into program code as @inline functions did.
+ */
+export const OPTIMIZE = ["-O3", "-aimfs", "12", "-fimfs", "70", "-ocimfs", "200", "-ifwl", "-pii", "4"];
+
 /** The name AssemblyScript gives the global its allocator starts at. */
 const HEAP_BASE = "~lib/memory/__heap_base";
 const ALIGN = 16;
@@ -151,6 +159,11 @@ function keepOnly(file, keep) {
   m.dispose();
 }
 
+function writeTo(path, bytes) {
+  writeFileSync(path, bytes);
+  return path;
+}
+
 function run(cmd, args) {
   execFileSync(process.execPath, [tool(cmd), ...args], { stdio: ["ignore", "ignore", "inherit"] });
 }
@@ -218,24 +231,31 @@ export function link({ core, fiber, backend, modules = [] }) {
 
   const dir = mkdtempSync(join(tmpdir(), "shoal-link-"));
   try {
-    const args = [];
-    writeFileSync(join(dir, "core.wasm"), c.emitBinary());
+    const file = (name) => join(dir, name);
+    writeFileSync(file("core.wasm"), c.emitBinary());
     c.dispose();
-    args.push(join(dir, "core.wasm"), "shoal");
-    writeFileSync(join(dir, "fiber.wasm"), fiber);
-    args.push(join(dir, "fiber.wasm"), "fiber");
-    mods.forEach((mod, i) => {
-      const f = join(dir, `m${i}.wasm`);
-      writeFileSync(f, mod.m.emitBinary());
+    const programs = mods.flatMap((mod, i) => {
+      writeFileSync(file(`m${i}.wasm`), mod.m.emitBinary());
       mod.m.dispose();
-      args.push(f, `program${i}`);
+      return [file(`m${i}.wasm`), `program${i}`];
     });
-    const merged = join(dir, "merged.wasm"), out = join(dir, "out.wasm");
-    run("wasm-merge", [...args, ...FEATURES[backend], "-o", merged]);
     const keep = new Set([...coreExports, ...programExports]);
-    keepOnly(merged, keep);
-    if (backend === "fx") run("wasm-opt", [merged, ...FEATURES.fx, "-O3", "--strip-debug", "-o", out]);
-    else run("wasm-opt", [merged, ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", "-O3", "--strip-debug", "-o", out]);
+    // 1. the programs with the core, optimised together while the fiber calls are still imports,
+    //    so ABI calls inline into program code before Asyncify sees it (and no backend function
+    //    can be inlined anywhere)
+    let program = file("core.wasm");
+    if (programs.length) {
+      run("wasm-merge", [program, "shoal", ...programs, ...FEATURES[backend], "-o", file("joined.wasm")]);
+      run("wasm-opt", [file("joined.wasm"), ...FEATURES[backend], ...OPTIMIZE, "-o", file("program.wasm")]);
+      program = file("program.wasm");
+    }
+    // 2. the backend: merged, then (Asyncify right after the merge) optimised
+    run("wasm-merge", [program, "shoal", writeTo(file("fiber.wasm"), fiber), "fiber",
+      ...FEATURES[backend], "-o", file("merged.wasm")]);
+    keepOnly(file("merged.wasm"), keep);
+    const out = file("out.wasm");
+    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPTIMIZE, "--strip-debug", "-o", out]);
+    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPTIMIZE, "--strip-debug", "-o", out]);
     keepOnly(out, keep);   // Asyncify adds asyncify_* exports nobody calls
     return readFileSync(out);
   } finally {

@@ -48,7 +48,7 @@ export function vecReserve(v: Vec, n: u32, shift: u32): void {
 /** Append a u32 element. */
 // @ts-ignore: decorator
 @inline export function vecPush32(v: Vec, x: u32): void {
-  vecReserve(v, v.length + 1, 2);
+  if (v.length == v.capacity) vecReserve(v, v.length + 1, 2);
   store<u32>(v.data + (<usize>v.length << 2), x);
   v.length++;
 }
@@ -79,7 +79,7 @@ export function vecReserve(v: Vec, n: u32, shift: u32): void {
 
 /** Push a frame of 1 << shift bytes (the caller fills it in); its address. */
 export function vecPushFrame(v: Vec, shift: u32): usize {
-  vecReserve(v, v.length + 1, shift);
+  if (v.length == v.capacity) vecReserve(v, v.length + 1, shift);
   return v.data + (<usize>(v.length++) << shift);
 }
 
