@@ -1,50 +1,109 @@
-// Builds Shoal: the AssemblyScript core once, then one module per fiber backend.
+// Builds Shoal: the core once (and once more with its invariants checked),
+// the test programs as a module of their own, then every module by the link
+// step (scripts/link.mjs), then the host TypeScript.
 //
-//   assembly/**.ts ──asc──► build/shoal.core.wasm (imports module "fiber")
-//        │
-//        ├─ + assembly/fiber/fx.wat ────wasm-merge──► wasm-opt -O3 ──────────────► build/shoal.fx.wasm
-//        └─ + assembly/fiber/asyncify.wat ─wasm-merge─► wasm-opt --asyncify, -O3 ─► build/shoal.asyncify.wasm
+//   assembly/index.ts ──asc──► prepareCore ──wasm-opt──► build/shoal.core.wasm        (linkable core)
+//        └── --use SHOAL_DEBUG=1 ───────────────────────► build/shoal.core.debug.wasm  (asserts on)
+//   assembly/testing/index.ts ──asc (above the core's data and table)──► build/testing.wasm
+//   assembly/fiber/{fx,asyncify}.wat ──wasm-as──► build/fiber.{fx,asyncify}.wasm
 //
-// Asyncify must run right after the merge, before anything inlines the
-// backend's fiber_* functions into their callers. Then the host TypeScript
-// is compiled to dist/ with tsc.
+//   link(core, fiber)                 ─► build/shoal.{fx,asyncify}.wasm          the product
+//   link(core, fiber, testing)        ─► build/testing.{fx,asyncify}.wasm        benchmarks, demo
+//   link(core.debug, fiber, testing)  ─► build/testing.debug.{fx,asyncify}.wasm  the test suite
+//
+// A step runs only when its inputs changed since the last build (their hashes
+// are kept in build/.stamps.json), so a second `npm test` builds nothing.
+// `--host` builds only the TypeScript.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, statSync, existsSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FEATURES, OPTIMIZE, link, placementOf, prepareCore } from "./link.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
-const run = (cmd, args) => execFileSync(bin(cmd), args, { cwd: root, stdio: "inherit" });
+const at = (p) => join(root, p);
+const tool = (pkg, bin) => join(root, "node_modules", pkg, "bin", bin);
+const run = (script, args) => execFileSync(process.execPath, [script, ...args], { cwd: root, stdio: "inherit" });
 
-const STACK_SWITCHING = ["--enable-stack-switching", "--enable-exception-handling", "--enable-reference-types",
-  "--enable-gc", "--enable-multivalue"];
-const MVP = ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals",
-  "--enable-nontrapping-float-to-int"];
-const FX = [...STACK_SWITCHING, ...MVP];
+mkdirSync(at("build"), { recursive: true });
+const stampsFile = at("build/.stamps.json");
+const stamps = existsSync(stampsFile) ? JSON.parse(readFileSync(stampsFile, "utf8")) : {};
 
-mkdirSync(join(root, "build"), { recursive: true });
-const only = process.argv.includes("--host") ? "host" : "all";
-
-if (only === "all") {
-  // 1. the core, with the fiber calls left as imports from module "fiber"
-  run("asc", ["assembly/index.ts", "--target", "release", "--config", "asconfig.json"]);
-  // 2. WasmFX
-  run("wasm-as", [...FX, "assembly/fiber/fx.wat", "-o", "build/fiber.fx.wasm"]);
-  run("wasm-merge", ["build/shoal.core.wasm", "shoal", "build/fiber.fx.wasm", "fiber", ...FX,
-    "-o", "build/shoal.fx.merged.wasm"]);
-  run("wasm-opt", ["build/shoal.fx.merged.wasm", ...FX, "-O3", "-o", "build/shoal.fx.wasm"]);
-  // 3. Asyncify
-  run("wasm-as", [...MVP, "assembly/fiber/asyncify.wat", "-o", "build/fiber.asyncify.wasm"]);
-  run("wasm-merge", ["build/shoal.core.wasm", "shoal", "build/fiber.asyncify.wasm", "fiber", ...MVP,
-    "-o", "build/shoal.asyncify.merged.wasm"]);
-  run("wasm-opt", ["build/shoal.asyncify.merged.wasm", ...MVP, "--asyncify",
-    "--pass-arg=asyncify-ignore-imports", "-O3", "-o", "build/shoal.asyncify.wasm"]);
+function sourcesUnder(dir) {
+  const out = [];
+  for (const e of readdirSync(at(dir), { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourcesUnder(p));
+    else if (/\.(ts|wat|json)$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
 }
-// 4. the host
-run("tsc", ["-p", "tsconfig.json"]);
 
-for (const f of ["shoal.fx.wasm", "shoal.asyncify.wasm"]) {
-  const p = join(root, "build", f);
-  if (existsSync(p)) console.log(`build/${f}: ${statSync(p).size} bytes`);
+/** Run `make` unless `outputs` exist and `inputs` (files) and `key` hash as last time. */
+function step(name, inputs, outputs, make, key = "") {
+  const h = createHash("sha256").update(key);
+  for (const f of inputs) h.update(f).update(readFileSync(at(f)));
+  const digest = h.digest("hex");
+  if (stamps[name] === digest && outputs.every((o) => existsSync(at(o)))) return;
+  make();
+  stamps[name] = digest;
+  writeFileSync(stampsFile, JSON.stringify(stamps, null, 2));
 }
+
+const hostOnly = process.argv.includes("--host");
+if (!hostOnly) {
+  const asc = tool("assemblyscript", "asc.js");
+  const coreSources = [...sourcesUnder("assembly").filter((f) => !f.startsWith("assembly/testing")), ...sourcesUnder("gc"), "asconfig.json"];
+
+  // 1. the core, twice: release, and debug (every `if (DEBUG) assert(...)` kept)
+  for (const [variant, extra] of [["", []], [".debug", ["--use", "SHOAL_DEBUG=1"]]]) {
+    const out = `build/shoal.core${variant}.wasm`;
+    step(`core${variant}`, coreSources, [out], () => {
+      const raw = `build/shoal.core${variant}.asc.wasm`;
+      run(asc, ["assembly/index.ts", "--config", "asconfig.json", "--target", "core", "--debug", ...extra, "-o", raw]);
+      writeFileSync(at(raw), prepareCore(readFileSync(at(raw))));
+      run(tool("binaryen", "wasm-opt"), [raw, ...FEATURES.fx, ...OPTIMIZE, "-g", "-o", out]);
+    });
+  }
+
+  // 2. the fiber backends
+  for (const b of ["fx", "asyncify"]) {
+    step(`fiber.${b}`, [`assembly/fiber/${b}.wat`], [`build/fiber.${b}.wasm`], () =>
+      run(tool("binaryen", "wasm-as"), [...FEATURES[b], `assembly/fiber/${b}.wat`, "-o", `build/fiber.${b}.wasm`]));
+  }
+
+  // 3. the test programs, placed above the core's data and table entries
+  // (the same place for both cores, so the debug build links the same module: the higher of the two)
+  const places = ["build/shoal.core.wasm", "build/shoal.core.debug.wasm"].map((f) => placementOf(readFileSync(at(f))));
+  const place = JSON.stringify({
+    memoryBase: Math.max(...places.map((p) => p.memoryBase)), tableBase: Math.max(...places.map((p) => p.tableBase)),
+  });
+  step("testing", [...sourcesUnder("assembly/testing"), ...sourcesUnder("assembly/shared"), "gc/term/term.ts", "asconfig.json"],
+    ["build/testing.wasm"], () => {
+      const { memoryBase, tableBase } = JSON.parse(place);
+      run(asc, ["assembly/testing/index.ts", "--config", "asconfig.json", "--target", "testing",
+        "--memoryBase", String(memoryBase), "--tableBase", String(tableBase), "-O3", "-o", "build/testing.wasm"]);
+    }, place);
+
+  // 4. the linked modules
+  for (const b of ["fx", "asyncify"]) {
+    for (const [out, core, programs] of [
+      [`build/shoal.${b}.wasm`, "build/shoal.core.wasm", []],
+      [`build/testing.${b}.wasm`, "build/shoal.core.wasm", ["build/testing.wasm"]],
+      [`build/testing.debug.${b}.wasm`, "build/shoal.core.debug.wasm", ["build/testing.wasm"]],
+    ]) {
+      step(out, [core, `build/fiber.${b}.wasm`, ...programs, "scripts/link.mjs"], [out], () => {
+        const bytes = link({
+          core: readFileSync(at(core)), fiber: readFileSync(at(`build/fiber.${b}.wasm`)), backend: b,
+          modules: programs.map((p) => ({ name: p, bytes: readFileSync(at(p)) })),
+        });
+        writeFileSync(at(out), bytes);
+        console.log(`${out}: ${bytes.length} bytes`);
+      });
+    }
+  }
+}
+
+// 5. the host
+run(tool("typescript", "tsc"), ["-p", "tsconfig.json"]);

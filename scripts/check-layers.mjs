@@ -11,8 +11,9 @@
 //   4      assembly/runtime/   processes, scheduler, mailboxes, timers,        layers 0-4
 //                              shadow stacks, roots, host imports
 //   5      assembly/           index.ts, abi.ts, control.ts (the exports)      layers 0-5
-//   6      assembly/testing/   test/demo/benchmark programs, a separate        assembly/shared/, assembly/testing/
-//                              Wasm module (reaches the runtime by the ABI)
+//   6      assembly/testing/   test/demo/benchmark programs, a separate        assembly/shared/, assembly/testing/,
+//                              Wasm module (reaches the runtime by the ABI)    gc/term/term.ts (the term layout,
+//                                                                              header-only: no state)
 //   TypeScript side:
 //          host/               the host                                        assembly/shared/, host/
 //          compiler/           the compiler                                    assembly/shared/, host/, compiler/
@@ -46,7 +47,7 @@ const LAYERS = [
   ["assembly/fiber/", 3, ["assembly/shared/", "assembly/fiber/"]],
   ["assembly/runtime/", 4],
   ["assembly/", 5],
-  ["assembly/testing/", 6, ["assembly/shared/", "assembly/testing/"]],
+  ["assembly/testing/", 6, ["assembly/shared/", "assembly/testing/", "gc/term/term.ts"]],
   ["host/", "host", ["assembly/shared/", "host/"]],
   ["compiler/", "compiler", ["assembly/shared/", "host/", "compiler/"]],
   ["bench/", "bench", [...ABOVE, "bench/"]],

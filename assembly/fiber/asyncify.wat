@@ -21,7 +21,7 @@
 ;;   +16 data ...                      frames of the fiber being unwound
 ;;
 ;;   per-fiber ctx (24 bytes, inside the process block)
-;;   +0  buf   saved frames (fiber_alloc'd), 0 when none
+;;   +0  buf   saved frames (raw_alloc'd), 0 when none
 ;;   +4  cap   bytes allocated at buf
 ;;   +8  len   bytes of frames saved: 0 = not suspended
 ;;   +12 entry function-table index of the process's entry, (i64) -> ()
@@ -41,8 +41,8 @@
   (type $proc (func (param i64)))
   (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
-  (import "shoal" "fiber_alloc" (func $alloc (param i32) (result i32)))
-  (import "shoal" "fiber_free" (func $free (param i32)))
+  (import "shoal" "raw_alloc" (func $alloc (param i32) (result i32)))
+  (import "shoal" "raw_free" (func $free (param i32)))
   (import "asyncify" "start_unwind" (func $start_unwind (param i32)))
   (import "asyncify" "stop_unwind" (func $stop_unwind))
   (import "asyncify" "start_rewind" (func $start_rewind (param i32)))

@@ -83,7 +83,5 @@ export declare function fiber_bytes(slot: u32, ctx: usize): i32;
 @external("fiber", "fiber_recover")
 export declare function fiber_recover(slot: u32, ctx: usize): void;
 
-/** Allocation service for backends that keep per-fiber memory (Asyncify's saved frames). */
-export function fiber_alloc(size: usize): usize { return heap.alloc(size); }
-/** Frees what fiber_alloc returned. */
-export function fiber_free(ptr: usize): void { heap.free(ptr); }
+// Backends that keep per-fiber memory (Asyncify's saved frames) take it from
+// the module's raw_alloc/raw_free exports (assembly/abi.ts).

@@ -5,7 +5,8 @@
 ;; ends (returns, exits, or is killed) the trampoline parks the fiber
 ;; (suspends with -1) and the next process spawned into that slot runs on the
 ;; same stack. So a spawn costs a resume, not a cont.new: V8 maps a fresh
-;; stack for every cont.new (~11 us, 2 mappings) and pools only 4 MB of them.
+;; stack for every cont.new and pools only a few MB of finished ones (the
+;; measured costs are in docs/engine-facts.md).
 ;;
 ;;   slot state   table entry        ctx.parked   reached by
 ;;   ----------   ----------------   ----------   ------------------------------
@@ -17,11 +18,11 @@
 ;;                                                slot's next process
 ;;   running      null (consumed)    0            inside fiber_resume
 ;;
-;; Engine facts this file is shaped by (../shared/FACTS.md, V8 14.6):
+;; Engine facts this file is shaped by (docs/engine-facts.md, V8 14.6):
 ;; - a continuation dropped unfinished is never reclaimed: fiber_release ends
 ;;   it with resume_throw of $free, which nothing catches, so its stack unwinds
 ;;   and the engine frees it;
-;; - live continuations are capped near 32k (2 mappings each): the process
+;; - live continuations are capped (near 32k, by memory mappings): the process
 ;;   limit (host/backend.ts) bounds the slots, and so the continuations;
 ;; - `switch` and `resume_throw_ref` do not work on V8: only cont.new, resume,
 ;;   suspend and resume_throw are used.

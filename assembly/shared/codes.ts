@@ -41,6 +41,12 @@ export enum HeapFigure {
   MAJORS = 3,
   /** Bytes of off-heap binaries the process holds (its virtual heap). */
   OFFHEAP_BYTES = 4,
+  /** Its heap policy: min_heap_size (words). */
+  MIN_WORDS = 5,
+  /** Its heap policy: max_heap_size (words; 0 = none). */
+  MAX_WORDS = 6,
+  /** Its heap policy: fullsweep_after. */
+  FULLSWEEP_AFTER = 7,
 }
 
 /** What host_send / spawn_encoded / kill_encoded report about ETF input. */

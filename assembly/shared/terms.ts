@@ -28,3 +28,14 @@ export enum TagShift {
 
 /** Bits of a small integer's value (signed). */
 export const SMALL_BITS = 60;
+
+/** Subtags of a boxed term's header word (bits 2..5), as BEAM numbers them. */
+export enum Subtag {
+  TUPLE = 0x0,
+  BIG = 0x2,
+  FUN = 0x5,
+  FLOAT = 0x6,
+  REFC_BIN = 0x8,
+  HEAP_BIN = 0x9,
+  MAP = 0xF,
+}

@@ -1,0 +1,172 @@
+// Host control: what the host (host/) calls to start, drive and inspect the
+// runtime, between slices. Process code never calls these except the few
+// documented as safe for it in docs/abi.md (whereis, register, atom_*,
+// stat_*, process_heap, is_alive). Numbers that cross here are defined once in
+// assembly/shared/.
+
+import { Term, makeAtom } from "../gc/term/term";
+import { atomsInit, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINED } from "../gc/term/atoms";
+import { htop, heapBlockBytes, oldUsed } from "../gc/mem/heap";
+import { offheapCount, offheapBytes } from "../gc/mem/offheap";
+import { gcConfigure, heapWords } from "../gc/collector";
+import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
+import {
+  processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
+  slotCount, maxProcesses,
+} from "./runtime/process";
+import {
+  schedulerInit, setNotifyExits, spawnEncoded, schedule as runSchedule, crash as crashCurrent,
+  killEncoded, killAll, current, switches, reductionsTotal, wake as wakeProcess,
+} from "./runtime/scheduler";
+import { nextDeadline } from "./runtime/timers";
+import { shadowInit, shadowBytes } from "./runtime/shadowstack";
+import { collectProcess, reportGcPauses } from "./runtime/alloc";
+import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mailbox";
+import { Message } from "./runtime/message";
+import { registerName, unregisterName, whereis as whereisName } from "./runtime/registry";
+import { HeapFigure, Priority } from "./shared/codes";
+
+/**
+ * Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits,
+ * heap policy (min and max heap words, 0 max = none; full sweep after N minors), one shared heap
+ * for every process (the baseline collector), debug poisoning of from-space.
+ */
+export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
+  minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool): void {
+  atomsInit();
+  fiber_init();
+  processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
+  gcConfigure(poison);
+  schedulerInit(slice, reportExits);
+  shadowInit(shadowMax);
+}
+
+/** Whether every process exit is reported to the host (env.exited). */
+export function report_exits(on: bool): void { setNotifyExits(on); }
+
+/** Which fiber backend this build uses (BackendId: 1 WasmFX, 2 Asyncify). */
+export function backend(): i32 { return fiber_backend(); }
+
+/** Run slices until none is ready, maxSlices ran, or the host clock passes `until`: a Status. */
+export function schedule(maxSlices: i32, until: f64): i32 { return runSchedule(maxSlices, until); }
+
+/** Earliest timer deadline (host ms), +Infinity if none. */
+export function next_deadline(): f64 { return nextDeadline(); }
+
+/** After a trap escaped schedule(): end the running process with reason `atom` (an atom index); its pid or 0. */
+export function crash(atom: u32): Term { return crashCurrent(makeAtom(atom)); }
+
+/** Pid of the process running now, 0 between slices. */
+export function current_pid(): Term { return current ? current!.pid : 0; }
+
+/** Spawn entry (a function-table index) with the argument External Term Format bytes at ptr..ptr+len hold, at a Priority: the pid, or the atom badarg (malformed bytes) or system_limit. */
+export function spawn_encoded(entry: u32, ptr: usize, len: usize, priority: i32): Term {
+  return spawnEncoded(entry, ptr, len, <u8>min(max(priority, Priority.MAX), Priority.LOW));
+}
+
+/** End process `pid` with the reason External Term Format bytes at ptr..ptr+len hold: a HostResult. */
+export function kill_encoded(pid: Term, ptr: usize, len: usize): i32 { return killEncoded(pid, ptr, len); }
+
+/** End every process (the host is stopping the runtime). */
+export function kill_all(): void { killAll(); }
+
+/** Whether `pid` names a live process. */
+export function is_alive(pid: Term): bool { return lookup(pid) != null; }
+
+/** Bytes of linear memory process `pid` holds (its block, saved frames, shadow stack, heap, queued message nodes); -1 if dead. */
+export function process_bytes(pid: Term): i32 {
+  const p = lookup(pid);
+  if (!p) return -1;
+  const heapBytes: usize = sharedHeap ? <usize>0 : heapWords(heapOf(p)) << 3;
+  return <i32>(processBlockBytes() + <usize>fiber_bytes(p.slot, fiberCtx(p)) + shadowBytes(p) + heapBytes
+    + <usize>p.mqLen * offsetof<Message>());
+}
+
+export function stat_live(): u32 { return liveProcesses; }
+export function stat_spawned(): u64 { return spawnedTotal; }
+export function stat_switches(): u64 { return switches; }
+export function stat_reductions(): u64 { return reductionsTotal; }
+export function stat_slots(): u32 { return slotCount(); }
+export function stat_max_processes(): u32 { return maxProcesses; }
+export function stat_heap_bytes(): u64 { return heapBlockBytes; }
+export function stat_offheap_count(): u32 { return offheapCount; }
+export function stat_offheap_bytes(): u64 { return offheapBytes; }
+export function stat_messages_sent(): u64 { return sentTotal; }
+export function stat_messages_queued(): u64 { return queuedMessages; }
+
+/** A scratch buffer of at least `size` bytes for the host to pass strings and External Term Format in. */
+let io: usize = 0;
+let ioCap: usize = 0;
+export function io_buffer(size: usize): usize {
+  if (size > ioCap) { if (io) heap.free(io); ioCap = max(size, 256); io = heap.alloc(ioCap); }
+  return io;
+}
+/** Address of atom i's UTF-8 name. */
+export function atom_name_ptr(i: i32): usize { return atomNamePtr(i); }
+/** Bytes of atom i's name. */
+export function atom_name_len(i: i32): i32 { return atomNameLen(i); }
+/** Atoms interned so far. */
+export function atom_count(): i32 { return atomCount(); }
+
+// ---- heaps and collectors ----------------------------------------------------
+
+/** Report every collection's pause to the host (env.gc_event). */
+export function gc_report_pauses(on: bool): void { reportGcPauses(on); }
+
+/** Collect process `pid`'s heap now, running or suspended (major: a full sweep); false if it is dead. */
+export function garbage_collect(pid: Term, major: bool): bool {
+  const p = lookup(pid);
+  if (!p) return false;
+  collectProcess(p, major);
+  return true;
+}
+
+/** Set a live process's heap policy (words; 0 max = none); false if it is dead. */
+export function set_heap_policy(pid: Term, minWords: u32, maxWords: u32, fullsweepAfter: u32): bool {
+  const p = lookup(pid);
+  if (!p || sharedHeap) return false;
+  const h = heapOf(p);
+  h.minWords = max(minWords, 16);
+  h.maxWords = maxWords;
+  h.fullsweepAfter = fullsweepAfter;
+  return true;
+}
+
+/** A figure of a live process's heap (HeapFigure); -1 if dead. */
+export function process_heap(pid: Term, what: i32): i64 {
+  const p = lookup(pid);
+  if (!p) return -1;
+  const h = heapOf(p);
+  switch (what) {
+    case HeapFigure.WORDS: return <i64>heapWords(h);
+    case HeapFigure.USED_WORDS: return <i64>(((p == current ? htop : h.top) - h.start) >> 3) + <i64>oldUsed(h);
+    case HeapFigure.MINORS: return h.minors;
+    case HeapFigure.MAJORS: return h.majors;
+    case HeapFigure.OFFHEAP_BYTES: return <i64>h.vheap;
+    case HeapFigure.MIN_WORDS: return h.minWords;
+    case HeapFigure.MAX_WORDS: return h.maxWords;
+    case HeapFigure.FULLSWEEP_AFTER: return h.fullsweepAfter;
+  }
+  return -1;
+}
+
+/** Wake a process waiting in a receive with no timer (as a message would); false if it was not waiting. */
+export function wake(pid: Term): bool {
+  const p = lookup(pid);
+  return p ? wakeProcess(p) : false;
+}
+
+// ---- messages ------------------------------------------------------------------
+
+/** (host) Decode term_to_binary bytes at ptr..ptr+len into `pid`'s memory and deliver: a HostResult. */
+export function host_send(pid: Term, ptr: usize, len: usize): i32 { return sendEncoded(pid, ptr, len); }
+/** The pid processes send to reach the host (env.host_message). */
+export function host_pid(): Term { return HOST_PID; }
+/** Register `pid` as atom `name`; false (badarg) if taken, dead, or already named. */
+export function register(name: Term, pid: Term): bool { return registerName(name, pid); }
+/** Remove a registered name; false if it was not registered. */
+export function unregister(name: Term): bool { return unregisterName(name); }
+/** The pid registered as `name`, or the atom undefined. */
+export function whereis(name: Term): Term { const p = whereisName(name); return p ? p : ATOM_UNDEFINED; }
+/** Mailbox length of a live process, -1 if dead. */
+export function mailbox_length(pid: Term): i32 { const p = lookup(pid); return p ? <i32>p.mqLen : -1; }

@@ -1,0 +1,89 @@
+// Allocation on the running process's heap: the slow path that collects,
+// reservations, and collections asked for from outside a process's code.
+// The fast path, bump(), is below in gc/mem/heap.ts.
+//
+//   call              may collect   use
+//   ---------------   -----------   -------------------------------------------
+//   allocWords(n)     yes           one object; bump if it fits, else collect
+//   reserve(n)        yes           make n words free, then build with bump()
+//   bump(n)           never         take n of the words reserve() made free
+//
+// After any call that may collect, every term not reloaded from a root is
+// stale (roots.ts). Building a term bottom-up after one reserve() of its
+// total size needs no roots at all for the pieces, which is how messages and
+// decoded terms are built.
+//
+// The collector (gc/collector.ts) knows no process: this file hands it the
+// roots (roots.ts), times the pause for the host, and applies the policy the
+// collector only reports on: a heap past max_heap_size ends its process.
+
+import { htop, hend, active, heapSync, heapReload, bump, Heap } from "../../gc/mem/heap";
+import { collect, heapWords, GC_MAJOR } from "../../gc/collector";
+import { current, processExit, kill } from "./scheduler";
+import { Process, heapOf, ownerOf, sharedHeap } from "./process";
+import { scanProcessRoots, scanAllRoots } from "./roots";
+import { hostNow, hostGcEvent } from "./env";
+import { ATOM_MAX_HEAP_SIZE } from "../../gc/term/atoms";
+
+/** Report each collection's pause to the host (env.gc_event). */
+let reportPauses: bool = false;
+
+/** Turn pause reports (env.gc_event) on or off. */
+export function reportGcPauses(on: bool): void { reportPauses = on; }
+
+/** Allocate n words on the running heap, collecting if they do not fit. */
+// @ts-ignore: decorator
+@inline export function allocWords(words: usize): usize {
+  if (htop + (words << 3) <= hend) return bump(words);
+  return allocSlow(words);
+}
+
+/** The slow path of allocWords: collect, then allocate. */
+export function allocSlow(words: usize): usize {
+  reserve(words);
+  return bump(words);
+}
+
+/** Make at least n words free at the top of the running heap (collecting if needed, or if off-heap binaries passed the virtual-heap limit). */
+export function reserve(words: usize): void {
+  const h = active!;
+  if (htop + (words << 3) <= hend && h.vheap <= h.vheapLimit) return;
+  collectRunning(words, false);
+}
+
+/** Collect heap `h` with the roots of whoever owns it, reporting the pause if asked. */
+function collectHeap(h: Heap, need: usize, major: bool): void {
+  const t0 = reportPauses ? hostNow() : 0;
+  const kind = collect(h, need, major, sharedHeap ? scanAllRoots : scanProcessRoots);
+  if (reportPauses) {
+    const live = ((h.top - h.start) + (h.oldTop - h.oldStart)) >> 3;
+    hostGcEvent(sharedHeap ? 0 : ownerOf(h).pid, kind, hostNow() - t0, <u32>live, <u32>heapWords(h));
+  }
+}
+
+/** Collect the running process's heap (major if asked) with n words to be free after. */
+export function collectRunning(words: usize, major: bool): void {
+  const h = active!;
+  heapSync();
+  collectHeap(h, words, major);
+  heapReload();
+  if (overMaxHeap(h) && current) processExit(ATOM_MAX_HEAP_SIZE);
+}
+
+/** Whether heap `h` has passed its max_heap_size. */
+// @ts-ignore: decorator
+@inline function overMaxHeap(h: Heap): bool { return h.maxWords != 0 && heapWords(h) > <usize>h.maxWords; }
+
+/**
+ * Collect process `p`'s heap from outside its code (the host, another process,
+ * the scheduler before it runs), whether `p` is running or suspended; a process
+ * whose heap then passes max_heap_size is killed. In the shared-heap baseline
+ * a running process's top is live in htop, so that case goes through
+ * collectRunning.
+ */
+export function collectProcess(p: Process, major: bool): void {
+  if (p == current || (sharedHeap && current)) { collectRunning(0, major); return; }
+  const h = heapOf(p);
+  collectHeap(h, 0, major);
+  if (overMaxHeap(h)) kill(p.pid, ATOM_MAX_HEAP_SIZE);
+}

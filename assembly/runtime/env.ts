@@ -1,0 +1,29 @@
+// What the runtime imports from its host (host/ provides them), module "env".
+// None of these may suspend, and none calls back into the module.
+
+import { Term } from "../../gc/term/term";
+
+/** The host clock, in milliseconds (performance.now()). */
+// @ts-ignore: decorator
+@external("env", "now")
+export declare function hostNow(): f64;
+
+/** A process reports an event to the host: (its pid, a code, a value). */
+// @ts-ignore: decorator
+@external("env", "proc_trace")
+export declare function hostTrace(pid: Term, code: i32, value: i64): void;
+
+/** A process has ended (sent only while the host asks for exits): its reason as External Term Format bytes at ptr..ptr+len, valid during the call (len 0: the reason holds a fun, which cannot cross). */
+// @ts-ignore: decorator
+@external("env", "exited")
+export declare function hostExited(pid: Term, ptr: usize, len: usize): void;
+
+/** A collection finished (sent only while pause reports are on): whose heap (0 for the shared heap), kind (0 minor, 1 major), pause ms, live and heap words. */
+// @ts-ignore: decorator
+@external("env", "gc_event")
+export declare function hostGcEvent(pid: Term, kind: i32, ms: f64, liveWords: u32, heapWords: u32): void;
+
+/** A process sent the host a message: External Term Format bytes at ptr..ptr+len, valid during the call. */
+// @ts-ignore: decorator
+@external("env", "host_message")
+export declare function hostMessage(ptr: usize, len: usize): void;

@@ -1,0 +1,288 @@
+// The scheduler: runs processes in slices, preemptively, by reductions.
+//
+// Every process runs on its own fiber (fiber/fiber.ts). A slice starts with a
+// budget of SLICE reductions (BEAM's 4000); code running in a process spends
+// it through reduce(n), which compiled code emits at every call and loop head,
+// and the process is preempted when the budget runs out. No JS timer ever
+// interrupts a slice: the host calls schedule() with a deadline, and the
+// scheduler looks at the clock only between slices.
+//
+//   suspend code   meaning                       the scheduler then
+//   ------------   ---------------------------   --------------------------
+//   YIELD          budget spent, or yield()      queues it again (RUNNABLE)
+//   WAIT           sleeping, or in a receive     leaves it WAITING; its timer,
+//                  with nothing to take          or (in a receive) a message,
+//                                                wakes it
+//   -1 (ended)     returned, exit(), or killed   frees its slot
+//
+//   schedule() returns (Status, assembly/shared/codes.ts)
+//   ------------------   ------------------------------------------------
+//   IDLE      0          no process is alive
+//   RUNNABLE  1          processes are ready: call again (after the host's
+//                        event loop has had a turn)
+//   TIMERS    2          none ready; the earliest timer is nextDeadline()
+//   WAITING   3          processes alive, all waiting with no timer
+//
+// A trap inside a process (stack overflow, unreachable, out-of-bounds) leaves
+// schedule() as a host exception; the host calls crash() and the process ends
+// alone with a reason, while the scheduler's own state stays consistent
+// because it is kept in globals, never in the frames the trap unwound.
+
+import { Term, NIL } from "../../gc/term/term";
+import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED, ATOM_BADARG } from "../../gc/term/atoms";
+import {
+  fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
+} from "../fiber/fiber";
+import {
+  Process, allocProcess, freeProcess, lookup, fiberCtx, processAt, slotCount, liveProcesses, heapOf, sharedHeap,
+  STATE_FREE, STATE_RUNNABLE, STATE_RUNNING, STATE_WAITING, STATE_EXITING,
+} from "./process";
+import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
+import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
+import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
+import { heapSwitchIn, heapSwitchOut, youngSize } from "../../gc/mem/heap";
+import { heapRelease } from "../../gc/collector";
+import { collectProcess } from "./alloc";
+import { hostNow, hostExited } from "./env";
+import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
+import { Status, HostResult } from "../shared/codes";
+import { DEBUG } from "../../gc/mem/debug";
+import { mailboxClear } from "./mailbox";
+import { unregisterName } from "./registry";
+
+// @ts-ignore: decorator
+@inline export const SUSPEND_YIELD: i32 = 0;
+// @ts-ignore: decorator
+@inline export const SUSPEND_WAIT: i32 = 1;
+
+
+/** The process running now, null between slices. */
+export let current: Process | null = null;
+/** Reductions left in the running slice (compiled code may decrement it inline). */
+export let budget: i32 = 0;
+/** Reductions a slice starts with. */
+export let sliceReductions: i32 = 4000;
+/** Whether to tell the host of every exit (hostExited). */
+export let notifyExits: bool = false;
+/** Slices run since start (one fiber resume each). */
+export let switches: u64 = 0;
+/** Reductions spent since start. */
+export let reductionsTotal: u64 = 0;
+/** How many slices run between looks at the clock. */
+// @ts-ignore: decorator
+@inline const CLOCK_EVERY: i32 = 16;
+
+/** Set the slice budget and whether exits are reported; called at start. */
+export function schedulerInit(slice: i32, exits: bool): void {
+  sliceReductions = max(slice, 1);
+  notifyExits = exits;
+}
+
+/** Turn exit reports to the host on or off. */
+export function setNotifyExits(on: bool): void { notifyExits = on; }
+
+/** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument is copied into the new process's heap. */
+export function spawn(entry: u32, arg: Term, priority: u8): Term {
+  const p = allocProcess(entry, NIL, priority);
+  if (!p) return ATOM_SYSTEM_LIMIT;
+  p.arg = copyIntoProcess(p, arg);   // into a fragment: the heap gets a block when it first allocates
+  start(p);
+  return p.pid;
+}
+
+/** Spawn entry(the term External Term Format bytes at buf..buf+len hold) for the host: its pid, or the atom badarg (malformed bytes) or system_limit. */
+export function spawnEncoded(entry: u32, buf: usize, len: usize, priority: u8): Term {
+  const words = encodedWords(buf, len);
+  if (words < 0) return ATOM_BADARG;
+  const p = allocProcess(entry, NIL, priority);
+  if (!p) return ATOM_SYSTEM_LIMIT;
+  const arg = decodeIntoProcess(p, buf, len, words);
+  if (!arg) {                         // the atom table is full: give the slot back unstarted
+    if (!sharedHeap) heapRelease(heapOf(p));
+    freeProcess(p);
+    return ATOM_SYSTEM_LIMIT;
+  }
+  p.arg = arg;
+  start(p);
+  return p.pid;
+}
+
+/** Make a new process's fiber and queue it. The backend calls entry(arg) itself, reading the argument's root when the process starts. */
+function start(p: Process): void {
+  fiber_create(p.slot, fiberCtx(p), p.entry, changetype<usize>(p) + offsetof<Process>("arg"));
+  enqueue(p);
+}
+
+/** Spend n reductions; suspend when the slice's budget is gone. */
+// @ts-ignore: decorator
+@inline export function reduce(n: i32): void {
+  budget -= n;
+  if (budget <= 0) fiber_suspend(SUSPEND_YIELD);
+}
+
+/** Give up the rest of the slice (erlang:yield/0). */
+export function yieldNow(): void {
+  fiber_suspend(SUSPEND_YIELD);
+}
+
+/** Pid of the running process. */
+export function self(): Term { return current!.pid; }
+
+/** Sleep for ms milliseconds of host time (0 or less just yields). */
+export function sleep(ms: f64): void {
+  const p = current!;
+  if (!(ms > 0)) { yieldNow(); return; }
+  p.deadline = hostNow() + ms;
+  timerAdd(p);
+  p.state = STATE_WAITING;
+  fiber_suspend(SUSPEND_WAIT);
+}
+
+/** Make a waiting process with no timer runnable (what a message arrival does); false if it was not waiting. */
+export function wake(p: Process): bool {
+  if (p.state != STATE_WAITING) return false;
+  timerCancel(p);
+  p.state = STATE_RUNNABLE;
+  enqueue(p);
+  return true;
+}
+
+/** End the running process now with `reason`. */
+export function processExit(reason: Term): void {
+  current!.reason = reason;
+  fiber_exit();
+}
+
+/** End process `pid` with `reason` (a term of the caller's heap, copied into the victim's), from the host or another process; false if it is not alive. */
+export function kill(pid: Term, reason: Term): bool {
+  const p = lookup(pid);
+  if (!p) return false;
+  if (reason == ATOM_KILL) reason = ATOM_KILLED;   // as erlang:exit(Pid, kill)
+  if (p == current) { processExit(reason); return true; }
+  return killWith(p, copyIntoProcess(p, reason));
+}
+
+/** End process `pid` with the reason External Term Format bytes at buf..buf+len hold, for the host: HostResult. */
+export function killEncoded(pid: Term, buf: usize, len: usize): i32 {
+  const words = encodedWords(buf, len);
+  if (words < 0) return HostResult.MALFORMED;
+  const p = lookup(pid);
+  if (!p) return HostResult.NO_PROCESS;
+  let reason = decodeIntoProcess(p, buf, len, words);
+  if (!reason) return HostResult.LIMIT;
+  if (reason == ATOM_KILL) reason = ATOM_KILLED;
+  if (p == current) processExit(reason);
+  killWith(p, reason);
+  return HostResult.OK;
+}
+
+/** End `p` (not running) with `reason`, a term of its own heap. */
+function killWith(p: Process, reason: Term): bool {
+  p.reason = reason;
+  if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked (runqueue.ts)
+  else if (p.state == STATE_WAITING) finish(p);
+  return true;
+}
+
+/** Release everything `p` holds and free its slot; the host hears of it first, while its reason's heap still exists. */
+function finish(p: Process): void {
+  if (DEBUG) assert(p.state != STATE_FREE && p != current);
+  if (notifyExits) {
+    const len = encodeForHost(p.reason);         // -1: the reason holds a fun, which cannot cross
+    hostExited(p.pid, encodedBytes(), len < 0 ? 0 : <usize>len);
+  }
+  fiber_destroy(p.slot, fiberCtx(p));
+  timerCancel(p);
+  shadowRelease(p);
+  mailboxClear(p);
+  if (p.name) unregisterName(p.name);
+  if (!sharedHeap) heapRelease(heapOf(p));   // the whole heap goes back at once
+  freeProcess(p);
+}
+
+/** Make every process whose timer is due runnable. */
+function fireTimers(now: f64): void {
+  for (;;) {
+    const p = timerPopDue(now);
+    if (!p) return;
+    if (p.waitingForMessage) { p.waitingForMessage = false; p.timedOut = true; }
+    p.state = STATE_RUNNABLE;
+    enqueue(p);
+  }
+}
+
+/** Run `p` for one slice and act on how it stopped. */
+function runSlice(p: Process): void {
+  const h = heapOf(p);
+  // messages in fragments, or off-heap binaries, outgrowing the heap: collect before it runs
+  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit)) {
+    collectProcess(p, false);
+    if (p.state == STATE_EXITING) { finish(p); return; }   // it passed max_heap_size
+  }
+  if (DEBUG) assert(current == null && p.state == STATE_RUNNABLE);
+  current = p;
+  p.state = STATE_RUNNING;
+  budget = sliceReductions;
+  shadowSwitchIn(p);
+  heapSwitchIn(h);
+  const code = fiber_resume(p.slot, fiberCtx(p));
+  heapSwitchOut();
+  shadowSwitchOut(p);
+  current = null;
+  const spent = sliceReductions - budget;
+  p.reductions += spent;
+  reductionsTotal += spent;
+  switches++;
+  if (code < 0) finish(p);
+  else if (code == SUSPEND_YIELD) {
+    p.state = STATE_RUNNABLE;
+    enqueue(p);
+  }
+}
+
+/** Run up to maxSlices slices, stopping once the host clock passes `until`; see the status table above. */
+export function schedule(maxSlices: i32, until: f64): i32 {
+  fireTimers(hostNow());
+  for (let n = 1; n <= maxSlices; n++) {
+    const p = dequeue();
+    if (!p) break;
+    if (p.state == STATE_EXITING) finish(p);
+    else runSlice(p);
+    if (n % CLOCK_EVERY == 0) {
+      const now = hostNow();
+      fireTimers(now);
+      if (now >= until) break;
+    }
+  }
+  if (queued) return Status.RUNNABLE;
+  if (timerCount) return Status.TIMERS;
+  return liveProcesses ? Status.WAITING : Status.IDLE;
+}
+
+/** After a trap escaped schedule(): end the process that was running with `reason`; its pid, or 0 if none ran. */
+export function crash(reason: Term): Term {
+  const p = current;
+  if (!p) return 0;
+  fiber_recover(p.slot, fiberCtx(p));
+  heapSwitchOut();
+  shadowSwitchOut(p);
+  current = null;
+  p.reason = reason;
+  const pid = p.pid;
+  finish(p);
+  return pid;
+}
+
+/** End every process without reporting it and free every fiber (the runtime is being torn down). */
+export function killAll(): void {
+  const saved = notifyExits;
+  notifyExits = false;
+  for (let slot: u32 = 0, n = slotCount(); slot < n; slot++) {
+    const p = processAt(slot);
+    if (p.state != STATE_FREE) finish(p);
+    fiber_release(slot, fiberCtx(p));
+  }
+  notifyExits = saved;
+  clearQueues();
+  timersClear();
+}

@@ -1,0 +1,220 @@
+// Built-in programs that pass messages: the shapes of the BEAM anchors
+// (pingpong.erl, ring.erl), fan-in, copy cost, and the probes the tests use
+// for selective receive, timeouts and the host mailbox.
+
+import {
+  Term, NIL, makeSmall, smallValue, isBoxed, pidSlot, SUB_TUPLE, tupleSet, tupleGet, tupleArity, boxedSubtag,
+} from "../../../gc/term/term";
+import {
+  hostNow, hostTrace, reduce, self, spawn, send, frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect,
+  makeCons, rawAlloc, rawFree, hostPid,
+} from "../shoal";
+import { atom, pair, receive } from "../lib";
+import { Trace, Priority } from "../../shared/codes";
+
+let PING: Term = 0, PONG: Term = 0, STOP: Term = 0, NEXT: Term = 0, DONE: Term = 0, TIMEOUT: Term = 0, GOT: Term = 0;
+
+/** Intern the atoms these programs match on; runs once, when the host first lists the programs. */
+export function messageAtomsInit(): void {
+  PING = atom("ping"); PONG = atom("pong"); STOP = atom("stop");
+  NEXT = atom("next"); DONE = atom("done"); TIMEOUT = atom("timeout"); GOT = atom("got");
+}
+
+function anything(t: Term): bool { return true; }
+function isPong(t: Term): bool { return t == PONG; }
+function isNextTuple(t: Term): bool {
+  return isBoxed(t) && boxedSubtag(t) == SUB_TUPLE && tupleArity(t) == 2 && tupleGet(t, 0) == NEXT;
+}
+
+// ── ping-pong (pingpong.erl): 1,000 warm-up round trips, then smallValue(arg) timed ones
+export function pinger(arg: Term): void {
+  const n = smallValue(arg);
+  const pong = spawn(ponger.index, self(), Priority.NORMAL);
+  for (let i = 0; i < 1000; i++) { send(pong, PING); receive(isPong, Infinity); }
+  const t0 = hostNow();
+  for (let i: i64 = 0; i < n; i++) { send(pong, PING); receive(isPong, Infinity); }
+  hostTrace(self(), Trace.RUN_NS, <i64>((hostNow() - t0) * 1e6));
+  send(pong, STOP);
+  hostTrace(self(), Trace.DONE, n);
+}
+function ponger(arg: Term): void {
+  for (;;) {
+    const m = receive(anything, Infinity);
+    if (m == STOP) return;
+    if (m == PING) send(arg, PONG);
+  }
+}
+
+// ── ring (ring.erl): N processes, the token goes M laps; arg = N << 32 | M
+export function ringMain(arg: Term): void {
+  const n = smallValue(arg) >> 32, laps = smallValue(arg) & 0xFFFFFFFF;
+  const t0 = hostNow();
+  const headPid = spawn(ringHead.index, self(), Priority.NORMAL);
+  let next = headPid;
+  for (let k: i64 = 0; k < n - 1; k++) next = spawn(ringMember.index, next, Priority.NORMAL);
+  send(headPid, pair(NEXT, next));
+  const t1 = hostNow();
+  send(headPid, makeSmall(laps));
+  receive(isDone, Infinity);
+  const t2 = hostNow();
+  send(headPid, STOP);
+  receive(isStop, Infinity);
+  hostTrace(self(), Trace.SETUP_NS, <i64>((t1 - t0) * 1e6));
+  hostTrace(self(), Trace.RUN_NS, <i64>((t2 - t1) * 1e6));
+  hostTrace(self(), Trace.DONE, n * laps);
+}
+function isDone(t: Term): bool { return t == DONE; }
+function isStop(t: Term): bool { return t == STOP; }
+function ringMember(next: Term): void {
+  for (;;) {
+    const m = receive(anything, Infinity);
+    send(next, m);
+    if (m == STOP) return;
+  }
+}
+function ringHead(parent: Term): void {
+  const next = tupleGet(receive(isNextTuple, Infinity), 1);
+  for (;;) {
+    const m = receive(anything, Infinity);
+    if (m == STOP) { send(next, STOP); receive(isStop, Infinity); send(parent, STOP); return; }
+    const t = smallValue(m);
+    if (t == 0) send(parent, DONE);
+    else send(next, makeSmall(t - 1));
+  }
+}
+
+// ── fan-in: N senders x M messages {Sender, I} to one receiver that checks each sender's order
+let faninM: i64 = 0;
+export function faninConfig(m: i64): void { faninM = m; }
+export function faninMain(arg: Term): void {
+  const n = smallValue(arg);
+  const t0 = hostNow();
+  for (let i: i64 = 0; i < n; i++) spawn(faninSender.index, self(), Priority.NORMAL);
+  // per sender (by slot): the next I expected
+  const expected = rawAlloc(4 << 20);
+  memory.fill(expected, 0, 4 << 20);
+  let errors: i64 = 0, sum: i64 = 0;
+  for (let k: i64 = 0; k < n * faninM; k++) {
+    const m = receive(anything, Infinity);
+    const slot = pidSlot(tupleGet(m, 0));
+    const i = smallValue(tupleGet(m, 1));
+    const at = expected + (<usize>slot << 2);
+    if (i != <i64>load<u32>(at)) errors++;
+    store<u32>(at, <u32>(i + 1));
+    sum += i;
+  }
+  rawFree(expected);
+  hostTrace(self(), Trace.RUN_NS, <i64>((hostNow() - t0) * 1e6));
+  hostTrace(self(), Trace.ERRORS, errors);
+  hostTrace(self(), Trace.DONE, sum);
+}
+function faninSender(parent: Term): void {
+  for (let i: i64 = 0; i < faninM; i++) {
+    reduce(1);
+    send(parent, pair(self(), makeSmall(i)));
+  }
+}
+
+// ── copy cost: send a list of smallValue(arg) integers to a sink, copyReps times
+let copyReps: i64 = 0;
+export function copyConfig(reps: i64): void { copyReps = reps; }
+export function copyMain(arg: Term): void {
+  const k = smallValue(arg);
+  frameEnter(1);
+  slotSet(0, NIL);
+  for (let i: i64 = 0; i < k; i++) { gcReserve(2); slotSet(0, makeCons(makeSmall(i), slotGet(0))); }
+  const sink = spawn(copySink.index, self(), Priority.NORMAL);
+  const t0 = hostNow();
+  for (let r: i64 = 0; r < copyReps; r++) {
+    send(sink, slotGet(0));
+    receive(isPong, Infinity);          // the sink's acknowledgement keeps one message in flight
+  }
+  hostTrace(self(), Trace.RUN_NS, <i64>((hostNow() - t0) * 1e6));
+  send(sink, STOP);
+  frameLeave(1);
+  hostTrace(self(), Trace.DONE, k);
+}
+function copySink(parent: Term): void {
+  for (;;) {
+    const m = receive(anything, Infinity);
+    if (m == STOP) return;
+    send(parent, PONG);
+  }
+}
+
+// ── probes for the tests
+
+let selectTag: Term = 0;   // what `tagged` matches, for the selector running now
+function tagged(t: Term): bool {
+  return isBoxed(t) && boxedSubtag(t) == SUB_TUPLE && tupleArity(t) >= 1 && tupleGet(t, 0) == selectTag;
+}
+/** Receive every {Tag, _} whose Tag is `arg` first (selectively), then send all it received to the host, in receive order, once `stop` arrives. */
+export function selector(arg: Term): void {
+  // wait until `stop` is in the mailbox (it arrives last), without taking anything else
+  receive(isStop, Infinity);
+  selectTag = arg;
+  for (;;) {                               // the tagged ones, selectively
+    const m = receive(tagged, 0);
+    if (!m) break;
+    send(hostPid(), m);
+  }
+  for (;;) {                               // then the rest, in order
+    const m = receive(anything, 0);
+    if (!m) break;
+    send(hostPid(), m);
+  }
+}
+
+/** Receive with a timeout of smallValue(arg) ms; tell the host {timeout, Us} or {got, Msg}. */
+export function timeoutProbe(arg: Term): void {
+  const t0 = hostNow();
+  const m = receive(anything, <f64>smallValue(arg));
+  const us = makeSmall(<i64>((hostNow() - t0) * 1000));
+  if (!m) send(hostPid(), pair(TIMEOUT, us));
+  else {
+    frameEnter(1);
+    slotSet(0, m);
+    const t = pair(GOT, NIL);
+    tupleSet(t, 1, slotGet(0));
+    frameLeave(1);
+    send(hostPid(), t);
+  }
+}
+
+/** Send every message back to the host, until `stop`. */
+export function echoHost(arg: Term): void {
+  for (;;) {
+    const m = receive(anything, Infinity);
+    if (m == STOP) return;
+    send(hostPid(), m);
+  }
+}
+
+/** Forward every message to pid `arg` (a copy from this heap into its), until `stop`. */
+export function forwarder(arg: Term): void {
+  for (;;) {
+    const m = receive(anything, Infinity);
+    send(arg, m);
+    if (m == STOP) return;
+  }
+}
+
+/** Builds the list [0..n-1] (n = smallValue(arg)), spawns argToHost with it, then collects its own heap and ends. */
+export function spawnWithList(arg: Term): void {
+  const n = smallValue(arg);
+  frameEnter(1);
+  slotSet(0, NIL);
+  for (let i = n - 1; i >= 0; i--) { gcReserve(2); slotSet(0, makeCons(makeSmall(i), slotGet(0))); }
+  spawn(argToHost.index, slotGet(0), Priority.NORMAL);
+  gcCollect(true);                          // the parent's copy moves; the child's must not care
+  frameLeave(1);
+}
+/** Collects its own heap, then sends its spawn argument to the host. */
+function argToHost(arg: Term): void {
+  frameEnter(1);
+  slotSet(0, arg);                          // a root: the collection moves it
+  gcCollect(true);
+  send(hostPid(), slotGet(0));
+  frameLeave(1);
+}
+

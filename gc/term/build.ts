@@ -1,0 +1,117 @@
+// Building terms on the running heap: lists, tuples, numbers, binaries, maps
+// and funs (their layouts, readers and sizes are in term.ts).
+//
+// The *Raw builders take words from the running heap with bump() and never
+// collect: the caller reserves the total first (assembly/runtime/alloc.ts
+// reserve, or gc_reserve from compiled code), so the pieces of a term built
+// bottom-up need no roots. term.ts's `*Words` say how many words each takes.
+
+import {
+  Term, NIL, makeSmall, makeHeader, makeBoxed, makeList, termPtr, boxedHeader, headerArity, headerSubtag,
+  isSmall, smallValue, isBoxed, SMALL_MAX, SMALL_MIN,
+  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, RefcBin,
+} from "./term";
+import { active, bump } from "../mem/heap";
+import { offheapAlloc, offheapData, offheapRetain, offheapSize } from "../mem/offheap";
+import { HEAP_BIN_MAX } from "../../assembly/shared/defaults";
+
+// ── lists
+
+/** [head | tail] (2 words). */
+// @ts-ignore: decorator
+@inline export function consRaw(head: Term, tail: Term): Term {
+  const p = bump(2);
+  store<u64>(p, head);
+  store<u64>(p, tail, 8);
+  return makeList(p);
+}
+
+// ── tuples
+
+/** A tuple of n elements, each [] until set with tupleSet. */
+export function tupleRaw(n: usize): Term {
+  const p = bump(1 + n);
+  store<u64>(p, makeHeader(SUB_TUPLE, n));
+  for (let i: usize = 0; i < n; i++) store<u64>(p + 8 + (i << 3), NIL);
+  return makeBoxed(p);
+}
+
+// ── numbers
+
+/** An integer term: small when it fits 60 bits, else boxed. */
+export function integerRaw(v: i64): Term {
+  if (v >= SMALL_MIN && v <= SMALL_MAX) return makeSmall(v);
+  const p = bump(2);
+  store<u64>(p, makeHeader(SUB_BIG, 1));
+  store<i64>(p, v, 8);
+  return makeBoxed(p);
+}
+/** A float term (2 words). */
+export function floatRaw(v: f64): Term {
+  const p = bump(2);
+  store<u64>(p, makeHeader(SUB_FLOAT, 1));
+  store<f64>(p, v, 8);
+  return makeBoxed(p);
+}
+
+// ── binaries
+
+/** A binary of `size` bytes, uninitialised; its bytes are at binaryData(t). Large ones go off-heap. */
+export function binaryRaw(size: u32): Term {
+  if (size <= <u32>HEAP_BIN_MAX) {
+    const words = (<usize>size + 7) >> 3;
+    const p = bump(2 + words);
+    store<u64>(p, makeHeader(SUB_HEAP_BIN, 1 + words));
+    store<u64>(p, size, 8);
+    if (words) store<u64>(p + 8 + (words << 3), 0);   // zero the padding of the last word
+    return makeBoxed(p);
+  }
+  return refcBinaryRaw(offheapAlloc(size), false);
+}
+/**
+ * A refc-binary term for off-heap block `block` on the running heap, linked
+ * on the heap's list; `retain` takes a new reference (false: adopt the
+ * caller's). Adds the bytes to the heap's virtual size.
+ */
+export function refcBinaryRaw(block: usize, retain: bool): Term {
+  if (retain) offheapRetain(block);
+  const h = active!;
+  const size = offheapSize(block);
+  const p = bump(offsetof<RefcBin>() >> 3);
+  const r = changetype<RefcBin>(p);
+  r.header = makeHeader(SUB_REFC_BIN, 3);
+  r.size = size;
+  r.block = <u64>block;
+  r.link = <u64>h.binsYoung;
+  h.binsYoung = p;
+  h.vheap += size;
+  return makeBoxed(p);
+}
+/** Address of a binary's bytes (on the heap, or in its off-heap block). */
+export function binaryData(t: Term): usize {
+  const p = termPtr(t);
+  return headerSubtag(load<u64>(p)) == SUB_HEAP_BIN ? p + 16 : offheapData(<usize>changetype<RefcBin>(p).block);
+}
+
+// ── maps (flat: n keys in term order, then their n values)
+
+/** A map of n pairs, keys and values [] until set (keys must end up in term order). */
+export function mapRaw(n: usize): Term {
+  const p = bump(2 + 2 * n);
+  store<u64>(p, makeHeader(SUB_MAP, 1 + 2 * n));
+  store<u64>(p, makeSmall(<i64>n), 8);
+  for (let i: usize = 0; i < 2 * n; i++) store<u64>(p + 16 + (i << 3), NIL);
+  return makeBoxed(p);
+}
+
+// ── funs (entry, arity, free variables)
+
+/** A fun calling function-table entry `entry` with `arity` arguments, its n free variables [] until set. */
+export function funRaw(entry: u32, arity: u32, nfree: usize): Term {
+  const p = bump(2 + nfree);
+  store<u64>(p, makeHeader(SUB_FUN, 1 + nfree));
+  store<u64>(p, makeSmall(<i64>entry | (<i64>arity << 32)), 8);
+  for (let i: usize = 0; i < nfree; i++) store<u64>(p + 16 + (i << 3), NIL);
+  return makeBoxed(p);
+}
+

@@ -1,0 +1,686 @@
+// The External Term Format (Erlang's term_to_binary / binary_to_term) for
+// terms on a process heap: decoding bytes into a term built on the running
+// heap, and encoding a term into bytes exactly as OTP 26+ term_to_binary/1
+// does by default (minor version 2: atoms in UTF-8). host/etf.ts is the same
+// codec for JS values, and produces the same bytes for the same term.
+//
+//   tag  name                  decode                          encode
+//   ---  --------------------  ------------------------------  -------------------------------
+//    70  NEW_FLOAT_EXT         float (finite only)             every float
+//    88  NEW_PID_EXT           pid: ID = slot, Serial = serial every pid, node 'nonode@nohost',
+//                              (any node and creation)         creation 0
+//    97  SMALL_INTEGER_EXT     integer                         integers 0..255
+//    98  INTEGER_EXT           integer                         other integers in -2^31..2^31-1
+//   100  ATOM_EXT              atom (Latin-1 name)             -
+//   103  PID_EXT               pid, as NEW_PID_EXT             -
+//   104  SMALL_TUPLE_EXT       tuple                           tuples of < 256 elements
+//   105  LARGE_TUPLE_EXT       tuple                           larger tuples
+//   106  NIL_EXT               []                              []
+//   107  STRING_EXT            list of small integers          proper lists of 1..65535 integers
+//                                                              0..255 (as BEAM does)
+//   108  LIST_EXT              list, proper or improper        other lists
+//   109  BINARY_EXT            binary (off-heap past 64 bytes) every binary
+//   110  SMALL_BIG_EXT         integer, if it fits in 64 bits  other integers (all fit 64 bits)
+//   111  LARGE_BIG_EXT         integer, if it fits in 64 bits  -
+//   115  SMALL_ATOM_EXT        atom (Latin-1 name)             -
+//   116  MAP_EXT               map (keys sorted; duplicate     every map, keys in stored (term)
+//                              keys: failure, as on BEAM)      order
+//   118  ATOM_UTF8_EXT         atom                            atoms of 256+ bytes of UTF-8
+//   119  SMALL_ATOM_UTF8_EXT   atom                            atoms of < 256 bytes of UTF-8
+//
+// Not supported (decoding reports -1): FLOAT_EXT (minor version 0's text
+// floats), integers beyond 64 bits, bitstrings, references, ports, funs,
+// compressed terms, distribution headers, and trailing bytes after the term.
+// Funs do not encode (etfEncodedSize returns -1).
+//
+// Decoding is two passes: etfDecodeWords validates the bytes and says how
+// many heap words the term takes; the caller reserves them (gc/alloc.ts) and
+// etfDecode builds the term with the *Raw builders, never collecting. Atoms
+// take no heap words, but interning one can fail at the atom limit: then
+// etfDecode returns 0, which is no term.
+//
+// Nothing here recurses on the native stack: validation only counts the
+// terms still to read (the format is prefix order), and decoding, encoding
+// and term comparison keep the containers in progress on explicit stacks of
+// raw memory, which grow with nesting depth, never with a list's length.
+
+import {
+  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerWords, integerValue, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
+} from "./term";
+import { consRaw, tupleRaw, integerRaw, floatRaw, binaryRaw, binaryData, mapRaw } from "./build";
+import { atomIntern, atomNamePtr, atomNameLen } from "./atoms";
+import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
+import { compareTerms } from "./order";
+
+// @ts-ignore: decorator
+@inline const VERSION: u32 = 131;
+// @ts-ignore: decorator
+@inline const NEW_FLOAT_EXT: u32 = 70;
+// @ts-ignore: decorator
+@inline const NEW_PID_EXT: u32 = 88;
+// @ts-ignore: decorator
+@inline const SMALL_INTEGER_EXT: u32 = 97;
+// @ts-ignore: decorator
+@inline const INTEGER_EXT: u32 = 98;
+// @ts-ignore: decorator
+@inline const ATOM_EXT: u32 = 100;
+// @ts-ignore: decorator
+@inline const PID_EXT: u32 = 103;
+// @ts-ignore: decorator
+@inline const SMALL_TUPLE_EXT: u32 = 104;
+// @ts-ignore: decorator
+@inline const LARGE_TUPLE_EXT: u32 = 105;
+// @ts-ignore: decorator
+@inline const NIL_EXT: u32 = 106;
+// @ts-ignore: decorator
+@inline const STRING_EXT: u32 = 107;
+// @ts-ignore: decorator
+@inline const LIST_EXT: u32 = 108;
+// @ts-ignore: decorator
+@inline const BINARY_EXT: u32 = 109;
+// @ts-ignore: decorator
+@inline const SMALL_BIG_EXT: u32 = 110;
+// @ts-ignore: decorator
+@inline const LARGE_BIG_EXT: u32 = 111;
+// @ts-ignore: decorator
+@inline const SMALL_ATOM_EXT: u32 = 115;
+// @ts-ignore: decorator
+@inline const MAP_EXT: u32 = 116;
+// @ts-ignore: decorator
+@inline const ATOM_UTF8_EXT: u32 = 118;
+// @ts-ignore: decorator
+@inline const SMALL_ATOM_UTF8_EXT: u32 = 119;
+
+/** Longest atom, in characters (as on BEAM). */
+// @ts-ignore: decorator
+@inline const MAX_ATOM_CHARS: i32 = 255;
+/** Longest list STRING_EXT holds. */
+// @ts-ignore: decorator
+@inline const MAX_STRING_LEN: u64 = 65535;
+
+// ── big-endian reads and writes
+
+// @ts-ignore: decorator
+@inline function be16(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p)); }
+// @ts-ignore: decorator
+@inline function be32(p: usize): u32 { return bswap<u32>(load<u32>(p)); }
+// @ts-ignore: decorator
+@inline function be64(p: usize): u64 { return bswap<u64>(load<u64>(p)); }
+
+// ── the explicit stack, shared by decoding and encoding (never both at once):
+//    frames of four u64 words, their meaning per kind
+const stack = vecStatic();
+
+/** log2 of a frame's bytes (four u64 words). */
+// @ts-ignore: decorator
+@inline const FRAME_SHIFT: u32 = 5;
+
+/** A new frame on top (its words are set by the caller); returns its address. */
+// @ts-ignore: decorator
+@inline function pushFrame(): usize { return vecPushFrame(stack, FRAME_SHIFT); }
+
+// @ts-ignore: decorator
+@inline function topFrame(): usize { return vecTopFrame(stack, FRAME_SHIFT); }
+
+// ── validation
+
+/** Code points in the UTF-8 bytes p[0..n), or -1 if they are not valid UTF-8. */
+function utf8Chars(p: usize, n: usize): i32 {
+  let chars = 0;
+  let i: usize = 0;
+  while (i < n) {
+    const c = <u32>load<u8>(p + i);
+    let need: usize, cp: u32, lo: u32;
+    if (c < 0x80) { i++; chars++; continue; }
+    else if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; lo = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; lo = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; lo = 0x10000; }
+    else return -1;
+    if (i + need >= n) return -1;          // truncated
+    for (let k: usize = 1; k <= need; k++) {
+      const d = <u32>load<u8>(p + i + k);
+      if ((d & 0xC0) != 0x80) return -1;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if (cp < lo || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    i += need + 1;
+    chars++;
+  }
+  return chars;
+}
+
+/**
+ * Bytes an atom encoding at p (its tag first) takes, with at most `avail`
+ * bytes there; -1 if it is not a valid atom of a supported encoding.
+ */
+function atomSpan(p: usize, avail: usize): i64 {
+  if (avail < 1) return -1;
+  const tag = <u32>load<u8>(p);
+  let n: usize, head: usize;
+  if (tag == ATOM_EXT || tag == ATOM_UTF8_EXT) {
+    if (avail < 3) return -1;
+    n = be16(p + 1);
+    head = 3;
+  } else if (tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT) {
+    if (avail < 2) return -1;
+    n = load<u8>(p + 1);
+    head = 2;
+  } else return -1;
+  if (avail - head < n) return -1;
+  if (tag == ATOM_EXT || tag == SMALL_ATOM_EXT) {
+    if (n > <usize>MAX_ATOM_CHARS) return -1;     // Latin-1: a byte per character
+  } else {
+    const chars = utf8Chars(p + head, n);
+    if (chars < 0 || chars > MAX_ATOM_CHARS) return -1;
+  }
+  return <i64>(head + n);
+}
+
+/** Whether the magnitude p[0..n) (little-endian) with sign `neg` fits in an i64. */
+function bigFits(p: usize, n: usize, neg: bool): bool {
+  for (let i: usize = 8; i < n; i++) if (load<u8>(p + i)) return false;
+  if (n < 8) return true;
+  const top = load<u8>(p + 7);
+  if (top < 0x80) return true;
+  if (!neg || top != 0x80) return false;            // only -2^63 has bit 63 set
+  for (let i: usize = 0; i < 7; i++) if (load<u8>(p + i)) return false;
+  return true;
+}
+
+/** Value of a big integer that fits (bigFits). */
+function bigValue(p: usize, n: usize, neg: bool): i64 {
+  let m: u64 = 0;
+  for (let i = min(n, 8); i > 0; i--) m = (m << 8) | <u64>load<u8>(p + i - 1);
+  return neg ? -(<i64>m) : <i64>m;
+}
+
+/**
+ * Validate the encoded term buf[0..len) and return the heap words decoding
+ * it takes, or -1 if it is malformed or uses what is not supported.
+ */
+export function etfDecodeWords(buf: usize, len: usize): i64 {
+  if (len < 2 || <u32>load<u8>(buf) != VERSION) return -1;
+  let pos: usize = 1;
+  let pending: u64 = 1;        // terms still to read: the format is prefix order
+  let words: i64 = 0;
+  while (pending) {
+    if (pos >= len) return -1;
+    const tag = <u32>load<u8>(buf + pos);
+    pos++;
+    pending--;
+    const p = buf + pos;
+    const rest = len - pos;
+    switch (tag) {
+      case SMALL_INTEGER_EXT: {
+        if (rest < 1) return -1;
+        pos += 1;
+        break;
+      }
+      case INTEGER_EXT: {
+        if (rest < 4) return -1;
+        pos += 4;
+        break;
+      }
+      case SMALL_BIG_EXT: case LARGE_BIG_EXT: {
+        const head: usize = tag == SMALL_BIG_EXT ? 2 : 5;
+        if (rest < head) return -1;
+        const n: usize = tag == SMALL_BIG_EXT ? <usize>load<u8>(p) : <usize>be32(p);
+        const neg = load<u8>(p + head - 1) != 0;
+        if (rest - head < n) return -1;
+        if (!bigFits(p + head, n, neg)) return -1;
+        words += <i64>integerWords(bigValue(p + head, n, neg));
+        pos += head + n;
+        break;
+      }
+      case NEW_FLOAT_EXT: {
+        if (rest < 8) return -1;
+        const bits = be64(p);
+        if ((bits & 0x7FF0_0000_0000_0000) == 0x7FF0_0000_0000_0000) return -1;   // inf, NaN
+        words += 2;
+        pos += 8;
+        break;
+      }
+      case ATOM_EXT: case SMALL_ATOM_EXT: case ATOM_UTF8_EXT: case SMALL_ATOM_UTF8_EXT: {
+        const span = atomSpan(p - 1, rest + 1);
+        if (span < 0) return -1;
+        pos += <usize>span - 1;
+        break;
+      }
+      case SMALL_TUPLE_EXT: case LARGE_TUPLE_EXT: {
+        const head: usize = tag == SMALL_TUPLE_EXT ? 1 : 4;
+        if (rest < head) return -1;
+        const n: usize = tag == SMALL_TUPLE_EXT ? <usize>load<u8>(p) : <usize>be32(p);
+        words += <i64>tupleWords(n);
+        pending += n;
+        pos += head;
+        break;
+      }
+      case NIL_EXT: break;
+      case STRING_EXT: {
+        if (rest < 2) return -1;
+        const n: usize = be16(p);
+        if (rest - 2 < n) return -1;
+        words += 2 * <i64>n;
+        pos += 2 + n;
+        break;
+      }
+      case LIST_EXT: {
+        if (rest < 4) return -1;
+        const n: usize = be32(p);
+        words += 2 * <i64>n;
+        pending += <u64>n + 1;  // the elements, then the tail
+        pos += 4;
+        break;
+      }
+      case BINARY_EXT: {
+        if (rest < 4) return -1;
+        const n = be32(p);
+        if (rest - 4 < <usize>n) return -1;
+        words += <i64>binaryWords(n);
+        pos += 4 + <usize>n;
+        break;
+      }
+      case MAP_EXT: {
+        if (rest < 4) return -1;
+        const n: usize = be32(p);
+        words += <i64>mapWords(n);
+        pending += 2 * <u64>n;
+        pos += 4;
+        break;
+      }
+      case NEW_PID_EXT: case PID_EXT: {
+        const span = atomSpan(p, rest);     // the node's name
+        if (span < 0) return -1;
+        const tail: usize = tag == NEW_PID_EXT ? 12 : 9;
+        if (rest - <usize>span < tail) return -1;
+        if (be32(p + <usize>span) >= (1 << PID_SLOT_BITS)) return -1;   // ID must fit a slot
+        pos += <usize>span + tail;
+        break;
+      }
+      default: return -1;
+    }
+    if (pending > <u64>(len - pos)) return -1;   // every term takes a byte at least
+  }
+  return pos == len ? words : -1;
+}
+
+// ── decoding
+
+// Frame kinds while decoding: where the next terms go.
+//   DST_SEQ    word[1] = address of the next destination, consecutive words (tuple elements, a tail)
+//   DST_CELLS  word[1] = the next cons cell, whose head is the destination; then its tail's cell
+//   DST_MAP    word[1] = the map's first key; pairs arrive key, value, key, value ...
+//   word[2] = destinations filled, word[3] = destinations in all
+// @ts-ignore: decorator
+@inline const DST_SEQ: u64 = 0;
+// @ts-ignore: decorator
+@inline const DST_CELLS: u64 = 1;
+// @ts-ignore: decorator
+@inline const DST_MAP: u64 = 2;
+
+function pushDest(kind: u64, addr: usize, count: u64): void {
+  const f = pushFrame();
+  store<u64>(f, kind);
+  store<u64>(f, <u64>addr, 8);
+  store<u64>(f, 0, 16);
+  store<u64>(f, count, 24);
+}
+
+/** Where decoding leaves the whole term. */
+const result = memory.data(8);
+/** A Latin-1 atom name converted to UTF-8 (at most 2 bytes a character). */
+const latin1 = memory.data(2 * MAX_ATOM_CHARS);
+
+/** Intern the atom encoded at p (its tag first); the atom term, or 0 past the atom limit. */
+function decodeAtom(p: usize): Term {
+  const tag = <u32>load<u8>(p);
+  const small = tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT;
+  const n: usize = small ? <usize>load<u8>(p + 1) : <usize>be16(p + 1);
+  let name = p + (small ? 2 : 3);
+  let bytes = n;
+  if (tag == ATOM_EXT || tag == SMALL_ATOM_EXT) {
+    bytes = 0;
+    for (let i: usize = 0; i < n; i++) {
+      const c = <u32>load<u8>(name + i);
+      if (c < 0x80) store<u8>(latin1 + bytes++, <u8>c);
+      else {
+        store<u8>(latin1 + bytes++, <u8>(0xC0 | (c >> 6)));
+        store<u8>(latin1 + bytes++, <u8>(0x80 | (c & 0x3F)));
+      }
+    }
+    name = latin1;
+  }
+  const i = atomIntern(name, <i32>bytes);
+  return i < 0 ? 0 : makeAtom(<u32>i);
+}
+
+/** Bytes of the (validated) atom encoding at p. */
+function atomBytes(p: usize): usize {
+  const tag = <u32>load<u8>(p);
+  return tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT ? 2 + <usize>load<u8>(p + 1) : 3 + <usize>be16(p + 1);
+}
+
+/** Sort a just-built map's pairs by key (heapsort, in place); false if two keys are equal. */
+function mapFinish(m: Term): bool {
+  const n = mapSize(m);
+  if (n < 2) return true;
+  const keys = mapKeyAddr(m, 0);
+  let sorted = true;
+  for (let i: usize = 1; i < n; i++) {
+    if (compareTerms(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) >= 0) { sorted = false; break; }
+  }
+  if (sorted) return true;   // BEAM's own encodings of small maps arrive in order
+  const vals = keys + (n << 3);
+  for (let i = n >> 1; i > 0; i--) siftDown(keys, vals, i - 1, n);
+  for (let end = n - 1; end > 0; end--) {
+    swapPair(keys, vals, 0, end);
+    siftDown(keys, vals, 0, end);
+  }
+  for (let i: usize = 1; i < n; i++) {
+    if (compareTerms(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) == 0) return false;
+  }
+  return true;
+}
+
+function swapPair(keys: usize, vals: usize, i: usize, j: usize): void {
+  const ki = load<u64>(keys + (i << 3)), vi = load<u64>(vals + (i << 3));
+  store<u64>(keys + (i << 3), load<u64>(keys + (j << 3)));
+  store<u64>(vals + (i << 3), load<u64>(vals + (j << 3)));
+  store<u64>(keys + (j << 3), ki);
+  store<u64>(vals + (j << 3), vi);
+}
+
+function siftDown(keys: usize, vals: usize, i: usize, n: usize): void {
+  for (;;) {
+    let big = i;
+    const l: usize = 2 * i + 1, r: usize = l + 1;
+    if (l < n && compareTerms(load<u64>(keys + (l << 3)), load<u64>(keys + (big << 3))) > 0) big = l;
+    if (r < n && compareTerms(load<u64>(keys + (r << 3)), load<u64>(keys + (big << 3))) > 0) big = r;
+    if (big == i) return;
+    swapPair(keys, vals, i, big);
+    i = big;
+  }
+}
+
+/**
+ * Build the term encoded in buf[0..len) on the running heap. The bytes must
+ * have passed etfDecodeWords, and the caller must have reserved the words it
+ * returned. Returns 0 (no term) if an atom cannot be interned or a map has
+ * two equal keys.
+ */
+export function etfDecode(buf: usize, len: usize): Term {
+  stack.length = 0;
+  store<u64>(result, NIL);
+  pushDest(DST_SEQ, result, 1);
+  let pos: usize = 1;
+  while (stack.length) {
+    const f = topFrame();
+    const kind = load<u64>(f);
+    const addr = <usize>load<u64>(f, 8);
+    const done = load<u64>(f, 16);
+    const count = load<u64>(f, 24);
+    if (done == count) {        // only maps stay on the stack once full: sort them now
+      stack.length--;
+      if (!mapFinish(makeBoxed(addr - 16))) { stack.length = 0; return 0; }
+      continue;
+    }
+    let dest: usize;
+    if (kind == DST_SEQ) { dest = addr; store<u64>(f, <u64>(addr + 8), 8); }
+    else if (kind == DST_CELLS) { dest = addr; store<u64>(f, <u64>termPtr(load<u64>(addr, 8)), 8); }
+    else dest = addr + (<usize>(done >> 1) << 3) + ((done & 1) ? <usize>(count >> 1) << 3 : 0);
+    store<u64>(f, done + 1, 16);
+    if (done + 1 == count && kind != DST_MAP) stack.length--;    // full: leave before its last term's own frames
+
+    const tag = <u32>load<u8>(buf + pos);
+    const p = buf + pos + 1;
+    let t: Term = NIL;
+    switch (tag) {
+      case SMALL_INTEGER_EXT: { t = makeSmall(<i64>load<u8>(p)); pos += 2; break; }
+      case INTEGER_EXT: { t = makeSmall(<i64><i32>be32(p)); pos += 5; break; }
+      case SMALL_BIG_EXT: case LARGE_BIG_EXT: {
+        const head: usize = tag == SMALL_BIG_EXT ? 2 : 5;
+        const n: usize = tag == SMALL_BIG_EXT ? <usize>load<u8>(p) : <usize>be32(p);
+        t = integerRaw(bigValue(p + head, n, load<u8>(p + head - 1) != 0));
+        pos += 1 + head + n;
+        break;
+      }
+      case NEW_FLOAT_EXT: { t = floatRaw(reinterpret<f64>(be64(p))); pos += 9; break; }
+      case ATOM_EXT: case SMALL_ATOM_EXT: case ATOM_UTF8_EXT: case SMALL_ATOM_UTF8_EXT: {
+        t = decodeAtom(p - 1);
+        if (!t) { stack.length = 0; return 0; }
+        pos += atomBytes(p - 1);
+        break;
+      }
+      case SMALL_TUPLE_EXT: case LARGE_TUPLE_EXT: {
+        const n: usize = tag == SMALL_TUPLE_EXT ? <usize>load<u8>(p) : <usize>be32(p);
+        t = tupleRaw(n);
+        if (n) pushDest(DST_SEQ, termPtr(t) + 8, <u64>n);
+        pos += tag == SMALL_TUPLE_EXT ? 2 : 5;
+        break;
+      }
+      case NIL_EXT: { t = NIL; pos += 1; break; }
+      case STRING_EXT: {
+        const n: usize = be16(p);
+        const bytes = p + 2;
+        let prev: usize = 0;
+        for (let i: usize = 0; i < n; i++) {
+          const c = consRaw(makeSmall(<i64>load<u8>(bytes + i)), NIL);
+          if (prev) store<u64>(prev, c, 8); else t = c;
+          prev = termPtr(c);
+        }
+        pos += 3 + n;
+        break;
+      }
+      case LIST_EXT: {
+        const n: usize = be32(p);
+        pos += 5;
+        if (n == 0) { pushDest(DST_SEQ, dest, 1); continue; }   // no elements: the term is its tail
+        let first: usize = 0, prev: usize = 0;
+        for (let i: usize = 0; i < n; i++) {
+          const c = consRaw(NIL, NIL);
+          if (prev) store<u64>(prev, c, 8); else { t = c; first = termPtr(c); }
+          prev = termPtr(c);
+        }
+        pushDest(DST_SEQ, prev + 8, 1);           // the tail, after
+        pushDest(DST_CELLS, first, <u64>n);       // the heads, first
+        break;
+      }
+      case BINARY_EXT: {
+        const n = be32(p);
+        t = binaryRaw(n);
+        memory.copy(binaryData(t), p + 4, n);
+        pos += 5 + <usize>n;
+        break;
+      }
+      case MAP_EXT: {
+        const n: usize = be32(p);
+        t = mapRaw(n);
+        if (n) pushDest(DST_MAP, mapKeyAddr(t, 0), 2 * <u64>n);
+        pos += 5;
+        break;
+      }
+      case NEW_PID_EXT: case PID_EXT: {
+        const q = p + atomBytes(p);
+        t = makePid(be32(q), be32(q + 4));
+        pos += 1 + (q - p) + (tag == NEW_PID_EXT ? 12 : 9);
+        break;
+      }
+      default: { stack.length = 0; return 0; }     // not validated: no term
+    }
+    store<u64>(dest, t);
+  }
+  return load<u64>(result);
+}
+
+// ── encoding
+
+// Frame kinds while encoding: what to write next.
+//   SRC_SEQ    word[1] = address of the next term, consecutive words (tuple elements);
+//              word[2] = terms left
+//   SRC_MAP    word[1] = the map's first key, word[2] = terms written (key 0, value 0, key 1,
+//              ... as the format interleaves them), word[3] = pairs in all
+//   SRC_LIST   word[1] = the rest of the list (a term); its head next, then the rest; a non-list
+//              rest is the tail, written last
+// @ts-ignore: decorator
+@inline const SRC_SEQ: u64 = 0;
+// @ts-ignore: decorator
+@inline const SRC_MAP: u64 = 1;
+// @ts-ignore: decorator
+@inline const SRC_LIST: u64 = 2;
+
+function pushSrc(kind: u64, a: u64, b: u64, c: u64): void {
+  const f = pushFrame();
+  store<u64>(f, kind);
+  store<u64>(f, a, 8);
+  store<u64>(f, b, 16);
+  store<u64>(f, c, 24);
+}
+
+/** The encoded bytes so far (also when only counting). */
+let outPos: usize = 0;
+let outBase: usize = 0;
+let writing: bool = false;
+
+// @ts-ignore: decorator
+@inline function put8(v: u32): void { if (writing) store<u8>(outBase + outPos, <u8>v); outPos += 1; }
+// @ts-ignore: decorator
+@inline function put16(v: u32): void { if (writing) store<u16>(outBase + outPos, bswap<u16>(<u16>v)); outPos += 2; }
+// @ts-ignore: decorator
+@inline function put32(v: u32): void { if (writing) store<u32>(outBase + outPos, bswap<u32>(v)); outPos += 4; }
+// @ts-ignore: decorator
+@inline function put64(v: u64): void { if (writing) store<u64>(outBase + outPos, bswap<u64>(v)); outPos += 8; }
+// @ts-ignore: decorator
+@inline function putBytes(p: usize, n: usize): void { if (writing) memory.copy(outBase + outPos, p, n); outPos += n; }
+
+/** An atom named by the UTF-8 bytes p[0..n), as OTP 26+ writes it. */
+function putAtomName(p: usize, n: usize): void {
+  if (n < 256) { put8(SMALL_ATOM_UTF8_EXT); put8(<u32>n); }
+  else { put8(ATOM_UTF8_EXT); put16(<u32>n); }
+  putBytes(p, n);
+}
+
+/** 'nonode@nohost', the node of every pid written. */
+const NODE_NAME = memory.data<u8>([110, 111, 110, 111, 100, 101, 64, 110, 111, 104, 111, 115, 116]);
+
+/** An integer value, as term_to_binary writes it. */
+function putInteger(v: i64): void {
+  if (v >= 0 && v <= 255) { put8(SMALL_INTEGER_EXT); put8(<u32>v); return; }
+  if (v >= -2147483648 && v <= 2147483647) { put8(INTEGER_EXT); put32(<u32>v); return; }
+  const neg = v < 0;
+  let m: u64 = neg ? <u64>(-v) : <u64>v;     // -2^63 wraps to 2^63, its magnitude
+  let n: u32 = 0;
+  for (let x = m; x; x >>= 8) n++;
+  put8(SMALL_BIG_EXT); put8(n); put8(neg ? 1 : 0);
+  for (let i: u32 = 0; i < n; i++) { put8(<u32>(m & 0xFF)); m >>= 8; }
+}
+
+/** Elements of the list `t` if it is a proper list of integers 0..255 no longer than STRING_EXT holds, else -1; the element count in `listCount`. */
+let listCount: u64 = 0;
+function stringLength(t: Term): i64 {
+  let n: u64 = 0;
+  let bytes = true;
+  while (isList(t)) {
+    const h = load<u64>(termPtr(t));
+    if (bytes && !(isSmall(h) && <u64>(h >> 4) <= 255)) bytes = false;
+    n++;
+    t = load<u64>(termPtr(t), 8);
+  }
+  listCount = n;
+  return bytes && t == NIL && n <= MAX_STRING_LEN ? <i64>n : -1;
+}
+
+/**
+ * Write the term `t` (or only count its bytes), without the version byte.
+ * Returns false if it holds what cannot be encoded (a fun).
+ */
+function encodeTerm(root: Term): bool {
+  stack.length = 0;
+  let t = root;
+  for (;;) {
+    // ── write t
+    if (isSmall(t)) putInteger(<i64>t >> 4);
+    else if (isAtom(t)) {
+      const i = <i32>atomIndex(t);
+      putAtomName(atomNamePtr(i), <usize>atomNameLen(i));
+    } else if (isPid(t)) {
+      put8(NEW_PID_EXT);
+      putAtomName(NODE_NAME, 13);
+      put32(pidSlot(t)); put32(pidSerial(t)); put32(0);
+    } else if (t == NIL) put8(NIL_EXT);
+    else if (isList(t)) {
+      const n = stringLength(t);
+      if (n >= 0) {
+        put8(STRING_EXT); put16(<u32>n);
+        for (let l = t; l != NIL; l = load<u64>(termPtr(l), 8)) put8(<u32>(load<u64>(termPtr(l)) >> 4));
+      } else {
+        put8(LIST_EXT); put32(<u32>listCount);
+        pushSrc(SRC_LIST, t, 0, 0);
+      }
+    } else {
+      const h = boxedHeader(t);
+      const s = headerSubtag(h);
+      if (s == SUB_TUPLE) {
+        const n = headerArity(h);
+        if (n < 256) { put8(SMALL_TUPLE_EXT); put8(<u32>n); } else { put8(LARGE_TUPLE_EXT); put32(<u32>n); }
+        if (n) pushSrc(SRC_SEQ, <u64>(termPtr(t) + 8), n, 0);
+      } else if (s == SUB_BIG) putInteger(integerValue(t));
+      else if (s == SUB_FLOAT) { put8(NEW_FLOAT_EXT); put64(reinterpret<u64>(floatValue(t))); }
+      else if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN) {
+        const n = binarySize(t);
+        put8(BINARY_EXT); put32(n);
+        putBytes(binaryData(t), <usize>n);
+      } else if (s == SUB_MAP) {
+        const n = mapSize(t);
+        put8(MAP_EXT); put32(<u32>n);
+        if (n) pushSrc(SRC_MAP, <u64>mapKeyAddr(t, 0), 0, <u64>n);
+      } else { stack.length = 0; return false; }       // a fun
+    }
+    // ── the next term to write
+    for (;;) {
+      if (!stack.length) return true;
+      const f = topFrame();
+      const kind = load<u64>(f);
+      const a = load<u64>(f, 8);
+      if (kind == SRC_SEQ) {
+        t = load<u64>(<usize>a);
+        const left = load<u64>(f, 16) - 1;
+        if (left) { store<u64>(f, a + 8, 8); store<u64>(f, left, 16); } else stack.length--;
+        break;
+      }
+      if (kind == SRC_MAP) {
+        const i = load<u64>(f, 16);          // terms written: key 0, value 0, key 1, ...
+        const n = load<u64>(f, 24);
+        t = load<u64>(<usize>a + (<usize>(i >> 1) << 3) + ((i & 1) ? <usize>n << 3 : 0));
+        if (i + 1 == 2 * n) stack.length--; else store<u64>(f, i + 1, 16);
+        break;
+      }
+      // SRC_LIST: a is the rest of the list
+      if (isList(a)) {
+        t = load<u64>(termPtr(a));
+        store<u64>(f, load<u64>(termPtr(a), 8), 8);
+        break;
+      }
+      t = a;                                   // the tail ([] or not a list), last
+      stack.length--;
+      break;
+    }
+  }  return true;   // not reached
+}
+
+/** Bytes term_to_binary(t) takes (version byte included), or -1 if it holds a fun. */
+export function etfEncodedSize(t: Term): i64 {
+  writing = false;
+  outPos = 1;
+  return encodeTerm(t) ? <i64>outPos : -1;
+}
+
+/** Write term_to_binary(t) at out (etfEncodedSize(t) bytes, which must be >= 0); returns the bytes written. */
+export function etfEncode(t: Term, out: usize): usize {
+  writing = true;
+  outBase = out;
+  outPos = 0;
+  put8(VERSION);
+  const ok = encodeTerm(t);
+  writing = false;
+  return ok ? outPos : 0;
+}

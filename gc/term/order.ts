@@ -1,0 +1,188 @@
+// Term order: Erlang's standard order of terms, and exact equality (=:=).
+//
+//   number < atom < reference < fun < port < pid < tuple < map < nil < list < bitstring
+//
+//   type        compared by
+//   ---------   ---------------------------------------------------------------
+//   numbers     value; an integer and a float of equal value: the integer first,
+//               and -0.0 before 0.0, so that the order is total and exact (the
+//               order map keys are kept in; compareTerms == 0 iff =:=)
+//   atoms       their UTF-8 text, bytewise (= by code point), then length
+//   pids        the term word: serial, then slot (as BEAM compares local pids)
+//   funs        entry and arity, then the number of free variables, then those
+//   tuples      size, then elements left to right
+//   maps        size, then keys (stored in term order), then values in key order
+//   lists       element-wise; [] before any cons cell, so a prefix sorts first
+//   binaries    bytewise, then length
+//
+// No recursion on the native stack: pairs of containers still to compare are
+// kept as ranges on an explicit stack of raw memory, which grows with nesting
+// depth only (a list's tail replaces its range rather than adding one).
+
+import {
+  Term, NIL, isSmall, isAtom, isPid, isList, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerValue, floatValue, binarySize,
+} from "./term";
+import { binaryData } from "./build";
+import { atomNamePtr, atomNameLen } from "./atoms";
+import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
+
+// type ranks, in term order
+// @ts-ignore: decorator
+@inline const R_NUMBER: i32 = 0;
+// @ts-ignore: decorator
+@inline const R_ATOM: i32 = 1;
+// @ts-ignore: decorator
+@inline const R_FUN: i32 = 3;
+// @ts-ignore: decorator
+@inline const R_PID: i32 = 5;
+// @ts-ignore: decorator
+@inline const R_TUPLE: i32 = 6;
+// @ts-ignore: decorator
+@inline const R_MAP: i32 = 7;
+// @ts-ignore: decorator
+@inline const R_NIL: i32 = 8;
+// @ts-ignore: decorator
+@inline const R_LIST: i32 = 9;
+// @ts-ignore: decorator
+@inline const R_BINARY: i32 = 10;
+
+/** Rank of a term's type in the standard order. */
+function rank(t: Term): i32 {
+  if (isList(t)) return R_LIST;
+  if ((t & 0x3) == 0x2) {
+    const s = headerSubtag(boxedHeader(t));
+    if (s == SUB_TUPLE) return R_TUPLE;
+    if (s == SUB_BIG || s == SUB_FLOAT) return R_NUMBER;
+    if (s == SUB_MAP) return R_MAP;
+    if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN) return R_BINARY;
+    if (s == SUB_FUN) return R_FUN;
+    unreachable();
+  }
+  if (isSmall(t)) return R_NUMBER;
+  if (isPid(t)) return R_PID;
+  if (isAtom(t)) return R_ATOM;
+  if (t == NIL) return R_NIL;
+  unreachable();
+  return -1;
+}
+
+/** Whether a number term is a float. */
+// @ts-ignore: decorator
+@inline function isFloatTerm(t: Term): bool { return (t & 0x3) == 0x2 && headerSubtag(boxedHeader(t)) == SUB_FLOAT; }
+
+/** Integer i against float f by exact value; never 0 (at equal value the integer sorts first). */
+function compareIntFloat(i: i64, f: f64): i32 {
+  if (f >= 9223372036854775808.0) return -1;
+  if (f < -9223372036854775808.0) return 1;
+  const t = <i64>f;                 // truncated toward zero, in range
+  if (i < t) return -1;
+  if (i > t) return 1;
+  return f - <f64>t >= 0 ? -1 : 1;  // the fraction (exact) decides; none: integer first
+}
+
+/** Two number terms in the exact order. */
+function compareNumbers(a: Term, b: Term): i32 {
+  const af = isFloatTerm(a), bf = isFloatTerm(b);
+  if (!af && !bf) {
+    const x = integerValue(a), y = integerValue(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (af && bf) {
+    const x = floatValue(a), y = floatValue(b);
+    if (x < y) return -1;
+    if (x > y) return 1;
+    const sx = <i32>(reinterpret<u64>(x) >> 63), sy = <i32>(reinterpret<u64>(y) >> 63);
+    return sy - sx;                 // -0.0 before 0.0
+  }
+  return af ? -compareIntFloat(integerValue(b), floatValue(a)) : compareIntFloat(integerValue(a), floatValue(b));
+}
+
+/** Bytes pa[0..la) against pb[0..lb): bytewise, then the shorter first. */
+function compareBytes(pa: usize, la: usize, pb: usize, lb: usize): i32 {
+  const c = memory.compare(pa, pb, min(la, lb));
+  if (c) return c < 0 ? -1 : 1;
+  return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
+// ── the explicit stack: ranges { a: address, b: address, words left } (32-byte frames)
+const stack = vecStatic();
+
+// @ts-ignore: decorator
+@inline const FRAME_SHIFT: u32 = 5;
+
+function push(pa: usize, pb: usize, n: usize): void {
+  const f = vecPushFrame(stack, FRAME_SHIFT);
+  store<u64>(f, <u64>pa);
+  store<u64>(f, <u64>pb, 8);
+  store<u64>(f, <u64>n, 16);
+}
+
+/** -1, 0 or 1 as `a` sorts before, equal to (=:=) or after `b` in the standard term order. */
+export function compareTerms(a: Term, b: Term): i32 {
+  const base = stack.length;          // the stack is empty on entry; kept relative for safety
+  for (;;) {
+    if (a != b) {
+      const ra = rank(a), rb = rank(b);
+      if (ra != rb) { stack.length = base; return ra < rb ? -1 : 1; }
+      let c: i32 = 0;
+      let descend = false;
+      switch (ra) {
+        case R_NUMBER: { c = compareNumbers(a, b); break; }
+        case R_ATOM: {
+          const ia = <i32>atomIndex(a), ib = <i32>atomIndex(b);
+          c = compareBytes(atomNamePtr(ia), <usize>atomNameLen(ia), atomNamePtr(ib), <usize>atomNameLen(ib));
+          break;
+        }
+        case R_PID: { c = a < b ? -1 : 1; break; }
+        case R_BINARY: {
+          c = compareBytes(binaryData(a), <usize>binarySize(a), binaryData(b), <usize>binarySize(b));
+          break;
+        }
+        case R_LIST: {
+          // heads now, tails after: the tail range replaces nothing (it is popped before the next push)
+          const pa = termPtr(a), pb = termPtr(b);
+          push(pa + 8, pb + 8, 1);
+          a = load<u64>(pa);
+          b = load<u64>(pb);
+          descend = true;
+          break;
+        }
+        case R_TUPLE: case R_MAP: {
+          const na = <usize>headerArity(boxedHeader(a)), nb = <usize>headerArity(boxedHeader(b));
+          if (na != nb) { c = na < nb ? -1 : 1; break; }
+          // tuple: elements; map: the size word, n keys, n values (keys before values, as the order asks)
+          if (na) push(termPtr(a) + 8, termPtr(b) + 8, na);
+          break;
+        }
+        case R_FUN: {
+          const ea = load<i64>(termPtr(a), 8), eb = load<i64>(termPtr(b), 8);
+          if (ea != eb) { c = ea < eb ? -1 : 1; break; }
+          const na = <usize>headerArity(boxedHeader(a)), nb = <usize>headerArity(boxedHeader(b));
+          if (na != nb) { c = na < nb ? -1 : 1; break; }
+          if (na > 1) push(termPtr(a) + 16, termPtr(b) + 16, na - 1);
+          break;
+        }
+        default: unreachable();
+      }
+      if (c) { stack.length = base; return c; }
+      if (descend) continue;
+    }
+    if (stack.length == base) return 0;
+    // next pair from the newest range
+    const f = vecTopFrame(stack, FRAME_SHIFT);
+    const pa = <usize>load<u64>(f), pb = <usize>load<u64>(f, 8);
+    const left = load<u64>(f, 16) - 1;
+    a = load<u64>(pa);
+    b = load<u64>(pb);
+    if (left) {
+      store<u64>(f, <u64>(pa + 8));
+      store<u64>(f, <u64>(pb + 8), 8);
+      store<u64>(f, left, 16);
+    } else stack.length--;
+  }  return 0;   // not reached
+}
+
+/** Exact equality (=:=): same type and value; 1 and 1.0 differ, as do 0.0 and -0.0. */
+export function equalTerms(a: Term, b: Term): bool {
+  return a == b || compareTerms(a, b) == 0;
+}
