@@ -10,7 +10,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true, module: "commonjs", moduleResolution: "node10" } }],
   },
   moduleNameMapper: {
-    "^\\./build-dir\\.js$": "<rootDir>/tests/support/build-dir.cjs",
+    "/build-dir\\.js$": "<rootDir>/tests/support/build-dir.cjs",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   setupFiles: ["<rootDir>/tests/setup-wasmfx.cjs"],

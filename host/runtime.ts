@@ -15,7 +15,7 @@ import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, Ti
 import { Driver, nowMs, type RunOutcome } from "./driver.js";
 import { instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
 import { compileModule, currentPlatform, moduleSource, type ModuleInput, type Platform } from "./load/modules.js";
-import { Atom, Pid, NIL, PID_SLOTS, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, smallTerm, smallValue } from "./terms.js";
+import { Atom, Pid, PID_SLOTS, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
 
 export type { RunOutcome } from "./driver.js";
@@ -26,10 +26,6 @@ const PRIORITIES: Record<Priority, PriorityCode> = {
   max: PriorityCode.MAX, high: PriorityCode.HIGH, normal: PriorityCode.NORMAL, low: PriorityCode.LOW,
 };
 
-/** A value that can be handed to a process as an immediate term: an integer, an atom or a pid (null for []). */
-export type TermLike = number | bigint | Atom | Pid | null;
-/** A term as JS sees it: small integers as numbers (bigint past 2^53), atoms, pids, null for []. */
-export type TermValue = number | bigint | Atom | Pid | null | { raw: bigint };
 
 export interface StartOptions {
   /** Which fiber backend: "auto" (default) picks the faster one this engine can run (host/backend.ts). */
@@ -77,7 +73,8 @@ export interface ReceiveOptions {
 
 export interface ExitEvent {
   pid: Pid;
-  reason: TermValue;
+  /** The exit reason, any term, as JS sees it (host/etf.ts; undefined if it holds a fun, which cannot leave the module). */
+  reason: unknown;
   /** The reason written as Erlang would print it, plus the trap's message for crashes. */
   text: string;
 }
@@ -139,8 +136,6 @@ export interface Core {
   sliceMs: number;
   /** WasmFX stacks reserved from the process-wide budget (0 on Asyncify). */
   fxStacks: number;
-  /** The heap policy every process starts with. */
-  heapDefaults: Required<HeapPolicy>;
 }
 
 const u32 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
@@ -158,14 +153,8 @@ export class Runtime {
   readonly backendReason: string;
 
   protected readonly ex: CoreExports;
-  /** Built-in programs by name: their function-table entries. */
-  protected readonly programs = new Map<string, number>();
   private readonly driver: Driver;
   private readonly fxStacks: number;
-  private readonly heapDefaults: Required<HeapPolicy>;
-  /** The heap policy the host last set per live pid (the module reports no policy back). */
-  private readonly heapPolicies = new Map<bigint, Required<HeapPolicy>>();
-  private pruneHeapPoliciesAt = 1024;
   private readonly atoms = new Map<string, bigint>();
   private readonly exitListeners: ((e: ExitEvent) => void)[] = [];
   private readonly traceListeners: ((e: TraceEvent) => void)[] = [];
@@ -179,11 +168,7 @@ export class Runtime {
     this.backend = core.backend;
     this.backendReason = core.backendReason;
     this.fxStacks = core.fxStacks;
-    this.heapDefaults = core.heapDefaults;
     this.driver = new Driver(core.ex, core.sliceMs, (e) => this.recover(e));
-    for (let i = 0, n = core.ex.program_count(); i < n; i++) {
-      this.programs.set(this.atomName(core.ex.program_name(i)), core.ex.program_entry(i));
-    }
   }
 
   /** Load a backend and start a runtime with no processes. */
@@ -229,7 +214,7 @@ export class Runtime {
     const ex = await instantiateCore(module!, {
       now: nowMs,
       proc_trace: (pid, code, value) => rt?.emitTrace(pid, code, value),
-      exited: (pid, reason) => rt?.emitExit(pid, reason),
+      exited: (pid, ptr, len) => rt?.emitExit(pid, ptr, len),
       gc_event: (pid, kind, ms, live, heapWords) => rt?.emitGc(pid, kind, ms, live, heapWords),
       host_message: (ptr, len) => rt?.emitMessage(ptr, len),
     });
@@ -245,7 +230,7 @@ export class Runtime {
       ex.init(maxProcs, sliceReductions, shadowStackBytes, 0,
         heapDefaults.minHeapWords, heapDefaults.maxHeapWords, heapDefaults.fullsweepAfter,
         opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
-      const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks, heapDefaults });
+      const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks });
       rt = made;
       return made;
     } catch (e) {
@@ -256,27 +241,46 @@ export class Runtime {
 
   // ── processes
 
-  /** Spawn a built-in program (by name) or a function-table entry (by index); throws SystemLimitError at the limit. */
-  spawn(program: string | number, arg: TermLike = null, opts: { priority?: Priority } = {}): Pid {
+  /**
+   * Spawn a process running entry(arg): `program` is an entry's function-table index (a program
+   * module's names for its entries come with it: shoal/testing's TestRuntime takes names), `arg`
+   * any value with a term (host/etf.ts), copied into the new process's heap. Throws BadargError for
+   * an unknown entry or a value with no term, SystemLimitError at the process limit.
+   */
+  spawn(program: string | number, arg: unknown = [], opts: { priority?: Priority } = {}): Pid {
     this.checkRunning();
-    const entry = typeof program === "number" ? program : this.programs.get(program);
-    if (entry === undefined) throw new BadargError(`no program named '${program}' (have: ${[...this.programs.keys()].join(", ")})`);
-    const priority = PRIORITIES[opts.priority ?? "normal"];
+    const entry = this.entryOf(program);
+    const priority = Object.hasOwn(PRIORITIES, opts.priority ?? "normal") ? PRIORITIES[opts.priority ?? "normal"] : undefined;
     if (priority === undefined) throw new BadargError(`unknown priority '${opts.priority}' (max, high, normal or low)`);
-    const t = this.ex.spawn(entry, this.toTerm(arg), priority);
+    const bytes = this.termBytes(arg);
+    const t = this.ex.spawn_encoded(entry, this.toModule(bytes), bytes.length, priority);
     this.driver.poke();
-    if (!isPidTerm(t)) {
-      throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend}`);
-    }
-    return new Pid(t);
+    if (isPidTerm(t)) return new Pid(t);
+    if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
+    throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend} (or the atom table is full)`);
   }
 
-  /** End `pid` with `reason` (default kill); false if it was not alive. */
-  kill(pid: Pid, reason: TermLike = Atom.of("kill")): boolean {
+  /** The function-table index `program` names: here only an index, checked to hold a function. */
+  protected entryOf(program: string | number): number {
+    if (typeof program !== "number") {
+      throw new BadargError(`no entry named '${String(program)}': spawn takes a function-table index here (TestRuntime, shoal/testing, knows the test programs by name)`);
+    }
+    const table = this.ex.table;
+    if (!Number.isInteger(program) || program < 0 || program >= table.length || table.get(program) === null) {
+      throw new BadargError(`${String(program)} is not an entry of this module's function table`);
+    }
+    return program;
+  }
+
+  /** End `pid` with `reason` (default kill; any value with a term); false if it was not alive. */
+  kill(pid: Pid, reason: unknown = Atom.of("kill")): boolean {
     this.checkRunning();
-    const killed = !!this.ex.kill(pid.term, this.toTerm(reason));
+    const bytes = this.termBytes(reason);
+    const r = this.ex.kill_encoded(pid.term, this.toModule(bytes), bytes.length);
     this.driver.poke();
-    return killed;
+    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, references and funs have no term here)");
+    if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
+    return r === HostResult.OK;
   }
 
   /** Whether `pid` names a live process. */
@@ -323,23 +327,12 @@ export class Runtime {
    */
   setHeapPolicy(pid: Pid, p: HeapPolicy): boolean {
     this.checkRunning();
-    const was = this.heapPolicies.get(pid.term) ?? this.heapDefaults;
-    const next: Required<HeapPolicy> = {
-      minHeapWords: wordCount(p.minHeapWords ?? was.minHeapWords, "minHeapWords"),
-      maxHeapWords: wordCount(p.maxHeapWords ?? was.maxHeapWords, "maxHeapWords"),
-      fullsweepAfter: wordCount(p.fullsweepAfter ?? was.fullsweepAfter, "fullsweepAfter"),
-    };
-    if (!this.ex.set_heap_policy(pid.term, next.minHeapWords, next.maxHeapWords, next.fullsweepAfter)) {
-      this.heapPolicies.delete(pid.term);
-      return false;
-    }
-    this.heapPolicies.set(pid.term, next);
-    if (this.heapPolicies.size >= this.pruneHeapPoliciesAt) {
-      // pids never repeat, so a dead one's entry is only garbage: drop them now and then
-      for (const t of this.heapPolicies.keys()) if (!this.ex.is_alive(t)) this.heapPolicies.delete(t);
-      this.pruneHeapPoliciesAt = Math.max(1024, 2 * this.heapPolicies.size);
-    }
-    return true;
+    const now = (what: HeapFigure) => Number(this.ex.process_heap(pid.term, what));
+    if (now(HeapFigure.WORDS) < 0) return false;
+    return !!this.ex.set_heap_policy(pid.term,
+      wordCount(p.minHeapWords ?? now(HeapFigure.MIN_WORDS), "minHeapWords"),
+      wordCount(p.maxHeapWords ?? now(HeapFigure.MAX_WORDS), "maxHeapWords"),
+      wordCount(p.fullsweepAfter ?? now(HeapFigure.FULLSWEEP_AFTER), "fullsweepAfter"));
   }
 
   /** Heap figures of a live process, or null if it is dead. */
@@ -387,15 +380,8 @@ export class Runtime {
       if (!found) throw new BadargError(`no process is registered as '${typeof to === "string" ? to : to.name}'`);
       pid = found;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = encode(value);
-    } catch (e) {
-      throw new BadargError(`no term for this value: ${(e as Error).message ?? String(e)}`, { cause: e });
-    }
-    const ptr = this.ex.io_buffer(bytes.length);
-    new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
-    const r = this.ex.host_send(pid.term, ptr, bytes.length);
+    const bytes = this.termBytes(value);
+    const r = this.ex.host_send(pid.term, this.toModule(bytes), bytes.length);
     this.driver.poke();
     if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
@@ -490,7 +476,6 @@ export class Runtime {
     if (this.driver.stopped) return;
     this.ex.kill_all();   // on WasmFX each live stack must be ended, or the engine never frees it
     releaseFxStacks(this.fxStacks);
-    this.heapPolicies.clear();
     this.driver.stop();
   }
 
@@ -501,9 +486,7 @@ export class Runtime {
     let t = this.atoms.get(name);
     if (t !== undefined) return t;
     const bytes = new TextEncoder().encode(name);
-    const ptr = this.ex.io_buffer(bytes.length);
-    new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
-    const i = this.ex.atom_intern(ptr, bytes.length);
+    const i = this.ex.atom_intern(this.toModule(bytes), bytes.length);
     if (i < 0) throw new SystemLimitError("the atom table is full");
     t = atomTerm(i);
     this.atoms.set(name, t);
@@ -517,25 +500,20 @@ export class Runtime {
     return new TextDecoder().decode(new Uint8Array(this.ex.memory.buffer, ptr, len));
   }
 
-  /** A JS value as an immediate term (integers, atoms, pids, null for []); BadargError for anything else. */
-  toTerm(v: TermLike): bigint {
-    if (v === null) return NIL;
-    if (typeof v === "number" || typeof v === "bigint") {
-      if (typeof v === "number" && !Number.isInteger(v)) throw new BadargError(`${v} is not an integer (floats come with boxed terms: send them)`);
-      try { return smallTerm(v); } catch (e) { throw new BadargError((e as Error).message, { cause: e }); }
+  /** `value` in the External Term Format; BadargError if it has no term. */
+  private termBytes(value: unknown): Uint8Array {
+    try {
+      return encode(value);
+    } catch (e) {
+      throw new BadargError(`no term for this value: ${(e as Error).message ?? String(e)}`, { cause: e });
     }
-    if (v instanceof Atom) return this.atomTerm(v.name);
-    if (v instanceof Pid) return v.term;
-    throw new BadargError(`cannot pass ${String(v)} to a process as an immediate term (send it as a message)`);
   }
 
-  /** A term as a JS value. */
-  fromTerm(t: bigint): TermValue {
-    if (isSmallTerm(t)) return smallValue(t);
-    if (isAtomTerm(t)) return Atom.of(this.atomName(t));
-    if (isPidTerm(t)) return new Pid(t);
-    if (t === NIL) return null;
-    return { raw: t };
+  /** Copy `bytes` into the module's I/O buffer; its address, valid until the next call that uses the buffer. */
+  protected toModule(bytes: Uint8Array): number {
+    const ptr = this.ex.io_buffer(bytes.length);
+    new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
+    return ptr;
   }
 
   // ── what the module calls (host/load/core.ts CoreImports)
@@ -561,12 +539,12 @@ export class Runtime {
     for (const f of this.gcListeners) f(e);
   }
 
-  private emitExit(pid: bigint, reason: bigint): void {
+  private emitExit(pid: bigint, ptr: number, len: number): void {
     const detail = this.crashDetail;
     this.crashDetail = undefined;
     if (!this.exitListeners.length) return;
-    const value = this.fromTerm(reason);
-    const text = String(value) + (detail ? ` (${detail})` : "");
+    const value = len ? decode(new Uint8Array(this.ex.memory.buffer, ptr, len).slice()) : undefined;
+    const text = (len ? formatTerm(value) : "#Fun<...>") + (detail ? ` (${detail})` : "");
     const e = { pid: new Pid(pid), reason: value, text };
     for (const f of this.exitListeners) f(e);
   }

@@ -102,3 +102,29 @@ export class ExportFun {
   constructor(readonly module: Atom, readonly name: Atom, readonly arity: number) {}
   toString(): string { return `fun ${this.module}:${this.name}/${this.arity}`; }
 }
+
+/**
+ * A decoded term (host/etf.ts's JS forms) written as Erlang's io:format("~w")
+ * writes it: [1,2], {a,<<"b">>}, #{k => v}, <0.5.0>. For exit reasons and
+ * messages in logs; not a parser's input.
+ */
+export function formatTerm(v: unknown): string {
+  if (v === null || v === undefined) return "[]";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : floatText(v);
+  if (typeof v === "bigint" || typeof v === "boolean") return String(v);
+  if (typeof v === "string") return formatTerm(new TextEncoder().encode(v));
+  if (v instanceof Float) return floatText(v.value);
+  if (v instanceof Tuple) return `{${v.elements.map(formatTerm).join(",")}}`;
+  if (Array.isArray(v)) return `[${v.map(formatTerm).join(",")}]`;
+  if (v instanceof ImproperList) return `[${v.elements.map(formatTerm).join(",")}|${formatTerm(v.tail)}]`;
+  if (v instanceof Uint8Array) return `<<${Array.from(v).join(",")}>>`;
+  if (v instanceof BitString) return `<<${[...Array.from(v.bytes.subarray(0, -1)), `${v.bytes[v.bytes.length - 1] >> (8 - v.bits)}:${v.bits}`].join(",")}>>`;
+  if (v instanceof Map) return `#{${[...v].map(([k, x]) => `${formatTerm(k)} => ${formatTerm(x)}`).join(",")}}`;
+  return String(v);   // Atom, Pid, Reference, ExportFun: their own toString
+}
+
+/** A float as Erlang's ~w prints one: always with a point. */
+function floatText(x: number): string {
+  const s = String(x);
+  return /[.eE]|Infinity|NaN/.test(s) ? s.replace(/e([+-])/, "e$1") : `${s}.0`;
+}

@@ -1,10 +1,17 @@
-// shoal/testing: what Shoal's own tests and benchmarks use beyond the public
-// API. Not a stable interface. Importing it installs the Node loader, as the
-// Node entry does (host/index.ts).
+// shoal/testing: what Shoal's own tests, benchmarks and demo use beyond the
+// public API. Not a stable interface. Importing it installs the Node loader,
+// as the Node entry does (host/index.ts).
+//
+// TestRuntime runs the runtime with the test programs linked in
+// (assembly/testing/, build/testing.{fx,asyncify}.wasm; with `debug`, the
+// build whose invariants are checked, build/testing.debug.*.wasm) and knows
+// them by name, as a compiler's program module would name its entries.
 
 import "./index.js";
 import { BadargError } from "./errors.js";
 import { Runtime, type Core, type StartOptions } from "./runtime.js";
+import { buildDir } from "./load/build-dir.js";
+import type { CoreExports } from "./load/core.js";
 
 export * from "./api.js";
 export { chooseBackend, fasterBackend, engineFacts, engineV8, engineHasWasmFX, fxEngineCap, reserveFxStacks, releaseFxStacks } from "./backend.js";
@@ -15,35 +22,78 @@ export {
 export { readString } from "./load/core.js";
 export type { CoreExports, CoreImports } from "./load/core.js";
 
-/** A Runtime with the hooks of the built-in test and benchmark programs (assembly/programs*.ts). */
-export class TestRuntime extends Runtime {
-  protected constructor(core: Core) { super(core); }
+/** What the test-program module adds to the runtime's exports (assembly/testing/index.ts). */
+interface TestingExports extends CoreExports {
+  program_count(): number;
+  program_name(i: number): bigint;
+  program_entry(i: number): number;
+  machine_load(ptr: number, len: number): number;
+  fanin_config(m: bigint): void;
+  copy_config(reps: bigint): void;
+  c10m_config(total: bigint, window: number): void;
+  etf_input(ptr: number, len: number): void;
+  etf_output_ptr(): number;
+  etf_output_len(): number;
+}
 
-  /** Load a backend and start a runtime with no processes. */
-  static override async start(opts: StartOptions = {}): Promise<TestRuntime> {
-    return Runtime.launch(opts, (core) => new TestRuntime(core));
+export interface TestStartOptions extends StartOptions {
+  /** Run the debug build (every invariant asserted: build/testing.debug.*.wasm). Default false. */
+  debug?: boolean;
+}
+
+/** A Runtime with the test programs linked in, spawned by name, and their configuration hooks. */
+export class TestRuntime extends Runtime {
+  /** The test programs by name: their function-table entries. */
+  private readonly programs = new Map<string, number>();
+
+  protected constructor(core: Core) {
+    super(core);
+    const ex = this.ex as TestingExports;
+    if (typeof ex.program_count !== "function") throw new BadargError("not a test-program module (build/testing.*.wasm)");
+    for (let i = 0, n = ex.program_count(); i < n; i++) this.programs.set(this.atomName(ex.program_name(i)), ex.program_entry(i));
   }
 
-  /** Function-table index of a built-in program (what a fun made by it records as its entry). */
+  /** Load the test-program build of a backend and start a runtime with no processes. */
+  static override async start(opts: TestStartOptions = {}): Promise<TestRuntime> {
+    const variant = opts.debug ? "testing.debug" : "testing";
+    const modules = opts.modules ?? {
+      fx: new URL(`${variant}.fx.wasm`, buildDir), asyncify: new URL(`${variant}.asyncify.wasm`, buildDir),
+    };
+    return Runtime.launch({ ...opts, modules }, (core) => new TestRuntime(core));
+  }
+
+  /** A test program's name, or a function-table index. */
+  protected override entryOf(program: string | number): number {
+    if (typeof program === "number") return super.entryOf(program);
+    return this.programEntry(program);
+  }
+
+  /** Function-table index of a test program (what a fun made by it records as its entry). */
   programEntry(name: string): number {
     const e = this.programs.get(name);
-    if (e === undefined) throw new BadargError(`no program named '${name}'`);
+    if (e === undefined) throw new BadargError(`no program named '${name}' (have: ${[...this.programs.keys()].join(", ")})`);
     return e;
   }
 
-  /** Copy a term-machine program into the module (assembly/programs_gc.ts); its id, the machine's argument. */
-  loadMachine(program: Uint8Array): number {
-    const ptr = this.ex.io_buffer(program.length);
-    new Uint8Array(this.ex.memory.buffer, ptr, program.length).set(program);
-    return this.ex.machine_load(ptr, program.length);
+  private get testing(): TestingExports { return this.ex as TestingExports; }
+
+  /** Copy a term-machine program into the module (assembly/testing/programs/gc.ts); its id, the machine's argument. */
+  loadMachine(program: Uint8Array): number { return this.testing.machine_load(this.toModule(program), program.length); }
+
+  /** Configure the fan-in benchmark program: M messages per sender. */
+  configureFanIn(messagesPerSender: number): void { this.testing.fanin_config(BigInt(messagesPerSender)); }
+
+  /** Configure the copy benchmark program: repetitions. */
+  configureCopy(repetitions: number): void { this.testing.copy_config(BigInt(repetitions)); }
+
+  /** Configure the C10M driver program (bench/): `total` processes, at most `window` alive. */
+  configureC10M(total: number, window: number): void { this.testing.c10m_config(BigInt(total), window); }
+
+  /** Hand the next etf_echo process its input (External Term Format bytes). */
+  etfInput(bytes: Uint8Array): void { this.testing.etf_input(this.toModule(bytes), bytes.length); }
+
+  /** The last etf_echo process's output bytes. */
+  etfOutput(): Uint8Array {
+    return new Uint8Array(this.ex.memory.buffer, this.testing.etf_output_ptr(), this.testing.etf_output_len()).slice();
   }
-
-  /** Configure the built-in fan-in benchmark: M messages per sender. */
-  configureFanIn(messagesPerSender: number): void { this.ex.fanin_config(BigInt(messagesPerSender)); }
-
-  /** Configure the built-in copy benchmark: repetitions. */
-  configureCopy(repetitions: number): void { this.ex.copy_config(BigInt(repetitions)); }
-
-  /** Configure the built-in C10M driver (bench/): `total` processes, at most `window` alive. */
-  configureC10M(total: number, window: number): void { this.ex.c10m_config(BigInt(total), window); }
 }

@@ -105,5 +105,8 @@ if (!hostOnly) {
   }
 }
 
-// 5. the host
+// 5. the host, the benchmarks and the examples; dist/bench/ is CommonJS (bench/package.json
+//    says so to tsc, and Node needs the same word beside the compiled files)
 run(tool("typescript", "tsc"), ["-p", "tsconfig.json"]);
+mkdirSync(at("dist/bench"), { recursive: true });
+writeFileSync(at("dist/bench/package.json"), '{\n  "type": "commonjs"\n}\n');

@@ -304,20 +304,9 @@ describe("BEAM's vectors (OTP 25)", () => {
 
 // ── (c) through a process's heap, on both backends ------------------------------------------------
 
-interface EtfExports {
-  memory: WebAssembly.Memory;
-  io_buffer(size: number): number;
-  etf_input(ptr: number, len: number): void;
-  etf_output_ptr(): number;
-  etf_output_len(): number;
-}
-
-/** Bytes through an etf_echo process: its output, or its negative status (assembly/programs_etf.ts). */
+/** Bytes through an etf_echo process: its output, or its negative status (assembly/testing/programs/etf_echo.ts). */
 async function echo(h: Harness, bytes: Uint8Array): Promise<Uint8Array | number> {
-  const ex = (h.rt as unknown as { ex: EtfExports }).ex;
-  const ptr = ex.io_buffer(bytes.length);
-  new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
-  ex.etf_input(ptr, bytes.length);
+  h.rt.etfInput(bytes);
   h.traces.length = 0;
   const p = h.rt.spawn("etf_echo");
   await h.rt.run();
@@ -325,8 +314,9 @@ async function echo(h: Harness, bytes: Uint8Array): Promise<Uint8Array | number>
   if (!done) throw new Error(`etf_echo ended without a result: ${h.exitOf(p)}`);
   const n = Number(done.value);
   if (n < 0) return n;
-  expect(ex.etf_output_len()).toBe(n);
-  return new Uint8Array(ex.memory.buffer, ex.etf_output_ptr(), n).slice();
+  const out = h.rt.etfOutput();
+  expect(out.length).toBe(n);
+  return out;
 }
 
 /** v through a process: its bytes come back exactly as the host encodes v, and decode to v (normalised). */

@@ -1,5 +1,5 @@
 // Shared by the test files: start a runtime per backend and collect its events.
-import { TestRuntime as Runtime, ExitEvent, TraceEvent, StartOptions } from "../host/testing";
+import { TestRuntime as Runtime, ExitEvent, TraceEvent, TestStartOptions as StartOptions } from "../host/testing";
 import type { Backend } from "../host";
 
 export const BACKENDS: Backend[] = ["asyncify", "fx"];
@@ -22,9 +22,9 @@ afterEach(() => {
   for (const rt of started.splice(0)) rt.stop();
 });
 
-/** A runtime on `backend` that records every exit and trace event. */
+/** A runtime on `backend` (the debug build: every invariant checked) that records every exit and trace event. */
 export async function start(backend: Backend, opts: StartOptions = {}): Promise<Harness> {
-  const rt = await Runtime.start({ ...opts, backend });
+  const rt = await Runtime.start({ debug: true, ...opts, backend });
   started.push(rt);
   const exits: ExitEvent[] = [];
   const traces: TraceEvent[] = [];

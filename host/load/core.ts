@@ -9,6 +9,7 @@ import { BadargError } from "../errors.js";
 /** Exports of build/shoal.{fx,asyncify}.wasm (assembly/index.ts) that the host calls. */
 export interface CoreExports {
   memory: WebAssembly.Memory;
+  table: WebAssembly.Table;
   init(maxProcs: number, slice: number, shadowMax: number, reportExits: number,
     minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number): void;
   gc_report_pauses(on: number): void;
@@ -19,7 +20,6 @@ export interface CoreExports {
   stat_heap_bytes(): bigint;
   stat_offheap_count(): number;
   stat_offheap_bytes(): bigint;
-  machine_load(ptr: number, len: number): number;
   host_send(pid: bigint, ptr: number, len: number): number;
   host_pid(): bigint;
   register(name: bigint, pid: bigint): number;
@@ -28,19 +28,17 @@ export interface CoreExports {
   stat_messages_sent(): bigint;
   stat_messages_queued(): bigint;
   mailbox_length(pid: bigint): number;
-  fanin_config(m: bigint): void;
-  copy_config(reps: bigint): void;
   report_exits(on: number): void;
   backend(): number;
   schedule(maxSlices: number, until: number): number;
   next_deadline(): number;
   crash(atom: number): bigint;
   current_pid(): bigint;
-  kill(pid: bigint, reason: bigint): number;
+  kill_encoded(pid: bigint, ptr: number, len: number): number;
   kill_all(): void;
   is_alive(pid: bigint): number;
   process_bytes(pid: bigint): number;
-  spawn(entry: number, arg: bigint, priority: number): bigint;
+  spawn_encoded(entry: number, ptr: number, len: number, priority: number): bigint;
   stat_live(): number;
   stat_spawned(): bigint;
   stat_switches(): bigint;
@@ -51,20 +49,16 @@ export interface CoreExports {
   atom_intern(ptr: number, len: number): number;
   atom_name_ptr(i: number): number;
   atom_name_len(i: number): number;
-  program_count(): number;
-  program_name(i: number): bigint;
-  program_entry(i: number): number;
-  c10m_config(total: bigint, window: number): void;
 }
 
 /** Functions the module imports from the host (module "env"), beside abort. */
 export interface CoreImports {
   /** Host time, ms (the clock of sleep and receive timeouts). */
   now(): number;
-  /** A built-in program reports (assembly/shared/codes.ts Trace). */
+  /** A process reports an event (the test programs' codes: assembly/shared/codes.ts Trace). */
   proc_trace(pid: bigint, code: number, value: bigint): void;
-  /** A process ended with `reason` (only while report_exits is on). */
-  exited(pid: bigint, reason: bigint): void;
+  /** A process ended (only while report_exits is on): its reason as External Term Format bytes at ptr (len 0: it holds a fun). */
+  exited(pid: bigint, ptr: number, len: number): void;
   /** A collection ended (only while gc_report_pauses is on). */
   gc_event(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void;
   /** A process sent the host a message: External Term Format bytes at ptr. */
@@ -81,13 +75,12 @@ export class ModuleAbort extends Error {
 
 const FUNCTIONS = [
   "init", "gc_report_pauses", "garbage_collect", "set_heap_policy", "process_heap", "wake", "stat_heap_bytes",
-  "stat_offheap_count", "stat_offheap_bytes", "machine_load", "host_send", "host_pid", "register", "unregister",
-  "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length", "fanin_config", "copy_config",
-  "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill", "kill_all", "is_alive",
-  "process_bytes", "spawn", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
-  "stat_max_processes", "io_buffer", "atom_intern", "atom_name_ptr", "atom_name_len", "program_count",
-  "program_name", "program_entry", "c10m_config",
-] as const satisfies readonly Exclude<keyof CoreExports, "memory">[];
+  "stat_offheap_count", "stat_offheap_bytes", "host_send", "host_pid", "register", "unregister",
+  "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length",
+  "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "kill_all", "is_alive",
+  "process_bytes", "spawn_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
+  "stat_max_processes", "io_buffer", "atom_intern", "atom_name_ptr", "atom_name_len",
+] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
 
 /**
  * An AssemblyScript string in `memory` at `ptr`: UTF-16 code units, their byte
@@ -115,6 +108,7 @@ export async function instantiateCore(module: WebAssembly.Module, env: CoreImpor
   const ex = instance.exports as Record<string, unknown>;
   const missing = FUNCTIONS.filter((f) => typeof ex[f] !== "function");
   if (!(ex.memory instanceof WebAssembly.Memory)) missing.unshift("memory" as never);
+  if (!(ex.table instanceof WebAssembly.Table)) missing.unshift("table" as never);
   if (missing.length) throw new BadargError(`not a Shoal core module (built from another version?): it lacks ${missing.join(", ")}`);
   memory = ex.memory as WebAssembly.Memory;
   return ex as unknown as CoreExports;
