@@ -78,7 +78,7 @@ describe.each(BACKENDS)("errors on %s", (backend) => {
     const bad: (() => unknown)[] = [
       () => h.rt.send("nobody", 1),
       () => h.rt.spawn("no_such_program"),
-      () => h.rt.spawn("noop", 1.5),
+      () => h.rt.spawn("noop", Symbol("x")),
       () => h.rt.spawn("noop", 2n ** 70n),
       () => h.rt.spawn("noop", null, { priority: "urgent" as never }),
       () => h.rt.send(h.rt.spawn("park"), Symbol("x")),
@@ -121,8 +121,8 @@ describe("loading", () => {
   const build = path.join(__dirname, "..", "build");
 
   test("modules may be given as bytes, and a module of the other backend is refused", async () => {
-    const asyncify = fs.readFileSync(path.join(build, "shoal.asyncify.wasm"));
-    const fx = fs.readFileSync(path.join(build, "shoal.fx.wasm"));
+    const asyncify = fs.readFileSync(path.join(build, "testing.asyncify.wasm"));
+    const fx = fs.readFileSync(path.join(build, "testing.fx.wasm"));
     const rt = await TestRuntime.start({ backend: "asyncify", modules: { asyncify } });
     rt.spawn("noop");
     expect(await rt.run()).toBe("idle");

@@ -52,11 +52,11 @@ test("the tarball holds the library, its types and the modules, and nothing of b
   for (const f of [
     "package.json", "README.md", "dist/host/index.js", "dist/host/index.d.ts", "dist/host/browser.js",
     "dist/host/testing.js", "dist/host/load/core.js", "dist/assembly/shared/codes.js",
-    "build/shoal.asyncify.wasm", "build/shoal.fx.wasm",
+    "build/shoal.asyncify.wasm", "build/shoal.fx.wasm", "build/testing.asyncify.wasm", "build/testing.fx.wasm",
   ]) expect(files).toContain(f);
   const stray = files.filter((f) =>
     /^(bench|tests|examples|scripts|host|gc|assembly|docs)\//.test(f) || /^dist\/(bench|examples)\//.test(f) ||
-    /\.map$/.test(f) || /^build\/(?!shoal\.(fx|asyncify)\.wasm$)/.test(f));
+    /\.map$/.test(f) || /^build\/(?!(shoal|testing)\.(fx|asyncify)\.wasm$)/.test(f));
   expect(stray).toEqual([]);
 });
 
@@ -93,14 +93,13 @@ test("the browser entry runs from bytes it is given, never reads build/, and imp
     console.log(err instanceof ShoalError ? err.message : "started without modules");
     const asyncify = readFileSync(new URL(import.meta.resolve("shoal/build/shoal.asyncify.wasm")));
     const rt = await Runtime.start({ modules: { asyncify } });
-    rt.spawn("sleeper", 10);
-    console.log(rt.backend, await rt.run());
+    console.log(rt.backend, await rt.run(), rt.stats().alive);
     rt.stop();
   `);
   const out = ok(spawnSync(NODE[0], [...NODE.slice(1), "--conditions=browser", "browser.mjs"], { cwd: app, encoding: "utf8" }), "the browser entry");
   expect(out.split("\n").filter(Boolean)).toEqual([
     "no asyncify module: pass StartOptions.modules.asyncify (the bytes or URL of shoal.asyncify.wasm)",
-    "asyncify idle",
+    "asyncify idle 0",
   ]);
   // every module browser.js reaches, by its static imports
   const dist = path.join(app, "node_modules", "shoal", "dist");

@@ -1,5 +1,6 @@
 // Spawn, yield and exit order, pids that never alias, and many processes.
-import { Atom } from "../host";
+import { Atom, Tuple } from "../host";
+import { encode } from "../host/etf";
 import { Trace } from "../assembly/shared/codes";
 import { BACKENDS, start } from "./helpers";
 
@@ -24,6 +25,34 @@ describe.each(BACKENDS)("processes on %s", (backend) => {
     expect(h.exitOf(p)).toBe("goodbye");
     expect(h.traces.filter((t) => t.pid.equals(p))).toEqual([]);   // the code after exit never ran
     expect(h.rt.isAlive(p)).toBe(false);
+    h.rt.stop();
+  });
+
+  test("spawn arguments and exit reasons are any term, both ways, and a kill's reason is copied into the victim", async () => {
+    const h = await start(backend);
+    const reason = new Tuple([Atom.of("shutdown"), [1, 2.5, new Uint8Array([7])], new Map([[Atom.of("k"), "v"]])]);
+    const p = h.rt.spawn("exiter", reason);           // the argument is its reason: it crosses twice
+    await h.rt.run();
+    const e = h.exits.find((x) => x.pid.equals(p))!;
+    expect(e.text).toBe("{shutdown,[1,2.5,<<7>>],#{k => <<118>>}}");
+    expect(e.reason).toBeInstanceOf(Tuple);
+    expect(encode(e.reason)).toEqual(encode(new Tuple([Atom.of("shutdown"), [1, 2.5, new Uint8Array([7])], new Map([[Atom.of("k"), new Uint8Array([118])]])])));
+    const parked = h.rt.spawn("park");
+    expect(h.rt.kill(parked, new Tuple([Atom.of("bye"), [1, 2, 3]]))).toBe(true);   // runnable: it ends when picked
+    expect(h.rt.garbageCollect(parked, true)).toBe(true);   // meanwhile its reason is a root, moved by a collection
+    await h.rt.run();
+    expect(h.exitOf(parked)).toBe("{bye,[1,2,3]}");
+    h.rt.stop();
+  });
+
+  test("the test suite runs the debug build: a broken invariant is caught where it breaks", async () => {
+    const h = await start(backend);
+    const p = h.rt.spawn("frame_underflow");          // leaves a frame it never entered
+    const bystander = h.rt.spawn("stepper", 3);
+    await h.rt.run();
+    expect(h.exitOf(p)).toMatch(/^abort \(abort: .* at assembly\/runtime\/shadowstack\.ts:\d+/);
+    expect(h.traces.filter((t) => t.pid.equals(p))).toEqual([]);   // the code after it never ran
+    expect(h.exitOf(bystander)).toBe("normal");
     h.rt.stop();
   });
 

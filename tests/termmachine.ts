@@ -140,7 +140,9 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
   const expect: Expectation = { hashes: [], live: [] };
   const st = () => frames[frames.length - 1];
   const push = (n: Node) => st().push(n);
-  const roots = () => [...frames.flat(), dict];
+  // the machine keeps its value in the process dictionary (erlang:put/2) from the start:
+  // one entry, [{term_machine, Value}], a tuple and a cons cell around the value
+  const roots = () => [...frames.flat(), { k: "cons", h: { k: "tuple", e: [{ k: "atom", i: 0 }, dict] }, t: NIL } as Node];
   // after every collection point: the hash of every term on the current stack
   const hashAll = () => {
     const stack = st();

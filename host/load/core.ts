@@ -108,7 +108,7 @@ export async function instantiateCore(module: WebAssembly.Module, env: CoreImpor
   const ex = instance.exports as Record<string, unknown>;
   const missing = FUNCTIONS.filter((f) => typeof ex[f] !== "function");
   if (!(ex.memory instanceof WebAssembly.Memory)) missing.unshift("memory" as never);
-  if (!(ex.table instanceof WebAssembly.Table)) missing.unshift("table" as never);
+  if (!(ex.table instanceof WebAssembly.Table)) missing.push("table" as never);
   if (missing.length) throw new BadargError(`not a Shoal core module (built from another version?): it lacks ${missing.join(", ")}`);
   memory = ex.memory as WebAssembly.Memory;
   return ex as unknown as CoreExports;
