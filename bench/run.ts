@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const beam = o.beam && !o.smoke && beamAvailable();
   console.log(`Shoal benchmarks${o.smoke ? " (smoke)" : ""}: ${chosen.join(", ")}`);
   console.log(`machine: ${machineLine()}`);
-  console.log(`modules: build/shoal.{asyncify,fx}.wasm, copied to ${modules} for this run`);
+  console.log(`modules: build/testing.{asyncify,fx}.wasm (the release core with the test programs linked), copied to ${modules} for this run`);
   console.log(`BEAM: ${beam ? beamVersion() : o.smoke ? "skipped (--smoke)" : !o.beam ? "skipped (--no-beam)" : "erl not on PATH: docs/engine-facts.md figures where one exists"}`);
 
   const started = Date.now();

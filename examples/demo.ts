@@ -1,7 +1,7 @@
 // `npm start`: a few processes on one runtime, showing preemption by
 // reductions, sleeping on timers, exits and crashes that end one process.
 // Usage: node --experimental-wasm-wasmfx dist/examples/demo.js [--backend auto|fx|asyncify]
-import { Runtime, Atom, Tuple, type BackendChoice } from "../host/index.js";
+import { TestRuntime as Runtime, Atom, Tuple, type BackendChoice } from "../host/testing.js";
 import { Trace } from "../assembly/shared/codes.js";
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 // The External Term Format codec on both sides: host/etf.ts (JS values) and
-// gc/etf.ts (terms on a process heap, driven through the etf_echo program:
+// gc/term/etf.ts (terms on a process heap, driven through the etf_echo program:
 // decode into the heap, two minor collections and a major one, encode back).
 //  (a) host encode/decode round trips and errors
 //  (b) the BEAM vectors (OTP 25, tests/fixtures/etf_samples.txt; its origin in tests/fixtures/README.md)
@@ -278,7 +278,7 @@ const DEFAULT_BYTES: Record<string, string> = {
   "float_3_14 [{minor_version,0}]": "834640091eb851eb851f",
   "compressed_list_100a [compressed]": "836b0064" + "61".repeat(100),
 };
-// What the runtime (gc/etf.ts) does not decode: the process reports -1.
+// What the runtime (gc/term/etf.ts) does not decode: the process reports -1.
 const RUNTIME_UNSUPPORTED = new Set([...BEYOND_64, "bitstring_3bits", "export_fun", "float_3_14 [{minor_version,0}]",
   "compressed_list_100a [compressed]", "ref_named_node"]);
 
@@ -338,7 +338,7 @@ const randomBytes = (n: number): Uint8Array => {
   return b;
 };
 
-describe.each(BACKENDS)("gc/etf.ts in a process on %s", (backend) => {
+describe.each(BACKENDS)("gc/term/etf.ts in a process on %s", (backend) => {
   // a runtime per test (tests/helpers.ts stops each after its test, failed or not); from-space is
   // poisoned, so a term the collector failed to move traps instead of reading stale memory
   const runtime = (): Promise<Harness> => start(backend, { poisonFromSpace: true });

@@ -1,4 +1,4 @@
-// The host side of the term machine (assembly/programs_gc.ts): a program
+// The host side of the term machine (assembly/testing/programs/gc.ts): a program
 // builder and a model that knows, for every HASH and LIVE op, what the
 // process must report if its heap and collector kept every term intact.
 import fc from "fast-check";
@@ -47,7 +47,7 @@ function walkSize(n: Node): number {
 }
 const fits = (...parts: Node[]) => parts.reduce((a, p) => a + walkSize(p), 1) <= MAX_WALK;
 
-/** Words a node takes on the heap (gc/boxed.ts). */
+/** Words a node takes on the heap (gc/term/term.ts). */
 function words(n: Node): number {
   switch (n.k) {
     case "small": case "atom": case "nil": return 0;

@@ -179,17 +179,20 @@ export function buildInfo(): Record<string, unknown> {
 
 // ---- backends ----------------------------------------------------------------
 
-// The modules are snapshotted once per benchmark run (bench/run.ts), so that a
-// rebuild by someone else halfway through cannot mix two builds in one run.
+// The benchmarks run the test programs linked to the release core
+// (build/testing.{asyncify,fx}.wasm: the product, build/shoal.*.wasm, plus the
+// programs, linked as a compiler's output is). The modules are snapshotted once
+// per benchmark run (bench/run.ts), so that a rebuild by someone else halfway
+// through cannot mix two builds in one run.
 
-/** Copy build/shoal.{asyncify,fx}.wasm to a temporary directory, for this run and its children (env). */
+/** Copy build/testing.{asyncify,fx}.wasm to a temporary directory, for this run and its children (env). */
 export function snapshotModules(): string {
   const have = process.env.SHOAL_BENCH_MODULES;
   if (have && fs.existsSync(have)) return have;
   const dir = tempDir("shoal-modules-");
   for (const b of ["asyncify", "fx"]) {
-    const f = path.join(ROOT, "build", `shoal.${b}.wasm`);
-    if (fs.existsSync(f)) fs.copyFileSync(f, path.join(dir, `shoal.${b}.wasm`));
+    const f = path.join(ROOT, "build", `testing.${b}.wasm`);
+    if (fs.existsSync(f)) fs.copyFileSync(f, path.join(dir, `testing.${b}.wasm`));
   }
   process.env.SHOAL_BENCH_MODULES = dir;
   return dir;
@@ -197,8 +200,8 @@ export function snapshotModules(): string {
 
 function modulePath(backend: Backend): string {
   const dir = process.env.SHOAL_BENCH_MODULES;
-  const snap = dir ? path.join(dir, `shoal.${backend}.wasm`) : "";
-  return snap && fs.existsSync(snap) ? snap : path.join(ROOT, "build", `shoal.${backend}.wasm`);
+  const snap = dir ? path.join(dir, `testing.${backend}.wasm`) : "";
+  return snap && fs.existsSync(snap) ? snap : path.join(ROOT, "build", `testing.${backend}.wasm`);
 }
 
 const moduleCache = new Map<Backend, Uint8Array | null>();
@@ -221,11 +224,11 @@ export function startRuntime(backend: Backend, opts: StartOptions = {}): Promise
   return Runtime.start({ ...opts, backend, modules: modules as StartOptions["modules"] });
 }
 
-/** Bytes of this run's shoal.<backend>.wasm. */
+/** Bytes of the shipped build/shoal.<backend>.wasm (the runtime alone, no programs). */
 export function binarySize(backend: Backend): number {
-  const m = moduleBytes(backend);
-  if (!m) throw new Error(`build/shoal.${backend}.wasm not found: run \`npm run build\` first`);
-  return m.length;
+  const f = path.join(ROOT, "build", `shoal.${backend}.wasm`);
+  if (!fs.existsSync(f)) throw new Error(`${f} not found: run \`npm run build\` first`);
+  return fs.statSync(f).size;
 }
 
 /** The backends this engine can run, Asyncify (the default) first. */
