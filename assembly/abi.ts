@@ -38,7 +38,7 @@ import {
 import { whereis as whereisName } from "./runtime/registry";
 import { dictGet, dictPut, dictErase } from "./runtime/dictionary";
 import { encodedWords, decodeAt } from "./runtime/transfer";
-import { Priority } from "./shared/codes";
+import { Priority } from "./boundary/codes";
 
 export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
 

@@ -2,7 +2,7 @@
 // runtime, between slices. Process code never calls these except the few
 // documented as safe for it in docs/abi.md (whereis, register, atom_*,
 // stat_*, process_heap, is_alive). Numbers that cross here are defined once in
-// assembly/shared/.
+// assembly/boundary/.
 
 import { Term, makeAtom } from "../gc/term/term";
 import { atomsInit, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINED } from "../gc/term/atoms";
@@ -24,7 +24,7 @@ import { collectProcess, reportGcPauses } from "./runtime/alloc";
 import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mailbox";
 import { Message } from "./runtime/message";
 import { registerName, unregisterName, whereis as whereisName } from "./runtime/registry";
-import { HeapFigure, Priority } from "./shared/codes";
+import { HeapFigure, Priority } from "./boundary/codes";
 
 /**
  * Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits,

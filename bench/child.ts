@@ -9,7 +9,7 @@
 import type { Runtime } from "../host/runtime";
 import type { Backend } from "../host/backend";
 import { Pid } from "../host/terms";
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { check, collect, procStatus, startRuntime, stopwatch } from "./lib/common";
 
 /** N idle processes ("park"): memory per process, three ways. */

@@ -39,8 +39,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GcEvent } from "../host/runtime";
 import type { Backend } from "../host/backend";
-import { Trace } from "../assembly/shared/codes";
-import { DEFAULT_MIN_HEAP_WORDS } from "../assembly/shared/defaults";
+import { Trace } from "../assembly/boundary/codes";
+import { DEFAULT_MIN_HEAP_WORDS } from "../assembly/boundary/defaults";
 import {
   Options, SuiteResult, Target, ROOT, backends, check, collect, DEFAULT_BACKEND, median, num, printTargets, ratio, resultsDir,
   startRuntime, stopwatch, table, target, writeResult, int,

@@ -29,7 +29,7 @@ import {
   Options, SuiteResult, Target, backends, check, DEFAULT_BACKEND, median, min, num, printTargets, ratio, startRuntime,
   table, target, writeResult, int,
 } from "./lib/common";
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { beamAvailable, beamMedians, beamSource, beamVersion, runBeam, BeamRun } from "./lib/beam";
 
 interface Traced { [code: number]: bigint }

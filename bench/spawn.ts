@@ -14,7 +14,7 @@ import {
   Options, SuiteResult, Target, backends, check, DEFAULT_BACKEND, median, min, num, printTargets, ratio, startRuntime,
   stopwatch, table, target, writeResult, int,
 } from "./lib/common";
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { beamAvailable, beamSeries, beamVersion, FACTS_BEAM } from "./lib/beam";
 
 /** ns for a spawner of n children, start to idle; checks every count. Also the peak slot count. */

@@ -2,7 +2,7 @@
 // reductions, sleeping on timers, exits and crashes that end one process.
 // Usage: node --experimental-wasm-wasmfx dist/examples/demo.js [--backend auto|fx|asyncify]
 import { TestRuntime as Runtime, Atom, Tuple, type BackendChoice } from "../host/testing.js";
-import { Trace } from "../assembly/shared/codes.js";
+import { Trace } from "../assembly/boundary/codes.js";
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf("--backend");

@@ -12,7 +12,7 @@
 // access, an abort) leaves schedule() as a JS exception; `recover` ends that
 // process alone, and scheduling goes on.
 
-import { Status } from "../assembly/shared/codes.js";
+import { Status } from "../assembly/boundary/codes.js";
 import { StoppedError } from "./errors.js";
 import type { CoreExports } from "./load/core.js";
 
@@ -63,7 +63,7 @@ export class Driver {
 
   /**
    * Run one host slice synchronously: process slices until `budgetMs` of host time has passed
-   * (or at most `maxSlices` of them); returns the schedule status (assembly/shared/codes.ts Status).
+   * (or at most `maxSlices` of them); returns the schedule status (assembly/boundary/codes.ts Status).
    */
   runSlice(budgetMs = this.sliceMs, maxSlices = Infinity): Status {
     if (this.stopped) throw new StoppedError();

@@ -69,8 +69,8 @@
 // Both directions recurse on the JS stack only for nesting (tuples, maps,
 // list elements), never along a list: a list is a loop.
 
-import { Etf, ETF_MAX_STRING_LEN } from "../assembly/shared/etf_tags.js";
-import { MAX_ATOM_CHARS } from "../assembly/shared/defaults.js";
+import { Etf, ETF_MAX_STRING_LEN } from "../assembly/boundary/etf_tags.js";
+import { MAX_ATOM_CHARS } from "../assembly/boundary/defaults.js";
 import { ShoalError } from "./errors.js";
 import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun, PID_SLOTS, isPidTerm, pidTerm } from "./terms.js";
 

@@ -3,11 +3,11 @@
 // run them from the host's event loop (host/driver.ts). Loading is in
 // host/load/, the errors in host/errors.ts.
 
-import { HeapFigure, HostResult, Priority as PriorityCode, BackendId } from "../assembly/shared/codes.js";
+import { HeapFigure, HostResult, Priority as PriorityCode, BackendId } from "../assembly/boundary/codes.js";
 import {
   DEFAULT_FULLSWEEP_AFTER, DEFAULT_MAX_HEAP_WORDS, DEFAULT_MIN_HEAP_WORDS, DEFAULT_SHADOW_STACK_BYTES, DEFAULT_SLICE_REDUCTIONS,
-} from "../assembly/shared/defaults.js";
-import { PredefinedAtom } from "../assembly/shared/atoms.js";
+} from "../assembly/boundary/defaults.js";
+import { PredefinedAtom } from "../assembly/boundary/atoms.js";
 import {
   Backend, BackendChoice, BackendMeasurement, chooseBackend, engineV8, fasterBackend, fxEngineCap, releaseFxStacks, reserveFxStacks,
 } from "./backend.js";
@@ -81,7 +81,7 @@ export interface ExitEvent {
 
 export interface TraceEvent {
   pid: Pid;
-  /** What happened (assembly/shared/codes.ts Trace). */
+  /** What happened (assembly/boundary/codes.ts Trace). */
   code: number;
   value: bigint;
 }
@@ -353,7 +353,7 @@ export class Runtime {
 
   /**
    * Run one host slice synchronously: process slices until `budgetMs` of host time has passed
-   * (or at most `maxSlices` of them); returns a schedule status (assembly/shared/codes.ts Status:
+   * (or at most `maxSlices` of them); returns a schedule status (assembly/boundary/codes.ts Status:
    * 0 idle, 1 runnable, 2 timers, 3 waiting).
    */
   runSlice(budgetMs?: number, maxSlices?: number): number { return this.driver.runSlice(budgetMs, maxSlices); }

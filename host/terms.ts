@@ -1,9 +1,9 @@
 // JS views of the immediate terms the host exchanges with the runtime
-// (layout in assembly/shared/terms.ts and docs/abi.md): atoms, pids, small
+// (layout in assembly/boundary/terms.ts and docs/abi.md): atoms, pids, small
 // integers.
 
-import { Tag, TagShift, SMALL_BITS } from "../assembly/shared/terms.js";
-import { PID_SLOT_BITS } from "../assembly/shared/defaults.js";
+import { Tag, TagShift, SMALL_BITS } from "../assembly/boundary/terms.js";
+import { PID_SLOT_BITS } from "../assembly/boundary/defaults.js";
 
 const IMMED1_MASK = BigInt(Tag.IMMED1_MASK);
 const IMMED2_MASK = BigInt(Tag.IMMED2_MASK);

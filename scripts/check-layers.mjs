@@ -1,22 +1,22 @@
 // Layer check: folders are layers, and imports run one way (down).
 //
 //   layer  folder              what it holds                                   may import
-//   0      assembly/shared/    numbers both compilers read                     assembly/shared/ only
+//   0      assembly/boundary/    numbers both compilers read                     assembly/boundary/ only
 //   1      gc/mem/             raw memory: heaps, blocks, fragments,           layers 0-1
 //                              off-heap binaries, vectors
 //   2      gc/term/            the term model: terms, atoms, builders,         layers 0-2
 //                              order, External Term Format
 //   3      gc/                 the collector and message copying               layers 0-3
-//   3      assembly/fiber/     the fiber interface                             assembly/shared/ (and itself)
+//   3      assembly/fiber/     the fiber interface                             assembly/boundary/ (and itself)
 //   4      assembly/runtime/   processes, scheduler, mailboxes, timers,        layers 0-4
 //                              shadow stacks, roots, host imports
 //   5      assembly/           index.ts, abi.ts, control.ts (the exports)      layers 0-5
-//   6      assembly/testing/   test/demo/benchmark programs, a separate        assembly/shared/, assembly/testing/,
+//   6      assembly/testing/   test/demo/benchmark programs, a separate        assembly/boundary/, assembly/testing/,
 //                              Wasm module (reaches the runtime by the ABI)    gc/term/term.ts (the term layout,
 //                                                                              header-only: no state)
 //   TypeScript side:
-//          host/               the host                                        assembly/shared/, host/
-//          compiler/           the compiler                                    assembly/shared/, host/, compiler/
+//          host/               the host                                        assembly/boundary/, host/
+//          compiler/           the compiler                                    assembly/boundary/, host/, compiler/
 //          bench/              benchmarks                                      everything above, bench/
 //          tests/              tests                                           everything above, tests/, bench/lib/
 //          examples/           examples                                        everything above, examples/
@@ -36,20 +36,20 @@ import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, dirname, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const AS = ["assembly/shared/", "gc/mem/", "gc/term/", "gc/", "assembly/fiber/", "assembly/runtime/", "assembly/"];
+const AS = ["assembly/boundary/", "gc/mem/", "gc/term/", "gc/", "assembly/fiber/", "assembly/runtime/", "assembly/"];
 const ABOVE = [...AS, "host/", "compiler/"];
 /** [folder, layer, may import (folder prefixes); without a list, its own layer or lower] */
 const LAYERS = [
-  ["assembly/shared/", 0, ["assembly/shared/"]],
+  ["assembly/boundary/", 0, ["assembly/boundary/"]],
   ["gc/mem/", 1],
   ["gc/term/", 2],
   ["gc/", 3],
-  ["assembly/fiber/", 3, ["assembly/shared/", "assembly/fiber/"]],
+  ["assembly/fiber/", 3, ["assembly/boundary/", "assembly/fiber/"]],
   ["assembly/runtime/", 4],
   ["assembly/", 5],
-  ["assembly/testing/", 6, ["assembly/shared/", "assembly/testing/", "gc/term/term.ts"]],
-  ["host/", "host", ["assembly/shared/", "host/"]],
-  ["compiler/", "compiler", ["assembly/shared/", "host/", "compiler/"]],
+  ["assembly/testing/", 6, ["assembly/boundary/", "assembly/testing/", "gc/term/term.ts"]],
+  ["host/", "host", ["assembly/boundary/", "host/"]],
+  ["compiler/", "compiler", ["assembly/boundary/", "host/", "compiler/"]],
   ["bench/", "bench", [...ABOVE, "bench/"]],
   ["tests/", "tests", [...ABOVE, "tests/", "bench/lib/"]],
   ["examples/", "examples", [...ABOVE, "examples/"]],

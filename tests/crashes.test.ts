@@ -1,5 +1,5 @@
 // A crashing process ends alone, with a reason.
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("crashes on %s", (backend) => {

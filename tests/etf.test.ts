@@ -10,14 +10,14 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { encode, decode, EtfError } from "../host/etf";
 import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun } from "../host/terms";
-import { Trace } from "../assembly/shared/codes";
-import { PID_SLOT_BITS } from "../assembly/shared/defaults";
-import { SMALL_BITS, Tag, TagShift } from "../assembly/shared/terms";
+import { Trace } from "../assembly/boundary/codes";
+import { PID_SLOT_BITS } from "../assembly/boundary/defaults";
+import { SMALL_BITS, Tag, TagShift } from "../assembly/boundary/terms";
 import { BACKENDS, start, Harness } from "./helpers";
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));
-/** The pid term of a slot and serial (layout in assembly/shared/terms.ts and defaults.ts). */
+/** The pid term of a slot and serial (layout in assembly/boundary/terms.ts and defaults.ts). */
 const pid = (slot: number, serial: number): Pid =>
   new Pid((BigInt(serial) << BigInt(TagShift.PID + PID_SLOT_BITS)) | (BigInt(slot) << BigInt(TagShift.PID)) | BigInt(Tag.PID));
 /** The largest slot a pid can name. */

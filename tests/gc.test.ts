@@ -3,7 +3,7 @@
 // rewritten, limits end one process, and an ended process gives back all.
 import fc from "fast-check";
 import { buildProgram, setFunEntry, stepArb } from "./termmachine";
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { BACKENDS, start, Harness } from "./helpers";
 
 /** Run term-machine programs, each in its own process; returns the hashes and live counts each reported. */

@@ -1,12 +1,12 @@
 // The layer check (scripts/check-layers.mjs): the repository passes it, and it
 // catches back edges, cycles, a testing program reaching into the runtime, and
 // reads outside the repository on small synthetic trees. Also: the predefined
-// atoms of assembly/shared/atoms.ts agree with their names.
+// atoms of assembly/boundary/atoms.ts agree with their names.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { PredefinedAtom, PREDEFINED_ATOM_NAMES } from "../assembly/shared/atoms";
+import { PredefinedAtom, PREDEFINED_ATOM_NAMES } from "../assembly/boundary/atoms";
 
 const REPO = path.resolve(__dirname, "..");
 const SCRIPT = path.join(REPO, "scripts", "check-layers.mjs");
@@ -51,14 +51,14 @@ describe("layers", () => {
 
   test("a clean synthetic tree passes", () => {
     const { status, lines } = checkTree({
-      "assembly/shared/codes.ts": "export const A = 1;\n",
-      "gc/mem/heap.ts": imp("../../assembly/shared/codes"),
+      "assembly/boundary/codes.ts": "export const A = 1;\n",
+      "gc/mem/heap.ts": imp("../../assembly/boundary/codes"),
       "gc/term/term.ts": imp("../mem/heap"),
       "gc/collector.ts": imp("./term/term"),
       "assembly/runtime/process.ts": imp("../../gc/collector"),
       "assembly/index.ts": imp("./runtime/process"),
-      "assembly/testing/programs.ts": imp(up(1, "shared/codes")),
-      "host/index.ts": imp("../assembly/shared/codes"),
+      "assembly/testing/programs.ts": imp(up(1, "boundary/codes")),
+      "host/index.ts": imp("../assembly/boundary/codes"),
     });
     expect(lines).toEqual([expect.stringMatching(/^layers ok: 8 files checked, 7 import edges/)]);
     expect(status).toBe(0);
@@ -117,13 +117,13 @@ describe("layers", () => {
     expect(lines).toEqual([
       "forbidden: bench/run.ts -> tests/t.ts (bench/ may import only assembly/, gc/, host/, compiler/, bench/)",
       "outside: examples/e.ts:1",
-      "forbidden: host/h.ts -> tests/t.ts (host/ may import only assembly/shared/, host/)",
+      "forbidden: host/h.ts -> tests/t.ts (host/ may import only assembly/boundary/, host/)",
     ]);
     expect(status).toBe(1);
   });
 });
 
-describe("assembly/shared/atoms.ts", () => {
+describe("assembly/boundary/atoms.ts", () => {
   test("PredefinedAtom member i is atom i of PREDEFINED_ATOM_NAMES", () => {
     const names = PREDEFINED_ATOM_NAMES.split(" ");
     const special: Record<string, string> = { EXIT_TAG: "EXIT", DOWN_TAG: "DOWN" };

@@ -1,7 +1,7 @@
 // Runtime limits give system_limit, never an engine abort.
 import { SystemLimitError } from "../host";
 import { chooseBackend } from "../host/backend";
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("limits on %s", (backend) => {

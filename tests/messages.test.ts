@@ -1,7 +1,7 @@
 // Message passing: copies into the receiver, order, selective receive,
 // timeouts, registered names, and the host's mailbox.
 import { Atom, Tuple, Pid } from "../host";
-import { Status, Trace } from "../assembly/shared/codes";
+import { Status, Trace } from "../assembly/boundary/codes";
 import { BACKENDS, fakeClock, start } from "./helpers";
 
 const A = (n: string) => Atom.of(n);

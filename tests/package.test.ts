@@ -51,7 +51,7 @@ afterAll(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 test("the tarball holds the library, its types and the modules, and nothing of bench/ or tests/", () => {
   for (const f of [
     "package.json", "README.md", "dist/host/index.js", "dist/host/index.d.ts", "dist/host/browser.js",
-    "dist/host/testing.js", "dist/host/load/core.js", "dist/assembly/shared/codes.js",
+    "dist/host/testing.js", "dist/host/load/core.js", "dist/assembly/boundary/codes.js",
     "build/shoal.asyncify.wasm", "build/shoal.fx.wasm", "build/testing.asyncify.wasm", "build/testing.fx.wasm",
   ]) expect(files).toContain(f);
   const stray = files.filter((f) =>

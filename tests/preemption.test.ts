@@ -1,5 +1,5 @@
 // Preemption by reductions, priorities, and the host's event loop.
-import { DEFAULT_SLICE_REDUCTIONS } from "../assembly/shared/defaults";
+import { DEFAULT_SLICE_REDUCTIONS } from "../assembly/boundary/defaults";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("preemption on %s", (backend) => {

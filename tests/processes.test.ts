@@ -1,7 +1,7 @@
 // Spawn, yield and exit order, pids that never alias, and many processes.
 import { Atom, Tuple } from "../host";
 import { encode } from "../host/etf";
-import { Trace } from "../assembly/shared/codes";
+import { Trace } from "../assembly/boundary/codes";
 import { BACKENDS, start } from "./helpers";
 
 describe.each(BACKENDS)("processes on %s", (backend) => {

@@ -2,9 +2,9 @@
 // builder and a model that knows, for every HASH and LIVE op, what the
 // process must report if its heap and collector kept every term intact.
 import fc from "fast-check";
-import { PredefinedAtom } from "../assembly/shared/atoms";
-import { HEAP_BIN_MAX } from "../assembly/shared/defaults";
-import { SMALL_BITS } from "../assembly/shared/terms";
+import { PredefinedAtom } from "../assembly/boundary/atoms";
+import { HEAP_BIN_MAX } from "../assembly/boundary/defaults";
+import { SMALL_BITS } from "../assembly/boundary/terms";
 
 type Node =
   | { k: "small" | "int"; v: bigint }

@@ -1,5 +1,5 @@
 // sleep(ms) on the host clock.
-import { Status, Trace } from "../assembly/shared/codes";
+import { Status, Trace } from "../assembly/boundary/codes";
 import { BACKENDS, fakeClock, start } from "./helpers";
 
 describe.each(BACKENDS)("timers on %s", (backend) => {

@@ -28,7 +28,7 @@
 import { Term, NIL, makePid, PID_SLOT_BITS } from "../../gc/term/term";
 import { Process, lookup, STATE_WAITING, STATE_EXITING } from "./process";
 import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
-import { HostResult } from "../shared/codes";
+import { HostResult } from "../boundary/codes";
 import { current, wake, SUSPEND_WAIT } from "./scheduler";
 import { timerAdd } from "./timers";
 import { fiber_suspend } from "../fiber/fiber";

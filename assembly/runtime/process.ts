@@ -34,7 +34,7 @@ import { Term, NIL, makePid, pidSlot, isPid } from "../../gc/term/term";
 import { ATOM_NORMAL } from "../../gc/term/atoms";
 import { Heap, heapInit } from "../../gc/mem/heap";
 import { Message } from "./message";
-import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER } from "../shared/defaults";
+import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER } from "../boundary/defaults";
 import { Vec, vecStatic, vecPush32, vecPop32, vecGet32 } from "../../gc/mem/vec";
 import { DEBUG } from "../../gc/mem/debug";
 import { fiber_ctx_size } from "../fiber/fiber";

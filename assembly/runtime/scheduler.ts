@@ -15,7 +15,7 @@
 //                                                wakes it
 //   -1 (ended)     returned, exit(), or killed   frees its slot
 //
-//   schedule() returns (Status, assembly/shared/codes.ts)
+//   schedule() returns (Status, assembly/boundary/codes.ts)
 //   ------------------   ------------------------------------------------
 //   IDLE      0          no process is alive
 //   RUNNABLE  1          processes are ready: call again (after the host's
@@ -45,7 +45,7 @@ import { heapRelease } from "../../gc/collector";
 import { collectProcess } from "./alloc";
 import { hostNow, hostExited } from "./env";
 import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
-import { Status, HostResult } from "../shared/codes";
+import { Status, HostResult } from "../boundary/codes";
 import { DEBUG } from "../../gc/mem/debug";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";

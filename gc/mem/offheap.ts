@@ -10,7 +10,7 @@
 //   +0 refcount (u32)  +4 size (u32)  +8 bytes ...
 // └───────────────────────────────────┘
 //
-// Binaries of HEAP_BIN_MAX bytes or less (assembly/shared/defaults.ts) stay
+// Binaries of HEAP_BIN_MAX bytes or less (assembly/boundary/defaults.ts) stay
 // on the process heap; the refc-binary term's own layout is in
 // gc/term/term.ts (RefcBin).
 

@@ -13,11 +13,11 @@
 import { Term, makeAtom } from "./term";
 import { Vec, vecStatic, vecReserve, vecAt } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
-import { MAX_ATOMS } from "../../assembly/shared/defaults";
-import { PREDEFINED_ATOM_NAMES, PredefinedAtom } from "../../assembly/shared/atoms";
-import { Tag, TagShift } from "../../assembly/shared/terms";
+import { MAX_ATOMS } from "../../assembly/boundary/defaults";
+import { PREDEFINED_ATOM_NAMES, PredefinedAtom } from "../../assembly/boundary/atoms";
+import { Tag, TagShift } from "../../assembly/boundary/terms";
 
-// The predefined atoms as terms (their order is assembly/shared/atoms.ts').
+// The predefined atoms as terms (their order is assembly/boundary/atoms.ts').
 // @ts-ignore: decorator
 @inline export const ATOM_NORMAL: Term = (<u64>PredefinedAtom.NORMAL << TagShift.ATOM) | Tag.ATOM;
 // @ts-ignore: decorator

@@ -13,7 +13,7 @@ import {
 } from "./term";
 import { active, bump } from "../mem/heap";
 import { offheapAlloc, offheapData, offheapRetain, offheapSize } from "../mem/offheap";
-import { HEAP_BIN_MAX } from "../../assembly/shared/defaults";
+import { HEAP_BIN_MAX } from "../../assembly/boundary/defaults";
 
 // ── lists
 

@@ -14,10 +14,10 @@
 //
 // Immediates (small integers, atoms, pids, nil) need no heap. Boxed terms and
 // lists point into the owning process's heap (gc/mem/heap.ts), never into another's.
-// The tag values are defined once, in assembly/shared/terms.ts.
+// The tag values are defined once, in assembly/boundary/terms.ts.
 
-import { Tag, Subtag } from "../../assembly/shared/terms";
-import { PID_SLOT_BITS as SHARED_PID_SLOT_BITS, HEAP_BIN_MAX } from "../../assembly/shared/defaults";
+import { Tag, Subtag } from "../../assembly/boundary/terms";
+import { PID_SLOT_BITS as SHARED_PID_SLOT_BITS, HEAP_BIN_MAX } from "../../assembly/boundary/defaults";
 
 export type Term = u64;
 
@@ -101,7 +101,7 @@ export type Term = u64;
 //   0xF     map             a small integer n, then n keys (in term order),
 //                           then their n values
 //
-// The subtag values are defined once, in assembly/shared/terms.ts.
+// The subtag values are defined once, in assembly/boundary/terms.ts.
 //
 // A cons cell is two words, [head, tail], pointed to by a list term.
 // During a collection a moved boxed term's header is overwritten by its new

@@ -55,7 +55,7 @@ export interface CoreExports {
 export interface CoreImports {
   /** Host time, ms (the clock of sleep and receive timeouts). */
   now(): number;
-  /** A process reports an event (the test programs' codes: assembly/shared/codes.ts Trace). */
+  /** A process reports an event (the test programs' codes: assembly/boundary/codes.ts Trace). */
   proc_trace(pid: bigint, code: number, value: bigint): void;
   /** A process ended (only while report_exits is on): its reason as External Term Format bytes at ptr (len 0: it holds a fun). */
   exited(pid: bigint, ptr: number, len: number): void;

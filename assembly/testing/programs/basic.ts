@@ -9,7 +9,7 @@ import {
   hostTrace, hostNow, reduce, yieldNow, sleep, self, exit, spawn, frameEnter, frameLeave, slotGet, slotSet, statLive,
 } from "../shoal";
 import { park } from "../lib";
-import { Trace, Priority } from "../../shared/codes";
+import { Trace, Priority } from "../../boundary/codes";
 
 /** Returns at once: the cheapest process (spawn + exit benchmark). */
 export function noop(arg: Term): void {}

@@ -18,7 +18,7 @@ import {
   hostTrace, reduce, self, frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect, makeTuple, makeCons,
   etfDecodedWords, etfDecode, etfEncodeSize, etfEncode, rawAlloc, rawFree,
 } from "../shoal";
-import { Trace } from "../../shared/codes";
+import { Trace } from "../../boundary/codes";
 
 let inBuf: usize = 0;
 let inLen: usize = 0;

@@ -16,7 +16,7 @@ import {
   processHeap,
 } from "../shoal";
 import { atom, park } from "../lib";
-import { Trace, HeapFigure } from "../../shared/codes";
+import { Trace, HeapFigure } from "../../boundary/codes";
 
 // ── structural hash (tests/termmachine.ts has the same one, for the model)
 

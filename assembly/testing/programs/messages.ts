@@ -10,7 +10,7 @@ import {
   makeCons, rawAlloc, rawFree, hostPid,
 } from "../shoal";
 import { atom, pair, receive } from "../lib";
-import { Trace, Priority } from "../../shared/codes";
+import { Trace, Priority } from "../../boundary/codes";
 
 let PING: Term = 0, PONG: Term = 0, STOP: Term = 0, NEXT: Term = 0, DONE: Term = 0, TIMEOUT: Term = 0, GOT: Term = 0;
 
