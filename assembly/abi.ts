@@ -137,7 +137,7 @@ export function dict_erase(key: Term): Term { return dictErase(key); }
 
 // ---- terms ------------------------------------------------------------------------
 
-/** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or -1 past the atom limit. */
+/** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or an AtomResult: -1 the table is full (system_limit), -2 not UTF-8 or over 255 characters (badarg). */
 export function atom_intern(ptr: usize, len: i32): i32 { return atomIntern(ptr, len); }
 /** Heap words binary_to_term of the External Term Format bytes at ptr..ptr+len takes, or -1 if they are malformed or unsupported. */
 export function etf_decoded_words(ptr: usize, len: usize): i64 { return encodedWords(ptr, len); }

@@ -5,14 +5,14 @@
 // assembly/boundary/.
 
 import { Term, makeAtom } from "../gc/term/term";
-import { atomsInit, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINED } from "../gc/term/atoms";
+import { atomsInit, atomFind, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINED } from "../gc/term/atoms";
 import { htop, heapBlockBytes, oldUsed } from "../gc/mem/heap";
 import { offheapCount, offheapBytes } from "../gc/mem/offheap";
 import { gcConfigure, heapWords } from "../gc/collector";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
-  slotCount, maxProcesses,
+  slotCount, maxProcesses, setMaxProcesses,
 } from "./runtime/process";
 import {
   schedulerInit, setNotifyExits, spawnEncoded, schedule as runSchedule, crash as crashCurrent,
@@ -40,6 +40,9 @@ export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: boo
   schedulerInit(slice, reportExits);
   shadowInit(shadowMax);
 }
+
+/** Raise or lower the most processes alive at once (at least those alive now, at most the pid slots); the limit now in force. */
+export function set_max_processes(limit: u32): u32 { return setMaxProcesses(limit); }
 
 /** Whether every process exit is reported to the host (env.exited). */
 export function report_exits(on: bool): void { setNotifyExits(on); }
@@ -98,9 +101,18 @@ export function stat_messages_queued(): u64 { return queuedMessages; }
 let io: usize = 0;
 let ioCap: usize = 0;
 export function io_buffer(size: usize): usize {
-  if (size > ioCap) { if (io) heap.free(io); ioCap = max(size, 256); io = heap.alloc(ioCap); }
+  if (size > ioCap) {
+    // the new block first: if it cannot be had, the old one is still there and nothing changed
+    const cap = max(size, 256);
+    const fresh = heap.alloc(cap);
+    if (io) heap.free(io);
+    io = fresh;
+    ioCap = cap;
+  }
   return io;
 }
+/** The index of the atom named by the UTF-8 bytes at ptr..ptr+len, or -1 if no such atom exists (nothing is interned: for lookups). */
+export function atom_find(ptr: usize, len: i32): i32 { return atomFind(ptr, len); }
 /** Address of atom i's UTF-8 name. */
 export function atom_name_ptr(i: i32): usize { return atomNamePtr(i); }
 /** Bytes of atom i's name. */

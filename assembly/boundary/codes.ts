@@ -61,6 +61,14 @@ export enum HostResult {
   LIMIT = -2,
 }
 
+/** What atom_intern returns instead of an atom index. */
+export enum AtomResult {
+  /** The atom table is full (system_limit). */
+  TABLE_FULL = -1,
+  /** The name is not UTF-8, or longer than MAX_ATOM_CHARS characters (badarg). */
+  BAD_NAME = -2,
+}
+
 /** Trace codes the built-in test programs report with env.proc_trace(pid, code, value). */
 export enum Trace {
   /** value: step number */

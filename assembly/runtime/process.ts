@@ -34,7 +34,7 @@ import { Term, NIL, makePid, pidSlot, isPid } from "../../gc/term/term";
 import { ATOM_NORMAL } from "../../gc/term/atoms";
 import { Heap, heapInit } from "../../gc/mem/heap";
 import { Message } from "./message";
-import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER } from "../boundary/defaults";
+import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER, PID_SLOT_BITS } from "../boundary/defaults";
 import { Vec, vecStatic, vecPush32, vecPop32, vecGet32 } from "../../gc/mem/vec";
 import { DEBUG } from "../../gc/mem/debug";
 import { fiber_ctx_size } from "../fiber/fiber";
@@ -153,9 +153,19 @@ export let liveProcesses: u32 = 0;
 /** Processes spawned since start. */
 export let spawnedTotal: u64 = 0;
 
+/** Most processes a table can ever hold: the pid's slot bits (less the host's own pid, slot 2^28 - 1). */
+// @ts-ignore: decorator
+@inline const SLOT_LIMIT: u32 = (1 << PID_SLOT_BITS) - 1;
+
+/** Set the limit on live processes (at least those alive now, at most SLOT_LIMIT); the limit in force. */
+export function setMaxProcesses(limit: u32): u32 {
+  maxProcesses = max(min(limit, SLOT_LIMIT), liveProcesses);
+  return maxProcesses;
+}
+
 /** Set the table's limit and the heap policy; called once at start. */
 export function processTableInit(limit: u32, minHeap: u32, maxHeap: u32, fullsweepAfter: u32, shared: bool): void {
-  maxProcesses = min(limit, 1 << 28);
+  setMaxProcesses(limit);
   heapOffset = (CTX_OFFSET + <usize>fiber_ctx_size() + 7) & ~7;
   blockSize = heapOffset + offsetof<Heap>();
   defaultMinHeap = minHeap;

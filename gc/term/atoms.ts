@@ -13,7 +13,13 @@
 import { Term, makeAtom } from "./term";
 import { Vec, vecStatic, vecReserve, vecAt } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
-import { MAX_ATOMS } from "../../assembly/boundary/defaults";
+import { MAX_ATOMS, MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
+import { AtomResult } from "../../assembly/boundary/codes";
+
+// @ts-ignore: decorator
+@inline const ATOM_TABLE_FULL: i32 = AtomResult.TABLE_FULL;
+// @ts-ignore: decorator
+@inline const ATOM_BAD_NAME: i32 = AtomResult.BAD_NAME;
 import { PREDEFINED_ATOM_NAMES, PredefinedAtom } from "../../assembly/boundary/atoms";
 import { Tag, TagShift } from "../../assembly/boundary/terms";
 
@@ -88,17 +94,56 @@ function growHash(): void {
   hashCap = cap;
 }
 
-/** Index of the atom named by the UTF-8 bytes at ptr..ptr+len, interning it if new; -1 past MAX_ATOMS. */
-export function atomIntern(ptr: usize, len: i32): i32 {
-  if (hashCap == 0) growHash();
+/** Index of the atom named by the UTF-8 bytes at ptr..ptr+len, or -1 if it is not interned (nothing is added). */
+export function atomFind(ptr: usize, len: i32): i32 {
+  if (hashCap == 0) return -1;
   let h = hashBytes(ptr, len) & (hashCap - 1);
   for (;;) {
     const v = load<u32>(hash + (<usize>h << 2));
-    if (v == 0) break;
+    if (v == 0) return -1;
     if (sameName(<i32>v - 1, ptr, len)) return <i32>v - 1;
     h = (h + 1) & (hashCap - 1);
   }
-  if (count >= MAX_ATOMS) return -1;
+  return -1;
+}
+
+/** Code points in the UTF-8 bytes p[0..n), or -1 if they are not valid UTF-8. */
+export function utf8Chars(p: usize, n: usize): i32 {
+  let chars = 0;
+  let i: usize = 0;
+  while (i < n) {
+    const c = <u32>load<u8>(p + i);
+    let need: usize, cp: u32, lo: u32;
+    if (c < 0x80) { i++; chars++; continue; }
+    else if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; lo = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; lo = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; lo = 0x10000; }
+    else return -1;
+    if (i + need >= n) return -1;          // truncated
+    for (let k: usize = 1; k <= need; k++) {
+      const d = <u32>load<u8>(p + i + k);
+      if ((d & 0xC0) != 0x80) return -1;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if (cp < lo || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    i += need + 1;
+    chars++;
+  }
+  return chars;
+}
+
+/**
+ * Index of the atom named by the UTF-8 bytes at ptr..ptr+len, interning it if
+ * new; ATOM_TABLE_FULL past MAX_ATOMS (system_limit), ATOM_BAD_NAME if the name
+ * is not UTF-8 or longer than MAX_ATOM_CHARS characters (badarg, as on BEAM).
+ */
+export function atomIntern(ptr: usize, len: i32): i32 {
+  const known = atomFind(ptr, len);
+  if (known >= 0) return known;
+  const chars = utf8Chars(ptr, <usize>len);
+  if (chars < 0 || chars > MAX_ATOM_CHARS) return ATOM_BAD_NAME;
+  if (count >= MAX_ATOMS) return ATOM_TABLE_FULL;
+  if (hashCap == 0) growHash();
   vecReserve(names, count + 1, 3);
   const copy = heap.alloc(max(len, 1));
   memory.copy(copy, ptr, len);

@@ -48,7 +48,8 @@ import {
   Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerWords, integerValue, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
 } from "./term";
 import { consRaw, tupleRaw, integerRaw, floatRaw, binaryRaw, binaryData, mapRaw } from "./build";
-import { atomIntern, atomNamePtr, atomNameLen } from "./atoms";
+import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
+import { MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { compareTerms } from "./order";
 
@@ -91,9 +92,6 @@ import { compareTerms } from "./order";
 // @ts-ignore: decorator
 @inline const SMALL_ATOM_UTF8_EXT: u32 = 119;
 
-/** Longest atom, in characters (as on BEAM). */
-// @ts-ignore: decorator
-@inline const MAX_ATOM_CHARS: i32 = 255;
 /** Longest list STRING_EXT holds. */
 // @ts-ignore: decorator
 @inline const MAX_STRING_LEN: u64 = 65535;
@@ -124,30 +122,6 @@ const stack = vecStatic();
 
 // ── validation
 
-/** Code points in the UTF-8 bytes p[0..n), or -1 if they are not valid UTF-8. */
-function utf8Chars(p: usize, n: usize): i32 {
-  let chars = 0;
-  let i: usize = 0;
-  while (i < n) {
-    const c = <u32>load<u8>(p + i);
-    let need: usize, cp: u32, lo: u32;
-    if (c < 0x80) { i++; chars++; continue; }
-    else if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; lo = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; lo = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; lo = 0x10000; }
-    else return -1;
-    if (i + need >= n) return -1;          // truncated
-    for (let k: usize = 1; k <= need; k++) {
-      const d = <u32>load<u8>(p + i + k);
-      if ((d & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if (cp < lo || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-    i += need + 1;
-    chars++;
-  }
-  return chars;
-}
 
 /**
  * Bytes an atom encoding at p (its tag first) takes, with at most `avail`
