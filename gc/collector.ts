@@ -53,7 +53,7 @@
 
 import {
   Term, TAG_LIST, TAG_BOXED, TAG_PRIMARY_MASK, FORWARD, termPtr,
-  headerArity, headerSubtag, SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN, RefcBin,
+  headerArity, headerSubtag, SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN, RefcBin, TERM_BODY,
 } from "./term/term";
 import { Heap, WORD, nextHeapSize, heapFirstBlock, youngSize, oldSize, blockAlloc, blockGone, heapBlockBytes } from "./mem/heap";
 import { offheapRelease, offheapSize } from "./mem/offheap";
@@ -139,11 +139,6 @@ export function evacuateRange(lo: usize, hi: usize): void {
   }
 }
 
-// Subtags whose words after the header are all terms (a map's count and a
-// fun's entry word are small integers): the scan steps into them. Every
-// other boxed term's body is raw and skipped whole.
-// @ts-ignore: decorator
-@inline const TERM_BODY: u32 = (1 << SUB_TUPLE) | (1 << SUB_MAP) | (1 << SUB_FUN);
 
 /**
  * Cheney's loop for a full sweep: scan the to-space from `s`, word by word,

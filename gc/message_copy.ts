@@ -3,7 +3,7 @@
 //
 // Processes share nothing, so a message is copied, whole, from the sender's
 // heap into memory that belongs to the receiver (its young generation when
-// the room is there, else a heap fragment, gc/fragments.ts). Two passes, as
+// the room is there, else a heap fragment, gc/mem/fragments.ts). Two passes, as
 // on BEAM: termSize() counts the words, then copyTerm() writes them at a
 // destination of exactly that size, so copying never allocates, never
 // collects, and leaves the sender's heap untouched.
@@ -13,37 +13,60 @@
 // are not copied: the receiver gets its own 4-word refc term and a new
 // reference to the same block.
 //
-// Both passes walk lists along their tails in a loop, so a long list costs no
-// native stack; nesting in heads and tuples recurses.
+// Neither pass recurses: termSize walks with an explicit stack (a static
+// vector of pending terms, gc/mem/vec.ts), and copyTerm is Cheney's loop over
+// the destination, as the collector's is: each object is copied shallow to
+// the copy pointer, and a scan pointer behind it replaces every field that
+// still points into the source by a copy of what it points to. Nesting costs
+// no native stack, however deep the term.
+//
+//   dest                 scan                       cp               dest + words
+//   │ copied and scanned │ copied, fields still     │ free (exactly   │
+//   │ (fields rewritten) │ point into the source    │ what is left)   │
 
 import {
   Term, isList, isBoxed, termPtr, makeList, makeBoxed, headerArity, headerSubtag,
-  SUB_TUPLE, SUB_MAP, SUB_FUN, SUB_REFC_BIN, RefcBin,
+  SUB_REFC_BIN, RefcBin, TERM_BODY, TAG_PRIMARY_MASK, TAG_LIST, TAG_BOXED,
 } from "./term/term";
 import { Heap, active } from "./mem/heap";
 import { fragmentNew } from "./mem/fragments";
 import { offheapRetain, offheapSize } from "./mem/offheap";
+import { Vec, vecStatic, vecPushFrame, vecTopFrame } from "./mem/vec";
+import { DEBUG } from "./mem/debug";
 
-/** Words `t` takes when copied (flattened). */
+/** Terms still to measure (termSize), 8 bytes each. */
+const pending: Vec = vecStatic();
+
+/** Words `t` takes when copied (flattened: a subterm reached twice counts twice). */
 export function termSize(t: Term): usize {
   let words: usize = 0;
+  pending.length = 0;
   for (;;) {
     if (isList(t)) {
-      words += 2 + termSize(load<u64>(termPtr(t)));
+      // the spine in a loop; heads wait on the stack
+      words += 2;
+      const head = load<u64>(termPtr(t));
+      if (isList(head) || isBoxed(head)) store<u64>(vecPushFrame(pending, 3), head);
       t = load<u64>(termPtr(t), 8);
       continue;
     }
-    if (!isBoxed(t)) return words;
-    const p = termPtr(t);
-    const h = load<u64>(p);
-    const n = <usize>headerArity(h);
-    words += 1 + n;
-    const sub = headerSubtag(h);
-    if (sub == SUB_TUPLE || sub == SUB_MAP || sub == SUB_FUN) {
-      for (let i: usize = 1; i <= n; i++) words += termSize(load<u64>(p + (i << 3)));
+    if (isBoxed(t)) {
+      const p = termPtr(t);
+      const h = load<u64>(p);
+      const n = <usize>headerArity(h);
+      words += 1 + n;
+      if ((TERM_BODY >> headerSubtag(h)) & 1) {
+        for (let i: usize = 1; i <= n; i++) {
+          const e = load<u64>(p + (i << 3));
+          if (isList(e) || isBoxed(e)) store<u64>(vecPushFrame(pending, 3), e);
+        }
+      }
     }
-    return words;
+    if (!pending.length) return words;
+    t = load<u64>(vecTopFrame(pending, 3));
+    pending.length--;
   }
+  return words;
 }
 
 /** Memory in `h` for `words` words of a copy: its young generation if the room is there, else a fragment. */
@@ -64,51 +87,48 @@ let into: Heap | null = null;  // heap that owns the destination (for refc binar
 export function copyTerm(t: Term, dest: usize, h: Heap): Term {
   cp = dest;
   into = h;
-  const copy = copyInto(t);
+  const copy = shallow(t);
+  // Cheney's scan: what lies between the scan pointer and cp is copied but not yet scanned
+  for (let s = dest; s < cp;) {
+    const w = load<u64>(s);
+    const tag = w & TAG_PRIMARY_MASK;
+    if (tag == 0) {
+      // a header: step into a body of terms, skip a raw one
+      s += ((TERM_BODY >> headerSubtag(w)) & 1) ? 8 : (<usize>headerArity(w) + 1) << 3;
+    } else {
+      if (tag == TAG_LIST || tag == TAG_BOXED) store<u64>(s, shallow(w));
+      s += 8;
+    }
+  }
   into = null;
+  if (DEBUG) assert(cp - dest == termSize(t) << 3);   // exactly the words termSize counted
   return copy;
 }
 
-/** Copy one term at cp, its subterms after it. */
-function copyInto(t: Term): Term {
+/** Copy the one object `t` points to at cp, its fields as they are (still the source's); the new term. */
+function shallow(t: Term): Term {
   if (isList(t)) {
-    // the spine in a loop: each cell is written, then its head copied, then the next cell linked
-    const first = cp;
-    let cell = first;
-    for (;;) {
-      cp += 16;
-      const src = termPtr(t);
-      store<u64>(cell, copyInto(load<u64>(src)));
-      const tail = load<u64>(src, 8);
-      if (!isList(tail)) { store<u64>(cell, copyInto(tail), 8); break; }
-      store<u64>(cell, makeList(cp), 8);
-      cell = cp;
-      t = tail;
-    }
-    return makeList(first);
+    const dst = cp;
+    cp += 16;
+    memory.copy(dst, termPtr(t), 16);
+    return makeList(dst);
   }
   if (!isBoxed(t)) return t;
   const src = termPtr(t);
   const hdr = load<u64>(src);
-  const n = <usize>headerArity(hdr);
-  const sub = headerSubtag(hdr);
+  const bytes = (<usize>headerArity(hdr) + 1) << 3;
   const dst = cp;
-  cp += (1 + n) << 3;
-  if (sub == SUB_TUPLE || sub == SUB_MAP || sub == SUB_FUN) {
-    store<u64>(dst, hdr);
-    for (let i: usize = 1; i <= n; i++) store<u64>(dst + (i << 3), copyInto(load<u64>(src + (i << 3))));
-  } else {
-    memory.copy(dst, src, (1 + n) << 3);
-    if (sub == SUB_REFC_BIN) {
-      // a new reference to the same block, on the receiving heap's list
-      const h = into!;
-      const r = changetype<RefcBin>(dst);
-      const block = <usize>r.block;
-      offheapRetain(block);
-      r.link = <u64>h.binsYoung;
-      h.binsYoung = dst;
-      h.vheap += offheapSize(block);
-    }
+  cp += bytes;
+  memory.copy(dst, src, bytes);
+  if (headerSubtag(hdr) == SUB_REFC_BIN) {
+    // a new reference to the same block, on the receiving heap's list
+    const h = into!;
+    const r = changetype<RefcBin>(dst);
+    const block = <usize>r.block;
+    offheapRetain(block);
+    r.link = <u64>h.binsYoung;
+    h.binsYoung = dst;
+    h.vheap += offheapSize(block);
   }
   return makeBoxed(dst);
 }

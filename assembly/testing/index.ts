@@ -17,7 +17,7 @@ import {
 import { termMachine, gcHolder, gcWorker, gcSingle, gcHog, machineLoad } from "./programs/gc";
 import {
   pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, spawnWithList,
-  messageAtomsInit, faninConfig, copyConfig,
+  messageAtomsInit, faninConfig, copyConfig, deepSend, deepToHost,
 } from "./programs/messages";
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
 
@@ -64,6 +64,8 @@ function programsInit(): void {
   registerProgram("echo_host", echoHost.index);
   registerProgram("forwarder", forwarder.index);
   registerProgram("spawn_with_list", spawnWithList.index);
+  registerProgram("deep_send", deepSend.index);
+  registerProgram("deep_to_host", deepToHost.index);
   registerProgram("etf_echo", etfEcho.index);
   messageAtomsInit();
 }

@@ -124,6 +124,15 @@ export type Term = u64;
 // @ts-ignore: decorator
 @inline export const SUB_MAP: u32 = Subtag.MAP;
 
+/**
+ * Subtags whose words after the header are all terms (a map's count and a
+ * fun's entry word are small integers): a scan steps into them. Every other
+ * boxed term's body is raw and skipped whole. (The collector's scan loops and
+ * the message copy's both read it.)
+ */
+// @ts-ignore: decorator
+@inline export const TERM_BODY: u32 = (1 << SUB_TUPLE) | (1 << SUB_MAP) | (1 << SUB_FUN);
+
 /** A refc-binary term on a process heap (subtag 0x8): the only boxed term with raw words after its header. */
 @unmanaged export class RefcBin {
   header: u64;

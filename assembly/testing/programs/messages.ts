@@ -3,7 +3,8 @@
 // for selective receive, timeouts and the host mailbox.
 
 import {
-  Term, NIL, makeSmall, smallValue, isBoxed, pidSlot, SUB_TUPLE, tupleSet, tupleGet, tupleArity, boxedSubtag,
+  Term, NIL, makeSmall, smallValue, isBoxed, isList, head, pidSlot, SUB_TUPLE, tupleSet, tupleGet, tupleArity,
+  boxedSubtag,
 } from "../../../gc/term/term";
 import {
   hostNow, hostTrace, reduce, self, spawn, send, frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect,
@@ -218,3 +219,44 @@ function argToHost(arg: Term): void {
   frameLeave(1);
 }
 
+
+// ── deep terms: copies and encodings must not recurse on the native stack
+
+/** The list [[...[[]]...]], smallValue(arg) deep (in slot 0 of the caller's newest frame). */
+function buildDeep(n: i64): void {
+  slotSet(0, NIL);
+  for (let i: i64 = 0; i < n; i++) {
+    reduce(1);
+    gcReserve(2);
+    slotSet(0, makeCons(slotGet(0), NIL));
+  }
+}
+
+/** How deep a [[...]] nesting is, by a loop along the heads. */
+function depthOf(t: Term): i64 {
+  let d: i64 = 0;
+  while (isList(t)) { d++; t = head(t); }
+  return d;
+}
+
+/** Builds a smallValue(arg)-deep nesting, spawns depthProbe with it (a copy) and sends it the same term (another copy). */
+export function deepSend(arg: Term): void {
+  frameEnter(1);
+  buildDeep(smallValue(arg));
+  const probe = spawn(depthProbe.index, slotGet(0), Priority.NORMAL);
+  send(probe, slotGet(0));
+  frameLeave(1);
+}
+/** Reports the depth of its argument (Trace.STEP) and of the first message it gets (Trace.DONE). */
+function depthProbe(arg: Term): void {
+  hostTrace(self(), Trace.STEP, depthOf(arg));
+  hostTrace(self(), Trace.DONE, depthOf(receive(anything, Infinity)));
+}
+
+/** Builds a smallValue(arg)-deep nesting and sends it to the host. */
+export function deepToHost(arg: Term): void {
+  frameEnter(1);
+  buildDeep(smallValue(arg));
+  send(hostPid(), slotGet(0));
+  frameLeave(1);
+}
