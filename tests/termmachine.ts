@@ -123,10 +123,26 @@ export const stepArb: fc.Arbitrary<Step> = fc.record({
   f: fc.double({ noNaN: true }),
 });
 
-export interface Expectation { hashes: number[]; live: number[] }
+export interface Expectation {
+  hashes: number[];
+  live: number[];
+  /** ROUNDTRIP ops emitted (with opts.roundTrips): each sends a term to the host and expects it back. */
+  roundTrips: number;
+}
+
+/** Whether `n` holds a fun anywhere (funs do not cross to the host). */
+function holdsFun(n: Node): boolean {
+  const todo = [n];
+  while (todo.length) {
+    const x = todo.pop()!;
+    if (x.k === "fun") return true;
+    todo.push(...children(x));
+  }
+  return false;
+}
 
 /** Turn random steps into a valid program and what it must report. */
-export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: boolean } = {}): { bytes: Uint8Array; expect: Expectation } {
+export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: boolean; roundTrips?: boolean } = {}): { bytes: Uint8Array; expect: Expectation } {
   const cap = opts.cap ?? 48;
   const out: number[] = [];
   const u8 = (x: number) => out.push(x & 0xff);
@@ -137,7 +153,12 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
   u32(cap);
   const frames: Node[][] = [[]];
   let dict: Node = NIL;
-  const expect: Expectation = { hashes: [], live: [] };
+  const expect: Expectation = { hashes: [], live: [], roundTrips: 0 };
+  // with opts.roundTrips: slot k goes to the host and back, and must come back =:= (funs cannot go)
+  const roundTrip = (k: number) => {
+    if (!opts.roundTrips || holdsFun(st()[k])) return;
+    u8(0x19); u16(k); expect.roundTrips++;
+  };
   const st = () => frames[frames.length - 1];
   const push = (n: Node) => st().push(n);
   // the machine keeps its value in the process dictionary (erlang:put/2) from the start:
@@ -180,7 +201,7 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
       case 17: u8(0x0e); hashAll(); break;
       case 18: if (opts.allowYield === false) break; u8(0x0f); hashAll(); break;
       case 19: u8(0x10); u32(s.a * 4); break;
-      case 20: if (!stack.length) break; { const k = s.a % stack.length; u8(0x11); u16(k); expect.hashes.push(hashNode(stack[k])); } break;
+      case 20: if (!stack.length) break; { const k = s.a % stack.length; u8(0x11); u16(k); expect.hashes.push(hashNode(stack[k])); roundTrip(k); } break;
       case 21: u8(0x12); expect.live.push(liveWords(roots())); break;
       case 22: // CALL with n args, or RET from a nested frame, or the dictionary
         if (s.b % 3 === 0 && frames.length < 4) { const n = Math.min(stack.length, s.a % 3); u8(0x13); u16(n); frames.push(stack.splice(stack.length - n, n)); }
@@ -203,6 +224,7 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
   for (const f of frames) for (let k = 0; k < f.length; k++) {
     if (f !== st()) continue;
     u8(0x11); u16(k); expect.hashes.push(hashNode(f[k]));
+    roundTrip(k);
   }
   u8(0x12); expect.live.push(liveWords(roots()));
   return { bytes: Uint8Array.from(out), expect };

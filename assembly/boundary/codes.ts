@@ -93,4 +93,6 @@ export enum Trace {
   RUN_NS = 11,
   /** value: errors a benchmark program counted */
   ERRORS = 12,
+  /** value: 1 if a term sent to the host and back is =:= to the original, else 0 */
+  ROUNDTRIP = 13,
 }

@@ -71,6 +71,8 @@ import { Term } from "../../gc/term/term";
 
 // ── dictionary, terms, raw memory
 // @ts-ignore: decorator
+@external("shoal", "term_equal") export declare function termEqual(a: Term, b: Term): bool;
+// @ts-ignore: decorator
 @external("shoal", "dict_get") export declare function dictGet(key: Term): Term;
 // @ts-ignore: decorator
 @external("shoal", "dict_put") export declare function dictPut(key: Term, value: Term): Term;

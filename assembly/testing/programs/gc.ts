@@ -13,9 +13,11 @@ import {
 import {
   hostTrace, hostNow, reduce, yieldNow, self, frameEnter, frameLeave, slotGet, slotSet, gcAlloc, gcReserve, gcCollect,
   makeTuple, makeCons, makeInteger, makeFloat, makeBinary, binaryData, makeMap, makeFun, dictGet, dictPut, rawAlloc,
-  processHeap,
+  processHeap, send, hostPid, termEqual,
 } from "../shoal";
-import { atom, park } from "../lib";
+import { atom, park, receive } from "../lib";
+
+function anything(t: Term): bool { return true; }
 import { Trace, HeapFigure } from "../../boundary/codes";
 
 // ── structural hash (tests/termmachine.ts has the same one, for the model)
@@ -95,6 +97,8 @@ function hashInto(t: Term): void {
 //   0x15 PUT_DICT (pop into the process dictionary)   0x16 GET_DICT
 //   0x17 SEQ u32 n (push the list [0, 1, ..., n-1]: deep lists)
 //   0x18 WIDE u16 n (pop a term, push a tuple of n references to it: wide and shared)
+//   0x19 ROUNDTRIP u16 k (send slot k to the host, take the first message back, trace
+//        whether it is =:= to slot k)
 
 /** Keep a copy of program bytes (raw memory: { len: u32, bytes }); its id, the term machine's argument. */
 export function machineLoad(ptr: usize, len: usize): i32 {
@@ -215,6 +219,11 @@ function run(prog: usize, len: usize, pc: usize, cap: i32, callerTop: i32, args:
       const e = slotGet(top - 1);
       for (let i: usize = 0; i < n; i++) tupleSet(t, i, e);
       slotSet(top - 1, t);
+    } else if (op == 0x19) {
+      const k = <i32>load<u16>(prog + pc); pc += 2;
+      send(hostPid(), slotGet(k));
+      const back = receive(anything, Infinity);
+      hostTrace(self(), Trace.ROUNDTRIP, termEqual(slotGet(k), back) ? 1 : 0);
     }
     else unreachable();
   }
