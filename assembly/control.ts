@@ -9,6 +9,7 @@ import { atomsInit, atomFind, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINE
 import { htop, heapBlockBytes, oldUsed } from "../gc/mem/heap";
 import { offheapCount, offheapBytes } from "../gc/mem/offheap";
 import { gcConfigure, heapWords } from "../gc/collector";
+import { etfSetCreation } from "../gc/term/etf";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
@@ -43,6 +44,9 @@ export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: boo
 
 /** Raise or lower the most processes alive at once (at least those alive now, at most the pid slots); the limit now in force. */
 export function set_max_processes(limit: u32): u32 { return setMaxProcesses(limit); }
+
+/** Set the creation this runtime writes in its pids and requires of pids it reads (External Term Format); the host picks one per runtime, nonzero, at start. */
+export function set_pid_creation(c: u32): void { etfSetCreation(c); }
 
 /** Whether every process exit is reported to the host (env.exited). */
 export function report_exits(on: bool): void { setNotifyExits(on); }

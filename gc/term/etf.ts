@@ -8,11 +8,13 @@
 //   ---  --------------------  ------------------------------  -------------------------------
 //    70  NEW_FLOAT_EXT         float (finite only)             every float
 //    88  NEW_PID_EXT           pid: ID = slot, Serial = serial every pid, node 'nonode@nohost',
-//                              (any node and creation)         creation 0
+//                              (node 'nonode@nohost' and this  this runtime's creation
+//                              runtime's creation only)
 //    97  SMALL_INTEGER_EXT     integer                         integers 0..255
 //    98  INTEGER_EXT           integer                         other integers in -2^31..2^31-1
 //   100  ATOM_EXT              atom (Latin-1 name)             -
-//   103  PID_EXT               pid, as NEW_PID_EXT             -
+//   103  PID_EXT               - (its 2-bit creation cannot    -
+//                              name this runtime)
 //   104  SMALL_TUPLE_EXT       tuple                           tuples of < 256 elements
 //   105  LARGE_TUPLE_EXT       tuple                           larger tuples
 //   106  NIL_EXT               []                              []
@@ -122,6 +124,27 @@ const stack = vecStatic();
 
 // ── validation
 
+
+/** 'nonode@nohost', the node of every pid (this runtime is one node that is not distributed). */
+const NODE_NAME = memory.data<u8>([110, 111, 110, 111, 100, 101, 64, 110, 111, 104, 111, 115, 116]);
+
+/**
+ * The creation this runtime writes in its pids and requires of pids it reads:
+ * the host picks one per runtime (set_pid_creation), so a pid of another
+ * runtime in the same host is told from a local one, as BEAM tells a pid of
+ * a restarted node from the node's current ones.
+ */
+let creation: u32 = 0;
+
+/** Set this runtime's pid creation (the host does, once, at start). */
+export function etfSetCreation(c: u32): void { creation = c; }
+
+/** Whether the (validated) atom encoding at p, `span` bytes, names 'nonode@nohost'. */
+function isNodeName(p: usize, span: usize): bool {
+  const tag = <u32>load<u8>(p);
+  const head: usize = tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT ? 2 : 3;
+  return span - head == 13 && memory.compare(p + head, NODE_NAME, 13) == 0;
+}
 
 /**
  * Bytes an atom encoding at p (its tag first) takes, with at most `avail`
@@ -268,6 +291,10 @@ export function etfDecodeWords(buf: usize, len: usize): i64 {
         const tail: usize = tag == NEW_PID_EXT ? 12 : 9;
         if (rest - <usize>span < tail) return -1;
         if (be32(p + <usize>span) >= (1 << PID_SLOT_BITS)) return -1;   // ID must fit a slot
+        // only this runtime's own pids: node 'nonode@nohost' and this runtime's creation (a pid of
+        // another node, or of another runtime in this host, would alias a local process)
+        if (!isNodeName(p, <usize>span)) return -1;
+        if (tag != NEW_PID_EXT || be32(p + <usize>span + 8) != creation) return -1;
         pos += <usize>span + tail;
         break;
       }
@@ -533,8 +560,6 @@ function putAtomName(p: usize, n: usize): void {
   putBytes(p, n);
 }
 
-/** 'nonode@nohost', the node of every pid written. */
-const NODE_NAME = memory.data<u8>([110, 111, 110, 111, 100, 101, 64, 110, 111, 104, 111, 115, 116]);
 
 /** An integer value, as term_to_binary writes it. */
 function putInteger(v: i64): void {
@@ -579,7 +604,7 @@ function encodeTerm(root: Term): bool {
     } else if (isPid(t)) {
       put8(NEW_PID_EXT);
       putAtomName(NODE_NAME, 13);
-      put32(pidSlot(t)); put32(pidSerial(t)); put32(0);
+      put32(pidSlot(t)); put32(pidSerial(t)); put32(creation);
     } else if (t == NIL) put8(NIL_EXT);
     else if (isList(t)) {
       const n = stringLength(t);
