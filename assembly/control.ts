@@ -6,10 +6,10 @@
 
 import { Term, makeAtom } from "../gc/term/term";
 import { atomsInit, atomFind, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINED } from "../gc/term/atoms";
-import { htop, heapBlockBytes, oldUsed } from "../gc/mem/heap";
+import { htop, heapBlockBytes, oldUsed, heapTargetAbort } from "../gc/mem/heap";
 import { offheapCount, offheapBytes } from "../gc/mem/offheap";
 import { gcConfigure, heapWords } from "../gc/collector";
-import { etfSetCreation } from "../gc/term/etf";
+import { etfSetCreation, etfReset } from "../gc/term/etf";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
@@ -44,6 +44,17 @@ export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: boo
 
 /** Raise or lower the most processes alive at once (at least those alive now, at most the pid slots); the limit now in force. */
 export function set_max_processes(limit: u32): u32 { return setMaxProcesses(limit); }
+
+/**
+ * After a trap escaped a host call outside any process (send, spawn, kill,
+ * io_buffer: the engine could not grow memory): put the module's state back
+ * as it was before the call. The call had no effect, or an unreachable one
+ * the next collection removes.
+ */
+export function host_call_failed(): void {
+  heapTargetAbort();
+  etfReset();
+}
 
 /** Set the creation this runtime writes in its pids and requires of pids it reads (External Term Format); the host picks one per runtime, nonzero, at start. */
 export function set_pid_creation(c: u32): void { etfSetCreation(c); }

@@ -10,6 +10,7 @@
 //   link(core, fiber)                 ─► build/shoal.{fx,asyncify}.wasm          the product
 //   link(core, fiber, testing)        ─► build/testing.{fx,asyncify}.wasm        benchmarks, demo
 //   link(core.debug, fiber, testing)  ─► build/testing.debug.{fx,asyncify}.wasm  the test suite
+//     with a 256 MiB memory         ─► build/testing.small.{fx,asyncify}.wasm  out-of-memory tests
 //
 // A step runs only when its inputs changed since the last build (their hashes
 // are kept in build/.stamps.json), so a second `npm test` builds nothing.
@@ -52,6 +53,8 @@ function step(name, inputs, outputs, make, key = "") {
 }
 
 const hostOnly = process.argv.includes("--host");
+/** The test build that runs out of memory soon: 256 MiB of linear memory at most. */
+const SMALL_MEMORY_PAGES = 4096;
 if (!hostOnly) {
   const asc = tool("assemblyscript", "asc.js");
   const coreSources = [...sourcesUnder("assembly").filter((f) => !f.startsWith("assembly/testing")), ...sourcesUnder("gc"), "asconfig.json"];
@@ -88,15 +91,16 @@ if (!hostOnly) {
 
   // 4. the linked modules
   for (const b of ["fx", "asyncify"]) {
-    for (const [out, core, programs] of [
+    for (const [out, core, programs, maxMemoryPages] of [
       [`build/shoal.${b}.wasm`, "build/shoal.core.wasm", []],
       [`build/testing.${b}.wasm`, "build/shoal.core.wasm", ["build/testing.wasm"]],
       [`build/testing.debug.${b}.wasm`, "build/shoal.core.debug.wasm", ["build/testing.wasm"]],
+      [`build/testing.small.${b}.wasm`, "build/shoal.core.debug.wasm", ["build/testing.wasm"], SMALL_MEMORY_PAGES],
     ]) {
       step(out, [core, `build/fiber.${b}.wasm`, ...programs, "scripts/link.mjs"], [out], () => {
         const bytes = link({
           core: readFileSync(at(core)), fiber: readFileSync(at(`build/fiber.${b}.wasm`)), backend: b,
-          modules: programs.map((p) => ({ name: p, bytes: readFileSync(at(p)) })),
+          modules: programs.map((p) => ({ name: p, bytes: readFileSync(at(p)) })), maxMemoryPages,
         });
         writeFileSync(at(out), bytes);
         console.log(`${out}: ${bytes.length} bytes`);

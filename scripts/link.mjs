@@ -159,6 +159,16 @@ function keepOnly(file, keep) {
   m.dispose();
 }
 
+/** The module's bytes with its memory's maximum lowered to `pages` (through the text format: Binaryen's JS API sets no limit alone). */
+function withMaxMemory(m, pages) {
+  const text = m.emitText().replace(/\(memory \$(\S+) (\d+) (\d+)\)/, (all, name, initial) => `(memory $${name} ${initial} ${pages})`);
+  const t = B.parseText(text);
+  t.setFeatures(B.Features.All);
+  const bytes = t.emitBinary();
+  t.dispose();
+  return bytes;
+}
+
 function writeTo(path, bytes) {
   writeFileSync(path, bytes);
   return path;
@@ -172,8 +182,10 @@ function run(cmd, args) {
  * Link the prepared core, a backend's fiber module and program modules into one
  * module for `backend` ("fx" or "asyncify"); returns its bytes.
  * modules: [{ name, bytes }] (the names only label errors and wasm-merge's inputs).
+ * maxMemoryPages: a smaller maximum for the linear memory than the core's 4 GiB
+ * (64 KiB pages), for tests that run out of memory quickly.
  */
-export function link({ core, fiber, backend, modules = [] }) {
+export function link({ core, fiber, backend, modules = [], maxMemoryPages }) {
   if (!FEATURES[backend]) throw new LinkError(`unknown backend ${backend}`);
   const c = read(core);
   const heapBaseGlobal = exportTarget(c, "__heap_base");
@@ -232,7 +244,7 @@ export function link({ core, fiber, backend, modules = [] }) {
   const dir = mkdtempSync(join(tmpdir(), "shoal-link-"));
   try {
     const file = (name) => join(dir, name);
-    writeFileSync(file("core.wasm"), c.emitBinary());
+    writeFileSync(file("core.wasm"), maxMemoryPages ? withMaxMemory(c, maxMemoryPages) : c.emitBinary());
     c.dispose();
     const programs = mods.flatMap((mod, i) => {
       writeFileSync(file(`m${i}.wasm`), mod.m.emitBinary());

@@ -116,13 +116,13 @@ export let active: Heap | null = null;
 }
 
 let savedTop: usize = 0, savedEnd: usize = 0;
-let targeting = false;   // (debug) inside heapTarget .. heapTargetEnd
+let targeting = false;   // inside heapTarget .. heapTargetEnd
 let savedActive: Heap | null = null;
 
 /** Point the allocation globals at `words` words at `dest` owned by `h` (to build a term there with bump()); undo with heapTargetEnd. */
 export function heapTarget(h: Heap, dest: usize, words: usize): void {
   if (DEBUG) assert(savedActive == null && !targeting);   // one save slot: never nested
-  if (DEBUG) targeting = true;
+  targeting = true;
   heapSync();
   savedTop = htop; savedEnd = hend; savedActive = active;
   active = h;
@@ -132,9 +132,20 @@ export function heapTarget(h: Heap, dest: usize, words: usize): void {
 
 /** Put back the allocation globals heapTarget replaced. */
 export function heapTargetEnd(): void {
-  if (DEBUG) { assert(targeting && htop <= hend); targeting = false; }
+  if (DEBUG) assert(targeting && htop <= hend);
+  targeting = false;
   htop = savedTop; hend = savedEnd; active = savedActive;
   savedActive = null;
+}
+
+/**
+ * After a trap left a host call halfway (an allocation the engine could not
+ * grow memory for): put the allocation globals back if a heapTarget was in
+ * progress. What was built there is unreachable and goes with the next
+ * collection of the heap it was built in.
+ */
+export function heapTargetAbort(): void {
+  if (targeting) heapTargetEnd();
 }
 
 /** Set a fresh heap's policy; it gets memory on its first allocation. */

@@ -136,6 +136,9 @@ const NODE_NAME = memory.data<u8>([110, 111, 110, 111, 100, 101, 64, 110, 111, 1
  */
 let creation: u32 = 0;
 
+/** Forget a decode or encode a trap left halfway (its frames are garbage now). */
+export function etfReset(): void { stack.length = 0; }
+
 /** Set this runtime's pid creation (the host does, once, at start). */
 export function etfSetCreation(c: u32): void { creation = c; }
 
