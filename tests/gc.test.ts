@@ -64,6 +64,15 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
 }
 
 describe.each(BACKENDS)("heap limits and lifetimes on %s", (backend) => {
+  test("the term machine refuses an id machine_load did not give (it read past its table before)", async () => {
+    const h = await start(backend);
+    const bogus = [999, -1, h.rt.loadMachine(new Uint8Array([1, 0, 0, 0])) + 4];
+    const pids = bogus.map((id) => h.rt.spawn("term_machine", id));
+    await h.rt.run();
+    for (const p of pids) expect(h.exitOf(p)).toBe("badarg");
+    h.rt.stop();
+  });
+
   test("max_heap_size kills that process only, with a reason that names it", async () => {
     const h = await start(backend);
     const hog = h.rt.spawn("gc_hog");

@@ -5,10 +5,10 @@
 // 'EXIT' and 'DOWN'), and the debug build asserts the indices at start.
 
 /** The names, space-separated, in index order. */
-export const PREDEFINED_ATOM_NAMES =
-  "normal kill killed noproc system_limit stack_overflow shadow_stack_overflow " +
-  "badarg trap undefined true false ok error exit throw max high low timeout infinity abort " +
-  "shutdown EXIT DOWN badarith nocatch max_heap_size";
+// (one literal, not a concatenation: a module that imports this file keeps it
+// as static data; a `+` would build it at start, allocating, and a program
+// module has no allocator of its own)
+export const PREDEFINED_ATOM_NAMES = "normal kill killed noproc system_limit stack_overflow shadow_stack_overflow badarg trap undefined true false ok error exit throw max high low timeout infinity abort shutdown EXIT DOWN badarith nocatch max_heap_size";
 
 export enum PredefinedAtom {
   NORMAL, KILL, KILLED, NOPROC, SYSTEM_LIMIT, STACK_OVERFLOW, SHADOW_STACK_OVERFLOW,

@@ -4,6 +4,11 @@
 // compiler's output (scripts/link.mjs); it shares no code or state with the
 // runtime but these imports and the term layout (gc/term/term.ts, a
 // header-only description of the term word).
+//
+// The module has no allocator of its own (asc's stub runtime would bump into
+// the runtime's memory): no managed objects, no string concatenation, no
+// arrays, at start or later. Raw memory comes from raw_alloc, terms from the
+// process's heap.
 
 import { Term } from "../../gc/term/term";
 

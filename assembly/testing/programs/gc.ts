@@ -13,8 +13,9 @@ import {
 import {
   hostTrace, hostNow, reduce, yieldNow, self, frameEnter, frameLeave, slotGet, slotSet, gcAlloc, gcReserve, gcCollect,
   makeTuple, makeCons, makeInteger, makeFloat, makeBinary, binaryData, makeMap, makeFun, dictGet, dictPut, rawAlloc,
-  processHeap, send, hostPid, termEqual,
+  processHeap, send, hostPid, termEqual, exit,
 } from "../shoal";
+import { PredefinedAtom } from "../../boundary/atoms";
 import { atom, park, receive } from "../lib";
 
 function anything(t: Term): bool { return true; }
@@ -100,12 +101,23 @@ function hashInto(t: Term): void {
 //   0x19 ROUNDTRIP u16 k (send slot k to the host, take the first message back, trace
 //        whether it is =:= to slot k)
 
-/** Keep a copy of program bytes (raw memory: { len: u32, bytes }); its id, the term machine's argument. */
+/** Loaded programs: raw blocks { next: u32, len: u32, bytes }, linked from the newest. */
+let loaded: usize = 0;
+
+/** Keep a copy of program bytes; its id (the block's address), the term machine's argument. */
 export function machineLoad(ptr: usize, len: usize): i32 {
-  const copy = rawAlloc(4 + len);
-  store<u32>(copy, <u32>len);
-  memory.copy(copy + 4, ptr, len);
+  const copy = rawAlloc(8 + len);
+  store<u32>(copy, <u32>loaded);
+  store<u32>(copy, <u32>len, 4);
+  memory.copy(copy + 8, ptr, len);
+  loaded = copy;
   return <i32>copy;
+}
+
+/** Whether `id` names a loaded program (an id is only ever checked against the list, never followed blindly). */
+function isLoaded(id: i64): bool {
+  for (let b = loaded; b; b = <usize>load<u32>(b)) if (<i64>b == id) return true;
+  return false;
 }
 
 /** The key of the term machine's dictionary entry. */
@@ -113,7 +125,8 @@ let dictKey: Term = 0;
 
 /** Runs program smallValue(arg). */
 export function termMachine(arg: Term): void {
-  const prog = <usize>smallValue(arg) + 4;
+  if (!isSmall(arg) || !isLoaded(smallValue(arg))) exit(makeAtom(PredefinedAtom.BADARG));   // not a program machine_load gave
+  const prog = <usize>smallValue(arg) + 8;
   const len = <usize>load<u32>(prog - 4);
   const cap = <i32>load<u32>(prog);
   if (!dictKey) dictKey = atom("term_machine");
