@@ -1,7 +1,8 @@
 // The External Term Format (Erlang's term_to_binary / binary_to_term) for JS
-// values: the host's side of gc/etf.ts. encode() writes exactly the bytes
-// OTP 26+ term_to_binary/1 writes by default, and the bytes gc/etf.ts writes
-// for the same term; decode() reads what BEAM and gc/etf.ts write.
+// values: the host's side of gc/term/etf.ts. encode() writes the bytes OTP
+// 26+ term_to_binary/1 writes by default, except for the order of a map's
+// keys (below), and the bytes gc/term/etf.ts writes for the same term;
+// decode() reads what BEAM and gc/term/etf.ts write.
 //
 //   JS value (encode)                    term                    JS value (decode)
 //   -----------------------------------  ----------------------  ------------------------------------
@@ -9,10 +10,11 @@
 //     (unsafe integral numbers: RangeError; -0 is the integer 0)
 //   bigint in -2^63..2^63-1 (else        integer                 (as above)
 //     RangeError)
-//   number, not integral (NaN and        float                   number (so 2.0 comes back as 2, and
-//     ±Infinity: RangeError)                                     encodes as an integer again)
-//   Float(value), any finite value       float                   number
+//   number, not integral (NaN and        float                   number if not integral; Float if
+//     ±Infinity: RangeError)                                     integral (2.0, -0.0, 1.0e300), so it
+//   Float(value), any finite value       float                   encodes as a float again
 //   Atom                                 atom                    Atom
+//     (Atom.of refuses a name with no UTF-8 or of over 255 characters: BadargError)
 //   boolean                              atom true / false       boolean
 //   undefined                            atom undefined          Atom.of("undefined")
 //   null, []                             [] (nil)                [] (an empty array)
@@ -23,19 +25,22 @@
 //   Uint8Array (Buffer too)              binary                  Uint8Array (a copy)
 //   BitString(bytes, bits)               bitstring               BitString (bits 1..7; whole bytes:
 //                                                                a Uint8Array)
-//   Map                                  map (keys sorted into   Map (keys in term order; keys JS cannot
-//                                        term order)             tell apart, as 2 and 2.0, become one)
+//   Map                                  map (keys sorted into   Map (keys in term order; 1 and 1.0
+//                                        term order)             are the keys 1 and a Float)
 //   plain object                         map with atom keys      Map with Atom keys
 //   Pid                                  pid ('nonode@nohost',   Pid (any node and creation:
 //                                        creation 0)             ID = slot, Serial = serial)
 //   Reference, ExportFun                 reference, fun M:F/A    Reference, ExportFun (no process of
 //                                                                this runtime takes either)
+//   a value that contains itself: TypeError (no term does)
 //
 //   tag  name                   encode                          decode
 //   ---  ---------------------  ------------------------------  ------------------------------
 //    70  NEW_FLOAT_EXT          every float                     yes (finite only)
 //    77  BIT_BINARY_EXT         bitstrings                      yes
-//    80  compressed             -                               yes, with node:zlib (Node only)
+//    80  compressed             -                               yes, with node:zlib (Node only);
+//                                                               declared size 1 byte..256 MiB,
+//                                                               inflated no further than it
 //    88  NEW_PID_EXT            every pid                       yes
 //    90  NEWER_REFERENCE_EXT    every reference                 yes
 //    97  SMALL_INTEGER_EXT      integers 0..255                 yes
@@ -56,18 +61,46 @@
 //   113  EXPORT_EXT             ExportFun                       yes
 //   114  NEW_REFERENCE_EXT      -                               yes
 //   115  SMALL_ATOM_EXT         -                               yes
-//   116  MAP_EXT                maps, keys in term order        yes (equal keys: error, as on BEAM)
+//   116  MAP_EXT                maps, keys in term order        yes, keys in any order (equal
+//                                                               keys: error, as on BEAM)
 //   118  ATOM_UTF8_EXT          atoms of 256+ bytes of UTF-8    yes
 //   119  SMALL_ATOM_UTF8_EXT    atoms of < 256 bytes of UTF-8   yes
 //
 // Not read: ports, local funs (NEW_FUN_EXT), distribution headers; trailing
-// bytes after the term are an error. Every error decoding is an EtfError.
-// Term order (for map keys) is gc/compare.ts's: number < atom < reference <
-// fun < pid < tuple < map < [] < list < bitstring, an integer before an equal
-// float, -0.0 before 0.0, atoms by UTF-8 text.
+// bytes after the term are an error. Every error decoding is an EtfError, and
+// no error message carries more than a few dozen characters of the value.
 //
-// Both directions recurse on the JS stack only for nesting (tuples, maps,
-// list elements), never along a list: a list is a loop.
+// Term order (for map keys) is gc/term/order.ts's: number < atom < reference
+// < fun < pid < tuple < map < [] < list < bitstring; numbers by value, an
+// integer before an equal float and -0.0 before 0.0 (two terms, as =:= has
+// them from OTP 27; OTP 25 and 26 count them one map key); atoms by UTF-8.
+//
+// Map key order, and why it is not BEAM's (checked against OTP 25 by
+// tests/fixtures/etf_maps.txt, whose generating program is beside it). BEAM
+// writes a map's pairs in the order it stores them, and that is not always a
+// function of the map:
+//  - up to 32 keys (a flatmap): OTP 25 stores them in map-key order, which is
+//    term order except that every integer sorts before every float, at any
+//    depth: #{2 => a, 1.5 => b} and #{{2} => a, {1.5} => b} are written with
+//    the 2 first, where term order puts 1.5 first (the only difference for
+//    such maps). OTP 26 and later store atom keys in atom-table index order
+//    instead (OTP-18414; from its release notes, not checked here: only OTP
+//    25 is installed), which differs between nodes.
+//  - more than 32 keys: a hash-array-mapped trie (erl_map.c), written by
+//    external.c walking its nodes. A key's place is given by
+//    make_internal_hash(Key), which hashes an immediate by its term word, so
+//    an atom by its atom-table index: the same map of atom keys is written in
+//    different orders by two nodes that made those atoms in a different order
+//    (the fixture has one from each). Those bytes cannot be reproduced
+//    outside that node, so we do not try to: a map of any size is written in
+//    term order, as the runtime writes it, and decode() takes any order.
+//  - term_to_binary(T, [deterministic]) writes every map in map-key order; on
+//    OTP 25 with {minor_version, 2} its bytes are ours for every map whose
+//    keys do not mix integers and floats (the fixture checks it).
+//
+// Nothing here recurses on the JS stack: encoding, decoding, term comparison
+// and the JS conversions each keep the containers in progress on an explicit
+// stack (an array), so nesting is bounded by memory only.
 
 import { Etf, ETF_MAX_STRING_LEN } from "../assembly/boundary/etf_tags.js";
 import { MAX_ATOM_CHARS } from "../assembly/boundary/defaults.js";
@@ -85,6 +118,14 @@ export class EtfError extends ShoalError {
 const MAX_STRING_LEN = ETF_MAX_STRING_LEN;
 const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER), SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+/** The largest uncompressed size a compressed term may declare. */
+const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+/**
+ * Deflate's best ratio: a 258-byte match costs two bits at least, so n bytes
+ * of compressed data never inflate past 1032 n; a term declaring more cannot
+ * be what it says, and is refused before inflating.
+ */
+const DEFLATE_MAX_RATIO = 1032;
 
 // ── terms in between: what both directions go through
 const K_INT = 0, K_FLOAT = 1, K_ATOM = 2, K_REF = 3, K_FUN = 4, K_PID = 5, K_TUPLE = 6, K_MAP = 7,
@@ -92,10 +133,11 @@ const K_INT = 0, K_FLOAT = 1, K_ATOM = 2, K_REF = 3, K_FUN = 4, K_PID = 5, K_TUP
 /** Rank in term order of each kind. */
 const RANK = [0, 0, 1, 2, 3, 5, 6, 7, 8, 9, 10];
 
+type AtomIr = { k: typeof K_ATOM; atom: Atom; utf8: Uint8Array };
 type Ir =
   | { k: typeof K_INT; v: bigint }
   | { k: typeof K_FLOAT; v: number }
-  | { k: typeof K_ATOM; atom: Atom; utf8: Uint8Array }
+  | AtomIr
   | { k: typeof K_REF; ref: Reference }
   | { k: typeof K_FUN; fun: ExportFun }
   | { k: typeof K_PID; slot: number; serial: number }
@@ -108,24 +150,38 @@ type Ir =
 const NIL_IR: Ir = { k: K_NIL };
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
-const atomBytes = new Map<Atom, Uint8Array>();
+/** Each atom's UTF-8, made once; held weakly, so that it keeps no atom alive (host/terms.ts). */
+const atomBytes = new WeakMap<Atom, Uint8Array>();
 
-function atomIr(atom: Atom): Ir {
+/** An atom as a term. Atom.of has checked its name: UTF-8 exists, and it has at most MAX_ATOM_CHARS characters. */
+function atomIr(atom: Atom): AtomIr {
   let utf8 = atomBytes.get(atom);
   if (!utf8) {
-    if ([...atom.name].length > MAX_ATOM_CHARS) throw new RangeError(`atom '${atom.name.slice(0, 20)}...' is longer than ${MAX_ATOM_CHARS} characters`);
     utf8 = utf8Encoder.encode(atom.name);
     atomBytes.set(atom, utf8);
   }
   return { k: K_ATOM, atom, utf8 };
 }
 
-// ── term order
+/** An integer for an error message: itself if short, else its size (2^1000000 written out is 301,030 digits). */
+function describeInt(v: bigint): string {
+  const m = v < 0n ? -v : v;
+  if (m < 10n ** 20n) return String(v);
+  const hex = m.toString(16);
+  const bits = (hex.length - 1) * 4 + parseInt(hex[0], 16).toString(2).length;
+  return `${v < 0n ? "a negative" : "an"} integer of ${bits} bits`;
+}
+
+// ── term order (no recursion: containers still to compare wait on an explicit stack)
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+function compareAtoms(a: Atom, b: Atom): number {
+  return a === b ? 0 : compareBytes(atomIr(a).utf8, atomIr(b).utf8);
 }
 
 /** Integer i against finite float f by exact value; never 0 (at equal value the integer sorts first). */
@@ -162,60 +218,75 @@ function compareBits(a: { bytes: Uint8Array; bits: number }, b: { bytes: Uint8Ar
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-function compareSeq(a: Ir[], b: Ir[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compare(a[i], b[i]);
-    if (c) return c;
-  }
-  return 0;
-}
+/**
+ * Two containers whose tops are equal: their elements xs[i] and ys[i] for i
+ * below n are compared in turn, then (lists) what is left of each, restA
+ * against restB.
+ */
+interface CmpFrame { xs: Ir[]; ys: Ir[]; i: number; n: number; restA?: Ir; restB?: Ir }
 
-/** -1, 0 or 1 as a sorts before, equal to (=:=) or after b in term order (gc/compare.ts's). */
-function compare(a: Ir, b: Ir): number {
+/** a against b as far as their tops go: nonzero decides; 0 is equal so far, with the children to compare pushed. */
+function compareTop(a: Ir, b: Ir, stack: CmpFrame[]): number {
   const ra = RANK[a.k], rb = RANK[b.k];
   if (ra !== rb) return ra < rb ? -1 : 1;
   switch (a.k) {
     case K_INT: case K_FLOAT: return compareNumbers(a, b);
-    case K_ATOM: return a.atom === (b as typeof a).atom ? 0 : compareBytes(a.utf8, (b as typeof a).utf8);
+    case K_ATOM: return compareAtoms(a.atom, (b as typeof a).atom);
     case K_REF: {
       const x = a.ref, y = (b as typeof a).ref;
       if (x.ids.length !== y.ids.length) return x.ids.length < y.ids.length ? -1 : 1;
       for (let i = x.ids.length - 1; i >= 0; i--) if (x.ids[i] !== y.ids[i]) return x.ids[i] < y.ids[i] ? -1 : 1;
-      return compare(atomIr(x.node), atomIr(y.node)) || Math.sign(x.creation - y.creation);
+      return compareAtoms(x.node, y.node) || Math.sign(x.creation - y.creation);
     }
     case K_FUN: {
       const x = a.fun, y = (b as typeof a).fun;
-      return compare(atomIr(x.module), atomIr(y.module)) || compare(atomIr(x.name), atomIr(y.name)) ||
-        Math.sign(x.arity - y.arity);
+      return compareAtoms(x.module, y.module) || compareAtoms(x.name, y.name) || Math.sign(x.arity - y.arity);
     }
     case K_PID: {
       const y = b as typeof a;
       return a.serial !== y.serial ? (a.serial < y.serial ? -1 : 1) : Math.sign(a.slot - y.slot);
     }
     case K_TUPLE: {
-      const y = b as typeof a;
-      if (a.els.length !== y.els.length) return a.els.length < y.els.length ? -1 : 1;
-      return compareSeq(a.els, y.els);
+      const y = b as typeof a, n = a.els.length;
+      if (n !== y.els.length) return n < y.els.length ? -1 : 1;
+      if (n) stack.push({ xs: a.els, ys: y.els, i: 0, n });
+      return 0;
     }
     case K_MAP: {
-      const y = b as typeof a;
-      if (a.keys.length !== y.keys.length) return a.keys.length < y.keys.length ? -1 : 1;
-      return compareSeq(a.keys, y.keys) || compareSeq(a.vals, y.vals);
+      const y = b as typeof a, n = a.keys.length;
+      if (n !== y.keys.length) return n < y.keys.length ? -1 : 1;
+      if (n) {
+        stack.push({ xs: a.vals, ys: y.vals, i: 0, n });   // values in key order, after all the keys
+        stack.push({ xs: a.keys, ys: y.keys, i: 0, n });
+      }
+      return 0;
     }
     case K_NIL: return 0;
     case K_LIST: {
-      const y = b as typeof a;
-      const n = Math.min(a.els.length, y.els.length);
-      for (let i = 0; i < n; i++) {
-        const c = compare(a.els[i], y.els[i]);
-        if (c) return c;
-      }
-      // one ran out (or both): what is left of each, one of them a tail (never a list)
-      const restA: Ir = n < a.els.length ? { k: K_LIST, els: a.els.slice(n), tail: a.tail } : a.tail;
-      const restB: Ir = n < y.els.length ? { k: K_LIST, els: y.els.slice(n), tail: y.tail } : y.tail;
-      return compare(restA, restB);
+      // element by element; then what is left of each: when one runs out first, its tail (never a list)
+      // meets the other's remaining elements, a list, and their kinds decide (a itself stands for that list)
+      const y = b as typeof a, n = Math.min(a.els.length, y.els.length);
+      const restA = n < a.els.length ? a : a.tail, restB = n < y.els.length ? y : y.tail;
+      stack.push({ xs: a.els, ys: y.els, i: 0, n, restA, restB });
+      return 0;
     }
     case K_BITS: return compareBits(a, b as typeof a);
+  }
+}
+
+/** -1, 0 or 1 as a sorts before, equal to (=:=) or after b in term order (gc/term/order.ts's). */
+function compare(a: Ir, b: Ir): number {
+  const stack: CmpFrame[] = [];
+  for (;;) {
+    const c = compareTop(a, b, stack);
+    if (c) return c;
+    for (;;) {                                    // the next pair still to compare
+      const f = stack[stack.length - 1];
+      if (f === undefined) return 0;
+      if (f.i < f.n) { a = f.xs[f.i]; b = f.ys[f.i]; f.i++; break; }
+      stack.pop();
+      if (f.restA !== undefined) { a = f.restA; b = f.restB as Ir; break; }
+    }
   }
 }
 
@@ -234,7 +305,7 @@ function isPlainObject(v: object): boolean {
 }
 
 function intIr(v: bigint): Ir {
-  if (v < I64_MIN || v > I64_MAX) throw new RangeError(`${v} is outside the 64-bit integer range`);
+  if (v < I64_MIN || v > I64_MAX) throw new RangeError(`${describeInt(v)} is outside the 64-bit integer range`);
   return { k: K_INT, v };
 }
 
@@ -243,13 +314,8 @@ function floatIr(v: number): Ir {
   return { k: K_FLOAT, v };
 }
 
-/** A list of `els` ending in the term `tail` (which may itself be a list, joined on). */
-function listIr(els: Ir[], tail: Ir): Ir {
-  if (tail.k === K_LIST) { els = els.concat(tail.els); tail = tail.tail; }
-  return els.length ? { k: K_LIST, els, tail } : tail;
-}
-
-function fromJS(v: unknown): Ir {
+/** The term of a JS value that holds no others; undefined for a container (list, tuple, map, object). */
+function leafIr(v: unknown): Ir | undefined {
   switch (typeof v) {
     case "number":
       if (Number.isInteger(v)) {
@@ -264,23 +330,16 @@ function fromJS(v: unknown): Ir {
     case "object": {
       if (v === null) return NIL_IR;
       if (v instanceof Atom) return atomIr(v);
-      if (Array.isArray(v)) return listIr(v.map(fromJS), NIL_IR);
+      if (Array.isArray(v) || v instanceof Tuple || v instanceof Map || v instanceof ImproperList) return undefined;
       if (v instanceof Uint8Array) return { k: K_BITS, bytes: v, bits: 8 };
-      if (v instanceof Tuple) return { k: K_TUPLE, els: v.elements.map(fromJS) };
-      if (v instanceof Map) {
-        const pairs: [Ir, Ir][] = [];
-        for (const [key, val] of v) pairs.push([fromJS(key), fromJS(val)]);
-        return sortedMap(pairs, () => new TypeError("map has two keys that are the same term"));
-      }
       if (v instanceof Pid) {
-        if (!isPidTerm(v.term) || v.term >> 64n) throw new RangeError(`${v.term} is not a pid term`);
+        if (!isPidTerm(v.term) || v.term >> 64n) throw new RangeError(`${describeInt(v.term)} is not a pid term`);
         return { k: K_PID, slot: v.slot, serial: v.serial };
       }
-      if (v instanceof ImproperList) return listIr(v.elements.map(fromJS), fromJS(v.tail));
       if (v instanceof Float) return floatIr(v.value);
       if (v instanceof BitString) {
         if (!Number.isInteger(v.bits) || v.bits < 1 || v.bits > 8 || v.bytes.length === 0) {
-          throw new RangeError(`BitString needs a byte at least and 1..8 bits of the last (has ${v.bytes.length}, ${v.bits})`);
+          throw new RangeError(`BitString needs a byte at least and 1..8 bits of the last (has ${v.bytes.length}, ${String(v.bits).slice(0, 20)})`);
         }
         const bytes = v.bytes.slice();
         bytes[bytes.length - 1] &= (0xff << (8 - v.bits)) & 0xff;   // unused bits are zero
@@ -288,13 +347,115 @@ function fromJS(v: unknown): Ir {
       }
       if (v instanceof Reference) return { k: K_REF, ref: v };
       if (v instanceof ExportFun) return { k: K_FUN, fun: v };
-      if (isPlainObject(v)) {
-        const pairs: [Ir, Ir][] = Object.entries(v).map(([key, val]) => [atomIr(Atom.of(key)), fromJS(val)]);
-        return sortedMap(pairs, () => new TypeError("object keys collide"));
-      }
-      throw new TypeError(`cannot encode ${Object.prototype.toString.call(v)} as a term`);
+      if (isPlainObject(v)) return undefined;
+      throw new TypeError(`cannot encode ${Object.prototype.toString.call(v).slice(0, 60)} as a term`);
     }
     default: throw new TypeError(`cannot encode a ${typeof v} as a term`);
+  }
+}
+
+const F_LIST = 0, F_IMPROPER = 1, F_TUPLE = 2, F_MAP = 3, F_OBJECT = 4;
+
+/**
+ * A container being converted: the JS values of its terms in order (a map's
+ * key, value, key, ...; an improper list's elements then its tail), the
+ * terms made of them so far, and the JS objects it stands for. Those are on
+ * the path from the root (`onPath`, where meeting one again is a cycle) while
+ * their terms are converted: the container itself from the start, and when a
+ * list's tail is a list, joined on as one list, each tail from its first
+ * element (`tails[i]` from item `tails[i].at`), as an element before it may
+ * be that same tail without any cycle.
+ */
+interface EncFrame {
+  kind: number; items: unknown[]; out: Ir[]; keys?: string[];
+  held: object[]; tails: { at: number; list: object }[]; nextTail: number;
+}
+
+const CYCLE = "cannot encode a value that contains itself (no term does)";
+
+function hold(c: object, f: EncFrame, onPath: Set<object>): void {
+  if (onPath.has(c)) throw new TypeError(CYCLE);
+  onPath.add(c);
+  f.held.push(c);
+}
+
+/** The next item of f is about to be converted: the tails it lies in go on the path. */
+function enterItem(f: EncFrame, onPath: Set<object>): void {
+  while (f.nextTail < f.tails.length && f.tails[f.nextTail].at <= f.out.length) hold(f.tails[f.nextTail++].list, f, onPath);
+}
+
+function openFrame(v: object, onPath: Set<object>): EncFrame {
+  const f: EncFrame = { kind: F_LIST, items: [], out: [], held: [], tails: [], nextTail: 0 };
+  hold(v, f, onPath);
+  if (Array.isArray(v)) f.items = v;
+  else if (v instanceof Tuple) { f.kind = F_TUPLE; f.items = v.elements; }
+  else if (v instanceof Map) {
+    f.kind = F_MAP;
+    for (const [key, val] of v) f.items.push(key, val);
+  } else if (v instanceof ImproperList) {
+    // a tail that is itself a list is joined on, in a loop: [1 | [2 | [3 | t]]] is [1, 2, 3 | t]
+    const items = f.items = v.elements.slice();
+    const chain = new Set<object>([v]);
+    let tail = v.tail;
+    while (tail instanceof ImproperList || Array.isArray(tail)) {
+      if (chain.has(tail)) throw new TypeError(CYCLE);   // a tail that comes round again
+      chain.add(tail);
+      f.tails.push({ at: items.length, list: tail });
+      const els: unknown[] = tail instanceof ImproperList ? tail.elements : tail;
+      for (const e of els) items.push(e);
+      tail = tail instanceof ImproperList ? tail.tail : null;
+    }
+    if (tail !== null) { items.push(tail); f.kind = F_IMPROPER; }
+  } else {
+    f.kind = F_OBJECT;                               // a plain object (leafIr let nothing else through)
+    const keys = f.keys = Object.keys(v);
+    f.items = keys.map((k) => (v as Record<string, unknown>)[k]);
+  }
+  return f;
+}
+
+function closeFrame(f: EncFrame, onPath: Set<object>): Ir {
+  for (const c of f.held) onPath.delete(c);
+  const out = f.out;
+  switch (f.kind) {
+    case F_LIST: return out.length ? { k: K_LIST, els: out, tail: NIL_IR } : NIL_IR;
+    case F_IMPROPER: {
+      const tail = out.pop() as Ir;               // not a list: lists were joined on in openFrame
+      return out.length ? { k: K_LIST, els: out, tail } : tail;
+    }
+    case F_TUPLE: return { k: K_TUPLE, els: out };
+    case F_MAP: {
+      const pairs: [Ir, Ir][] = [];
+      for (let i = 0; i < out.length; i += 2) pairs.push([out[i], out[i + 1]]);
+      return sortedMap(pairs, () => new TypeError("map has two keys that are the same term"));
+    }
+    default: {
+      const keys = f.keys as string[];
+      return sortedMap(keys.map((key, i) => [atomIr(Atom.of(key)), out[i]]), () => new TypeError("object keys collide"));
+    }
+  }
+}
+
+/** The term for a JS value (the mapping at the top of this file), its containers on an explicit stack. */
+function fromJS(root: unknown): Ir {
+  const stack: EncFrame[] = [];
+  const onPath = new Set<object>();
+  let v = root;
+  for (;;) {
+    let t = leafIr(v);
+    if (t === undefined) {
+      const f = openFrame(v as object, onPath);
+      if (f.items.length) { stack.push(f); enterItem(f, onPath); v = f.items[0]; continue; }
+      t = closeFrame(f, onPath);
+    }
+    for (;;) {                                    // hand t to its container, closing each one it completes
+      const f = stack[stack.length - 1];
+      if (f === undefined) return t;
+      f.out.push(t);
+      if (f.out.length < f.items.length) { enterItem(f, onPath); v = f.items[f.out.length]; break; }
+      stack.pop();
+      t = closeFrame(f, onPath);
+    }
   }
 }
 
@@ -322,7 +483,7 @@ class Writer {
 
 const NONODE = atomIr(Atom.of("nonode@nohost"));
 
-function writeAtom(w: Writer, a: Ir & { k: typeof K_ATOM }): void {
+function writeAtom(w: Writer, a: AtomIr): void {
   if (a.utf8.length < 256) { w.u8(Etf.SMALL_ATOM_UTF8_EXT); w.u8(a.utf8.length); }
   else { w.u8(Etf.ATOM_UTF8_EXT); w.u16(a.utf8.length); }
   w.bytes(a.utf8);
@@ -346,58 +507,63 @@ function isStringList(t: Ir & { k: typeof K_LIST }): boolean {
   return true;
 }
 
-function write(w: Writer, t: Ir): void {
-  switch (t.k) {
-    case K_INT: return writeInt(w, t.v);
-    case K_FLOAT: w.u8(Etf.NEW_FLOAT_EXT); w.f64(t.v); return;
-    case K_ATOM: return writeAtom(w, t);
-    case K_PID:
-      w.u8(Etf.NEW_PID_EXT); writeAtom(w, NONODE as Ir & { k: typeof K_ATOM });
-      w.u32(t.slot); w.u32(t.serial); w.u32(0);
-      return;
-    case K_REF: {
-      const r = t.ref;
-      w.u8(Etf.NEWER_REFERENCE_EXT); w.u16(r.ids.length);
-      writeAtom(w, atomIr(r.node) as Ir & { k: typeof K_ATOM });
-      w.u32(r.creation);
-      for (const id of r.ids) w.u32(id);
-      return;
-    }
-    case K_FUN:
-      w.u8(Etf.EXPORT_EXT);
-      writeAtom(w, atomIr(t.fun.module) as Ir & { k: typeof K_ATOM });
-      writeAtom(w, atomIr(t.fun.name) as Ir & { k: typeof K_ATOM });
-      writeInt(w, BigInt(t.fun.arity));
-      return;
-    case K_TUPLE:
-      if (t.els.length < 256) { w.u8(Etf.SMALL_TUPLE_EXT); w.u8(t.els.length); }
-      else { w.u8(Etf.LARGE_TUPLE_EXT); w.u32(t.els.length); }
-      for (const e of t.els) write(w, e);
-      return;
-    case K_MAP:
-      w.u8(Etf.MAP_EXT); w.u32(t.keys.length);
-      for (let i = 0; i < t.keys.length; i++) { write(w, t.keys[i]); write(w, t.vals[i]); }
-      return;
-    case K_NIL: w.u8(Etf.NIL_EXT); return;
-    case K_LIST:
-      if (isStringList(t)) {
-        w.u8(Etf.STRING_EXT); w.u16(t.els.length);
-        for (const e of t.els) w.u8(Number((e as { v: bigint }).v));
-        return;
+/** Write a term: the format is prefix order, so the terms still to write wait on a stack, the next on top. */
+function write(w: Writer, root: Ir): void {
+  const todo: Ir[] = [root];
+  while (todo.length) {
+    const t = todo.pop() as Ir;
+    switch (t.k) {
+      case K_INT: writeInt(w, t.v); break;
+      case K_FLOAT: w.u8(Etf.NEW_FLOAT_EXT); w.f64(t.v); break;
+      case K_ATOM: writeAtom(w, t); break;
+      case K_PID:
+        w.u8(Etf.NEW_PID_EXT); writeAtom(w, NONODE);
+        w.u32(t.slot); w.u32(t.serial); w.u32(0);
+        break;
+      case K_REF: {
+        const r = t.ref;
+        w.u8(Etf.NEWER_REFERENCE_EXT); w.u16(r.ids.length);
+        writeAtom(w, atomIr(r.node));
+        w.u32(r.creation);
+        for (const id of r.ids) w.u32(id);
+        break;
       }
-      w.u8(Etf.LIST_EXT); w.u32(t.els.length);
-      for (const e of t.els) write(w, e);
-      write(w, t.tail);
-      return;
-    case K_BITS:
-      if (t.bits === 8) { w.u8(Etf.BINARY_EXT); w.u32(t.bytes.length); }
-      else { w.u8(Etf.BIT_BINARY_EXT); w.u32(t.bytes.length); w.u8(t.bits); }
-      w.bytes(t.bytes);
-      return;
+      case K_FUN:
+        w.u8(Etf.EXPORT_EXT);
+        writeAtom(w, atomIr(t.fun.module));
+        writeAtom(w, atomIr(t.fun.name));
+        writeInt(w, BigInt(t.fun.arity));
+        break;
+      case K_TUPLE:
+        if (t.els.length < 256) { w.u8(Etf.SMALL_TUPLE_EXT); w.u8(t.els.length); }
+        else { w.u8(Etf.LARGE_TUPLE_EXT); w.u32(t.els.length); }
+        for (let i = t.els.length - 1; i >= 0; i--) todo.push(t.els[i]);
+        break;
+      case K_MAP:
+        w.u8(Etf.MAP_EXT); w.u32(t.keys.length);
+        for (let i = t.keys.length - 1; i >= 0; i--) todo.push(t.vals[i], t.keys[i]);
+        break;
+      case K_NIL: w.u8(Etf.NIL_EXT); break;
+      case K_LIST:
+        if (isStringList(t)) {
+          w.u8(Etf.STRING_EXT); w.u16(t.els.length);
+          for (const e of t.els) w.u8(Number((e as { v: bigint }).v));
+          break;
+        }
+        w.u8(Etf.LIST_EXT); w.u32(t.els.length);
+        todo.push(t.tail);
+        for (let i = t.els.length - 1; i >= 0; i--) todo.push(t.els[i]);
+        break;
+      case K_BITS:
+        if (t.bits === 8) { w.u8(Etf.BINARY_EXT); w.u32(t.bytes.length); }
+        else { w.u8(Etf.BIT_BINARY_EXT); w.u32(t.bytes.length); w.u8(t.bits); }
+        w.bytes(t.bytes);
+        break;
+    }
   }
 }
 
-/** term_to_binary(value) as OTP 26+ writes it by default (mapping in this file's opening comment). */
+/** term_to_binary(value) as OTP 26+ writes it by default, map keys in term order (mapping in this file's opening comment). */
 export function encode(value: unknown): Uint8Array {
   const w = new Writer();
   w.u8(Etf.VERSION);
@@ -409,8 +575,13 @@ export function encode(value: unknown): Uint8Array {
 
 class Reader {
   pos = 0;
+  /** The bytes as a plain Uint8Array (a Buffer's slice() would share memory, where a binary must be a copy). */
+  readonly buf: Uint8Array;
   readonly view: DataView;
-  constructor(readonly buf: Uint8Array) { this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); }
+  constructor(bytes: Uint8Array) {
+    this.buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   need(n: number): void {
     if (this.pos + n > this.buf.length) throw new EtfError(`truncated at byte ${this.pos} (${n} more needed)`);
   }
@@ -422,18 +593,29 @@ class Reader {
   bytes(n: number): Uint8Array { this.need(n); const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b; }
 }
 
-function readAtom(r: Reader, tag: number): Ir & { k: typeof K_ATOM } {
+function readAtom(r: Reader, tag: number): AtomIr {
   let n: number, name: string;
   if (tag === Etf.ATOM_EXT || tag === Etf.ATOM_UTF8_EXT) n = r.u16();
   else if (tag === Etf.SMALL_ATOM_EXT || tag === Etf.SMALL_ATOM_UTF8_EXT) n = r.u8();
   else throw new EtfError(`expected an atom at byte ${r.pos - 1}, found tag ${tag}`);
+  const at = r.pos;
   const bytes = r.bytes(n);
-  if (tag === Etf.ATOM_EXT || tag === Etf.SMALL_ATOM_EXT) name = String.fromCharCode(...bytes);   // Latin-1
-  else {
-    try { name = utf8Decoder.decode(bytes); } catch { throw new EtfError(`atom at byte ${r.pos - n} is not UTF-8`); }
+  if (tag === Etf.ATOM_EXT || tag === Etf.SMALL_ATOM_EXT) {   // Latin-1: a character a byte
+    if (n > MAX_ATOM_CHARS) throw new EtfError(`atom at byte ${at} is longer than ${MAX_ATOM_CHARS} characters`);
+    name = String.fromCharCode(...bytes);
+  } else {
+    try {
+      name = utf8Decoder.decode(bytes);
+    } catch (e) {
+      // a fatal TextDecoder throws a TypeError (by name: it may come from another realm); nothing else is relabelled
+      if ((e as Error)?.name === "TypeError") throw new EtfError(`atom at byte ${at} is not UTF-8`);
+      throw e;
+    }
+    let chars = 0;
+    for (const _ of name) chars++;
+    if (chars > MAX_ATOM_CHARS) throw new EtfError(`atom at byte ${at} is longer than ${MAX_ATOM_CHARS} characters`);
   }
-  if ([...name].length > MAX_ATOM_CHARS) throw new EtfError(`atom longer than ${MAX_ATOM_CHARS} characters`);
-  return atomIr(Atom.of(name)) as Ir & { k: typeof K_ATOM };
+  return atomIr(Atom.of(name));
 }
 
 function readPid(r: Reader, tag: number): Ir {
@@ -444,27 +626,68 @@ function readPid(r: Reader, tag: number): Ir {
   return { k: K_PID, slot: id, serial };
 }
 
-function readList(r: Reader, n: number): Ir {
-  const els: Ir[] = [];
-  for (;;) {
-    for (let i = 0; i < n; i++) els.push(readTerm(r));
-    // the tail: another list is joined on, iterating rather than recursing
-    const tag = r.u8();
-    if (tag === Etf.LIST_EXT) { n = r.u32(); continue; }
-    let tail: Ir;
-    if (tag === Etf.STRING_EXT) {
-      const bytes = r.bytes(r.u16());
-      for (const b of bytes) els.push({ k: K_INT, v: BigInt(b) });
-      tail = NIL_IR;
-    } else {
-      r.pos--;
-      tail = readTerm(r);
-    }
-    return listIr(els, tail);
-  }
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** A bignum's magnitude from its little-endian bytes, in time linear in their number (through hex text). */
+function bigFromDigits(d: Uint8Array): bigint {
+  const parts: string[] = new Array(d.length);
+  for (let i = 0; i < d.length; i++) parts[i] = HEX[d[d.length - 1 - i]];
+  return d.length ? BigInt("0x" + parts.join("")) : 0n;
 }
 
-function readTerm(r: Reader): Ir {
+const D_TUPLE = 0, D_MAP = 1, D_LIST = 2;
+
+/**
+ * A container being read: `n` terms still to come (a tuple's elements, a
+ * map's keys and values, a list's elements in the current LIST_EXT), those
+ * read so far, and for a list whether the next term is its tail.
+ */
+interface DecFrame { kind: number; at: number; n: number; out: Ir[]; tail: boolean }
+
+/**
+ * A list whose elements so far are read: undefined if more is to come (the
+ * next term is an element, or with f.tail set its tail), else the list. A
+ * tail that is a list is joined on: LIST_EXT continues, STRING_EXT and
+ * NIL_EXT end it.
+ */
+function listMore(r: Reader, f: DecFrame): Ir | undefined {
+  while (f.n === 0) {
+    const tag = r.u8();
+    if (tag === Etf.LIST_EXT) {
+      f.n = r.u32();
+      r.need(f.n);                              // a byte per element at least
+      continue;
+    }
+    if (tag === Etf.STRING_EXT) {
+      for (const b of r.bytes(r.u16())) f.out.push({ k: K_INT, v: BigInt(b) });
+    } else if (tag !== Etf.NIL_EXT) {
+      r.pos--;
+      f.tail = true;
+      return undefined;
+    }
+    return f.out.length ? { k: K_LIST, els: f.out, tail: NIL_IR } : NIL_IR;
+  }
+  return undefined;
+}
+
+/** Add term t to container f: the finished container if that completes it, else undefined. */
+function accept(r: Reader, f: DecFrame, t: Ir): Ir | undefined {
+  if (f.kind === D_LIST) {
+    if (f.tail) return f.out.length ? { k: K_LIST, els: f.out, tail: t } : t;   // t is no list (listMore)
+    f.out.push(t);
+    f.n--;
+    return listMore(r, f);
+  }
+  f.out.push(t);
+  if (f.out.length < f.n) return undefined;
+  if (f.kind === D_TUPLE) return { k: K_TUPLE, els: f.out };
+  const pairs: [Ir, Ir][] = [];
+  for (let i = 0; i < f.out.length; i += 2) pairs.push([f.out[i], f.out[i + 1]]);
+  return sortedMap(pairs, () => new EtfError(`map at byte ${f.at} has two equal keys`));
+}
+
+/** The next term if it holds no others (or none), else undefined with its container pushed on `stack`. */
+function readOne(r: Reader, stack: DecFrame[]): Ir | undefined {
   const at = r.pos;
   const tag = r.u8();
   switch (tag) {
@@ -473,9 +696,7 @@ function readTerm(r: Reader): Ir {
     case Etf.SMALL_BIG_EXT: case Etf.LARGE_BIG_EXT: {
       const n = tag === Etf.SMALL_BIG_EXT ? r.u8() : r.u32();
       const neg = r.u8() !== 0;
-      const digits = r.bytes(n);
-      let v = 0n;
-      for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(digits[i]);
+      const v = bigFromDigits(r.bytes(n));
       return { k: K_INT, v: neg ? -v : v };
     }
     case Etf.NEW_FLOAT_EXT: {
@@ -487,26 +708,28 @@ function readTerm(r: Reader): Ir {
       const text = r.bytes(31);
       const end = text.indexOf(0);
       const v = parseFloat(String.fromCharCode(...text.subarray(0, end < 0 ? 31 : end)));
-      if (!Number.isFinite(v)) throw new EtfError(`Etf.FLOAT_EXT at byte ${at} is not a float`);
+      if (!Number.isFinite(v)) throw new EtfError(`FLOAT_EXT at byte ${at} is not a float`);
       return { k: K_FLOAT, v };
     }
     case Etf.ATOM_EXT: case Etf.SMALL_ATOM_EXT: case Etf.ATOM_UTF8_EXT: case Etf.SMALL_ATOM_UTF8_EXT: return readAtom(r, tag);
     case Etf.SMALL_TUPLE_EXT: case Etf.LARGE_TUPLE_EXT: {
       const n = tag === Etf.SMALL_TUPLE_EXT ? r.u8() : r.u32();
+      if (n === 0) return { k: K_TUPLE, els: [] };
       r.need(n);                                // a byte per element at least
-      const els: Ir[] = new Array(n);
-      for (let i = 0; i < n; i++) els[i] = readTerm(r);
-      return { k: K_TUPLE, els };
+      stack.push({ kind: D_TUPLE, at, n, out: [], tail: false });
+      return undefined;
     }
     case Etf.NIL_EXT: return NIL_IR;
     case Etf.STRING_EXT: {
       const bytes = r.bytes(r.u16());
-      return listIr(Array.from(bytes, (b): Ir => ({ k: K_INT, v: BigInt(b) })), NIL_IR);
+      return bytes.length ? { k: K_LIST, els: Array.from(bytes, (b): Ir => ({ k: K_INT, v: BigInt(b) })), tail: NIL_IR } : NIL_IR;
     }
     case Etf.LIST_EXT: {
-      const n = r.u32();
-      r.need(n);
-      return readList(r, n);
+      const f: DecFrame = { kind: D_LIST, at, n: r.u32(), out: [], tail: false };
+      r.need(f.n);
+      const t = listMore(r, f);                 // LIST_EXT of no elements: the list is its tail
+      if (t === undefined) stack.push(f);
+      return t;
     }
     case Etf.BINARY_EXT: return { k: K_BITS, bytes: r.bytes(r.u32()).slice(), bits: 8 };
     case Etf.BIT_BINARY_EXT: {
@@ -514,16 +737,16 @@ function readTerm(r: Reader): Ir {
       const bits = r.u8();
       const bytes = r.bytes(n).slice();
       if (n === 0) return { k: K_BITS, bytes, bits: 8 };
-      if (bits < 1 || bits > 8) throw new EtfError(`Etf.BIT_BINARY_EXT at byte ${at} uses ${bits} bits of its last byte`);
+      if (bits < 1 || bits > 8) throw new EtfError(`BIT_BINARY_EXT at byte ${at} uses ${bits} bits of its last byte`);
       bytes[n - 1] &= (0xff << (8 - bits)) & 0xff;
       return { k: K_BITS, bytes, bits };
     }
     case Etf.MAP_EXT: {
       const n = r.u32();
+      if (n === 0) return { k: K_MAP, keys: [], vals: [] };
       r.need(2 * n);
-      const pairs: [Ir, Ir][] = [];
-      for (let i = 0; i < n; i++) { const key = readTerm(r); pairs.push([key, readTerm(r)]); }
-      return sortedMap(pairs, () => new EtfError(`map at byte ${at} has two equal keys`));
+      stack.push({ kind: D_MAP, at, n: 2 * n, out: [], tail: false });
+      return undefined;
     }
     case Etf.NEW_PID_EXT: case Etf.PID_EXT: return readPid(r, tag);
     case Etf.NEWER_REFERENCE_EXT: case Etf.NEW_REFERENCE_EXT: {
@@ -542,61 +765,138 @@ function readTerm(r: Reader): Ir {
     case Etf.EXPORT_EXT: {
       const module = readAtom(r, r.u8()).atom;
       const name = readAtom(r, r.u8()).atom;
-      const arity = readTerm(r);
-      if (arity.k !== K_INT || arity.v < 0n || arity.v > 255n) throw new EtfError(`fun at byte ${at} has no arity`);
+      const arity = readOne(r, []);             // an integer 0..255 however written; a container is no arity
+      if (arity?.k !== K_INT || arity.v < 0n || arity.v > 255n) throw new EtfError(`fun at byte ${at} has no arity`);
       return { k: K_FUN, fun: new ExportFun(module, name, Number(arity.v)) };
     }
     default: throw new EtfError(`unsupported tag ${tag} at byte ${at}`);
   }
 }
 
-/** zlib inflate, where the host has it (Node's built-in zlib, looked up without importing it: browsers have none). */
-function inflate(data: Uint8Array): Uint8Array {
+/** Read one term: the containers still being filled wait on an explicit stack, innermost on top. */
+function readTerm(r: Reader): Ir {
+  const stack: DecFrame[] = [];
+  for (;;) {
+    let t = readOne(r, stack);
+    while (t !== undefined) {                   // hand t to its container, closing each one it completes
+      const f = stack[stack.length - 1];
+      if (f === undefined) return t;
+      t = accept(r, f, t);
+      if (t !== undefined) stack.pop();
+    }
+  }
+}
+
+/**
+ * zlib inflate, where the host has it (Node's built-in zlib, looked up
+ * without importing it: browsers have none), stopping as soon as the output
+ * passes `size` bytes, so that what a term declares bounds the memory and
+ * time it costs.
+ */
+function inflate(data: Uint8Array, size: number): Uint8Array {
   const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const zlib = host?.getBuiltinModule?.("node:zlib") as typeof import("node:zlib") | undefined;
   if (!zlib) throw new EtfError("compressed terms need node:zlib (Node 20.16 or later)");
-  try { return new Uint8Array(zlib.inflateSync(data)); } catch (e) { throw new EtfError(`compressed term: ${(e as Error).message}`); }
+  let out: Uint8Array;
+  try {
+    out = zlib.inflateSync(data, { maxOutputLength: size });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new EtfError(`compressed term inflates to more than the ${size} bytes it declares`);
+    }
+    throw new EtfError(`compressed term: ${String((e as Error).message).slice(0, 100)}`);
+  }
+  if (out.length !== size) throw new EtfError(`compressed term inflates to ${out.length} bytes, not the ${size} it declares`);
+  return new Uint8Array(out);                 // a copy: out is a Buffer, maybe a view of a pool
 }
 
-function toJS(t: Ir): unknown {
+function leafJS(t: Ir): unknown {
   switch (t.k) {
     case K_INT: return t.v >= SAFE_MIN && t.v <= SAFE_MAX ? Number(t.v) : t.v;
-    case K_FLOAT: return t.v;
+    case K_FLOAT: return Number.isInteger(t.v) ? new Float(t.v) : t.v;   // -0.0 too: Number.isInteger(-0)
     case K_ATOM: return t.atom.name === "true" ? true : t.atom.name === "false" ? false : t.atom;
     case K_REF: return t.ref;
     case K_FUN: return t.fun;
     case K_PID: return new Pid(pidTerm(t.slot, t.serial));
-    case K_TUPLE: return new Tuple(t.els.map(toJS));
+    case K_NIL: return [];
+    case K_BITS: return t.bits === 8 ? t.bytes : new BitString(t.bytes, t.bits);
+    default: throw new Error("unreachable: a container");
+  }
+}
+
+/** A container's terms in order (a map's key, value, key, ...; a list's elements, then its tail unless []). */
+function irChildren(t: Ir): Ir[] | undefined {
+  switch (t.k) {
+    case K_TUPLE: return t.els;
+    case K_MAP: {
+      const items: Ir[] = new Array(2 * t.keys.length);
+      for (let i = 0; i < t.keys.length; i++) { items[2 * i] = t.keys[i]; items[2 * i + 1] = t.vals[i]; }
+      return items;
+    }
+    case K_LIST: return t.tail.k === K_NIL ? t.els : t.els.concat([t.tail]);
+    default: return undefined;
+  }
+}
+
+function buildJS(t: Ir, out: unknown[]): unknown {
+  switch (t.k) {
+    case K_TUPLE: return new Tuple(out);
     case K_MAP: {
       const m = new Map<unknown, unknown>();
-      for (let i = 0; i < t.keys.length; i++) m.set(toJS(t.keys[i]), toJS(t.vals[i]));
+      for (let i = 0; i < out.length; i += 2) m.set(out[i], out[i + 1]);
       return m;
     }
-    case K_NIL: return [];
-    case K_LIST: {
-      const els = t.els.map(toJS);
-      return t.tail.k === K_NIL ? els : new ImproperList(els, toJS(t.tail));
+    default: {                                  // K_LIST
+      if ((t as { tail: Ir }).tail.k === K_NIL) return out;
+      const tail = out.pop();
+      return new ImproperList(out, tail);
     }
-    case K_BITS: return t.bits === 8 ? t.bytes : new BitString(t.bytes, t.bits);
+  }
+}
+
+/** The JS value of a term (the mapping at the top of this file), its containers on an explicit stack. */
+function toJS(root: Ir): unknown {
+  const stack: { t: Ir; items: Ir[]; out: unknown[] }[] = [];
+  let t = root;
+  for (;;) {
+    let v: unknown;
+    const items = irChildren(t);
+    if (items === undefined) v = leafJS(t);
+    else if (items.length === 0) v = buildJS(t, []);
+    else { stack.push({ t, items, out: [] }); t = items[0]; continue; }
+    for (;;) {
+      const f = stack[stack.length - 1];
+      if (f === undefined) return v;
+      f.out.push(v);
+      if (f.out.length < f.items.length) { t = f.items[f.out.length]; break; }
+      stack.pop();
+      v = buildJS(f.t, f.out);
+    }
   }
 }
 
 /** binary_to_term(bytes) (mapping in this file's opening comment); throws EtfError. */
 export function decode(bytes: Uint8Array): unknown {
+  if (!ArrayBuffer.isView(bytes)) throw new EtfError(`decode takes bytes (a Uint8Array), not ${typeof bytes}`);
   const r = new Reader(bytes);
-  if (r.u8() !== Etf.VERSION) throw new EtfError(`not External Term Format: the first byte is ${bytes[0]}, not ${Etf.VERSION}`);
+  if (r.u8() !== Etf.VERSION) throw new EtfError(`not External Term Format: the first byte is ${r.buf[0]}, not ${Etf.VERSION}`);
   let t: Ir;
-  if (bytes[1] === Etf.COMPRESSED) {
+  if (r.buf[1] === Etf.COMPRESSED) {
     r.pos = 2;
     const size = r.u32();
-    const inner = inflate(bytes.subarray(r.pos));
-    if (inner.length !== size) throw new EtfError(`compressed term: ${inner.length} bytes, ${size} promised`);
+    const data = r.buf.subarray(r.pos);
+    if (size === 0) throw new EtfError("compressed term declares 0 bytes: no term is that small");
+    if (size > MAX_INFLATED_BYTES) throw new EtfError(`compressed term declares ${size} bytes, more than the ${MAX_INFLATED_BYTES} (256 MiB) taken`);
+    if (size > DEFLATE_MAX_RATIO * data.length) {
+      throw new EtfError(`compressed term declares ${size} bytes, more than ${data.length} compressed bytes can hold`);
+    }
+    const inner = inflate(data, size);
     const ir = new Reader(inner);
     t = readTerm(ir);
     if (ir.pos !== inner.length) throw new EtfError(`${inner.length - ir.pos} bytes after the compressed term`);
   } else {
     t = readTerm(r);
-    if (r.pos !== bytes.length) throw new EtfError(`${bytes.length - r.pos} bytes after the term`);
+    if (r.pos !== r.buf.length) throw new EtfError(`${r.buf.length - r.pos} bytes after the term`);
   }
   return toJS(t);
 }

@@ -3,7 +3,9 @@
 // integers.
 
 import { Tag, TagShift, SMALL_BITS } from "../assembly/boundary/terms.js";
-import { PID_SLOT_BITS } from "../assembly/boundary/defaults.js";
+import { PID_SLOT_BITS, MAX_ATOM_CHARS } from "../assembly/boundary/defaults.js";
+// errors.ts imports this file too (ShoalError's reason is an Atom); neither uses the other while loading
+import { BadargError } from "./errors.js";
 
 const IMMED1_MASK = BigInt(Tag.IMMED1_MASK);
 const IMMED2_MASK = BigInt(Tag.IMMED2_MASK);
@@ -21,17 +23,67 @@ export const NIL = BigInt(Tag.NIL);
 const SMALL_MAX = (1n << BigInt(SMALL_BITS - 1)) - 1n;
 const SMALL_MIN = -(1n << BigInt(SMALL_BITS - 1));
 
-/** An Erlang atom. One object per name, so atoms compare with ===. */
+/**
+ * An Erlang atom. One object per name while anything holds it, so atoms
+ * compare with ===. The table holds its atoms weakly: an atom nobody holds is
+ * collected, and its entry goes with it (so names that came and went, from
+ * runtimes long stopped, cost nothing); Atom.of the same name later makes a
+ * new object, which nothing can compare with the old one, as nothing holds it.
+ */
 export class Atom {
-  private static readonly table = new Map<string, Atom>();
+  private static readonly table = new Map<string, WeakRef<Atom>>();
+  /** Drops a collected atom's entry, unless the name has been made again since. */
+  private static readonly sweeper = new FinalizationRegistry<string>((name) => {
+    if (Atom.table.get(name)?.deref() === undefined) Atom.table.delete(name);
+  });
   private constructor(readonly name: string) {}
-  /** The atom named `name`. */
+  /**
+   * The atom named `name`. BadargError if the name is not text an atom can
+   * have: a lone surrogate (no UTF-8 for it, so it would cross as another
+   * atom), or more than MAX_ATOM_CHARS (255) characters, counted as BEAM
+   * counts them, in code points.
+   */
   static of(name: string): Atom {
-    let a = Atom.table.get(name);
-    if (!a) Atom.table.set(name, (a = new Atom(name)));
+    let a = Atom.table.get(name)?.deref();
+    if (a) return a;
+    checkAtomName(name);
+    a = new Atom(name);
+    Atom.table.set(name, new WeakRef(a));
+    Atom.sweeper.register(a, name);
     return a;
   }
+  /**
+   * How many atoms the table holds now. Entries whose atom has been collected
+   * but not yet swept are swept here first, so that after a collection the
+   * count is exact whenever the finalizers run.
+   */
+  static interned(): number {
+    for (const [name, ref] of Atom.table) if (ref.deref() === undefined) Atom.table.delete(name);
+    return Atom.table.size;
+  }
   toString(): string { return /^[a-z][A-Za-z0-9_@]*$/.test(this.name) ? this.name : `'${this.name}'`; }
+}
+
+/** Throws BadargError unless `name` is a string of well-formed UTF-16 (so it has UTF-8) of at most MAX_ATOM_CHARS code points. */
+function checkAtomName(name: string): void {
+  if (typeof name !== "string") throw new BadargError(`an atom's name is a string, not ${typeof name}`);
+  let chars = 0;
+  for (let i = 0; i < name.length; i++, chars++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < name.length ? name.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || d < 0xdc00 || d > 0xdfff) {
+        throw new BadargError(`an atom's name must be text: ${quoteStart(name)} has a lone surrogate (\\u${c.toString(16)}) at index ${i}`);
+      }
+      i++;
+    }
+  }
+  if (chars > MAX_ATOM_CHARS) throw new BadargError(`atom ${quoteStart(name)} has ${chars} characters, more than ${MAX_ATOM_CHARS}`);
+}
+
+/** The start of a name, for an error message: at most 20 UTF-16 units, JSON-quoted (lone surrogates escaped). */
+function quoteStart(name: string): string {
+  return name.length <= 20 ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, 20))}...`;
 }
 
 /** A process identifier: its table slot and the slot's serial, which never repeat. */
@@ -74,22 +126,31 @@ export function smallValue(t: bigint): number | bigint {
 /** An Erlang tuple: {elements...}. */
 export class Tuple {
   constructor(readonly elements: unknown[]) {}
-  toString(): string { return `{${this.elements.map(String).join(",")}}`; }
+  toString(): string { return formatTerm(this); }
 }
 
 /** An improper list: [elements... | tail], `tail` not a list. */
 export class ImproperList {
   constructor(readonly elements: unknown[], readonly tail: unknown) {}
+  toString(): string { return formatTerm(this); }
 }
 
-/** A float whatever its value: encodes 2.0 as a float where the number 2 would be an integer. */
+/**
+ * A float whatever its value: encodes 2.0 as a float where the number 2 would
+ * be an integer. Decoding gives one for every float with an integral value
+ * (2.0, -0.0, 1.0e300), so that it goes back as a float, and 1 and 1.0 stay
+ * two map keys; other floats decode to plain numbers.
+ */
 export class Float {
   constructor(readonly value: number) {}
+  /** As Erlang writes it: 2.0, -0.0, 1.0e300. */
+  toString(): string { return formatTerm(this); }
 }
 
 /** A bitstring whose size is not a whole number of bytes: `bits` (1..7) of the last byte are used, from its top. */
 export class BitString {
   constructor(readonly bytes: Uint8Array, readonly bits: number) {}
+  toString(): string { return formatTerm(this); }
 }
 
 /** A reference, as another node's External Term Format carries it (the runtime has none of its own). */
@@ -106,25 +167,80 @@ export class ExportFun {
 /**
  * A decoded term (host/etf.ts's JS forms) written as Erlang's io:format("~w")
  * writes it: [1,2], {a,<<"b">>}, #{k => v}, <0.5.0>. For exit reasons and
- * messages in logs; not a parser's input.
+ * messages in logs; not a parser's input. Iterative (an explicit stack of
+ * what is still to write), so any depth of nesting prints; a cyclic JS value,
+ * which no term is, is a TypeError.
  */
 export function formatTerm(v: unknown): string {
+  const out: string[] = [];
+  // what is left to write, last first: text as is (Lit), a container to close, or a value
+  const todo: unknown[] = [v];
+  const open = new Set<object>();                 // containers being written: a cycle meets one again
+  while (todo.length) {
+    const x = todo.pop();
+    if (x instanceof Lit) { out.push(x.text); continue; }
+    if (x instanceof Close) { out.push(x.text); open.delete(x.of); continue; }
+    const items = containerItems(x);
+    if (!items) { out.push(leafText(x)); continue; }
+    const c = x as object;
+    if (open.has(c)) throw new TypeError("formatTerm: the value contains itself (no term does)");
+    open.add(c);
+    out.push(items.openText);
+    todo.push(new Close(items.closeText, c));
+    const els = items.els;
+    for (let i = els.length - 1; i >= 0; i--) {
+      todo.push(els[i]);
+      if (i > 0) todo.push(items.seps[i - 1] ?? COMMA);
+    }
+  }
+  return out.join("");
+}
+
+class Lit { constructor(readonly text: string) {} }
+class Close { constructor(readonly text: string, readonly of: object) {} }
+const COMMA = new Lit(","), ARROW = new Lit(" => "), BAR = new Lit("|");
+
+/** A container's parts in writing order, with what goes between them (a comma unless seps says otherwise). */
+function containerItems(v: unknown): { openText: string; closeText: string; els: unknown[]; seps: Lit[] } | undefined {
+  if (v instanceof Tuple) return { openText: "{", closeText: "}", els: v.elements, seps: [] };
+  if (Array.isArray(v)) return { openText: "[", closeText: "]", els: v, seps: [] };
+  if (v instanceof ImproperList) {
+    const seps = v.elements.map((_, i) => (i === v.elements.length - 1 ? BAR : COMMA));
+    return { openText: v.elements.length ? "[" : "[|", closeText: "]", els: [...v.elements, v.tail], seps };
+  }
+  if (v instanceof Map) {
+    const els: unknown[] = [], seps: Lit[] = [];
+    for (const [k, x] of v) { if (els.length) seps.push(COMMA); els.push(k, x); seps.push(ARROW); }
+    return { openText: "#{", closeText: "}", els, seps };
+  }
+  return undefined;
+}
+
+function leafText(v: unknown): string {
   if (v === null || v === undefined) return "[]";
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : floatText(v);
   if (typeof v === "bigint" || typeof v === "boolean") return String(v);
-  if (typeof v === "string") return formatTerm(new TextEncoder().encode(v));
+  if (typeof v === "string") return leafText(new TextEncoder().encode(v));
   if (v instanceof Float) return floatText(v.value);
-  if (v instanceof Tuple) return `{${v.elements.map(formatTerm).join(",")}}`;
-  if (Array.isArray(v)) return `[${v.map(formatTerm).join(",")}]`;
-  if (v instanceof ImproperList) return `[${v.elements.map(formatTerm).join(",")}|${formatTerm(v.tail)}]`;
   if (v instanceof Uint8Array) return `<<${Array.from(v).join(",")}>>`;
   if (v instanceof BitString) return `<<${[...Array.from(v.bytes.subarray(0, -1)), `${v.bytes[v.bytes.length - 1] >> (8 - v.bits)}:${v.bits}`].join(",")}>>`;
-  if (v instanceof Map) return `#{${[...v].map(([k, x]) => `${formatTerm(k)} => ${formatTerm(x)}`).join(",")}}`;
   return String(v);   // Atom, Pid, Reference, ExportFun: their own toString
 }
 
-/** A float as Erlang's ~w prints one: always with a point. */
+/**
+ * A float as Erlang's ~w writes one (OTP 25's float_to_list(X, [short])):
+ * the fewest digits that read back as x, written plain (12345678.9, 0.0001)
+ * or in scientific form (1.0e5, 1.2e-4), whichever is shorter, plain on a tie,
+ * but never plain from 2^53 up; always with a point and a digit after it.
+ */
 function floatText(x: number): string {
-  const s = String(x);
-  return /[.eE]|Infinity|NaN/.test(s) ? s.replace(/e([+-])/, "e$1") : `${s}.0`;
+  if (!Number.isFinite(x)) return String(x);       // no term: only a JS value can hold one
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  const [mantissa, exp] = Math.abs(x).toExponential().split("e");   // shortest digits that round-trip
+  const e = Number(exp), digits = mantissa.replace(".", "");
+  const sci = `${mantissa.includes(".") ? mantissa : `${mantissa}.0`}e${e}`;
+  const plain = e >= 0
+    ? `${digits.slice(0, e + 1).padEnd(e + 1, "0")}.${digits.slice(e + 1) || "0"}`
+    : `0.${"0".repeat(-e - 1)}${digits}`;
+  return sign + (Math.abs(x) < 2 ** 53 && plain.length <= sci.length ? plain : sci);
 }

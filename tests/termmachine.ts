@@ -130,12 +130,12 @@ export interface Expectation {
   roundTrips: number;
 }
 
-/** Whether `n` holds a fun anywhere (funs do not cross to the host). */
+/** Whether `n` holds a fun or a non-finite float anywhere (neither crosses to the host: Erlang has no such float). */
 function holdsFun(n: Node): boolean {
   const todo = [n];
   while (todo.length) {
     const x = todo.pop()!;
-    if (x.k === "fun") return true;
+    if (x.k === "fun" || (x.k === "float" && !Number.isFinite(x.v))) return true;
     todo.push(...children(x));
   }
   return false;

@@ -626,7 +626,11 @@ function encodeTerm(root: Term): bool {
         if (n < 256) { put8(SMALL_TUPLE_EXT); put8(<u32>n); } else { put8(LARGE_TUPLE_EXT); put32(<u32>n); }
         if (n) pushSrc(SRC_SEQ, <u64>(termPtr(t) + 8), n, 0);
       } else if (s == SUB_BIG) putInteger(integerValue(t));
-      else if (s == SUB_FLOAT) { put8(NEW_FLOAT_EXT); put64(reinterpret<u64>(floatValue(t))); }
+      else if (s == SUB_FLOAT) {
+        const f = floatValue(t);
+        if (!isFinite(f)) { stack.length = 0; return false; }   // Erlang has no such float: no bytes for it
+        put8(NEW_FLOAT_EXT); put64(reinterpret<u64>(f));
+      }
       else if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN) {
         const n = binarySize(t);
         put8(BINARY_EXT); put32(n);
@@ -635,7 +639,7 @@ function encodeTerm(root: Term): bool {
         const n = mapSize(t);
         put8(MAP_EXT); put32(<u32>n);
         if (n) pushSrc(SRC_MAP, <u64>mapKeyAddr(t, 0), 0, <u64>n);
-      } else { stack.length = 0; return false; }       // a fun
+      } else { stack.length = 0; return false; }       // a fun: no bytes for it
     }
     // ── the next term to write
     for (;;) {
@@ -669,7 +673,7 @@ function encodeTerm(root: Term): bool {
   }  return true;   // not reached
 }
 
-/** Bytes term_to_binary(t) takes (version byte included), or -1 if it holds a fun. */
+/** Bytes term_to_binary(t) takes (version byte included), or -1 if it holds a fun or a non-finite float (neither has bytes). */
 export function etfEncodedSize(t: Term): i64 {
   writing = false;
   outPos = 1;
