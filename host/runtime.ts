@@ -2,18 +2,33 @@
 // initialise it), spawn and kill processes, exchange messages with them, and
 // run them from the host's event loop (host/driver.ts). Loading is in
 // host/load/, the errors in host/errors.ts.
+//
+// Callbacks (onMessage, onExit, onTrace, onGc) run synchronously while the
+// module is running, inside the call that made the event (a process's send
+// to the host, its exit, a collection). From there the runtime is not
+// re-entered: send, kill and stop take effect as soon as the module has
+// returned (right after the host slice: the schedule() call, at most sliceMs;
+// before the next one), run() and receive() start driving then,
+// and the calls that must answer at once and would change the module (spawn,
+// runSlice, register, unregister, wake, garbageCollect, setHeapPolicy) are
+// refused with a BadargError. Reading calls (isAlive, whereis, stats, ...)
+// work anywhere. A callback that throws never ends a process: its error goes
+// to onError listeners, or, with none, is thrown from the call that was
+// running the module (run(), receive(), runSlice(), kill(), ...) once the
+// slice is over.
 
-import { HeapFigure, HostResult, Priority as PriorityCode, BackendId } from "../assembly/boundary/codes.js";
+import { AtomResult, HeapFigure, HostResult, Priority as PriorityCode, BackendId } from "../assembly/boundary/codes.js";
 import {
   DEFAULT_FULLSWEEP_AFTER, DEFAULT_MAX_HEAP_WORDS, DEFAULT_MIN_HEAP_WORDS, DEFAULT_SHADOW_STACK_BYTES, DEFAULT_SLICE_REDUCTIONS,
+  MAX_ATOM_CHARS,
 } from "../assembly/boundary/defaults.js";
 import { PredefinedAtom } from "../assembly/boundary/atoms.js";
 import {
-  Backend, BackendChoice, BackendMeasurement, chooseBackend, engineV8, fasterBackend, fxEngineCap, releaseFxStacks, reserveFxStacks,
+  Backend, BackendChoice, BackendMeasurement, chooseBackend, engineV8, fasterBackend, FxStackLease, FX_KEEP_AHEAD,
 } from "./backend.js";
 import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, TimeoutError } from "./errors.js";
-import { Driver, nowMs, type RunOutcome } from "./driver.js";
-import { instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
+import { Driver, MAX_SLICE_MS, isTimeout, nowMs, type RunOutcome } from "./driver.js";
+import { address, bytesAt, instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
 import { compileModule, currentPlatform, moduleSource, type ModuleInput, type Platform } from "./load/modules.js";
 import { Atom, Pid, PID_SLOTS, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
@@ -30,13 +45,17 @@ const PRIORITIES: Record<Priority, PriorityCode> = {
 export interface StartOptions {
   /** Which fiber backend: "auto" (default) picks the faster one this engine can run (host/backend.ts). */
   backend?: BackendChoice;
-  /** Most processes alive at once (default 1,048,576; on WasmFX also capped by the stacks the engine can hold). */
+  /**
+   * Most processes alive at once (default 1,048,576). On WasmFX also capped by the stacks this JS
+   * process can still map: the runtime takes them in chunks as it spawns, sharing them with the other
+   * fx runtimes; past them, spawn is a SystemLimitError.
+   */
   maxProcesses?: number;
   /** Reductions per slice (default 4000, as on BEAM). */
   sliceReductions?: number;
   /** Largest shadow stack one process may grow to, in bytes (default 1 MiB). */
   shadowStackBytes?: number;
-  /** Host time one slice may take before the event loop gets a turn (default 5 ms). */
+  /** Host time one slice may take before the event loop gets a turn (default 5 ms, at most 1000). */
   sliceMs?: number;
   /** Heap policy for every process, in words (as BEAM's spawn options): min (default 233), max (default 0: none). */
   minHeapWords?: number;
@@ -65,7 +84,7 @@ export interface HeapPolicy {
 }
 
 export interface ReceiveOptions {
-  /** How long to wait, in ms (default: forever). */
+  /** How long to wait, in ms: a number >= 0 (default Infinity: forever). */
   timeoutMs?: number;
   /** Abandons the wait when it fires (the receive rejects with an AbortError). */
   signal?: AbortSignal;
@@ -115,6 +134,10 @@ export interface Stats {
   switches: number;
   reductions: number;
   slots: number;
+  /**
+   * Most processes this runtime may have alive: StartOptions.maxProcesses; on WasmFX, capped by the
+   * stacks it holds plus those the JS process had free when it last took some.
+   */
   maxProcesses: number;
   /** Bytes of the module's linear memory. */
   memoryBytes: number;
@@ -134,8 +157,52 @@ export interface Core {
   backend: Backend;
   backendReason: string;
   sliceMs: number;
-  /** WasmFX stacks reserved from the process-wide budget (0 on Asyncify). */
-  fxStacks: number;
+  /** The WasmFX stacks it holds from the JS process's budget (undefined on Asyncify). */
+  fxStacks: FxStackLease | undefined;
+}
+
+/** Names the runtime remembers the atom term of, at most (least recently used go first). */
+const ATOM_CACHE_SIZE = 4096;
+
+/** A receive() waiting for a message to the host: messages go to waiters in the order they called. */
+interface Waiter {
+  done: boolean;
+  value: unknown;
+}
+
+/** `v` for an error message. */
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "no prototype"})`;
+  if (typeof v === "function") return "a function";
+  return `${typeof v} ${String(v)}`;
+}
+
+/** `pid`, checked to be a Pid (`what` names the call in the error). */
+function pidArg(pid: unknown, what: string): Pid {
+  if (pid instanceof Pid) return pid;
+  throw new BadargError(`${what}: expected a Pid, not ${describe(pid)}`);
+}
+
+/** Lone surrogates: UTF-16 no UTF-8 has (TextEncoder would write U+FFFD instead, another name). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The name `name` gives (a string or an Atom), checked to be text (`what` names the call in the error). */
+function nameArg(name: unknown, what: string): string {
+  const s = name instanceof Atom ? name.name : name;
+  if (typeof s !== "string") throw new BadargError(`${what}: a name is an Atom or a string, not ${describe(name)}`);
+  if (LONE_SURROGATE.test(s)) throw new BadargError(`${what}: ${describe(s)} is not text (a lone surrogate): no atom has that name`);
+  return s;
+}
+
+/** Whether `name` has more characters (code points) than an atom may. */
+function tooLongForAnAtom(name: string): boolean {
+  if (name.length <= MAX_ATOM_CHARS) return false;
+  if (name.length > 2 * MAX_ATOM_CHARS) return true;
+  let chars = 0;
+  for (const _ of name) if (++chars > MAX_ATOM_CHARS) return true;
+  return false;
 }
 
 const u32 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
@@ -154,13 +221,17 @@ export class Runtime {
 
   protected readonly ex: CoreExports;
   private readonly driver: Driver;
-  private readonly fxStacks: number;
+  private readonly fxStacks: FxStackLease | undefined;
+  /** Atom terms of names looked up or interned, least recently used first (bounded: ATOM_CACHE_SIZE). */
   private readonly atoms = new Map<string, bigint>();
   private readonly exitListeners: ((e: ExitEvent) => void)[] = [];
   private readonly traceListeners: ((e: TraceEvent) => void)[] = [];
   private readonly gcListeners: ((e: GcEvent) => void)[] = [];
   private readonly messageListeners: ((value: unknown) => void)[] = [];
+  private readonly errorListeners: ((error: unknown) => void)[] = [];
+  /** Messages to the host no receive() has taken yet (never while a receive waits: waiters get them first). */
   private readonly hostQueue: unknown[] = [];
+  private readonly waiters: Waiter[] = [];
   private crashDetail: string | undefined;
 
   protected constructor(core: Core) {
@@ -168,7 +239,11 @@ export class Runtime {
     this.backend = core.backend;
     this.backendReason = core.backendReason;
     this.fxStacks = core.fxStacks;
-    this.driver = new Driver(core.ex, core.sliceMs, (e) => this.recover(e));
+    this.driver = new Driver(core.ex, core.sliceMs, {
+      recover: (e) => this.recover(e),
+      // processes spawn too: keep stacks ahead of them where the budget allows
+      afterSchedule: this.fxStacks ? () => this.growFx(FX_KEEP_AHEAD, false) : undefined,
+    });
   }
 
   /** Load a backend and start a runtime with no processes. */
@@ -182,7 +257,9 @@ export class Runtime {
     const choice = opts.backend ?? "auto";
     if (choice !== "auto" && choice !== "fx" && choice !== "asyncify") throw new BadargError(`unknown backend '${String(choice)}' (auto, fx or asyncify)`);
     const sliceMs = opts.sliceMs ?? 5;
-    if (!(sliceMs >= 0)) throw new BadargError(`sliceMs must be a number >= 0, not ${String(sliceMs)}`);
+    if (typeof sliceMs !== "number" || !(sliceMs >= 0 && sliceMs <= MAX_SLICE_MS)) {
+      throw new BadargError(`sliceMs must be a number from 0 to ${MAX_SLICE_MS} (a slice holds up the event loop), not ${String(sliceMs)}`);
+    }
     const heapDefaults: Required<HeapPolicy> = {
       minHeapWords: wordCount(opts.minHeapWords ?? DEFAULT_MIN_HEAP_WORDS, "minHeapWords"),
       maxHeapWords: wordCount(opts.maxHeapWords ?? DEFAULT_MAX_HEAP_WORDS, "maxHeapWords"),
@@ -210,6 +287,7 @@ export class Runtime {
       module = await compileModule(source, false);
     }
 
+    // (the runtime's handlers never throw into the module: see emit*)
     let rt: Runtime | undefined;
     const ex = await instantiateCore(module!, {
       now: nowMs,
@@ -221,20 +299,32 @@ export class Runtime {
     const built = ex.backend() === BackendId.FX ? "fx" : ex.backend() === BackendId.ASYNCIFY ? "asyncify" : `backend ${ex.backend()}`;
     if (built !== backend) throw new BadargError(`modules.${backend} is the ${built} build`);
 
-    // on WasmFX each process slot may hold a stack: reserve them from the engine's budget
-    const fxStacks = backend === "fx" ? (maxProcs = reserveFxStacks(maxProcs, fxEngineCap(platform.fxStackCap(), v8))) : 0;
-    if (backend === "fx" && fxStacks === 0) {
-      throw new SystemLimitError("no WasmFX stacks left in this JS process: other fx runtimes hold them all (stop one, or start them with a smaller maxProcesses)");
+    // on WasmFX each process slot holds a stack: take some of the JS process's budget (more as it spawns)
+    let initialized = false;
+    const fxStacks = backend === "fx"
+      ? new FxStackLease(maxProcs, {
+        mapped: () => (initialized ? ex.stat_slots() : 0),
+        live: () => (initialized ? ex.stat_live() : 0),
+        setLimit: (n) => (initialized ? ex.set_max_processes(n) : n),
+      }, () => platform.fxStackHeadroom(), nowMs, v8)
+      : undefined;
+    if (fxStacks) {
+      if (fxStacks.start() === 0) {
+        fxStacks.release();
+        throw new SystemLimitError("no WasmFX stacks left in this JS process: other fx runtimes and what else it maps hold them all (stop a runtime, or use Asyncify)");
+      }
+      maxProcs = fxStacks.reserved;
     }
     try {
       ex.init(maxProcs, sliceReductions, shadowStackBytes, 0,
         heapDefaults.minHeapWords, heapDefaults.maxHeapWords, heapDefaults.fullsweepAfter,
         opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
+      initialized = true;
       const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks });
       rt = made;
       return made;
     } catch (e) {
-      releaseFxStacks(fxStacks);
+      fxStacks?.release();
       throw e;
     }
   }
@@ -245,25 +335,47 @@ export class Runtime {
    * Spawn a process running entry(arg): `program` is an entry's function-table index (a program
    * module's names for its entries come with it: shoal/testing's TestRuntime takes names), `arg`
    * any value with a term (host/etf.ts), copied into the new process's heap. Throws BadargError for
-   * an unknown entry or a value with no term, SystemLimitError at the process limit.
+   * an unknown entry, an unknown priority or a value with no term, SystemLimitError at the process
+   * limit (on WasmFX: also when this JS process can map no more stacks). Not allowed from a callback
+   * (BadargError): spawn from outside it.
    */
   spawn(program: string | number, arg: unknown = [], opts: { priority?: Priority } = {}): Pid {
     this.checkRunning();
+    this.driver.refuseInModule("spawn");
     const entry = this.entryOf(program);
-    const priority = Object.hasOwn(PRIORITIES, opts.priority ?? "normal") ? PRIORITIES[opts.priority ?? "normal"] : undefined;
-    if (priority === undefined) throw new BadargError(`unknown priority '${opts.priority}' (max, high, normal or low)`);
+    if (typeof opts !== "object" || opts === null) throw new BadargError(`spawn: options must be an object, not ${describe(opts)}`);
+    const named = opts.priority ?? "normal";
+    const priority = typeof named === "string" && Object.hasOwn(PRIORITIES, named) ? PRIORITIES[named] : undefined;
+    if (priority === undefined) throw new BadargError(`unknown priority ${describe(named)} (max, high, normal or low)`);
     const bytes = this.termBytes(arg);
-    const t = this.ex.spawn_encoded(entry, this.toModule(bytes), bytes.length, priority);
+    this.growFx(1, true);
+    const t = this.driver.call(() => this.ex.spawn_encoded(entry, this.toModule(bytes), bytes.length, priority));
     this.driver.poke();
     if (isPidTerm(t)) return new Pid(t);
     if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
-    throw new SystemLimitError(`cannot spawn past ${this.ex.stat_max_processes()} live processes on ${this.backend} (or the atom table is full)`);
+    const limit = this.ex.stat_max_processes();
+    if (this.fxStacks && this.ex.stat_live() >= limit && limit < this.fxStacks.ceiling) {
+      throw new SystemLimitError(`cannot spawn past ${limit} live processes on fx: this JS process can map no more WasmFX stacks ` +
+        "(other fx runtimes and its other memory mappings hold the rest)");
+    }
+    throw new SystemLimitError(`cannot spawn past ${limit} live processes on ${this.backend} (or the atom table is full)`);
+  }
+
+  /**
+   * On WasmFX: if fewer than `room` more processes fit under the module's limit, take the next chunk
+   * of stacks and raise the limit. `eager`: a host spawn waits on it (measure again soon after a refusal).
+   */
+  private growFx(room: number, eager: boolean): void {
+    const lease = this.fxStacks;
+    if (!lease || this.driver.stopped || lease.reserved >= lease.ceiling) return;
+    if (this.ex.stat_max_processes() - this.ex.stat_live() >= room) return;
+    lease.grow(undefined, eager);   // (raises the module's limit)
   }
 
   /** The function-table index `program` names: here only an index, checked to hold a function. */
   protected entryOf(program: string | number): number {
     if (typeof program !== "number") {
-      throw new BadargError(`no entry named '${String(program)}': spawn takes a function-table index here (TestRuntime, shoal/testing, knows the test programs by name)`);
+      throw new BadargError(`no entry named ${describe(program)}: spawn takes a function-table index here (TestRuntime, shoal/testing, knows the test programs by name)`);
     }
     const table = this.ex.table;
     if (!Number.isInteger(program) || program < 0 || program >= table.length || table.get(program) === null) {
@@ -272,11 +384,26 @@ export class Runtime {
     return program;
   }
 
-  /** End `pid` with `reason` (default kill; any value with a term); false if it was not alive. */
+  /**
+   * End `pid` with `reason` (default kill; any value with a term); false if it was not alive.
+   * From a callback, the process ends as soon as the module has returned (right after the host
+   * slice, at most sliceMs; before the next one), and the result says whether it was alive when asked.
+   */
   kill(pid: Pid, reason: unknown = Atom.of("kill")): boolean {
     this.checkRunning();
+    const target = pidArg(pid, "kill");
     const bytes = this.termBytes(reason);
-    const r = this.ex.kill_encoded(pid.term, this.toModule(bytes), bytes.length);
+    if (this.driver.inModule) {
+      const alive = !!this.ex.is_alive(target.term);
+      this.driver.defer(() => { this.killNow(target, bytes); });
+      return alive;
+    }
+    return this.killNow(target, bytes);
+  }
+
+  private killNow(pid: Pid, bytes: Uint8Array): boolean {
+    if (this.driver.stopped) return false;
+    const r = this.driver.call(() => this.ex.kill_encoded(pid.term, this.toModule(bytes), bytes.length));
     this.driver.poke();
     if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, references and funs have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
@@ -284,49 +411,69 @@ export class Runtime {
   }
 
   /** Whether `pid` names a live process. */
-  isAlive(pid: Pid): boolean { return !this.driver.stopped && !!this.ex.is_alive(pid.term); }
+  isAlive(pid: Pid): boolean { return !!this.ex.is_alive(pidArg(pid, "isAlive").term) && !this.driver.stopped; }
 
-  /** Bytes of linear memory a live process holds (block, saved frames, shadow stack). */
-  processMemory(pid: Pid): number { return this.ex.process_bytes(pid.term); }
+  /** Bytes of linear memory a live process holds (block, saved frames, shadow stack); -1 if it is dead. */
+  processMemory(pid: Pid): number { return this.ex.process_bytes(pidArg(pid, "processMemory").term); }
 
-  /** Make a process that waits with no timer runnable; false if it was not waiting. */
+  /** Make a process that waits with no timer runnable; false if it was not waiting. Not allowed from a callback. */
   wake(pid: Pid): boolean {
     this.checkRunning();
-    const woken = !!this.ex.wake(pid.term);
+    this.driver.refuseInModule("wake", "send it a message instead (sends from a callback are delivered right after the slice)");
+    const woken = !!this.ex.wake(pidArg(pid, "wake").term);
     this.driver.poke();
     return woken;
   }
 
   // ── events
 
+  // Every listener runs inside the module, synchronously (see the top of this file for what it may call).
+
   /** Call `f` for every process exit. */
   onExit(f: (e: ExitEvent) => void): () => void {
+    const off = addListener(this.exitListeners, f, "onExit");
     this.ex.report_exits(1);   // exits cost a host call each only while someone listens
-    const off = addListener(this.exitListeners, f);
     return () => { off(); if (!this.exitListeners.length) this.ex.report_exits(0); };
   }
 
   /** Call `f` for every trace event a process sends. */
-  onTrace(f: (e: TraceEvent) => void): () => void { return addListener(this.traceListeners, f); }
+  onTrace(f: (e: TraceEvent) => void): () => void { return addListener(this.traceListeners, f, "onTrace"); }
 
   /** Call `f` after every collection, with its pause (turns pause reports on while someone listens). */
   onGc(f: (e: GcEvent) => void): () => void {
+    const off = addListener(this.gcListeners, f, "onGc");
     this.ex.gc_report_pauses(1);
-    const off = addListener(this.gcListeners, f);
     return () => { off(); if (!this.gcListeners.length) this.ex.gc_report_pauses(0); };
   }
 
+  /**
+   * Call `f` with every error a callback (onMessage, onExit, onTrace, onGc) throws. The process the
+   * event came from goes on either way. With no onError listener, the error is thrown from the call
+   * that was running the module (run(), receive(), runSlice(), kill(), garbageCollect(), ...) once it
+   * has finished (several errors as an AggregateError).
+   */
+  onError(f: (error: unknown) => void): () => void { return addListener(this.errorListeners, f, "onError"); }
+
   // ── heaps
 
-  /** Collect a process's heap now, running or suspended (major: a full sweep); false if it is dead. */
-  garbageCollect(pid: Pid, major = true): boolean { this.checkRunning(); return !!this.ex.garbage_collect(pid.term, major ? 1 : 0); }
+  /** Collect a process's heap now, running or suspended (major: a full sweep); false if it is dead. Not allowed from a callback. */
+  garbageCollect(pid: Pid, major = true): boolean {
+    this.checkRunning();
+    this.driver.refuseInModule("garbageCollect");
+    const t = pidArg(pid, "garbageCollect").term;
+    return !!this.driver.call(() => this.ex.garbage_collect(t, major ? 1 : 0));
+  }
 
   /**
    * Change a live process's heap policy, in words (as process_flag(max_heap_size, ...)): the fields
    * given change, the others keep their value. False if the process is dead (or the heap is shared).
+   * Not allowed from a callback.
    */
   setHeapPolicy(pid: Pid, p: HeapPolicy): boolean {
     this.checkRunning();
+    this.driver.refuseInModule("setHeapPolicy");
+    pid = pidArg(pid, "setHeapPolicy");
+    if (typeof p !== "object" || p === null) throw new BadargError(`setHeapPolicy: the policy must be an object, not ${describe(p)}`);
     const now = (what: HeapFigure) => Number(this.ex.process_heap(pid.term, what));
     if (now(HeapFigure.WORDS) < 0) return false;
     return !!this.ex.set_heap_policy(pid.term,
@@ -337,7 +484,7 @@ export class Runtime {
 
   /** Heap figures of a live process, or null if it is dead. */
   heapInfo(pid: Pid): HeapInfo | null {
-    const ex = this.ex, t = pid.term;
+    const ex = this.ex, t = pidArg(pid, "heapInfo").term;
     const words = ex.process_heap(t, HeapFigure.WORDS);
     if (words < 0n) return null;
     return {
@@ -353,12 +500,17 @@ export class Runtime {
 
   /**
    * Run one host slice synchronously: process slices until `budgetMs` of host time has passed
-   * (or at most `maxSlices` of them); returns a schedule status (assembly/boundary/codes.ts Status:
-   * 0 idle, 1 runnable, 2 timers, 3 waiting).
+   * (default sliceMs; at most 1000, or Infinity with a finite `maxSlices`), or at most `maxSlices`
+   * of them; returns a schedule status (assembly/boundary/codes.ts Status: 0 idle, 1 runnable,
+   * 2 timers, 3 waiting). Not allowed from a callback (BadargError).
    */
   runSlice(budgetMs?: number, maxSlices?: number): number { return this.driver.runSlice(budgetMs, maxSlices); }
 
-  /** Run processes, a slice at a time, until none is runnable or has a timer, `until()` holds, or `timeoutMs` passes. */
+  /**
+   * Run processes, a slice at a time, until none is runnable or has a timer, `until()` holds, or
+   * `timeoutMs` passes. Rejects with StoppedError at once if the runtime stops meanwhile. Called
+   * from a callback, it starts once the module has returned.
+   */
   run(opts: { until?: () => boolean; timeoutMs?: number } = {}): Promise<RunOutcome> { return this.driver.run(opts); }
 
   // ── messages (JS values cross as External Term Format: the mapping is in host/etf.ts)
@@ -367,21 +519,39 @@ export class Runtime {
   get hostPid(): Pid { return new Pid(this.ex.host_pid()); }
 
   /**
-   * Send `value` to a process, copied into its heap; `to` is a pid or a registered name.
-   * False if the pid is dead or stale (the message is dropped, as in Erlang). Throws BadargError
-   * for an unregistered name or a value with no term, SystemLimitError when the atom table is full.
+   * Send `value` to a process, copied into its heap; `to` is a pid or a registered name (an Atom
+   * or a string). False if the pid is dead or stale (the message is dropped, as in Erlang). Throws
+   * BadargError for anything else as `to`, an unregistered name or a value with no term,
+   * SystemLimitError when the atom table is full. From a callback, the name is looked up and the
+   * value encoded at once, and the message is delivered as soon as the module has returned (right
+   * after the host slice, before the next one); the result says whether the process was alive when asked.
    */
   send(to: Pid | Atom | string, value: unknown): boolean {
     this.checkRunning();
-    let pid: Pid;
-    if (to instanceof Pid) pid = to;
-    else {
-      const found = this.whereis(to);
-      if (!found) throw new BadargError(`no process is registered as '${typeof to === "string" ? to : to.name}'`);
-      pid = found;
-    }
+    const pid = this.destination(to);
     const bytes = this.termBytes(value);
-    const r = this.ex.host_send(pid.term, this.toModule(bytes), bytes.length);
+    if (this.driver.inModule) {
+      const alive = !!this.ex.is_alive(pid.term);
+      this.driver.defer(() => { this.deliver(pid, bytes); });
+      return alive;
+    }
+    return this.deliver(pid, bytes);
+  }
+
+  /** The pid `to` names: a Pid, or a registered name (BadargError if nobody has it). */
+  private destination(to: unknown): Pid {
+    if (to instanceof Pid) return to;
+    if (typeof to !== "string" && !(to instanceof Atom)) {
+      throw new BadargError(`send: the destination must be a Pid or a registered name (an Atom or a string), not ${describe(to)}`);
+    }
+    const found = this.whereis(to);
+    if (!found) throw new BadargError(`no process is registered as ${describe(nameArg(to, "send"))}`);
+    return found;
+  }
+
+  private deliver(pid: Pid, bytes: Uint8Array): boolean {
+    if (this.driver.stopped) return false;
+    const r = this.driver.call(() => this.ex.host_send(pid.term, this.toModule(bytes), bytes.length));
     this.driver.poke();
     if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
@@ -392,62 +562,100 @@ export class Runtime {
    * The next message a process sent to the host (to `hostPid`), decoded. Waits up to `timeoutMs`
    * (default: forever; a number is taken as timeoutMs), running the processes meanwhile unless
    * someone else does, and waiting on when none can run (a spawn or send from JS may come).
-   * Rejects with TimeoutError once timeoutMs has passed, AbortError when `signal` fires, and
-   * StoppedError if the runtime stops. While onMessage has listeners, messages go to them instead.
+   * Concurrent receives get messages in the order they were called. Rejects with BadargError for a
+   * timeout that is not a number >= 0, TimeoutError once timeoutMs has passed, AbortError when
+   * `signal` fires, StoppedError if the runtime stops (at once), and with a callback's error when
+   * it drove the slice the callback ran in (the message it was due, if one came, goes to the next
+   * receive). While onMessage has listeners, messages go to them instead. From a callback, it
+   * drives once the module has returned.
    */
   async receive(opts: number | ReceiveOptions = {}): Promise<unknown> {
-    const { timeoutMs = Infinity, signal } = typeof opts === "number" ? { timeoutMs: opts } : opts;
-    if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
-      throw new BadargError(`receive: timeoutMs must be a number >= 0 (or Infinity), not ${String(timeoutMs)}`);
+    let timeoutMs: unknown = Infinity, signal: AbortSignal | undefined;
+    if (typeof opts === "number") timeoutMs = opts;
+    else if (typeof opts === "object" && opts !== null) ({ timeoutMs = Infinity, signal } = opts);
+    else throw new BadargError(`receive: takes a timeout in ms or { timeoutMs, signal }, not ${describe(opts)}`);
+    if (!isTimeout(timeoutMs)) {
+      throw new BadargError(`receive: timeoutMs must be a number >= 0 (or Infinity), not ${describe(timeoutMs)}`);
     }
-    if (this.hostQueue.length) return this.hostQueue.shift();
-    const end = nowMs() + timeoutMs;
+    if (signal !== undefined && (typeof signal !== "object" || signal === null || typeof signal.addEventListener !== "function")) {
+      throw new BadargError(`receive: signal must be an AbortSignal, not ${describe(signal)}`);
+    }
     const aborted = () => new AbortError("receive abandoned: its signal fired", { cause: signal?.reason });
     if (signal?.aborted) throw aborted();
+    if (this.driver.stopped) throw new StoppedError();
+    if (this.hostQueue.length) return this.hostQueue.shift();   // (while one is queued, nobody waits)
+    const w: Waiter = { done: false, value: undefined };
+    this.waiters.push(w);
+    const end = nowMs() + timeoutMs;
     const poke = () => this.driver.poke();
     signal?.addEventListener("abort", poke, { once: true });
     try {
       for (;;) {
-        if (this.hostQueue.length) return this.hostQueue.shift();
+        if (w.done) return w.value;
         if (signal?.aborted) throw aborted();
         if (this.driver.stopped) throw new StoppedError();
         if (nowMs() >= end) throw new TimeoutError(`receive: no message for the host in ${timeoutMs} ms`);
+        const seen = this.driver.generation;
         if (!this.driver.driving) {
-          const outcome = await this.driver.run({
-            until: () => this.hostQueue.length > 0 || !!signal?.aborted,
-            timeoutMs: end - nowMs(),
-          });
+          const outcome = await this.driver.run({ until: () => w.done || !!signal?.aborted, timeoutMs: Math.max(0, end - nowMs()) });
           if (outcome !== "idle") continue;
         }
-        // no process left (or another caller drives): wait for a message, new work, the signal or the deadline
-        await this.driver.sleep(end);
+        // no process left (or another caller drives): wait for a message, new work, the signal or the
+        // deadline (at once if some came while the run was finishing)
+        await this.driver.sleep(end, seen);
       }
+    } catch (e) {
+      if (w.done) this.toHost(w.value, true);   // it came with the error: the next receive gets it
+      throw e;
     } finally {
       signal?.removeEventListener("abort", poke);
+      const i = this.waiters.indexOf(w);
+      if (i >= 0) this.waiters.splice(i, 1);
     }
   }
 
+  /** A message for the host: to the receive that has waited longest, else queued (`first`: ahead of the queue). */
+  private toHost(value: unknown, first = false): void {
+    const w = this.waiters.shift();
+    if (w) { w.done = true; w.value = value; }
+    else if (first) this.hostQueue.unshift(value);
+    else this.hostQueue.push(value);
+    this.driver.poke();
+  }
+
   /** Call `f` with every message sent to the host; while someone listens, receive() sees none of them. */
-  onMessage(f: (value: unknown) => void): () => void { return addListener(this.messageListeners, f); }
+  onMessage(f: (value: unknown) => void): () => void { return addListener(this.messageListeners, f, "onMessage"); }
 
-  /** Register `pid` under `name`; false (badarg) if the name is taken, the process is dead or already named. */
+  /**
+   * Register `pid` under `name`; false (badarg) if the name is taken, the process is dead or already
+   * named. BadargError for a name that is not an atom's (not text, over 255 characters) or a pid
+   * that is not a Pid, SystemLimitError if the atom table is full. Not allowed from a callback.
+   */
   register(name: Atom | string, pid: Pid): boolean {
-    return !!this.ex.register(this.atomTerm(typeof name === "string" ? name : name.name), pid.term);
+    this.checkRunning();
+    this.driver.refuseInModule("register");
+    const atom = this.atomTerm(nameArg(name, "register"));
+    return !!this.ex.register(atom, pidArg(pid, "register").term);
   }
 
-  /** Remove a registered name; false if it was not registered. */
+  /** Remove a registered name; false if it was not registered. Not allowed from a callback. */
   unregister(name: Atom | string): boolean {
-    return !!this.ex.unregister(this.atomTerm(typeof name === "string" ? name : name.name));
+    this.checkRunning();
+    this.driver.refuseInModule("unregister");
+    const atom = this.findAtom(nameArg(name, "unregister"));
+    return atom !== undefined && !!this.ex.unregister(atom);
   }
 
-  /** The pid registered under `name`, or undefined. */
+  /** The pid registered under `name`, or undefined. Looking a name up interns nothing. */
   whereis(name: Atom | string): Pid | undefined {
-    const t = this.ex.whereis(this.atomTerm(typeof name === "string" ? name : name.name));
+    const atom = this.findAtom(nameArg(name, "whereis"));
+    if (atom === undefined) return undefined;   // no such atom: nobody can be registered under it
+    const t = this.ex.whereis(atom);
     return isPidTerm(t) ? new Pid(t) : undefined;
   }
 
   /** Messages waiting in a live process's mailbox, or -1 if it is dead. */
-  mailboxLength(pid: Pid): number { return this.ex.mailbox_length(pid.term); }
+  mailboxLength(pid: Pid): number { return this.ex.mailbox_length(pidArg(pid, "mailboxLength").term); }
 
   // ── the runtime as a whole
 
@@ -461,7 +669,7 @@ export class Runtime {
       switches: Number(ex.stat_switches()),
       reductions: Number(ex.stat_reductions()),
       slots: ex.stat_slots(),
-      maxProcesses: ex.stat_max_processes(),
+      maxProcesses: this.fxStacks ? this.fxStacks.reachable : ex.stat_max_processes(),
       memoryBytes: ex.memory.buffer.byteLength,
       heapBytes: Number(ex.stat_heap_bytes()),
       offHeapBinaries: ex.stat_offheap_count(),
@@ -471,24 +679,67 @@ export class Runtime {
     };
   }
 
-  /** End every process and release their stacks; the runtime cannot be used after (StoppedError). */
+  /**
+   * End every process and release their stacks (and what the runtime caches); the runtime cannot
+   * be used after (StoppedError), and every run() and receive() pending settles at once. From a
+   * callback, the runtime is stopped for every caller at once and its processes end as soon as the
+   * module has returned (right after the slice); events of the rest of that slice are dropped.
+   */
   stop(): void {
     if (this.driver.stopped) return;
-    this.ex.kill_all();   // on WasmFX each live stack must be ended, or the engine never frees it
-    releaseFxStacks(this.fxStacks);
     this.driver.stop();
+    this.driver.defer(() => this.teardown());
+  }
+
+  private teardown(): void {
+    try {
+      this.driver.call(() => this.ex.kill_all());   // on WasmFX each live stack must be ended, or the engine never frees it
+    } finally {
+      this.fxStacks?.release();
+      this.atoms.clear();
+      this.hostQueue.length = 0;
+    }
   }
 
   // ── terms
 
-  /** The atom term for `name`, interned in this runtime. */
+  /**
+   * The atom term for `name`, interned in this runtime. BadargError if no atom has that name (not
+   * text, over 255 characters), SystemLimitError if the atom table is full.
+   */
   atomTerm(name: string): bigint {
-    let t = this.atoms.get(name);
-    if (t !== undefined) return t;
+    if (typeof name !== "string") throw new BadargError(`atomTerm: a name is a string, not ${describe(name)}`);
+    const known = this.cachedAtom(name);
+    if (known !== undefined) return known;
+    nameArg(name, "atomTerm");
+    if (tooLongForAnAtom(name)) throw new BadargError(`${describe(name)} is not an atom's name: longer than ${MAX_ATOM_CHARS} characters`);
     const bytes = new TextEncoder().encode(name);
     const i = this.ex.atom_intern(this.toModule(bytes), bytes.length);
-    if (i < 0) throw new SystemLimitError("the atom table is full");
-    t = atomTerm(i);
+    if (i === AtomResult.TABLE_FULL) throw new SystemLimitError("the atom table is full");
+    if (i === AtomResult.BAD_NAME) throw new BadargError(`${describe(name)} is not an atom's name (not UTF-8, or longer than ${MAX_ATOM_CHARS} characters)`);
+    if (i < 0) throw new ShoalError("badarg", `atom_intern answered ${i}`);
+    return this.cacheAtom(name, atomTerm(i));
+  }
+
+  /** The atom term named `name` if the atom exists, interning nothing (undefined: no such atom). */
+  private findAtom(name: string): bigint | undefined {
+    const known = this.cachedAtom(name);
+    if (known !== undefined) return known;
+    if (tooLongForAnAtom(name)) return undefined;
+    const bytes = new TextEncoder().encode(name);
+    const i = this.ex.atom_find(this.toModule(bytes), bytes.length);
+    return i < 0 ? undefined : this.cacheAtom(name, atomTerm(i));
+  }
+
+  private cachedAtom(name: string): bigint | undefined {
+    const t = this.atoms.get(name);
+    if (t !== undefined) { this.atoms.delete(name); this.atoms.set(name, t); }   // most recently used last
+    return t;
+  }
+
+  private cacheAtom(name: string, t: bigint): bigint {
+    if (this.driver.stopped) return t;
+    if (this.atoms.size >= ATOM_CACHE_SIZE) this.atoms.delete(this.atoms.keys().next().value!);
     this.atoms.set(name, t);
     return t;
   }
@@ -496,8 +747,7 @@ export class Runtime {
   /** The name of an atom term. */
   atomName(t: bigint): string {
     const i = atomIndexOf(t);
-    const ptr = this.ex.atom_name_ptr(i), len = this.ex.atom_name_len(i);
-    return new TextDecoder().decode(new Uint8Array(this.ex.memory.buffer, ptr, len));
+    return new TextDecoder().decode(bytesAt(this.ex.memory, this.ex.atom_name_ptr(i), this.ex.atom_name_len(i)));
   }
 
   /** `value` in the External Term Format; BadargError if it has no term. */
@@ -511,42 +761,72 @@ export class Runtime {
 
   /** Copy `bytes` into the module's I/O buffer; its address, valid until the next call that uses the buffer. */
   protected toModule(bytes: Uint8Array): number {
-    const ptr = this.ex.io_buffer(bytes.length);
-    new Uint8Array(this.ex.memory.buffer, ptr, bytes.length).set(bytes);
+    const ptr = address(this.ex.io_buffer(bytes.length));
+    bytesAt(this.ex.memory, ptr, bytes.length).set(bytes);
     return ptr;
   }
 
-  // ── what the module calls (host/load/core.ts CoreImports)
+  // ── what the module calls (host/load/core.ts CoreImports): inside the module, so nothing here throws
+
+  /** Call each listener with `e`; what one throws goes to onError (or to the call running the module). */
+  private dispatch<E>(listeners: ((e: E) => void)[], e: E): void {
+    for (const f of [...listeners]) {
+      try { f(e); } catch (err) { this.callbackFailed(err); }
+    }
+  }
+
+  private callbackFailed(err: unknown): void {
+    if (!this.errorListeners.length) { this.driver.report(err); return; }
+    for (const f of [...this.errorListeners]) {
+      try { f(err); } catch (again) { this.driver.report(again); }
+    }
+  }
+
+  /** The term the External Term Format bytes at ptr hold, or undefined after reporting why not. */
+  private decodeAt(ptr: number, len: number): { value: unknown } | undefined {
+    try {
+      return { value: decode(bytesAt(this.ex.memory, ptr, len).slice()) };
+    } catch (e) {
+      this.driver.report(e);
+      return undefined;
+    }
+  }
 
   private emitTrace(pid: bigint, code: number, value: bigint): void {
-    if (!this.traceListeners.length) return;
-    const e = { pid: new Pid(pid), code, value };
-    for (const f of this.traceListeners) f(e);
+    if (this.driver.stopped || !this.traceListeners.length) return;
+    this.dispatch(this.traceListeners, { pid: new Pid(pid), code, value });
   }
 
   private emitMessage(ptr: number, len: number): void {
-    const value = decode(new Uint8Array(this.ex.memory.buffer, ptr, len).slice());
-    if (this.messageListeners.length) { for (const f of this.messageListeners) f(value); return; }
-    this.hostQueue.push(value);
-    this.driver.poke();
+    if (this.driver.stopped) return;
+    const got = this.decodeAt(ptr, len);
+    if (!got) return;
+    if (this.messageListeners.length) this.dispatch(this.messageListeners, got.value);
+    else this.toHost(got.value);
   }
 
   private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {
-    const e: GcEvent = {
+    if (this.driver.stopped || !this.gcListeners.length) return;
+    this.dispatch(this.gcListeners, {
       pid: pid === 0n ? null : new Pid(pid), kind: kind ? "major" : "minor",
       pauseUs: ms * 1000, liveWords: live, heapWords,
-    };
-    for (const f of this.gcListeners) f(e);
+    } satisfies GcEvent);
   }
 
   private emitExit(pid: bigint, ptr: number, len: number): void {
     const detail = this.crashDetail;
     this.crashDetail = undefined;
-    if (!this.exitListeners.length) return;
-    const value = len ? decode(new Uint8Array(this.ex.memory.buffer, ptr, len).slice()) : undefined;
-    const text = (len ? formatTerm(value) : "#Fun<...>") + (detail ? ` (${detail})` : "");
-    const e = { pid: new Pid(pid), reason: value, text };
-    for (const f of this.exitListeners) f(e);
+    if (this.driver.stopped || !this.exitListeners.length) return;
+    const got = len ? this.decodeAt(ptr, len) : { value: undefined };
+    if (!got) return;
+    let text: string;
+    try {
+      text = (len ? formatTerm(got.value) : "#Fun<...>") + (detail ? ` (${detail})` : "");
+    } catch (e) {
+      this.driver.report(e);
+      return;
+    }
+    this.dispatch(this.exitListeners, { pid: new Pid(pid), reason: got.value, text });
   }
 
   /** A JS exception left schedule(): if a process was running, it ends with a reason; otherwise rethrow. */
@@ -569,7 +849,8 @@ function missingModule(backend: Backend, platform: Platform): ShoalError {
     : `no ${backend} module: pass StartOptions.modules.${backend} (the bytes or URL of shoal.${backend}.wasm)`);
 }
 
-function addListener<T>(list: T[], f: T): () => void {
+function addListener<T>(list: T[], f: T, what: string): () => void {
+  if (typeof f !== "function") throw new BadargError(`${what}: a listener is a function, not ${describe(f)}`);
   list.push(f);
   return () => { const i = list.indexOf(f); if (i >= 0) list.splice(i, 1); };
 }

@@ -11,15 +11,17 @@ import "./index.js";
 import { BadargError } from "./errors.js";
 import { Runtime, type Core, type StartOptions } from "./runtime.js";
 import { buildDir } from "./load/build-dir.js";
-import type { CoreExports } from "./load/core.js";
+import { bytesAt, type CoreExports } from "./load/core.js";
 
 export * from "./api.js";
-export { chooseBackend, fasterBackend, engineFacts, engineV8, engineHasWasmFX, fxEngineCap, reserveFxStacks, releaseFxStacks } from "./backend.js";
+export {
+  chooseBackend, fasterBackend, engineFacts, engineV8, engineHasWasmFX, fxEngineCap, setFxStackBudget, FxStackLease, FxStackPool, FX_FIRST_CHUNK, FX_MAX_CHUNK, FX_KEEP_AHEAD, FX_PROBE,
+} from "./backend.js";
 export { encode, decode } from "./etf.js";
 export {
   NIL, PID_SLOTS, atomIndexOf, atomTerm, isAtomTerm, isPidTerm, isSmallTerm, pidTerm, smallTerm, smallValue,
 } from "./terms.js";
-export { readString } from "./load/core.js";
+export { readString, address, bytesAt } from "./load/core.js";
 export type { CoreExports, CoreImports } from "./load/core.js";
 
 /** What the test-program module adds to the runtime's exports (assembly/testing/index.ts). */
@@ -94,6 +96,6 @@ export class TestRuntime extends Runtime {
 
   /** The last etf_echo process's output bytes. */
   etfOutput(): Uint8Array {
-    return new Uint8Array(this.ex.memory.buffer, this.testing.etf_output_ptr(), this.testing.etf_output_len()).slice();
+    return bytesAt(this.ex.memory, this.testing.etf_output_ptr(), this.testing.etf_output_len()).slice();
   }
 }

@@ -4,9 +4,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  Atom, AbortError, BadargError, EtfError, NotSupportedError, ShoalError, StoppedError, TimeoutError, decodeTerm,
+  Atom, AbortError, BadargError, EtfError, NotSupportedError, Pid, ShoalError, StoppedError, SystemLimitError, TimeoutError, Tuple,
+  decodeTerm,
 } from "../host";
-import { chooseBackend, fxEngineCap, engineFacts, TestRuntime } from "../host/testing";
+import { chooseBackend, fxEngineCap, engineFacts, FxStackLease, FxStackPool, FX_FIRST_CHUNK, FX_KEEP_AHEAD, FX_PROBE, TestRuntime } from "../host/testing";
 import { BACKENDS, start } from "./helpers";
 
 const A = (n: string) => Atom.of(n);
@@ -104,6 +105,184 @@ describe.each(BACKENDS)("errors on %s", (backend) => {
   });
 });
 
+describe.each(BACKENDS)("every promise settles on %s", (backend) => {
+  test("a run() pending across stop() settles at once with StoppedError, not at the next process timer", async () => {
+    const h = await start(backend);
+    h.rt.spawn("sleeper", 600_000);               // its timer is ten minutes away
+    const running = h.rt.run();
+    const stopped = new Promise<void>((r) => setTimeout(() => { h.rt.stop(); r(); }, 20));
+    const t0 = performance.now();
+    await expect(running).rejects.toBeInstanceOf(StoppedError);
+    await stopped;
+    expect(performance.now() - t0).toBeLessThan(60_000);
+  });
+
+  test("run() not awaited, then await receive(), sees the reply", async () => {
+    const h = await start(backend);
+    const echo = h.rt.spawn("echo_host");
+    h.rt.send(echo, 7);
+    void h.rt.run();
+    expect(await h.rt.receive({ timeoutMs: 20_000 })).toBe(7);
+    // and a reply that comes after a process timer, while the unawaited run() drives
+    h.rt.spawn("timeout_probe", 30);
+    void h.rt.run();
+    const [tag] = (await h.rt.receive({ timeoutMs: 20_000 }) as Tuple).elements;
+    expect(tag).toBe(A("timeout"));
+    h.rt.send(echo, A("stop"));
+    await h.rt.run();
+  });
+
+  test("concurrent receive() calls get the messages in the order they were called", async () => {
+    const h = await start(backend);
+    const echo = h.rt.spawn("echo_host");
+    const first = h.rt.receive({ timeoutMs: 20_000 });
+    const second = h.rt.receive({ timeoutMs: 20_000 });
+    const third = h.rt.receive({ timeoutMs: 20_000 });
+    for (const m of [1, 2, 3]) h.rt.send(echo, m);
+    expect(await Promise.all([first, second, third])).toEqual([1, 2, 3]);
+    // also while another caller drives, and with messages arriving one slice at a time
+    const waits = [h.rt.receive({ timeoutMs: 20_000 }), h.rt.receive({ timeoutMs: 20_000 })];
+    const driving = h.rt.run({ timeoutMs: 20_000, until: () => h.rt.mailboxLength(echo) === 0 && h.rt.stats().messagesQueued === 0 });
+    h.rt.send(echo, "a");
+    setTimeout(() => h.rt.send(echo, "b"), 10);
+    const [a, b] = await Promise.all(waits);
+    await driving;
+    expect([a, b]).toEqual([new TextEncoder().encode("a"), new TextEncoder().encode("b")]);
+    // a receive that timed out takes nothing with it
+    await expect(h.rt.receive({ timeoutMs: 1 })).rejects.toBeInstanceOf(TimeoutError);
+    h.rt.send(echo, 4);
+    expect(await h.rt.receive({ timeoutMs: 20_000 })).toBe(4);
+    h.rt.send(echo, A("stop"));
+    await h.rt.run();
+  });
+
+  test("a wait past setTimeout's 32-bit range is asked of setTimeout in pieces (it would fire at once and spin)", async () => {
+    const h = await start(backend);
+    const timers = jest.spyOn(global, "setTimeout");
+    try {
+      h.rt.spawn("sleeper", 3_000_000_000);       // the only process timer, past 2^31 ms
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 30);
+      await expect(h.rt.receive({ timeoutMs: 3e9, signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
+      const delays = timers.mock.calls.map(([, ms]) => ms ?? 0);
+      expect(delays.length).toBeGreaterThan(0);
+      expect(delays.filter((ms) => ms > 2 ** 31 - 1)).toEqual([]);
+    } finally {
+      timers.mockRestore();
+    }
+  });
+
+  test("bad timeouts and slice lengths are BadargErrors", async () => {
+    const h = await start(backend);
+    for (const t of [NaN, -1, -Infinity, "5", null, {}, 1n]) {
+      await expect(h.rt.receive({ timeoutMs: t as never })).rejects.toBeInstanceOf(BadargError);
+      await expect(h.rt.run({ timeoutMs: t as never })).rejects.toBeInstanceOf(BadargError);
+    }
+    for (const opts of [NaN, -1, "5", true]) await expect(h.rt.receive(opts as never)).rejects.toBeInstanceOf(BadargError);
+    await expect(h.rt.run({ until: 5 as never })).rejects.toBeInstanceOf(BadargError);
+    for (const b of [NaN, -1, Infinity, 1e9]) expect(() => h.rt.runSlice(b)).toThrow(BadargError);
+    for (const n of [NaN, 0, -1, 1.5]) expect(() => h.rt.runSlice(5, n)).toThrow(BadargError);
+    expect(h.rt.runSlice(0, 1)).toBe(0);          // idle: nothing to run
+    for (const sliceMs of [1e9, NaN, Infinity, -1, 1001, "5"]) {
+      await expect(TestRuntime.start({ backend, sliceMs: sliceMs as never })).rejects.toBeInstanceOf(BadargError);
+    }
+    const rt = await TestRuntime.start({ backend, sliceMs: 1000 });
+    rt.stop();
+  });
+});
+
+describe.each(BACKENDS)("unchecked input on %s", (backend) => {
+  const isBadarg = (f: () => unknown) => {
+    let err: unknown;
+    try { f(); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(BadargError);
+    return err as BadargError;
+  };
+
+  test("spawn takes only an entry of the function table, and a known priority", async () => {
+    const h = await start(backend);
+    for (const entry of [12345, -1, NaN, 1.5, Infinity, 2 ** 32, {}, null, undefined, 1n]) isBadarg(() => h.rt.spawn(entry as never));
+    for (const priority of ["constructor", "__proto__", "toString", "hasOwnProperty", "", 2]) {
+      isBadarg(() => h.rt.spawn("noop", [], { priority: priority as never }));
+    }
+    expect(h.rt.stats().spawned).toBe(0);
+    expect(h.rt.spawn("noop", [], { priority: "low" })).toBeInstanceOf(Pid);
+  });
+
+  test("names: over 255 characters, not text, or not a name at all, are BadargErrors", async () => {
+    const h = await start(backend);
+    const p = h.rt.spawn("park");
+    isBadarg(() => h.rt.register("r".repeat(300), p));
+    isBadarg(() => h.rt.register("\ud800", p));
+    isBadarg(() => h.rt.register(42 as never, p));
+    isBadarg(() => h.rt.register("fine", {} as never));
+    isBadarg(() => h.rt.whereis(42 as never));
+    isBadarg(() => h.rt.unregister({} as never));
+    expect(h.rt.register("é".repeat(255), p)).toBe(true);            // 255 characters, 510 bytes: an atom
+    expect(h.rt.whereis("é".repeat(255))?.equals(p)).toBe(true);
+  });
+
+  test("a destination that is not a pid or a name is a BadargError, and so is a pid that is not a Pid", async () => {
+    const h = await start(backend);
+    for (const to of [42, null, undefined, {}, 1n, { term: 3n }]) {
+      const e = isBadarg(() => h.rt.send(to as never, 1));
+      expect(e.message).not.toMatch(/'undefined'/);
+    }
+    for (const pid of [42, null, {}, "p"]) {
+      isBadarg(() => h.rt.kill(pid as never));
+      isBadarg(() => h.rt.isAlive(pid as never));
+      isBadarg(() => h.rt.wake(pid as never));
+      isBadarg(() => h.rt.garbageCollect(pid as never));
+      isBadarg(() => h.rt.mailboxLength(pid as never));
+    }
+  });
+
+  test("whereis, send and unregister by name intern nothing", async () => {
+    const h = await start(backend);
+    const count = () => (h.rt as unknown as { ex: { atom_count(): number } }).ex.atom_count();
+    const before = count();
+    expect(h.rt.whereis("never_seen_1")).toBeUndefined();
+    isBadarg(() => h.rt.send("never_seen_2", 1));
+    expect(h.rt.unregister("never_seen_3")).toBe(false);
+    expect(h.rt.whereis(A("never_seen_4"))).toBeUndefined();
+    expect(count()).toBe(before);
+  });
+
+  test("with the atom table full, lookups still answer; only a new name is system_limit", async () => {
+    const h = await start(backend);
+    const ex = (h.rt as unknown as { ex: { atom_count(): number; atom_intern(p: number, l: number): number; io_buffer(n: number): number; memory: WebAssembly.Memory } }).ex;
+    const echo = h.rt.spawn("echo_host");
+    h.rt.register("known", echo);
+    // fill the table straight through the module: 8-byte ASCII names, written in place
+    const ptr = ex.io_buffer(8) >>> 0;
+    let bytes = new Uint8Array(ex.memory.buffer);
+    bytes.set([95, 95, 95, 95], ptr);                      // "____" then four base-64 digits of i
+    for (let i = 0; ; i++) {
+      if (bytes.byteLength === 0) bytes = new Uint8Array(ex.memory.buffer);   // (the table grew the memory)
+      for (let k = 0; k < 4; k++) bytes[ptr + 4 + k] = 48 + ((i >> (6 * k)) & 63);
+      const r = ex.atom_intern(ptr, 8);
+      if (r < 0) { expect(r).toBe(-1); break; }
+    }
+    expect(h.rt.whereis("not_there")).toBeUndefined();
+    isBadarg(() => h.rt.send("not_there", 1));
+    expect(h.rt.unregister("not_there")).toBe(false);
+    expect(h.rt.whereis("known")?.equals(echo)).toBe(true);
+    expect(h.rt.send("known", 5)).toBe(true);
+    expect(await h.rt.receive({ timeoutMs: 20_000 })).toBe(5);
+    expect(() => h.rt.register("not_there", h.rt.spawn("park"))).toThrow(SystemLimitError);
+  });
+
+  test("the runtime's own atom cache stays bounded, and stop() releases it", async () => {
+    const h = await start(backend);
+    const cache = (h.rt as unknown as { atoms: Map<string, bigint> }).atoms;
+    for (let i = 0; i < 20_000; i++) h.rt.atomTerm(`cached_${i}`);
+    expect(cache.size).toBeLessThanOrEqual(4096);
+    expect(h.rt.atomName(h.rt.atomTerm("cached_0"))).toBe("cached_0");
+    h.rt.stop();
+    expect(cache.size).toBe(0);
+  });
+});
+
 describe.each(BACKENDS)("heap policy on %s", (backend) => {
   test("a partial update keeps the fields it does not name", async () => {
     const h = await start(backend);
@@ -153,11 +332,54 @@ describe("the engine table behind auto", () => {
     expect(engineFacts("14.7.1")).toBeUndefined();
   });
 
-  test("the WasmFX stack budget is the table's, capped by what the platform maps", () => {
-    expect(fxEngineCap(Infinity, "14.6.0")).toBe(30_000);
-    expect(fxEngineCap(12_000, "14.6.0")).toBe(12_000);
-    expect(fxEngineCap(Infinity, "15.6.0")).toBe(20_000);
-    expect(fxEngineCap(Infinity, "1.0")).toBe(10_000);
+  test("where mappings cannot be counted, the WasmFX stack budget is the table's", () => {
+    expect(fxEngineCap("14.6.0")).toBe(30_000);
+    expect(fxEngineCap("15.6.0")).toBe(20_000);
+    expect(fxEngineCap("1.0")).toBe(10_000);
+  });
+
+  test("leases share the budget: half of what is free at start, chunks after, and others give back what they do not use", () => {
+    let headroom = 20_000;
+    let now = 0;
+    const module = () => {
+      const m = { mapped: 0, live: 0, limit: 0 };
+      return { m, holder: { mapped: () => m.mapped, live: () => m.live, setLimit: (n: number) => (m.limit = Math.max(n, m.live)) } };
+    };
+    const pool = new FxStackPool();                        // (not this JS process's: nothing else in it)
+    const A = module(), B = module();
+    const a = new FxStackLease(1 << 20, A.holder, () => headroom, () => now, "14.6.0", pool);
+    const b = new FxStackLease(1 << 20, B.holder, () => headroom, () => now, "14.6.0", pool);
+    try {
+      expect(a.start()).toBe(10_000);                      // half of what is free
+      expect(b.start()).toBe(5_000);                       // half of the rest: a's reservation is set aside
+      A.m.mapped = A.m.live = 3000;                        // a maps 3000 stacks: the platform sees them
+      headroom -= 3000;
+      expect(b.grow()).toBe(5000);                         // what is left
+      expect([A.m.limit, B.m.limit]).toEqual([10_000, 10_000]);   // the modules' limits follow
+      // nothing free: a's chunk comes from what b holds beyond its processes and a margin
+      expect(a.grow()).toBe(10_000 - FX_KEEP_AHEAD);
+      expect(b.reserved).toBe(FX_KEEP_AHEAD);
+      expect(B.m.limit).toBe(FX_KEEP_AHEAD);
+      // a stopped runtime gives back what it reserved; the stacks it mapped stay counted until the platform sees them go
+      a.release();
+      expect(b.grow()).toBe(FX_FIRST_CHUNK);
+      const held = b.reserved;
+      expect(b.grow(100_000)).toBe(17_000 - held);
+      // nothing free, but a's stacks may be pending unmapping: a few from the margin, so that V8 maps one
+      expect(b.grow()).toBe(FX_PROBE);
+      headroom -= b.reserved - B.m.mapped;                 // it maps them all; V8 unmapped none of a's (the platform shows it)
+      B.m.mapped = b.reserved;
+      now += 1000;
+      expect(b.grow()).toBe(0);
+      // with nothing to count, the engine table's figure is the budget of the whole JS process
+      headroom = Infinity;
+      const c = new FxStackLease(1 << 20, module().holder, () => headroom, () => now, "14.6.0", pool);
+      expect(c.grow(100_000)).toBe(30_000 - b.reserved);
+      c.release();
+    } finally {
+      a.release();
+      b.release();
+    }
   });
 
   test("fx where the engine has no WasmFX is NotSupportedError (notsup)", () => {

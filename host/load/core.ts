@@ -47,11 +47,21 @@ export interface CoreExports {
   stat_max_processes(): number;
   io_buffer(size: number): number;
   atom_intern(ptr: number, len: number): number;
+  /** The index of the atom these UTF-8 bytes name, or -1 if there is none (interns nothing). */
+  atom_find(ptr: number, len: number): number;
   atom_name_ptr(i: number): number;
   atom_name_len(i: number): number;
+  atom_count(): number;
+  /** Raise or lower the process limit after init (at least the processes alive); the limit now in force. */
+  set_max_processes(limit: number): number;
 }
 
-/** Functions the module imports from the host (module "env"), beside abort. */
+/**
+ * Functions the module imports from the host (module "env"), beside abort. They run inside the
+ * module, while it waits for them: none may throw (a JS exception would unwind the module's frames,
+ * and the host would take it for a crash of the running process). Addresses and lengths arrive
+ * unsigned (instantiateCore converts them).
+ */
 export interface CoreImports {
   /** Host time, ms (the clock of sleep and receive timeouts). */
   now(): number;
@@ -79,14 +89,29 @@ const FUNCTIONS = [
   "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length",
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "kill_all", "is_alive",
   "process_bytes", "spawn_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
-  "stat_max_processes", "io_buffer", "atom_intern", "atom_name_ptr", "atom_name_len",
+  "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
+  "set_max_processes",
 ] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
+
+/**
+ * An address (or a byte count) the module handed the host, as the number it is. The module is
+ * wasm32: its addresses are u32, but an i32 crosses into JS as a signed number, negative past
+ * 2 GiB of linear memory. Every address or length that comes out of the module goes through
+ * here (or through bytesAt) before the host uses it.
+ */
+export function address(v: number): number { return v >>> 0; }
+
+/** The `len` bytes of `memory` at `ptr`, both as the module handed them over: a view, valid until the memory grows. */
+export function bytesAt(memory: WebAssembly.Memory, ptr: number, len: number): Uint8Array {
+  return new Uint8Array(memory.buffer, ptr >>> 0, len >>> 0);
+}
 
 /**
  * An AssemblyScript string in `memory` at `ptr`: UTF-16 code units, their byte
  * length in the u32 just before (the object header's rtSize). "null" for 0.
  */
-export function readString(memory: WebAssembly.Memory, ptr: number): string {
+export function readString(memory: WebAssembly.Memory, at: number): string {
+  const ptr = address(at);
   if (!ptr) return "null";
   const buffer = memory.buffer;
   if (ptr < 4 || ptr > buffer.byteLength) return `<bad string pointer ${ptr}>`;
@@ -104,7 +129,14 @@ export async function instantiateCore(module: WebAssembly.Module, env: CoreImpor
   const abort = (msg: number, file: number, line: number, col: number): never => {
     throw new ModuleAbort(`abort: ${str(msg)} at ${str(file)}:${line}:${col}`);
   };
-  const instance = await WebAssembly.instantiate(module, { env: { ...env, abort } });
+  // the addresses and lengths the module passes, as unsigned numbers (see address())
+  const imports = {
+    ...env,
+    exited: (pid: bigint, ptr: number, len: number) => env.exited(pid, address(ptr), address(len)),
+    host_message: (ptr: number, len: number) => env.host_message(address(ptr), address(len)),
+    abort,
+  };
+  const instance = await WebAssembly.instantiate(module, { env: imports });
   const ex = instance.exports as Record<string, unknown>;
   const missing = FUNCTIONS.filter((f) => typeof ex[f] !== "function");
   if (!(ex.memory instanceof WebAssembly.Memory)) missing.unshift("memory" as never);

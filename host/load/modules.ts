@@ -21,8 +21,11 @@ export interface Platform {
   builtModule(backend: Backend): Promise<Uint8Array | undefined>;
   /** The bytes at `url` (a URL given in StartOptions.modules). */
   read(url: URL | string): Promise<Uint8Array>;
-  /** WasmFX stacks this host can map at once (Infinity: unknown; the engine table's budget applies anyway). */
-  fxStackCap(): number;
+  /**
+   * WasmFX stacks this JS process can still map now, on top of what it has mapped, with a margin
+   * left for the rest of the process (Infinity: this host cannot tell; the engine table's budget applies).
+   */
+  fxStackHeadroom(): number;
 }
 
 /** Any engine with fetch: modules come from StartOptions.modules only. */
@@ -34,7 +37,7 @@ export const webPlatform: Platform = {
     if (!r.ok) throw new BadargError(`fetching ${String(url)}: HTTP ${r.status} ${r.statusText}`);
     return new Uint8Array(await r.arrayBuffer());
   },
-  fxStackCap() { return Infinity; },   // nothing to count here: the engine table's budget applies
+  fxStackHeadroom() { return Infinity; },   // nothing to count here: the engine table's budget applies
 };
 
 let installed: Platform = webPlatform;

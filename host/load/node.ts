@@ -8,8 +8,17 @@ import type { Backend } from "../backend.js";
 import { buildDir } from "./build-dir.js";
 import { webPlatform, type Platform } from "./modules.js";
 
-/** Memory mappings to leave to the rest of the process (heaps, code) when counting stacks. */
-const MAPPING_HEADROOM = 4096;
+/** Memory mappings to leave to the rest of the process (JS heap growth, memories, code) when counting stacks. */
+const MAPPING_MARGIN = 4096;
+/** Memory mappings one WasmFX stack takes (docs/engine-facts.md). */
+const MAPPINGS_PER_STACK = 2;
+
+/** Lines in `text` (newline-terminated). */
+function countLines(text: Uint8Array): number {
+  let n = 0;
+  for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) n++;
+  return n;
+}
 
 export const nodePlatform: Platform = {
   name: "node",
@@ -30,11 +39,17 @@ export const nodePlatform: Platform = {
     return file === undefined ? webPlatform.read(url) : new Uint8Array(await readFile(file));
   },
 
-  /** Each live continuation costs 2 memory mappings: half of what vm.max_map_count leaves (Linux; elsewhere unknown). */
-  fxStackCap() {
+  /**
+   * Each continuation maps 2 regions; V8 aborts when the kernel refuses a mapping (Linux:
+   * vm.max_map_count). Counted now: the limit, less the mappings in use (/proc/self/maps, one a
+   * line), less a margin for what the process maps later (JS heap pages, memories, code). Elsewhere
+   * unknown (Infinity).
+   */
+  fxStackHeadroom() {
     try {
       const maxMaps = Number(readFileSync("/proc/sys/vm/max_map_count", "utf8").trim());
-      return Number.isFinite(maxMaps) ? Math.max(0, Math.floor((maxMaps - MAPPING_HEADROOM) / 2)) : Infinity;
+      if (!Number.isFinite(maxMaps)) return Infinity;
+      return Math.max(0, Math.floor((maxMaps - countLines(readFileSync("/proc/self/maps")) - MAPPING_MARGIN) / MAPPINGS_PER_STACK));
     } catch {
       return Infinity;
     }
