@@ -28,8 +28,9 @@
 //   Map                                  map (keys sorted into   Map (keys in term order; 1 and 1.0
 //                                        term order)             are the keys 1 and a Float)
 //   plain object                         map with atom keys      Map with Atom keys
-//   Pid                                  pid ('nonode@nohost',   Pid (any node and creation:
-//                                        creation 0)             ID = slot, Serial = serial)
+//   Pid                                  pid (its node, 'nonode@ Pid (its node and creation kept:
+//                                        nohost' here, and its   a runtime reaches only its own
+//                                        creation: its runtime)  pids, Runtime.creation)
 //   Reference, ExportFun                 reference, fun M:F/A    Reference, ExportFun (no process of
 //                                                                this runtime takes either)
 //   a value that contains itself: TypeError (no term does)
@@ -140,7 +141,7 @@ type Ir =
   | AtomIr
   | { k: typeof K_REF; ref: Reference }
   | { k: typeof K_FUN; fun: ExportFun }
-  | { k: typeof K_PID; slot: number; serial: number }
+  | { k: typeof K_PID; slot: number; serial: number; creation: number; node: Atom }
   | { k: typeof K_TUPLE; els: Ir[] }
   | { k: typeof K_MAP; keys: Ir[]; vals: Ir[] }          // keys in term order
   | { k: typeof K_NIL }
@@ -244,7 +245,9 @@ function compareTop(a: Ir, b: Ir, stack: CmpFrame[]): number {
     }
     case K_PID: {
       const y = b as typeof a;
-      return a.serial !== y.serial ? (a.serial < y.serial ? -1 : 1) : Math.sign(a.slot - y.slot);
+      // BEAM orders pids by node, then serial, then ID (slot), then creation
+      return compareAtoms(a.node, y.node) || (a.serial !== y.serial ? (a.serial < y.serial ? -1 : 1) : Math.sign(a.slot - y.slot))
+        || Math.sign(a.creation - y.creation);
     }
     case K_TUPLE: {
       const y = b as typeof a, n = a.els.length;
@@ -334,7 +337,7 @@ function leafIr(v: unknown): Ir | undefined {
       if (v instanceof Uint8Array) return { k: K_BITS, bytes: v, bits: 8 };
       if (v instanceof Pid) {
         if (!isPidTerm(v.term) || v.term >> 64n) throw new RangeError(`${describeInt(v.term)} is not a pid term`);
-        return { k: K_PID, slot: v.slot, serial: v.serial };
+        return { k: K_PID, slot: v.slot, serial: v.serial, creation: v.creation, node: v.node };
       }
       if (v instanceof Float) return floatIr(v.value);
       if (v instanceof BitString) {
@@ -481,7 +484,6 @@ class Writer {
   bytes(b: Uint8Array): void { this.room(b.length); this.buf.set(b, this.pos); this.pos += b.length; }
 }
 
-const NONODE = atomIr(Atom.of("nonode@nohost"));
 
 function writeAtom(w: Writer, a: AtomIr): void {
   if (a.utf8.length < 256) { w.u8(Etf.SMALL_ATOM_UTF8_EXT); w.u8(a.utf8.length); }
@@ -517,8 +519,8 @@ function write(w: Writer, root: Ir): void {
       case K_FLOAT: w.u8(Etf.NEW_FLOAT_EXT); w.f64(t.v); break;
       case K_ATOM: writeAtom(w, t); break;
       case K_PID:
-        w.u8(Etf.NEW_PID_EXT); writeAtom(w, NONODE);
-        w.u32(t.slot); w.u32(t.serial); w.u32(0);
+        w.u8(Etf.NEW_PID_EXT); writeAtom(w, atomIr(t.node));
+        w.u32(t.slot); w.u32(t.serial); w.u32(t.creation >>> 0);
         break;
       case K_REF: {
         const r = t.ref;
@@ -619,11 +621,11 @@ function readAtom(r: Reader, tag: number): AtomIr {
 }
 
 function readPid(r: Reader, tag: number): Ir {
-  readAtom(r, r.u8());                        // the node: any is taken for this runtime's own
+  const node = readAtom(r, r.u8());   // kept: a pid of another node is another node's
   const id = r.u32(), serial = r.u32();
-  if (tag === Etf.NEW_PID_EXT) r.u32(); else r.u8();   // creation
+  const creation = tag === Etf.NEW_PID_EXT ? r.u32() : r.u8();
   if (id >= PID_SLOTS) throw new EtfError(`pid ID ${id} does not fit a process slot (below ${PID_SLOTS})`);
-  return { k: K_PID, slot: id, serial };
+  return { k: K_PID, slot: id, serial, creation, node: node.atom };
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -817,7 +819,7 @@ function leafJS(t: Ir): unknown {
     case K_ATOM: return t.atom.name === "true" ? true : t.atom.name === "false" ? false : t.atom;
     case K_REF: return t.ref;
     case K_FUN: return t.fun;
-    case K_PID: return new Pid(pidTerm(t.slot, t.serial));
+    case K_PID: return new Pid(pidTerm(t.slot, t.serial), t.creation, t.node);
     case K_NIL: return [];
     case K_BITS: return t.bits === 8 ? t.bytes : new BitString(t.bytes, t.bits);
     default: throw new Error("unreachable: a container");

@@ -30,7 +30,7 @@ import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, Ti
 import { Driver, MAX_SLICE_MS, isTimeout, nowMs, type RunOutcome } from "./driver.js";
 import { address, bytesAt, instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
 import { compileModule, currentPlatform, moduleSource, type ModuleInput, type Platform } from "./load/modules.js";
-import { Atom, Pid, PID_SLOTS, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
+import { NONODE, Atom, Pid, PID_SLOTS, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
 
 export type { RunOutcome } from "./driver.js";
@@ -159,6 +159,8 @@ export interface Core {
   sliceMs: number;
   /** The WasmFX stacks it holds from the JS process's budget (undefined on Asyncify). */
   fxStacks: FxStackLease | undefined;
+  /** The pid creation to use (tests that read BEAM's pids); default: a random one. */
+  pidCreation?: number;
 }
 
 /** Names the runtime remembers the atom term of, at most (least recently used go first). */
@@ -220,6 +222,8 @@ export class Runtime {
   readonly backendReason: string;
 
   protected readonly ex: CoreExports;
+  /** The creation written in this runtime's pids: a pid of another runtime, or node, is not one of ours. */
+  readonly creation: number;
   private readonly driver: Driver;
   private readonly fxStacks: FxStackLease | undefined;
   /** Atom terms of names looked up or interned, least recently used first (bounded: ATOM_CACHE_SIZE). */
@@ -236,6 +240,9 @@ export class Runtime {
 
   protected constructor(core: Core) {
     this.ex = core.ex;
+    // this runtime's pid creation (as a BEAM node's): its pids are told from any other runtime's
+    this.creation = core.pidCreation ?? 1 + Math.floor(Math.random() * 0xffff_fffe);
+    core.ex.set_pid_creation(this.creation);
     this.backend = core.backend;
     this.backendReason = core.backendReason;
     this.fxStacks = core.fxStacks;
@@ -349,9 +356,9 @@ export class Runtime {
     if (priority === undefined) throw new BadargError(`unknown priority ${describe(named)} (max, high, normal or low)`);
     const bytes = this.termBytes(arg);
     this.growFx(1, true);
-    const t = this.driver.call(() => this.ex.spawn_encoded(entry, this.toModule(bytes), bytes.length, priority));
+    const t = this.hostCall("spawn", () => this.ex.spawn_encoded(entry, this.toModule(bytes), bytes.length, priority));
     this.driver.poke();
-    if (isPidTerm(t)) return new Pid(t);
+    if (isPidTerm(t)) return this.pid(t);
     if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
     const limit = this.ex.stat_max_processes();
     if (this.fxStacks && this.ex.stat_live() >= limit && limit < this.fxStacks.ceiling) {
@@ -394,7 +401,7 @@ export class Runtime {
     const target = pidArg(pid, "kill");
     const bytes = this.termBytes(reason);
     if (this.driver.inModule) {
-      const alive = !!this.ex.is_alive(target.term);
+      const alive = !!this.ex.is_alive(this.local(target));
       this.driver.defer(() => { this.killNow(target, bytes); });
       return alive;
     }
@@ -403,7 +410,7 @@ export class Runtime {
 
   private killNow(pid: Pid, bytes: Uint8Array): boolean {
     if (this.driver.stopped) return false;
-    const r = this.driver.call(() => this.ex.kill_encoded(pid.term, this.toModule(bytes), bytes.length));
+    const r = this.hostCall("kill", () => this.ex.kill_encoded(this.local(pid), this.toModule(bytes), bytes.length));
     this.driver.poke();
     if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, references and funs have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
@@ -411,16 +418,16 @@ export class Runtime {
   }
 
   /** Whether `pid` names a live process. */
-  isAlive(pid: Pid): boolean { return !!this.ex.is_alive(pidArg(pid, "isAlive").term) && !this.driver.stopped; }
+  isAlive(pid: Pid): boolean { return !!this.ex.is_alive(this.local(pidArg(pid, "isAlive"))) && !this.driver.stopped; }
 
   /** Bytes of linear memory a live process holds (block, saved frames, shadow stack); -1 if it is dead. */
-  processMemory(pid: Pid): number { return this.ex.process_bytes(pidArg(pid, "processMemory").term); }
+  processMemory(pid: Pid): number { return this.ex.process_bytes(this.local(pidArg(pid, "processMemory"))); }
 
   /** Make a process that waits with no timer runnable; false if it was not waiting. Not allowed from a callback. */
   wake(pid: Pid): boolean {
     this.checkRunning();
     this.driver.refuseInModule("wake", "send it a message instead (sends from a callback are delivered right after the slice)");
-    const woken = !!this.ex.wake(pidArg(pid, "wake").term);
+    const woken = !!this.ex.wake(this.local(pidArg(pid, "wake")));
     this.driver.poke();
     return woken;
   }
@@ -460,7 +467,7 @@ export class Runtime {
   garbageCollect(pid: Pid, major = true): boolean {
     this.checkRunning();
     this.driver.refuseInModule("garbageCollect");
-    const t = pidArg(pid, "garbageCollect").term;
+    const t = this.local(pidArg(pid, "garbageCollect"));
     return !!this.driver.call(() => this.ex.garbage_collect(t, major ? 1 : 0));
   }
 
@@ -474,9 +481,9 @@ export class Runtime {
     this.driver.refuseInModule("setHeapPolicy");
     pid = pidArg(pid, "setHeapPolicy");
     if (typeof p !== "object" || p === null) throw new BadargError(`setHeapPolicy: the policy must be an object, not ${describe(p)}`);
-    const now = (what: HeapFigure) => Number(this.ex.process_heap(pid.term, what));
+    const now = (what: HeapFigure) => Number(this.ex.process_heap(this.local(pid), what));
     if (now(HeapFigure.WORDS) < 0) return false;
-    return !!this.ex.set_heap_policy(pid.term,
+    return !!this.ex.set_heap_policy(this.local(pid),
       wordCount(p.minHeapWords ?? now(HeapFigure.MIN_WORDS), "minHeapWords"),
       wordCount(p.maxHeapWords ?? now(HeapFigure.MAX_WORDS), "maxHeapWords"),
       wordCount(p.fullsweepAfter ?? now(HeapFigure.FULLSWEEP_AFTER), "fullsweepAfter"));
@@ -484,7 +491,7 @@ export class Runtime {
 
   /** Heap figures of a live process, or null if it is dead. */
   heapInfo(pid: Pid): HeapInfo | null {
-    const ex = this.ex, t = pidArg(pid, "heapInfo").term;
+    const ex = this.ex, t = this.local(pidArg(pid, "heapInfo"));
     const words = ex.process_heap(t, HeapFigure.WORDS);
     if (words < 0n) return null;
     return {
@@ -516,7 +523,7 @@ export class Runtime {
   // ── messages (JS values cross as External Term Format: the mapping is in host/etf.ts)
 
   /** The pid that processes send to in order to reach the host. */
-  get hostPid(): Pid { return new Pid(this.ex.host_pid()); }
+  get hostPid(): Pid { return this.pid(this.ex.host_pid()); }
 
   /**
    * Send `value` to a process, copied into its heap; `to` is a pid or a registered name (an Atom
@@ -531,7 +538,7 @@ export class Runtime {
     const pid = this.destination(to);
     const bytes = this.termBytes(value);
     if (this.driver.inModule) {
-      const alive = !!this.ex.is_alive(pid.term);
+      const alive = !!this.ex.is_alive(this.local(pid));
       this.driver.defer(() => { this.deliver(pid, bytes); });
       return alive;
     }
@@ -551,7 +558,7 @@ export class Runtime {
 
   private deliver(pid: Pid, bytes: Uint8Array): boolean {
     if (this.driver.stopped) return false;
-    const r = this.driver.call(() => this.ex.host_send(pid.term, this.toModule(bytes), bytes.length));
+    const r = this.hostCall("send", () => this.ex.host_send(this.local(pid), this.toModule(bytes), bytes.length));
     this.driver.poke();
     if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
@@ -635,7 +642,7 @@ export class Runtime {
     this.checkRunning();
     this.driver.refuseInModule("register");
     const atom = this.atomTerm(nameArg(name, "register"));
-    return !!this.ex.register(atom, pidArg(pid, "register").term);
+    return !!this.ex.register(atom, this.local(pidArg(pid, "register")));
   }
 
   /** Remove a registered name; false if it was not registered. Not allowed from a callback. */
@@ -651,11 +658,11 @@ export class Runtime {
     const atom = this.findAtom(nameArg(name, "whereis"));
     if (atom === undefined) return undefined;   // no such atom: nobody can be registered under it
     const t = this.ex.whereis(atom);
-    return isPidTerm(t) ? new Pid(t) : undefined;
+    return isPidTerm(t) ? this.pid(t) : undefined;
   }
 
   /** Messages waiting in a live process's mailbox, or -1 if it is dead. */
-  mailboxLength(pid: Pid): number { return this.ex.mailbox_length(pidArg(pid, "mailboxLength").term); }
+  mailboxLength(pid: Pid): number { return this.ex.mailbox_length(this.local(pidArg(pid, "mailboxLength"))); }
 
   // ── the runtime as a whole
 
@@ -755,7 +762,31 @@ export class Runtime {
     try {
       return encode(value);
     } catch (e) {
+      if (e instanceof ShoalError) throw e;   // already says what is wrong (a bad atom name, say)
       throw new BadargError(`no term for this value: ${(e as Error).message ?? String(e)}`, { cause: e });
+    }
+  }
+
+  /** A pid term of this runtime as a Pid (it carries this runtime's creation). */
+  protected pid(t: bigint): Pid { return new Pid(t, this.creation); }
+
+  /** The term of `pid` if it is one of this runtime's, else 0 (no process: a pid of another runtime or node is never a local one). */
+  protected local(pid: Pid): bigint {
+    return pid.creation === this.creation && pid.node === NONODE ? pid.term : 0n;
+  }
+
+  /**
+   * A call into the module from the host, outside any process (send, spawn, kill). A trap in it is
+   * the engine refusing to grow the memory: the module puts its state back (host_call_failed), so
+   * the call had no effect, and the caller gets a SystemLimitError; no process is touched.
+   */
+  private hostCall<T>(what: string, f: () => T): T {
+    try {
+      return this.driver.call(f);
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError) || this.ex.current_pid() !== 0n) throw e;
+      this.ex.host_call_failed();
+      throw new SystemLimitError(`${what}: out of memory: the module's memory cannot grow for this (${e.message})`, { cause: e });
     }
   }
 
@@ -794,7 +825,7 @@ export class Runtime {
 
   private emitTrace(pid: bigint, code: number, value: bigint): void {
     if (this.driver.stopped || !this.traceListeners.length) return;
-    this.dispatch(this.traceListeners, { pid: new Pid(pid), code, value });
+    this.dispatch(this.traceListeners, { pid: this.pid(pid), code, value });
   }
 
   private emitMessage(ptr: number, len: number): void {
@@ -808,7 +839,7 @@ export class Runtime {
   private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {
     if (this.driver.stopped || !this.gcListeners.length) return;
     this.dispatch(this.gcListeners, {
-      pid: pid === 0n ? null : new Pid(pid), kind: kind ? "major" : "minor",
+      pid: pid === 0n ? null : this.pid(pid), kind: kind ? "major" : "minor",
       pauseUs: ms * 1000, liveWords: live, heapWords,
     } satisfies GcEvent);
   }
@@ -826,7 +857,7 @@ export class Runtime {
       this.driver.report(e);
       return;
     }
-    this.dispatch(this.exitListeners, { pid: new Pid(pid), reason: got.value, text });
+    this.dispatch(this.exitListeners, { pid: this.pid(pid), reason: got.value, text });
   }
 
   /** A JS exception left schedule(): if a process was running, it ends with a reason; otherwise rethrow. */

@@ -86,13 +86,22 @@ function quoteStart(name: string): string {
   return name.length <= 20 ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, 20))}...`;
 }
 
+/** The node of every pid a runtime here makes (none is distributed); held, so it stays the one atom. */
+export const NONODE: Atom = Atom.of("nonode@nohost");
+
 /** A process identifier: its table slot and the slot's serial, which never repeat. */
 export class Pid {
-  constructor(readonly term: bigint) {}
+  /**
+   * `term`: the pid word (slot and serial); `creation`: which runtime made it (each picks its own, as
+   * a BEAM node does at start; Runtime.creation); `node`: 'nonode@nohost' for every runtime here,
+   * another for pids of a distributed BEAM node read from the External Term Format. A runtime only
+   * reaches its own pids: any other is a process it does not have.
+   */
+  constructor(readonly term: bigint, readonly creation = 0, readonly node: Atom = NONODE) {}
   get slot(): number { return Number((this.term >> PID_SHIFT) & SLOT_MASK); }
   get serial(): number { return Number(this.term >> SERIAL_SHIFT); }
-  equals(other: Pid): boolean { return other.term === this.term; }
-  toString(): string { return `<0.${this.slot}.${this.serial}>`; }
+  equals(other: Pid): boolean { return other.term === this.term && other.creation === this.creation && other.node === this.node; }
+  toString(): string { return this.node === NONODE ? `<0.${this.slot}.${this.serial}>` : `<${this.node}.${this.slot}.${this.serial}>`; }
 }
 
 export const isSmallTerm = (t: bigint): boolean => (t & IMMED1_MASK) === TAG_SMALL;

@@ -41,6 +41,10 @@ interface TestingExports extends CoreExports {
 export interface TestStartOptions extends StartOptions {
   /** Run the debug build (every invariant asserted: build/testing.debug.*.wasm). Default false. */
   debug?: boolean;
+  /** Run the debug build with a 256 MiB memory (build/testing.small.*.wasm), to run out of memory quickly. */
+  smallMemory?: boolean;
+  /** The creation of this runtime's pids (default random): 0 makes it take BEAM's pids of 'nonode@nohost' for its own. */
+  pidCreation?: number;
 }
 
 /** A Runtime with the test programs linked in, spawned by name, and their configuration hooks. */
@@ -57,11 +61,11 @@ export class TestRuntime extends Runtime {
 
   /** Load the test-program build of a backend and start a runtime with no processes. */
   static override async start(opts: TestStartOptions = {}): Promise<TestRuntime> {
-    const variant = opts.debug ? "testing.debug" : "testing";
+    const variant = opts.smallMemory ? "testing.small" : opts.debug ? "testing.debug" : "testing";
     const modules = opts.modules ?? {
       fx: new URL(`${variant}.fx.wasm`, buildDir), asyncify: new URL(`${variant}.asyncify.wasm`, buildDir),
     };
-    return Runtime.launch({ ...opts, modules }, (core) => new TestRuntime(core));
+    return Runtime.launch({ ...opts, modules }, (core) => new TestRuntime({ ...core, pidCreation: opts.pidCreation }));
   }
 
   /** A test program's name, or a function-table index. */

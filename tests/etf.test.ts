@@ -437,7 +437,8 @@ const randomBytes = (n: number): Uint8Array => {
 describe.each(BACKENDS)("gc/term/etf.ts in a process on %s", (backend) => {
   // a runtime per test (tests/helpers.ts stops each after its test, failed or not); from-space is
   // poisoned, so a term the collector failed to move traps instead of reading stale memory
-  const runtime = (): Promise<Harness> => start(backend, { poisonFromSpace: true });
+  // creation 0: this runtime takes the test's pids, and BEAM's of 'nonode@nohost', for its own
+  const runtime = (): Promise<Harness> => start(backend, { poisonFromSpace: true, pidCreation: 0 });
 
   test("random values survive decode, two minor and a major collection, and encode, byte for byte", async () => {
     const h = await runtime();

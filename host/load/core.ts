@@ -35,6 +35,8 @@ export interface CoreExports {
   crash(atom: number): bigint;
   current_pid(): bigint;
   kill_encoded(pid: bigint, ptr: number, len: number): number;
+  host_call_failed(): void;
+  set_pid_creation(creation: number): void;
   kill_all(): void;
   is_alive(pid: bigint): number;
   process_bytes(pid: bigint): number;
@@ -87,7 +89,7 @@ const FUNCTIONS = [
   "init", "gc_report_pauses", "garbage_collect", "set_heap_policy", "process_heap", "wake", "stat_heap_bytes",
   "stat_offheap_count", "stat_offheap_bytes", "host_send", "host_pid", "register", "unregister",
   "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length",
-  "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "kill_all", "is_alive",
+  "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
   "process_bytes", "spawn_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
   "set_max_processes",
