@@ -17,4 +17,17 @@ describe.each(BACKENDS)("deep terms on %s", (backend) => {
     expect(h.exitOf(probe.pid)).toBe("normal");
     h.rt.stop();
   });
+
+  test("a 100,000-deep term crosses to the host (a 3,000-deep one killed the sender with stack_overflow)", async () => {
+    const h = await start(backend);
+    const sender = h.rt.spawn("deep_to_host", 100_000);
+    let t = await h.rt.receive({ timeoutMs: 30_000 });
+    let depth = 0;
+    while (Array.isArray(t) && t.length === 1) { depth++; t = t[0]; }
+    expect(depth).toBe(100_000);
+    expect(t).toEqual([]);
+    await h.rt.run();
+    expect(h.exitOf(sender)).toBe("normal");
+    h.rt.stop();
+  });
 });

@@ -220,6 +220,34 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
         u8(0x18); u16(n); const e = stack.pop()!; push({ k: "tuple", e: Array(n).fill(e) }); } break;
     }
   }
+  if (opts.roundTrips) {
+    // terms a random program rarely makes, each sent to the host and back: a map whose keys differ
+    // only as integer and float (-0.0, 0.0, 1, 1.0), a map past 32 keys, and a 1,000-deep nesting
+    const at = () => st().length;
+    if (cap - at() >= 9) {
+      const keys: Node[] = [{ k: "float", v: -0 }, { k: "float", v: 0 }, { k: "small", v: 1n }, { k: "float", v: 1 }];
+      for (const key of keys) { if (key.k === "float") { u8(0x04); f64(key.v); } else { u8(0x01); i64(key.v); } }
+      for (let i = 0; i < 4; i++) { u8(0x01); i64(BigInt(i)); }
+      u8(0x09); u16(4);
+      push({ k: "map", keys, vals: [0n, 1n, 2n, 3n].map((v) => ({ k: "small", v }) as Node) });
+      roundTrip(at() - 1);
+    }
+    if (cap - at() >= 81) {
+      const keys = Array.from({ length: 40 }, (_, i) => ({ k: "small", v: BigInt(i) }) as Node);
+      for (const key of keys) { u8(0x01); i64((key as { v: bigint }).v); }
+      for (let i = 0; i < 40; i++) { u8(0x01); i64(BigInt(100 + i)); }
+      u8(0x09); u16(40);
+      push({ k: "map", keys, vals: Array.from({ length: 40 }, (_, i) => ({ k: "small", v: BigInt(100 + i) }) as Node) });
+      roundTrip(at() - 1);
+    }
+    if (cap - at() >= 1) {
+      u8(0x03);
+      let n: Node = NIL;
+      for (let i = 0; i < 1000; i++) { u8(0x06); u16(1); n = { k: "tuple", e: [n] }; }
+      push(n);
+      roundTrip(at() - 1);
+    }
+  }
   // end: hash every value still on every stack, then one last live count
   for (const f of frames) for (let k = 0; k < f.length; k++) {
     if (f !== st()) continue;
