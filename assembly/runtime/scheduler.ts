@@ -40,7 +40,8 @@ import {
 import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
 import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
-import { heapSwitchIn, heapSwitchOut, youngSize } from "../../gc/mem/heap";
+import { heapSwitchIn, heapSwitchOut, heapTargetAbort, youngSize } from "../../gc/mem/heap";
+import { etfReset } from "../../gc/term/etf";
 import { heapRelease } from "../../gc/collector";
 import { collectProcess } from "./alloc";
 import { hostNow, hostExited } from "./env";
@@ -264,6 +265,8 @@ export function crash(reason: Term): Term {
   const p = current;
   if (!p) return 0;
   fiber_recover(p.slot, fiberCtx(p));
+  heapTargetAbort();   // a trap inside a decode or copy into a heap (memory that could not grow)
+  etfReset();
   heapSwitchOut();
   shadowSwitchOut(p);
   current = null;
