@@ -119,9 +119,11 @@ function inspectModule(name, bytes, coreExports) {
   const relocTable = [...text.matchAll(/\(import "shoal" "__table_base" \(global \$(\S+)/g)].map((x) => x[1])[0];
   const data = [];
   for (let i = 0; i < m.getNumDataSegments(); i++) {
-    const s = m.getDataSegmentInfo(m.getDataSegmentByIndex(i));
-    if (s.passive) continue;
-    data.push({ offset: relocMem ? null : s.offset, length: s.data.byteLength });
+    const seg = m.getDataSegmentByIndex(i);
+    if (B._BinaryenGetDataSegmentPassive(seg)) continue;
+    // (the offset only when it is a constant: Binaryen asks for one and aborts on global.get)
+    const length = B._BinaryenGetDataSegmentByteLength(seg);
+    data.push({ offset: relocMem ? null : m.getDataSegmentInfo(seg).offset, length });
   }
   const elems = [];
   for (let i = 0; i < m.getNumElementSegments(); i++) {
@@ -138,10 +140,23 @@ function inspectModule(name, bytes, coreExports) {
   return { name, m, relocMem, relocTable, data, elems, tableMin };
 }
 
-/** Replace an imported i32 global by a constant one of the same internal name. */
-function fixGlobal(m, internal, value) {
-  m.removeGlobal(internal);
-  m.addGlobal(internal, B.i32, false, m.i32.const(value));
+/**
+ * A relocatable module with its bases given: every `global.get` of an imported
+ * base (in segment offsets and in code alike) becomes the constant, and the
+ * imports go. (Through the text format: a segment's offset may only read an
+ * imported global, and Binaryen's JS API cannot set an offset.)
+ */
+function relocate(m, bases) {
+  let text = m.emitText();
+  for (const [name, value] of Object.entries(bases)) {
+    const n = name.replace(/[$.*+?^(){}|[\]\\]/g, "\\$&");
+    text = text.replace(new RegExp(`\\(import "shoal" "__(memory|table)_base" \\(global \\$${n} i32\\)\\)`), "")
+      .replace(new RegExp(`\\(global\\.get \\$${n}\\)`, "g"), `(i32.const ${value})`);
+  }
+  m.dispose();
+  const r = B.parseText(text);
+  r.setFeatures(B.Features.All);
+  return r;
 }
 
 /** Remove every export of the module in `file` not named in `keep`: the module exports the core's ABI and control and the programs' entries, never a backend's fiber_* or Asyncify's controls. */
@@ -225,14 +240,17 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }) {
     tableEnd = Math.max(tableEnd, mod.tableMin);
   }
   for (const mod of mods) {
+    const bases = {};
     if (mod.relocMem) {
-      fixGlobal(mod.m, mod.relocMem, dataEnd);
+      // (every segment of a relocatable module is at its base: one segment, as a compiler writes it)
+      bases[mod.relocMem] = dataEnd;
       dataEnd = align(dataEnd + mod.data.reduce((n, d) => Math.max(n, d.length), 0));
     }
     if (mod.relocTable) {
-      fixGlobal(mod.m, mod.relocTable, tableEnd);
+      bases[mod.relocTable] = tableEnd;
       tableEnd += mod.elems.reduce((n, e) => n + e.length, 0);
     }
+    if (mod.relocMem || mod.relocTable) mod.m = relocate(mod.m, bases);
   }
 
   // the core's allocator starts past every module's data; the table holds every entry
