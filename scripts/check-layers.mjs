@@ -18,7 +18,7 @@
 //          host/               the host                                        assembly/boundary/, host/
 //          compiler/           the compiler                                    assembly/boundary/, host/, compiler/
 //          bench/              benchmarks                                      everything above, bench/
-//          tests/              tests                                           everything above, tests/, bench/lib/
+//          tests/              tests                                           everything above, tests/, bench/lib/, scripts/ (the tools they test)
 //          examples/           examples                                        everything above, examples/
 //
 // A file belongs to the longest folder prefix that matches its path; files in
@@ -51,7 +51,7 @@ const LAYERS = [
   ["host/", "host", ["assembly/boundary/", "host/"]],
   ["compiler/", "compiler", ["assembly/boundary/", "host/", "compiler/"]],
   ["bench/", "bench", [...ABOVE, "bench/"]],
-  ["tests/", "tests", [...ABOVE, "tests/", "bench/lib/"]],
+  ["tests/", "tests", [...ABOVE, "tests/", "bench/lib/", "scripts/"]],
   ["examples/", "examples", [...ABOVE, "examples/"]],
 ];
 const say = (allowed) => ABOVE.every((p) => allowed.includes(p))
