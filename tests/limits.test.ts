@@ -3,7 +3,7 @@ import { SystemLimitError } from "../host";
 import { chooseBackend } from "../host/backend";
 import { setFxStackBudget } from "../host/testing";
 import { Trace } from "../assembly/boundary/codes";
-import { BACKENDS, start } from "./helpers";
+import { BACKENDS, start, Harness } from "./helpers";
 
 describe.each(BACKENDS)("limits on %s", (backend) => {
   test("spawning past maxProcesses raises system_limit and loses nothing", async () => {
@@ -25,16 +25,20 @@ describe.each(BACKENDS)("limits on %s", (backend) => {
   });
 });
 
-test("on WasmFX, the engine's stack limit is a system_limit error, not a crash", async () => {
-  const h = await start("fx");
+/** Spawn idle processes until spawn refuses; how many it took (the refusal must be a SystemLimitError). */
+function spawnToTheLimit(h: Harness): number {
   let spawned = 0;
-  let error: unknown;
   try {
     for (;;) { h.rt.spawn("park"); spawned++; }
   } catch (e) {
-    error = e;
+    expect(e).toBeInstanceOf(SystemLimitError);
   }
-  expect(error).toBeInstanceOf(SystemLimitError);
+  return spawned;
+}
+
+test("on WasmFX, the engine's stack limit is a system_limit error, not a crash", async () => {
+  const h = await start("fx");
+  const spawned = spawnToTheLimit(h);
   expect(spawned).toBeGreaterThan(10_000);            // what this JS process could still map (~30,000 in a bare one)
   await h.rt.run();                      // every one of them really runs and waits
   expect(h.rt.stats().alive).toBe(spawned);
@@ -52,14 +56,7 @@ test("on WasmFX, a JS process that already holds many mappings gets system_limit
   const hog: WebAssembly.Memory[] = [];
   for (let i = 0; i < 3000; i++) hog.push(new WebAssembly.Memory({ initial: 1 }));
   const h = await start("fx");
-  let spawned = 0;
-  let error: unknown;
-  try {
-    for (;;) { h.rt.spawn("park"); spawned++; }
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(SystemLimitError);
+  const spawned = spawnToTheLimit(h);
   expect(spawned).toBeGreaterThan(1000);
   await h.rt.run();
   expect(h.rt.stats().alive).toBe(spawned);

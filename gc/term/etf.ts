@@ -54,49 +54,51 @@ import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
 import { MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { compareTerms } from "./order";
+import { Etf, ETF_MAX_STRING_LEN } from "../../assembly/boundary/etf_tags";
 
+// The tags, from the one table both codecs read (assembly/boundary/etf_tags.ts).
 // @ts-ignore: decorator
-@inline const VERSION: u32 = 131;
+@inline const VERSION: u32 = Etf.VERSION;
 // @ts-ignore: decorator
-@inline const NEW_FLOAT_EXT: u32 = 70;
+@inline const NEW_FLOAT_EXT: u32 = Etf.NEW_FLOAT_EXT;
 // @ts-ignore: decorator
-@inline const NEW_PID_EXT: u32 = 88;
+@inline const NEW_PID_EXT: u32 = Etf.NEW_PID_EXT;
 // @ts-ignore: decorator
-@inline const SMALL_INTEGER_EXT: u32 = 97;
+@inline const SMALL_INTEGER_EXT: u32 = Etf.SMALL_INTEGER_EXT;
 // @ts-ignore: decorator
-@inline const INTEGER_EXT: u32 = 98;
+@inline const INTEGER_EXT: u32 = Etf.INTEGER_EXT;
 // @ts-ignore: decorator
-@inline const ATOM_EXT: u32 = 100;
+@inline const ATOM_EXT: u32 = Etf.ATOM_EXT;
 // @ts-ignore: decorator
-@inline const PID_EXT: u32 = 103;
+@inline const PID_EXT: u32 = Etf.PID_EXT;
 // @ts-ignore: decorator
-@inline const SMALL_TUPLE_EXT: u32 = 104;
+@inline const SMALL_TUPLE_EXT: u32 = Etf.SMALL_TUPLE_EXT;
 // @ts-ignore: decorator
-@inline const LARGE_TUPLE_EXT: u32 = 105;
+@inline const LARGE_TUPLE_EXT: u32 = Etf.LARGE_TUPLE_EXT;
 // @ts-ignore: decorator
-@inline const NIL_EXT: u32 = 106;
+@inline const NIL_EXT: u32 = Etf.NIL_EXT;
 // @ts-ignore: decorator
-@inline const STRING_EXT: u32 = 107;
+@inline const STRING_EXT: u32 = Etf.STRING_EXT;
 // @ts-ignore: decorator
-@inline const LIST_EXT: u32 = 108;
+@inline const LIST_EXT: u32 = Etf.LIST_EXT;
 // @ts-ignore: decorator
-@inline const BINARY_EXT: u32 = 109;
+@inline const BINARY_EXT: u32 = Etf.BINARY_EXT;
 // @ts-ignore: decorator
-@inline const SMALL_BIG_EXT: u32 = 110;
+@inline const SMALL_BIG_EXT: u32 = Etf.SMALL_BIG_EXT;
 // @ts-ignore: decorator
-@inline const LARGE_BIG_EXT: u32 = 111;
+@inline const LARGE_BIG_EXT: u32 = Etf.LARGE_BIG_EXT;
 // @ts-ignore: decorator
-@inline const SMALL_ATOM_EXT: u32 = 115;
+@inline const SMALL_ATOM_EXT: u32 = Etf.SMALL_ATOM_EXT;
 // @ts-ignore: decorator
-@inline const MAP_EXT: u32 = 116;
+@inline const MAP_EXT: u32 = Etf.MAP_EXT;
 // @ts-ignore: decorator
-@inline const ATOM_UTF8_EXT: u32 = 118;
+@inline const ATOM_UTF8_EXT: u32 = Etf.ATOM_UTF8_EXT;
 // @ts-ignore: decorator
-@inline const SMALL_ATOM_UTF8_EXT: u32 = 119;
+@inline const SMALL_ATOM_UTF8_EXT: u32 = Etf.SMALL_ATOM_UTF8_EXT;
 
 /** Longest list STRING_EXT holds. */
 // @ts-ignore: decorator
-@inline const MAX_STRING_LEN: u64 = 65535;
+@inline const MAX_STRING_LEN: u64 = ETF_MAX_STRING_LEN;
 
 // ── big-endian reads and writes
 

@@ -20,7 +20,7 @@
 // depth only (a list's tail replaces its range rather than adding one).
 
 import {
-  Term, NIL, isSmall, isAtom, isPid, isList, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerValue, floatValue, binarySize,
+  Term, NIL, isSmall, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerValue, floatValue, binarySize,
 } from "./term";
 import { binaryData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
@@ -49,7 +49,7 @@ import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 /** Rank of a term's type in the standard order. */
 function rank(t: Term): i32 {
   if (isList(t)) return R_LIST;
-  if ((t & 0x3) == 0x2) {
+  if (isBoxed(t)) {
     const s = headerSubtag(boxedHeader(t));
     if (s == SUB_TUPLE) return R_TUPLE;
     if (s == SUB_BIG || s == SUB_FLOAT) return R_NUMBER;
