@@ -139,7 +139,11 @@ export function chooseBackend(choice: BackendChoice, fxOk: boolean | undefined, 
  * cover a chunk, the other runtimes give back what they hold beyond their live
  * processes and a margin (FxStackLease.trim), lowering their modules' limits.
  * So runtimes side by side share what there is until it is spent; past that,
- * spawn is a SystemLimitError, never a V8 abort. The module's own limit
+ * spawn is a SystemLimitError, never a V8 abort. What is granted can go stale
+ * (the JS heap grows, memories are made, after the measurement): between slices
+ * a runtime holding unmapped stacks measures again (FxStackLease.recheck, at
+ * most every FX_RECHECK_MS) and gives back what can no longer be mapped; the
+ * margin covers what the rest of the process maps inside that window. The module's own limit
  * (set_max_processes) follows the stacks its runtime holds. A stopped runtime's
  * stacks stay mapped after it has ended them: V8 unmaps them later, often
  * when it next maps a stack, but not always (not while stacks of a live
@@ -192,6 +196,12 @@ const FX_PROBES = 8 * FX_PROBE;
  */
 const FX_RETRY_MS = 100;
 const FX_BACKGROUND_RETRY_MS = 2000;
+/**
+ * How often (ms, at most) a runtime holding stacks it has not mapped yet measures again between
+ * slices, and gives back what the JS process can no longer map (FxStackLease.recheck): the rest of
+ * the process (the JS heap above all) may have mapped regions since the stacks were granted.
+ */
+export const FX_RECHECK_MS = 1000;
 
 /** WasmFX stacks a JS process may hold where nothing can be counted: the engine table's figure (else a fallback). */
 export function fxEngineCap(v8: string | undefined = engineV8()): number {
@@ -229,6 +239,8 @@ export class FxStackLease {
   private refusedAt = -Infinity;
   private refusedEpoch = -1;
   private released = false;
+  /** When the free stacks were last measured (host clock, ms). */
+  private measuredAt = -Infinity;
 
   /**
    * @param ceiling the most this runtime may hold (its maxProcesses)
@@ -290,6 +302,28 @@ export class FxStackLease {
   }
 
   /**
+   * Between slices: if this runtime holds stacks it has not mapped, and the last measurement is
+   * older than FX_RECHECK_MS, measure again; what the JS process can no longer map (others mapped
+   * regions meanwhile: the JS heap grew, memories were made) is given back, down to the stacks
+   * mapped, so its processes' spawns meet system_limit instead of a mapping V8 cannot make. The
+   * stacks given back (0: none, or not measured).
+   */
+  recheck(): number {
+    if (this.released || this.reserved <= this.holder.mapped()) return 0;
+    if (this.now() - this.measuredAt < FX_RECHECK_MS) return 0;
+    const free = this.free(this.pool);
+    this.freeSeen = free;
+    if (free >= 0) return 0;
+    // the unmapped stacks held by every lease exceed what can be mapped: this one gives back its share
+    const limit = this.holder.setLimit(Math.max(this.holder.mapped(), this.reserved + free));
+    const now = Math.min(this.reserved, Math.max(this.holder.mapped(), limit));
+    const back = this.reserved - now;
+    this.reserved = now;
+    this.freeSeen = free + back;
+    return back;
+  }
+
+  /**
    * Give back the stacks held beyond the larger of those mapped and `keep` more than the processes
    * alive (the module's limit comes down to match); how many were given back.
    */
@@ -327,6 +361,7 @@ export class FxStackLease {
       unmappedReserved += Math.max(0, l.reserved - m);
     }
     if (newStacks) b.zombies = 0;   // a stack was mapped since the last stop: what V8 unmapped, the measure sees
+    this.measuredAt = this.now();
     if (b.forced !== undefined) return b.forced - reserved;
     const room = this.headroom();
     if (room === Infinity) return fxEngineCap(this.v8) - reserved;

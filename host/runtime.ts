@@ -249,7 +249,7 @@ export class Runtime {
     this.driver = new Driver(core.ex, core.sliceMs, {
       recover: (e) => this.recover(e),
       // processes spawn too: keep stacks ahead of them where the budget allows
-      afterSchedule: this.fxStacks ? () => this.growFx(FX_KEEP_AHEAD, false) : undefined,
+      afterSchedule: this.fxStacks ? () => { this.fxStacks!.recheck(); this.growFx(FX_KEEP_AHEAD, false); } : undefined,
     });
   }
 

@@ -15,7 +15,7 @@ import { bytesAt, type CoreExports } from "./load/core.js";
 
 export * from "./api.js";
 export {
-  chooseBackend, fasterBackend, engineFacts, engineV8, engineHasWasmFX, fxEngineCap, setFxStackBudget, FxStackLease, FxStackPool, FX_FIRST_CHUNK, FX_MAX_CHUNK, FX_KEEP_AHEAD, FX_PROBE,
+  chooseBackend, fasterBackend, engineFacts, engineV8, engineHasWasmFX, fxEngineCap, setFxStackBudget, FxStackLease, FxStackPool, FX_FIRST_CHUNK, FX_MAX_CHUNK, FX_KEEP_AHEAD, FX_PROBE, FX_RECHECK_MS,
 } from "./backend.js";
 export { encode, decode } from "./etf.js";
 export {

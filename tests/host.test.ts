@@ -7,7 +7,7 @@ import {
   Atom, AbortError, BadargError, EtfError, NotSupportedError, Pid, ShoalError, StoppedError, SystemLimitError, TimeoutError, Tuple,
   decodeTerm,
 } from "../host";
-import { chooseBackend, fxEngineCap, engineFacts, FxStackLease, FxStackPool, FX_FIRST_CHUNK, FX_KEEP_AHEAD, FX_PROBE, TestRuntime } from "../host/testing";
+import { chooseBackend, fxEngineCap, engineFacts, FxStackLease, FxStackPool, FX_FIRST_CHUNK, FX_KEEP_AHEAD, FX_PROBE, FX_RECHECK_MS, TestRuntime } from "../host/testing";
 import { BACKENDS, start } from "./helpers";
 
 const A = (n: string) => Atom.of(n);
@@ -379,6 +379,37 @@ describe("the engine table behind auto", () => {
     } finally {
       a.release();
       b.release();
+    }
+  });
+
+  test("a lease gives back, between slices, the stacks the JS process can no longer map since they were granted", () => {
+    let headroom = 20_000;
+    let now = 0;
+    const m = { mapped: 0, live: 0, limit: 0 };
+    const pool = new FxStackPool();
+    const a = new FxStackLease(1 << 20, { mapped: () => m.mapped, live: () => m.live, setLimit: (n) => (m.limit = Math.max(n, m.live)) },
+      () => headroom, () => now, "14.6.0", pool);
+    try {
+      expect(a.start()).toBe(10_000);
+      m.mapped = m.live = 4000;                    // it maps 4000 of them
+      headroom -= 4000;
+      now += FX_RECHECK_MS;
+      expect(a.recheck()).toBe(0);                 // 10,000 more can still be mapped: nothing to give back
+      headroom -= 13_000;                          // the JS heap grows: only 3000 stacks' worth of mappings left
+      now += FX_RECHECK_MS / 2;
+      expect(a.recheck()).toBe(0);                 // measured too recently to measure again
+      now += FX_RECHECK_MS / 2;
+      expect(a.recheck()).toBe(3000);              // 6000 unmapped but 3000 mappable: 3000 go back
+      expect([a.reserved, m.limit]).toEqual([7000, 7000]);
+      headroom = 0;                                // the rest goes too, down to what is mapped, never below
+      now += FX_RECHECK_MS;
+      expect(a.recheck()).toBe(3000);
+      expect([a.reserved, m.limit]).toEqual([4000, 4000]);
+      headroom = -100;
+      now += FX_RECHECK_MS;
+      expect(a.recheck()).toBe(0);
+    } finally {
+      a.release();
     }
   });
 
