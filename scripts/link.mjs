@@ -22,6 +22,9 @@
 // Imports of "env" "memory" and "env" "table" (AssemblyScript's names) are
 // renamed to "shoal". Every other "shoal" import must be an export of the
 // core; a module that imports an unknown "shoal" name is refused, naming it.
+// Tail calls (return_call*) link for fx only: Binaryen's Asyncify cannot
+// instrument them, so an asyncify link refuses such a module, naming the
+// function (docs/depth.md: what a compiler emits instead).
 
 import binaryenModule from "binaryen";
 import { execFileSync } from "node:child_process";
@@ -34,7 +37,7 @@ const B = binaryenModule;
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tool = (name) => join(root, "node_modules", "binaryen", "bin", name);
 
-const STACK_SWITCHING = ["--enable-stack-switching", "--enable-exception-handling", "--enable-reference-types",
+const STACK_SWITCHING = ["--enable-stack-switching", "--enable-tail-call", "--enable-exception-handling", "--enable-reference-types",
   "--enable-gc", "--enable-multivalue"];
 const MVP = ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals",
   "--enable-nontrapping-float-to-int"];
@@ -99,8 +102,8 @@ export function placementOf(core) {
   return { memoryBase, tableBase };
 }
 
-/** What a program module imports, and where its data and table entries go. */
-function inspectModule(name, bytes, coreExports) {
+/** What a program module imports, and where its data and table entries go; refuses what the backend cannot run. */
+function inspectModule(name, bytes, coreExports, backend) {
   const m = read(bytes);
   // AssemblyScript imports the memory and table from "env": they are the core's
   const text = m.emitText();
@@ -114,6 +117,14 @@ function inspectModule(name, bytes, coreExports) {
     .filter((n) => !coreExports.has(n) && n !== "__memory_base" && n !== "__table_base" && n !== "memory" && n !== "table");
   if (unknown.length) {
     throw new LinkError(`${name}: imports ${unknown.map((n) => `"shoal" "${n}"`).join(", ")}, which the runtime does not export (docs/abi.md lists the ABI)`);
+  }
+  // Binaryen's Asyncify cannot instrument a tail call (it aborts: "tail calls not yet supported in
+  // asyncify"). Only the code is searched: the functions are printed last, after the data.
+  const code = text.includes("\n (func ") ? text.slice(text.indexOf("\n (func ")) : "";
+  const tail = backend === "asyncify" ? /\((return_call(?:_indirect|_ref)?)[\s)]/.exec(code) : null;
+  if (tail) {
+    const fn = /\(func \$(\S+)/.exec(code.slice(code.lastIndexOf("(func $", tail.index)))?.[1] ?? "?";
+    throw new LinkError(`${name}: function $${fn} makes a tail call (${tail[1]}), which the asyncify backend cannot run (Binaryen's Asyncify does not support tail calls): compile tail calls to loops or a trampoline for it (docs/depth.md)`);
   }
   const relocMem = [...text.matchAll(/\(import "shoal" "__memory_base" \(global \$(\S+)/g)].map((x) => x[1])[0];
   const relocTable = [...text.matchAll(/\(import "shoal" "__table_base" \(global \$(\S+)/g)].map((x) => x[1])[0];
@@ -215,7 +226,7 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }) {
   let dataEnd = align(coreData);
   let tableEnd = coreTable;
   const taken = [];   // fixed data ranges, to catch overlaps
-  const mods = modules.map((x) => inspectModule(x.name, x.bytes, coreExports));
+  const mods = modules.map((x) => inspectModule(x.name, x.bytes, coreExports, backend));
   const programExports = new Set();
   for (const mod of mods) {
     for (let i = 0; i < mod.m.getNumExports(); i++) {

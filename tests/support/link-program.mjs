@@ -17,7 +17,8 @@ const [backend, out, ...wats] = process.argv.slice(2);
 const tmp = mkdtempSync(join(tmpdir(), "shoal-wat-"));
 const modules = wats.map((file, i) => {
   const wasm = join(tmp, `${i}.wasm`);
-  execFileSync(process.execPath, [join(root, "node_modules", "binaryen", "bin", "wasm-as"), ...FEATURES.fx, file, "-o", wasm]);
+  // (-g: keep the function names, which the link step's errors quote)
+  execFileSync(process.execPath, [join(root, "node_modules", "binaryen", "bin", "wasm-as"), ...FEATURES.fx, "-g", file, "-o", wasm]);
   return { name: file.split("/").pop(), bytes: readFileSync(wasm) };
 });
 rmSync(tmp, { recursive: true, force: true });
