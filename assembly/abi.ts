@@ -41,6 +41,10 @@ import { whereis as whereisName } from "./runtime/registry";
 import { dictGet, dictPut, dictErase } from "./runtime/dictionary";
 import { encodedWords, decodeAt } from "./runtime/transfer";
 import { Priority } from "./boundary/codes";
+import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
+import { exportLookup } from "./runtime/exports";
+import { hostCall } from "./runtime/hostcall";
+import { hostStdout } from "./runtime/env";
 
 export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
 
@@ -56,9 +60,17 @@ export function sleep(ms: f64): void { sleepMs(ms); }
 export function self(): Term { return selfPid(); }
 /** End the calling process with `reason`. Never returns (no frame_leave needed). */
 export function exit(reason: Term): void { processExit(reason); }
-/** Spawn entry(arg) (a function-table index of type (i64) -> ()) at priority 0 max .. 3 low; arg is copied into the child. The pid, or the atom system_limit. */
+/** Spawn entry(arg) (a function-table index of type (i64) -> (i64)) at priority 0 max .. 3 low; arg is copied into the child. The pid, or the atom system_limit. */
 export function spawn(entry: u32, arg: Term, priority: i32): Term {
   return spawnProcess(entry, arg, <u8>min(max(priority, Priority.MAX), Priority.LOW));
+}
+/** Spawn module:function(args...) (erlang:spawn/3) at `priority`: the pid, or system_limit. A missing export ends the child with {undef, ...}. */
+export function spawn_mfa(module: Term, fn: Term, args: Term, priority: i32): Term {
+  return spawnMfa(module, fn, args, <u8>min(max(priority, Priority.MAX), Priority.LOW));
+}
+/** Spawn fun() (erlang:spawn/1) at `priority`: the pid, or system_limit. */
+export function spawn_fun(fun: Term, priority: i32): Term {
+  return spawnFun(fun, <u8>min(max(priority, Priority.MAX), Priority.LOW));
 }
 /** End process `pid` with `reason` (copied into it); false if it is not alive. Killing itself never returns. */
 export function kill(pid: Term, reason: Term): bool { return killProcess(pid, reason); }
@@ -105,6 +117,22 @@ export function binary_data(t: Term): usize { return binaryData(t); }
 export function make_map(n: usize): Term { return mapRaw(n); }
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
 export function make_fun(entry: u32, arity: u32, nfree: usize): Term { return funRaw(entry, arity, nfree); }
+
+// ---- calls by name and funs ------------------------------------------------------
+
+/** fun(args...) (erlang:apply/2): the fun's result. Ends the caller with {badfun, F} or {badarity, {F, Args}}. May collect and suspend. */
+export function apply(fun: Term, args: Term): Term { return applyFun(fun, args); }
+/** module:function(args...) (erlang:apply/3): its result. Ends the caller with {undef, [{M, F, Args, []}]} if no such export. May collect and suspend. */
+export function apply_mfa(module: Term, fn: Term, args: Term): Term { return applyMfa(module, fn, args); }
+/** Function-table index of the linked entry module:function/arity, or -1: for a compiler's calls to other modules resolved at run time. */
+export function export_lookup(module: Term, fn: Term, arity: u32): i32 { return exportLookup(module, fn, arity); }
+
+// ---- the host ------------------------------------------------------------------
+
+/** Call the host function `name` (an atom: a key of Runtime.start({ imports })) with the terms in the list `args`; its result. The process ends with the host's reason if it is unknown or throws. May collect; never suspends. */
+export function host_call(name: Term, args: Term): Term { return hostCall(name, args); }
+/** Write `len` bytes at `ptr` (UTF-8 text) to standard output (Runtime.start({ stdout }); Node: process.stdout). */
+export function stdout_write(ptr: usize, len: usize): void { hostStdout(ptr, len); }
 
 // ---- messages -------------------------------------------------------------------
 

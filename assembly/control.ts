@@ -26,6 +26,11 @@ import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mail
 import { Message } from "./runtime/message";
 import { registerName, unregisterName, whereis as whereisName } from "./runtime/registry";
 import { HeapFigure, Priority } from "./boundary/codes";
+import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
+import { applyEntry } from "./runtime/apply";
+
+// set by the link step to the linked program's entry directory (assembly/boundary/entries.ts)
+export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
 
 /**
  * Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits,
@@ -35,12 +40,16 @@ import { HeapFigure, Priority } from "./boundary/codes";
 export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
   minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool): void {
   atomsInit();
+  exportsInit();
   fiber_init();
   processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
   gcConfigure(poison);
   schedulerInit(slice, reportExits);
   shadowInit(shadowMax);
 }
+
+/** Function-table index of the entry that starts a process by name: spawn_encoded(apply_entry(), {M, F, Args}) runs M:F(Args...). */
+export function apply_entry(): u32 { return applyEntry.index; }
 
 /** Raise or lower the most processes alive at once (at least those alive now, at most the pid slots); the limit now in force. */
 export function set_max_processes(limit: u32): u32 { return setMaxProcesses(limit); }

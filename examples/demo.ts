@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     console.log(`${(performance.now() - t0).toFixed(1).padStart(7)} ms  ${who} ${what}`);
   };
   const spawn = (label: string, program: string, arg: number | Atom | null = null, priority?: "high" | "low", shown: unknown = arg) => {
-    const pid = rt.spawn(program, arg, { priority });
+    const pid = rt.spawnOpt(program, [arg], { priority });
     names.set(pid.toString(), label);
     if (program === "ring" || program === "gc_worker") quiet.add(pid.toString());
     say(pid, `spawned (${program}${shown === null ? "" : ` ${shown}`}${priority ? `, ${priority} priority` : ""})`);

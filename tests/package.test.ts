@@ -1,6 +1,6 @@
 // The package as a user gets it: `npm pack` (of what `npm test` just built),
-// installed from the tarball into an empty project, no registry needed (it
-// has no runtime dependencies). The README's first example runs there as
+// installed from the tarball into an empty project, no registry needed (its
+// one dependency, Binaryen, for the link step, is in npm's cache since `npm ci`). The README's first example runs there as
 // written; its types check; the browser entry loads from bytes alone and
 // imports nothing of Node's.
 import * as fs from "node:fs";
@@ -53,10 +53,13 @@ test("the tarball holds the library, its types and the modules, and nothing of b
     "package.json", "README.md", "dist/host/index.js", "dist/host/index.d.ts", "dist/host/browser.js",
     "dist/host/testing.js", "dist/host/load/core.js", "dist/assembly/boundary/codes.js",
     "build/shoal.asyncify.wasm", "build/shoal.fx.wasm", "build/testing.asyncify.wasm", "build/testing.fx.wasm",
+    // what the link step links a compiler's output with, and the command
+    "build/shoal.core.wasm", "build/shoal.core.debug.wasm", "build/fiber.fx.wasm", "build/fiber.asyncify.wasm",
+    "dist/compiler/link.js", "dist/compiler/cli.js", "bin/shoal.mjs",
   ]) expect(files).toContain(f);
   const stray = files.filter((f) =>
     /^(bench|tests|examples|scripts|host|gc|assembly|docs)\//.test(f) || /^dist\/(bench|examples)\//.test(f) ||
-    /\.map$/.test(f) || /^build\/(?!(shoal|testing)\.(fx|asyncify)\.wasm$)/.test(f));
+    /\.map$/.test(f) || /^build\/(?!((shoal|testing)\.(fx|asyncify)|shoal\.core(\.debug)?|fiber\.(fx|asyncify))\.wasm$)/.test(f));
   expect(stray).toEqual([]);
 });
 

@@ -24,7 +24,7 @@
 ;;   +0  buf   saved frames (raw_alloc'd), 0 when none
 ;;   +4  cap   bytes allocated at buf
 ;;   +8  len   bytes of frames saved: 0 = not suspended
-;;   +12 entry function-table index of the process's entry, (i64) -> ()
+;;   +12 entry function-table index of the process's entry, (i64) -> (i64)
 ;;   +16 arg   address of the process's argument (a root the collector may move)
 ;;
 ;;   $state   meaning                      set by
@@ -38,7 +38,7 @@
 ;; and are left uninstrumented, which makes fiber_resume the place where every
 ;; unwind stops.
 (module
-  (type $proc (func (param i64)))
+  (type $proc (func (param i64) (result i64)))  ;; an entry: one term in, one term out (ignored)
   (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
   (import "shoal" "raw_alloc" (func $alloc (param i32) (result i32)))
@@ -95,9 +95,9 @@
         (global.set $state (i32.const 2))
         (call $start_rewind (local.get $rw))))
     ;; start the process, or (rewinding) re-enter it: its frames restore themselves
-    (call_indirect $procs (type $proc)
+    (drop (call_indirect $procs (type $proc)
       (i64.load (i32.load offset=16 (local.get $ctx)))
-      (i32.load offset=12 (local.get $ctx)))
+      (i32.load offset=12 (local.get $ctx))))
     (if (i32.ne (global.get $state) (i32.const 1))
       (then (return (i32.const -1))))
     ;; unwound: stop, then keep the frames unless the fiber is leaving

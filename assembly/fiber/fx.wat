@@ -33,7 +33,7 @@
 (module
   (type $ft (func))
   (type $ct (cont $ft))
-  (type $proc (func (param i64)))
+  (type $proc (func (param i64) (result i64)))  ;; an entry: one term in, one term out (ignored)
   (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
 
@@ -65,9 +65,9 @@
     (loop $next
       (block $ended
         (try_table (catch $exit $ended) (catch $kill $ended)
-          (call_indirect $procs (type $proc)
+          (drop (call_indirect $procs (type $proc)
             (i64.load (i32.load offset=8 (global.get $ctx)))
-            (i32.load offset=4 (global.get $ctx)))))
+            (i32.load offset=4 (global.get $ctx))))))
       (suspend $suspend (i32.const -1))
       (br $next)))
 

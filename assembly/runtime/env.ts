@@ -27,3 +27,22 @@ export declare function hostGcEvent(pid: Term, kind: i32, ms: f64, liveWords: u3
 // @ts-ignore: decorator
 @external("env", "host_message")
 export declare function hostMessage(ptr: usize, len: usize): void;
+
+/**
+ * A process calls a host function (Runtime.start({ imports })): {Name, Args} as External Term Format
+ * at ptr..ptr+len. The host runs it and keeps the reply encoded; the reply's byte length, or minus
+ * the length of an exit reason (the function is unknown, threw, or returned a value with no term).
+ */
+// @ts-ignore: decorator
+@external("env", "host_call")
+export declare function hostCallImport(ptr: usize, len: usize): i32;
+
+/** Copy the reply of the last host_call to ptr (as many bytes as it said). */
+// @ts-ignore: decorator
+@external("env", "host_reply")
+export declare function hostReply(ptr: usize): void;
+
+/** A process writes bytes (UTF-8 text) to standard output (Runtime.start({ stdout })): ptr..ptr+len, valid during the call. */
+// @ts-ignore: decorator
+@external("env", "stdout_write")
+export declare function hostStdout(ptr: usize, len: usize): void;

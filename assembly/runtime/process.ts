@@ -84,7 +84,7 @@ import { fiber_ctx_size } from "../fiber/fiber";
   /** Its shadow-stack region [stackLo, stackHi), 0 until first used. */
   stackLo: usize;
   stackHi: usize;
-  /** Function-table index of its entry function, (arg: Term) => void. */
+  /** Function-table index of its entry function, (arg: Term) => Term (the result is dropped). */
   entry: u32;
   /** Its slot in the process table. */
   slot: u32;

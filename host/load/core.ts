@@ -41,6 +41,7 @@ export interface CoreExports {
   is_alive(pid: bigint): number;
   process_bytes(pid: bigint): number;
   spawn_encoded(entry: number, ptr: number, len: number, priority: number): bigint;
+  apply_entry(): number;
   stat_live(): number;
   stat_spawned(): bigint;
   stat_switches(): bigint;
@@ -75,6 +76,12 @@ export interface CoreImports {
   gc_event(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void;
   /** A process sent the host a message: External Term Format bytes at ptr. */
   host_message(ptr: number, len: number): void;
+  /** A process calls a host function: {Name, Args} as External Term Format at ptr; the reply's length (negative: an exit reason's). */
+  host_call(ptr: number, len: number): number;
+  /** Copy the last host_call's reply to ptr. */
+  host_reply(ptr: number): void;
+  /** A process writes UTF-8 bytes at ptr to standard output. */
+  stdout_write(ptr: number, len: number): void;
 }
 
 /** What env.abort throws: an AssemblyScript abort() (a failed assertion, an out-of-bounds access the runtime checks). */
@@ -90,7 +97,7 @@ const FUNCTIONS = [
   "stat_offheap_count", "stat_offheap_bytes", "host_send", "host_pid", "register", "unregister",
   "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length",
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
-  "process_bytes", "spawn_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
+  "process_bytes", "spawn_encoded", "apply_entry", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
   "set_max_processes",
 ] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
@@ -136,6 +143,9 @@ export async function instantiateCore(module: WebAssembly.Module, env: CoreImpor
     ...env,
     exited: (pid: bigint, ptr: number, len: number) => env.exited(pid, address(ptr), address(len)),
     host_message: (ptr: number, len: number) => env.host_message(address(ptr), address(len)),
+    host_call: (ptr: number, len: number) => env.host_call(address(ptr), address(len)),
+    host_reply: (ptr: number) => env.host_reply(address(ptr)),
+    stdout_write: (ptr: number, len: number) => env.stdout_write(address(ptr), address(len)),
     abort,
   };
   const instance = await WebAssembly.instantiate(module, { env: imports });

@@ -45,6 +45,10 @@ export const nodePlatform: Platform = {
    * line), less a margin for what the process maps later (JS heap pages, memories, code). Elsewhere
    * unknown (Infinity).
    */
+  stdout() {
+    return (bytes) => { process.stdout.write(bytes.slice()); };
+  },
+
   fxStackHeadroom() {
     try {
       const maxMaps = Number(readFileSync("/proc/sys/vm/max_map_count", "utf8").trim());

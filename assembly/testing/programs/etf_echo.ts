@@ -49,29 +49,30 @@ function garbage(): void {
 }
 
 /** Decode the input, survive a minor and a major collection, encode it back, report its size. */
-export function etfEcho(arg: Term): void {
+export function etfEcho(arg: Term): Term {
   reduce(1);
-  if (etfDecodedWords(inBuf, inLen) < 0) { hostTrace(self(), Trace.DONE, -1); return; }
+  if (etfDecodedWords(inBuf, inLen) < 0) { hostTrace(self(), Trace.DONE, -1); return NIL; }
   frameEnter(1);
   const t = etfDecode(inBuf, inLen);
-  if (!t) { frameLeave(1); hostTrace(self(), Trace.DONE, -2); return; }
+  if (!t) { frameLeave(1); hostTrace(self(), Trace.DONE, -2); return NIL; }
   slotSet(0, t);
   const before = etfEncodeSize(slotGet(0));
   garbage();
   gcCollect(false);          // minor: the term is copied to the new young block
-  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return; }
+  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return NIL; }
   garbage();
   gcCollect(false);          // minor again: now it has survived one, it is promoted
-  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return; }
+  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return NIL; }
   garbage();
   gcCollect(true);           // major: everything live moves to a fresh young block
   garbage();
   const size = etfEncodeSize(slotGet(0));   // reloaded from its slot after every collection
-  if (size < 0) { frameLeave(1); hostTrace(self(), Trace.DONE, -3); return; }
-  if (size != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return; }
+  if (size < 0) { frameLeave(1); hostTrace(self(), Trace.DONE, -3); return NIL; }
+  if (size != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return NIL; }
   if (outBuf) rawFree(outBuf);
   outBuf = rawAlloc(max(<usize>size, 1));
   outLen = etfEncode(slotGet(0), outBuf);
   frameLeave(1);
   hostTrace(self(), Trace.DONE, <i64>outLen);
+  return NIL;
 }
