@@ -239,11 +239,17 @@ function entriesOf(mod: Inspected, program: number): Entry[] {
 }
 
 /**
+ * What the host gives every module in "env" that a program may import too: the clock, trace events
+ * (Runtime.onTrace), AssemblyScript's abort (host/load/core.ts provides them).
+ */
+const HOST_ENV = new Set(["now", "proc_trace", "abort"]);
+
+/**
  * Resolve the imports of module `mod` that are not the ABI's: an entry another linked module exports
  * (`(import "lists" "lists:seq/2" ...)`, whatever the import's module name) is bound to it; an
- * import the core itself makes (the host's "env") stays; anything else is refused, naming it.
+ * import of the host's "env" a program may make (HOST_ENV) stays; anything else is refused, naming it.
  */
-function resolveImports(mod: Inspected, exporters: Map<string, number>, coreImports: Set<string>): void {
+function resolveImports(mod: Inspected, exporters: Map<string, number>): void {
   let text = mod.m.emitText();
   let changed = false;
   for (const [all, module, base] of text.matchAll(/\(import "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"/g)) {
@@ -253,7 +259,7 @@ function resolveImports(mod: Inspected, exporters: Map<string, number>, coreImpo
     if (k !== undefined) {
       text = text.replace(all, `(import "program${k}" "${base}"`);
       changed = true;
-    } else if (!coreImports.has(`${module}\0${base}`)) {
+    } else if (!(module === "env" && HOST_ENV.has(name))) {
       throw new LinkError(parseEntryName(name)
         ? `${mod.name}: imports the entry "${name}", which no linked module exports`
         : `${mod.name}: imports "${module}" "${name}": a program imports only the ABI (module "shoal") and other modules' entries; call JS through host_call (docs/abi.md)`);
@@ -399,9 +405,7 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }: Lin
   }
   const entries = mods.flatMap((mod, i) => entriesOf(mod, i));
   const exporters = new Map(entries.map((e) => [e.exportName, e.program]));
-  const coreImports = new Set<string>();
-  for (const [, module, base] of c.emitText().matchAll(/\(import "([^"]*)" "([^"]*)"/g)) coreImports.add(`${module}\0${base}`);
-  for (const mod of mods) resolveImports(mod, exporters, coreImports);
+  for (const mod of mods) resolveImports(mod, exporters);
   for (const mod of mods) {
     for (const d of mod.data) if (d.offset !== null) {
       if (d.offset < coreData) throw new LinkError(`${mod.name}: data at ${d.offset} lies in the runtime's own data (below ${coreData}); compile it relocatable (import "shoal" "__memory_base") or with a base of at least ${align(coreData)}`);

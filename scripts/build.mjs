@@ -109,7 +109,7 @@ if (!hostOnly) {
   const place = JSON.stringify({
     memoryBase: Math.max(...places.map((p) => p.memoryBase)), tableBase: Math.max(...places.map((p) => p.tableBase)),
   });
-  step("testing", [...sourcesUnder("assembly/testing"), ...sourcesUnder("assembly/boundary"), "gc/term/term.ts", "asconfig.json"],
+  step("testing", [...sourcesUnder("assembly/testing"), ...sourcesUnder("assembly/boundary"), ...sourcesUnder("abi"), "gc/term/term.ts", "asconfig.json"],
     ["build/testing.wasm"], () => {
       const { memoryBase, tableBase } = JSON.parse(place);
       run(asc, ["assembly/testing/index.ts", "--config", "asconfig.json", "--target", "testing",

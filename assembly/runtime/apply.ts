@@ -22,7 +22,7 @@ import { PredefinedAtom } from "../boundary/atoms";
 import { MAX_APPLY_ARITY } from "../boundary/entries";
 import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 import { reserve } from "./alloc";
-import { processExit, spawn } from "./scheduler";
+import { processExit, spawn, current } from "./scheduler";
 import { exportLookup } from "./exports";
 
 /** The arguments of the call being made (one more than MAX_APPLY_ARITY: a fun's call passes the fun last). */
@@ -150,6 +150,9 @@ export function applyMfa(module: Term, fn: Term, args: Term): Term {
  * (Its table index is what spawn_mfa, spawn_fun and the host's spawn by name start.)
  */
 export function applyEntry(arg: Term): Term {
+  // the called function roots its own arguments (docs/abi.md): {M, F, Args} need not stay rooted for
+  // the process's life, as a spawn argument otherwise does (BEAM keeps no spawn argument either)
+  current!.arg = NIL;
   if (tupleArity(arg) == 3) return applyMfa(tupleGet(arg, 0), tupleGet(arg, 1), tupleGet(arg, 2));
   return applyFun(tupleGet(arg, 0), tupleGet(arg, 1));
 }
