@@ -75,6 +75,29 @@ test("the README's first example runs as written against the installed package",
   ]);
 });
 
+test("a compiler's output links with `npx shoal link` and runs by name from the installed package, on both backends", () => {
+  // WAT as a compiler emits it (tests/fixtures/link), assembled with the package's own Binaryen
+  const wasmAs = path.join(app, "node_modules", "binaryen", "bin", "wasm-as");
+  for (const name of ["hello", "calls"]) {
+    ok(spawnSync(process.execPath, [wasmAs, "--enable-bulk-memory", path.join(ROOT, "tests", "fixtures", "link", `${name}.wat`),
+      "-o", path.join(app, `${name}.wasm`)], { encoding: "utf8" }), "wasm-as");
+  }
+  const linked = ok(npm(["exec", "--offline", "--", "shoal", "link", "hello.wasm", "calls.wasm", "-o", "out"], app), "npx shoal link");
+  expect(linked).toMatch(/out\/hello\.asyncify\.wasm: \d+ bytes, entries: hello:main\/1 calls:double\/1/);
+  fs.writeFileSync(path.join(app, "run.mjs"), `
+    import { Runtime, Atom, Tuple } from "shoal";
+    for (const backend of ["asyncify", "fx"]) {
+      const rt = await Runtime.start({ program: "out/hello", backend, imports: { add: (a, b) => a + b } });
+      rt.spawn("calls:apply", Atom.of("calls"), Atom.of("double"), [21]);
+      rt.spawn("calls:host", Atom.of("add"), [1, 2]);
+      console.log(backend, await rt.receive(), await rt.receive());
+      rt.stop();
+    }
+  `);
+  const out = ok(spawnSync(NODE[0], [...NODE.slice(1), "run.mjs"], { cwd: app, encoding: "utf8" }), "the linked program");
+  expect(out.split("\n").filter(Boolean)).toEqual(["asyncify 42 3", "fx 42 3"]);
+});
+
 test("its types check from the package's exports (types condition), strict, with the library's .d.ts checked too", () => {
   fs.writeFileSync(path.join(app, "example.ts"), readmeExample());
   fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({
