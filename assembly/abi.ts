@@ -44,6 +44,8 @@ import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
 import { hostCall } from "./runtime/hostcall";
+import { link as linkProcess, unlink as unlinkProcess, exitSignalTo } from "./runtime/signals";
+import { current } from "./runtime/scheduler";
 import { hostStdout } from "./runtime/env";
 
 export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
@@ -74,6 +76,21 @@ export function spawn_fun(fun: Term, priority: i32): Term {
 }
 /** End process `pid` with `reason` (copied into it); false if it is not alive. Killing itself never returns. */
 export function kill(pid: Term, reason: Term): bool { return killProcess(pid, reason); }
+
+// ---- links and exit signals ------------------------------------------------------
+
+/** link(Pid): link the caller and `pid` (a dead pid: the caller gets the exit signal noproc, so it ends unless it traps exits). Never collects. */
+export function link(pid: Term): void { linkProcess(current!, pid); }
+/** unlink(Pid). */
+export function unlink(pid: Term): void { unlinkProcess(current!, pid); }
+/** exit(Pid, Reason) (erlang:exit/2): send `pid` an exit signal (kill is untrappable, normal is ignored by a process not trapping exits); false if `pid` is not alive. Ends the caller if it signals itself. */
+export function exit_signal(pid: Term, reason: Term): bool { return exitSignalTo(pid, current!.pid, reason); }
+/** process_flag(trap_exit, On): exit signals become {'EXIT', From, Reason} messages; the old value. */
+export function trap_exit(on: bool): bool {
+  const old = current!.trapExit;
+  current!.trapExit = on;
+  return old;
+}
 
 // ---- roots -----------------------------------------------------------------------
 

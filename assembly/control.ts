@@ -28,6 +28,7 @@ import { registerName, unregisterName, whereis as whereisName } from "./runtime/
 import { HeapFigure, Priority } from "./boundary/codes";
 import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
 import { applyEntry } from "./runtime/apply";
+import { hostLink, hostUnlink, hostExitSignal } from "./runtime/signals";
 
 // set by the link step to the linked program's entry directory (assembly/boundary/entries.ts)
 export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
@@ -93,6 +94,13 @@ export function spawn_encoded(entry: u32, ptr: usize, len: usize, priority: i32)
 
 /** End process `pid` with the reason External Term Format bytes at ptr..ptr+len hold: a HostResult. */
 export function kill_encoded(pid: Term, ptr: usize, len: usize): i32 { return killEncoded(pid, ptr, len); }
+
+/** The host links to `pid` (its exit comes to the host as {'EXIT', Pid, Reason}); false if it is not alive. */
+export function host_link(pid: Term): bool { return hostLink(pid); }
+/** The host unlinks from `pid`. */
+export function host_unlink(pid: Term): void { hostUnlink(pid); }
+/** The host sends `pid` an exit signal (erlang:exit/2) with the reason External Term Format bytes at ptr..ptr+len hold: a HostResult. */
+export function exit_encoded(pid: Term, ptr: usize, len: usize): i32 { return hostExitSignal(pid, ptr, len); }
 
 /** End every process (the host is stopping the runtime). */
 export function kill_all(): void { killAll(); }

@@ -64,6 +64,17 @@ function sendToHost(msg: Term): void {
   if (len >= 0) hostMessage(encodedBytes(), <usize>len);
 }
 
+/**
+ * Send `msg`, a term of no process's heap (or of a dying one's), to `pid`, or to the host: always
+ * copied, even into the running process. What the runtime itself sends (exit and down messages).
+ */
+export function sendFromRuntime(pid: Term, msg: Term): void {
+  if (pid == HOST_PID) { sendToHost(msg); return; }
+  const p = lookup(pid);
+  if (!p || p.state == STATE_EXITING) return;
+  deliver(p, copyIntoProcess(p, msg));
+}
+
 /** Send `msg` to `pid`: copied into the receiver; dropped if it is dead or the pid is stale. */
 export function send(pid: Term, msg: Term): void {
   sentTotal++;

@@ -10,7 +10,8 @@
 //  Process    pid; the term roots arg reason dict matching (PROCESS_ROOTS);
 //             reductions, deadline, next (run queue); sp stackLo stackHi
 //             (shadow stack); entry slot timerIndex; mqHead mqTail mqSave
-//             mqLen (mailbox); name; state priority waitingForMessage timedOut
+//             mqLen (mailbox); name; sigData sigLen sigCap (links and monitors);
+//             state priority waitingForMessage timedOut trapExit
 //  fiber ctx  fiber_ctx_size() bytes the backend owns, 8-aligned
 //  Heap       the process's heap descriptor (gc/mem/heap.ts), 8-aligned
 // └─────────────────────────────────────────────────────────────────────────┘
@@ -97,11 +98,17 @@ import { fiber_ctx_size } from "../fiber/fiber";
   mqLen: u32;
   /** Registered name (an atom), or 0. */
   name: Term;
+  /** Its links and monitors (signals.ts): a Vec of 16-byte entries, laid out as gc/mem/vec.ts's Vec. */
+  sigData: usize;
+  sigLen: u32;
+  sigCap: u32;
   state: u8;
   priority: u8;
   /** Waiting in a receive (a message wakes it), and whether its wait ended by timeout. */
   waitingForMessage: bool;
   timedOut: bool;
+  /** process_flag(trap_exit): exit signals become {'EXIT', From, Reason} messages. */
+  trapExit: bool;
 }
 
 /** Term fields of a process block, from `arg` on, that are roots. */
@@ -222,6 +229,8 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.timerIndex = -1;
   p.name = 0;
   p.waitingForMessage = false;
+  p.trapExit = false;
+  if (DEBUG) assert(p.sigLen == 0);
   p.sp = p.stackHi;
   liveProcesses++;
   spawnedTotal++;

@@ -50,6 +50,7 @@ import { Status, HostResult } from "../boundary/codes";
 import { DEBUG } from "../../gc/mem/debug";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
+import { signalsOnExit, signalsDrop } from "./signals";
 
 // @ts-ignore: decorator
 @inline export const SUSPEND_YIELD: i32 = 0;
@@ -69,6 +70,8 @@ export let notifyExits: bool = false;
 export let switches: u64 = 0;
 /** Reductions spent since start. */
 export let reductionsTotal: u64 = 0;
+/** kill_all is ending every process: no exit signals. */
+let tearingDown = false;
 /** How many slices run between looks at the clock. */
 // @ts-ignore: decorator
 @inline const CLOCK_EVERY: i32 = 16;
@@ -179,10 +182,26 @@ export function killEncoded(pid: Term, buf: usize, len: usize): i32 {
 
 /** End `p` (not running) with `reason`, a term of its own heap. */
 function killWith(p: Process, reason: Term): bool {
-  p.reason = reason;
-  if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked (runqueue.ts)
-  else if (p.state == STATE_WAITING) finish(p);
+  terminate(p, reason, false);
   return true;
+}
+
+/**
+ * End `p` (not running) with `reason`, a term of its own heap: a runnable process when it is next
+ * picked (runqueue.ts), a waiting one now, or (`deferred`: an exit signal from a process that is
+ * itself ending) when it is picked too, so that a chain of links unwinds in the scheduler's loop.
+ */
+export function terminate(p: Process, reason: Term, deferred: bool): void {
+  if (DEBUG) assert(p != current);
+  p.reason = reason;
+  if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked
+  else if (p.state == STATE_WAITING) {
+    if (!deferred) { finish(p); return; }
+    timerCancel(p);
+    p.waitingForMessage = false;
+    p.state = STATE_EXITING;
+    enqueue(p);
+  }
 }
 
 /** Release everything `p` holds and free its slot; the host hears of it first, while its reason's heap still exists. */
@@ -192,6 +211,8 @@ function finish(p: Process): void {
     const len = encodeForHost(p.reason);         // -1: the reason holds a fun, which cannot cross
     hostExited(p.pid, encodedBytes(), len < 0 ? 0 : <usize>len);
   }
+  if (tearingDown) signalsDrop(p);
+  else signalsOnExit(p);                       // links hear of it (its reason is still in its heap)
   fiber_destroy(p.slot, fiberCtx(p));
   timerCancel(p);
   shadowRelease(p);
@@ -280,12 +301,14 @@ export function crash(reason: Term): Term {
 export function killAll(): void {
   const saved = notifyExits;
   notifyExits = false;
+  tearingDown = true;
   for (let slot: u32 = 0, n = slotCount(); slot < n; slot++) {
     const p = processAt(slot);
     if (p.state != STATE_FREE) finish(p);
     fiber_release(slot, fiberCtx(p));
   }
   notifyExits = saved;
+  tearingDown = false;
   clearQueues();
   timersClear();
 }

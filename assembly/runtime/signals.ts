@@ -1,0 +1,206 @@
+// Links and exit signals: how a process's end reaches the processes linked
+// to it, and how exit(Pid, Reason) reaches its target, as on BEAM.
+//
+// Each process keeps its links in a vector of 16-byte entries (the Vec layout
+// of gc/mem/vec.ts, embedded in the process block: sigData sigLen sigCap):
+//
+//   ┌────────────────────┬──────────────────────────────────┐
+//   │ other pid (u64)    │ kind (low 2 bits) | id << 2 (u64) │
+//   └────────────────────┴──────────────────────────────────┘
+//     kind LINK: a link (both ends hold one); the host's pid for a link to JS
+//
+// An exit signal (from, reason) arriving at a process:
+//
+//   reason kill, not through a link   ends it with `killed` (untrappable)
+//   it traps exits                    becomes the message {'EXIT', From, Reason}
+//   reason normal                     is ignored (unless it sent it itself)
+//   any other reason                  ends it with that reason
+//
+// Delivery is immediate, so a signal is ordered after every message its
+// sender sent before it. When a process ends, each linked process gets an
+// exit signal with its reason; one it ends is not finished there and then
+// but marked EXITING and queued (scheduler.ts terminate), so a chain of
+// 10,000 linked processes goes down in a loop of the scheduler, never a
+// recursion on the native stack.
+//
+// Invariants: links are symmetric (a LINK entry for q in p iff one for p in
+// q), except entries naming the host, which has no process block; a process
+// has at most one entry per linked pid; a FREE process has no entries.
+
+import { Term, makeHeader, makeBoxed, SUB_TUPLE, makeAtom } from "../../gc/term/term";
+import { ATOM_KILL, ATOM_KILLED, ATOM_NORMAL, ATOM_NOPROC } from "../../gc/term/atoms";
+import { Vec, vecReserve } from "../../gc/mem/vec";
+import { DEBUG } from "../../gc/mem/debug";
+import { PredefinedAtom } from "../boundary/atoms";
+import { Process, lookup, STATE_EXITING, STATE_FREE } from "./process";
+import { current, processExit, terminate } from "./scheduler";
+import { copyIntoProcess, encodedWords, decodeIntoProcess } from "./transfer";
+import { HostResult } from "../boundary/codes";
+import { sendFromRuntime, HOST_PID } from "./mailbox";
+
+// @ts-ignore: decorator
+@inline const KIND_LINK: u64 = 0;
+// @ts-ignore: decorator
+@inline const KIND_MASK: u64 = 3;
+// @ts-ignore: decorator
+@inline const ENTRY_SHIFT: u32 = 4;
+
+/** `p`'s entry vector (its three fields, read as a Vec). */
+// @ts-ignore: decorator
+@inline function entries(p: Process): Vec { return changetype<Vec>(changetype<usize>(p) + offsetof<Process>("sigData")); }
+
+// @ts-ignore: decorator
+@inline function entryAt(v: Vec, i: u32): usize { return v.data + (<usize>i << ENTRY_SHIFT); }
+
+/** Index of `p`'s entry of `kind` naming `pid`, or -1. */
+function findEntry(p: Process, pid: Term, kind: u64): i32 {
+  const v = entries(p);
+  for (let i: u32 = 0; i < v.length; i++) {
+    const e = entryAt(v, i);
+    if (load<u64>(e) == pid && (load<u64>(e, 8) & KIND_MASK) == kind) return <i32>i;
+  }
+  return -1;
+}
+
+function addEntry(p: Process, pid: Term, tag: u64): void {
+  const v = entries(p);
+  vecReserve(v, v.length + 1, ENTRY_SHIFT);
+  const e = entryAt(v, v.length++);
+  store<u64>(e, pid);
+  store<u64>(e, tag, 8);
+}
+
+/** Remove entry i (the last one takes its place: order does not matter). */
+function removeEntry(p: Process, i: u32): void {
+  const v = entries(p);
+  const last = --v.length;
+  if (i != last) memory.copy(entryAt(v, i), entryAt(v, last), 1 << ENTRY_SHIFT);
+}
+
+/** Links `p` has (the host's counted). */
+export function linkCount(p: Process): u32 {
+  let n: u32 = 0;
+  const v = entries(p);
+  for (let i: u32 = 0; i < v.length; i++) if ((load<u64>(entryAt(v, i), 8) & KIND_MASK) == KIND_LINK) n++;
+  return n;
+}
+
+/** {'EXIT', From, Reason} in static memory, to be copied into its receiver (the reason stays where it is). */
+const exitTuple = memory.data(32);
+
+function exitMessage(from: Term, reason: Term): Term {
+  store<u64>(exitTuple, makeHeader(SUB_TUPLE, 3));
+  store<u64>(exitTuple, makeAtom(PredefinedAtom.EXIT_TAG), 8);
+  store<u64>(exitTuple, from, 16);
+  store<u64>(exitTuple, reason, 24);
+  return makeBoxed(exitTuple);
+}
+
+/**
+ * Deliver the exit signal (from, reason) to `to`; `reason` may be a term of any heap (it is copied).
+ * viaLink: it comes from a linked process's end (then `kill` is an ordinary reason). Ends `to` if
+ * the table above says so: never returns if `to` is the running process.
+ */
+export function exitSignal(to: Process, from: Term, reason: Term, viaLink: bool): void {
+  if (to.state == STATE_EXITING || to.state == STATE_FREE) return;
+  if (reason == ATOM_KILL && !viaLink) { end(to, ATOM_KILLED); return; }
+  if (to.trapExit) { sendFromRuntime(to.pid, exitMessage(from, reason)); return; }
+  if (reason == ATOM_NORMAL && from != to.pid) return;
+  end(to, reason);
+}
+
+/** End `to` with `reason` (copied into its heap); the running process ends at once. */
+function end(to: Process, reason: Term): void {
+  if (to == current) processExit(copyIntoProcess(to, reason));
+  else terminate(to, copyIntoProcess(to, reason), true);
+}
+
+/** link(Pid) for the running process `p`: true; a dead `pid` sends `p` the exit signal noproc (as BEAM). */
+export function link(p: Process, pid: Term): void {
+  if (pid == p.pid || findEntry(p, pid, KIND_LINK) >= 0) return;
+  if (pid == HOST_PID) { addEntry(p, pid, KIND_LINK); return; }
+  const q = lookup(pid);
+  if (!q || q.state == STATE_EXITING) { exitSignal(p, pid, ATOM_NOPROC, true); return; }
+  addEntry(p, pid, KIND_LINK);
+  addEntry(q, p.pid, KIND_LINK);
+}
+
+/** unlink(Pid): remove the link from both ends, if there is one. */
+export function unlink(p: Process, pid: Term): void {
+  const i = findEntry(p, pid, KIND_LINK);
+  if (i < 0) return;
+  removeEntry(p, <u32>i);
+  const q = lookup(pid);
+  if (q) {
+    const j = findEntry(q, p.pid, KIND_LINK);
+    if (DEBUG) assert(j >= 0);   // links are symmetric
+    if (j >= 0) removeEntry(q, <u32>j);
+  }
+}
+
+/**
+ * `p` is ending with p.reason (still in its heap): every linked process gets the exit signal, the
+ * host an {'EXIT', Pid, Reason} message if it linked; then its entries go.
+ */
+export function signalsOnExit(p: Process): void {
+  const v = entries(p);
+  while (v.length) {
+    const e = entryAt(v, v.length - 1);
+    const pid = load<u64>(e);
+    const tag = load<u64>(e, 8);
+    v.length--;
+    if ((tag & KIND_MASK) != KIND_LINK) continue;
+    if (pid == HOST_PID) { sendFromRuntime(HOST_PID, exitMessage(p.pid, p.reason)); continue; }
+    const q = lookup(pid);
+    if (!q) continue;
+    const j = findEntry(q, p.pid, KIND_LINK);
+    if (j >= 0) removeEntry(q, <u32>j);
+    exitSignal(q, p.pid, p.reason, true);
+  }
+  signalsDrop(p);
+}
+
+/** Forget `p`'s entries without signalling anyone (the runtime is being torn down). */
+export function signalsDrop(p: Process): void {
+  const v = entries(p);
+  v.length = 0;
+  if (v.data) { heap.free(v.data); v.data = 0; v.capacity = 0; }
+}
+
+/** The exit signal (from the host, or a process) `pid` ← (from, reason): false if no such process. */
+export function exitSignalTo(pid: Term, from: Term, reason: Term): bool {
+  const q = lookup(pid);
+  if (!q || q.state == STATE_EXITING) return false;
+  exitSignal(q, from, reason, false);
+  return true;
+}
+
+// ── the host's side: it links like a process that traps exits (its {'EXIT', Pid, Reason} are messages to it)
+
+/** The host links to `pid`: false if it is not alive. */
+export function hostLink(pid: Term): bool {
+  const q = lookup(pid);
+  if (!q || q.state == STATE_EXITING) return false;
+  if (findEntry(q, HOST_PID, KIND_LINK) < 0) addEntry(q, HOST_PID, KIND_LINK);
+  return true;
+}
+
+/** The host unlinks from `pid`. */
+export function hostUnlink(pid: Term): void {
+  const q = lookup(pid);
+  if (!q) return;
+  const i = findEntry(q, HOST_PID, KIND_LINK);
+  if (i >= 0) removeEntry(q, <u32>i);
+}
+
+/** The host sends `pid` an exit signal whose reason External Term Format bytes at buf..buf+len hold: a HostResult. */
+export function hostExitSignal(pid: Term, buf: usize, len: usize): i32 {
+  const words = encodedWords(buf, len);
+  if (words < 0) return HostResult.MALFORMED;
+  const q = lookup(pid);
+  if (!q || q.state == STATE_EXITING) return HostResult.NO_PROCESS;
+  const reason = decodeIntoProcess(q, buf, len, words);
+  if (!reason) return HostResult.LIMIT;
+  exitSignal(q, HOST_PID, reason, false);
+  return HostResult.OK;
+}
