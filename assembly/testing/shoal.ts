@@ -78,6 +78,8 @@ import { Term } from "../../gc/term/term";
 // @ts-ignore: decorator
 @external("shoal", "term_equal") export declare function termEqual(a: Term, b: Term): bool;
 // @ts-ignore: decorator
+@external("shoal", "term_hash") export declare function termHash(t: Term, range: i64): i64;
+// @ts-ignore: decorator
 @external("shoal", "dict_get") export declare function dictGet(key: Term): Term;
 // @ts-ignore: decorator
 @external("shoal", "dict_put") export declare function dictPut(key: Term, value: Term): Term;
