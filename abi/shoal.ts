@@ -142,6 +142,20 @@
 // @ts-ignore: decorator
 @external("shoal", "recv_timeout") export declare function recvTimeout(): void;
 
+// ── Links and exit signals
+/** link(Pid): link the caller and `pid`. A dead pid sends the caller the exit signal noproc (it ends, unless it traps exits: then {'EXIT', Pid, noproc} arrives). Linking again, or to itself, does nothing. */
+// @ts-ignore: decorator
+@external("shoal", "link") export declare function link(pid: u64): void;
+/** unlink(Pid): remove the link from both ends, if there is one. */
+// @ts-ignore: decorator
+@external("shoal", "unlink") export declare function unlink(pid: u64): void;
+/** exit(Pid, Reason) (erlang:exit/2): send `pid` an exit signal: `kill` ends it with `killed` (untrappable); a process trapping exits gets {'EXIT', Self, Reason}; `normal` is ignored by one that does not; any other reason ends it. False if `pid` is not alive. Ends the caller if it signals itself. */
+// @ts-ignore: decorator
+@external("shoal", "exit_signal") export declare function exitSignal(pid: u64, reason: u64): bool;
+/** process_flag(trap_exit, On): exit signals become {'EXIT', From, Reason} messages; returns the old value. */
+// @ts-ignore: decorator
+@external("shoal", "trap_exit") export declare function trapExit(on: bool): bool;
+
 // ── The process dictionary
 /** The value under `key` in the caller's dictionary, or the atom undefined (erlang:get/1). */
 // @ts-ignore: decorator
@@ -160,6 +174,9 @@
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */
 // @ts-ignore: decorator
 @external("shoal", "term_equal") export declare function termEqual(a: u64, b: u64): bool;
+/** `erlang:phash2(t)` for `range` 0, `erlang:phash2(t, range)` for `range` 1..2^32, with OTP 25's numbers (gc/term/hash.ts; funs hash by their entry and free variables, not as on BEAM); -1 for any other `range` (badarg). `range` is an i64 because phash2/2 takes 2^32. Charges no reductions: a caller hashing a huge term charges them itself. */
+// @ts-ignore: decorator
+@external("shoal", "term_hash") export declare function termHash(t: u64, range: i64): i64;
 /** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or an AtomResult: -1 the table is full (system_limit), -2 not UTF-8 or over 255 characters (badarg). */
 // @ts-ignore: decorator
 @external("shoal", "atom_intern") export declare function atomIntern(ptr: usize, len: i32): i32;

@@ -54,6 +54,11 @@
 (import "shoal" "recv_accept" (func $recv_accept (result i64)))
 (import "shoal" "recv_wait" (func $recv_wait (param f64) (result i32)))
 (import "shoal" "recv_timeout" (func $recv_timeout))
+;; Links and exit signals
+(import "shoal" "link" (func $link (param i64)))
+(import "shoal" "unlink" (func $unlink (param i64)))
+(import "shoal" "exit_signal" (func $exit_signal (param i64 i64) (result i32)))
+(import "shoal" "trap_exit" (func $trap_exit (param i32) (result i32)))
 ;; The process dictionary
 (import "shoal" "dict_get" (func $dict_get (param i64) (result i64)))
 (import "shoal" "dict_put" (func $dict_put (param i64 i64) (result i64)))
@@ -61,6 +66,7 @@
 ;; Terms, atoms, the External Term Format, raw memory
 (import "shoal" "term_compare" (func $term_compare (param i64 i64) (result i32)))
 (import "shoal" "term_equal" (func $term_equal (param i64 i64) (result i32)))
+(import "shoal" "term_hash" (func $term_hash (param i64 i64) (result i64)))
 (import "shoal" "atom_intern" (func $atom_intern (param i32 i32) (result i32)))
 (import "shoal" "etf_decoded_words" (func $etf_decoded_words (param i32 i32) (result i64)))
 (import "shoal" "etf_decode" (func $etf_decode (param i32 i32) (result i64)))

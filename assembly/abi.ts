@@ -15,8 +15,8 @@
 //   messages       send send_named recv_peek recv_next recv_accept recv_wait
 //                  recv_timeout
 //   dictionary     dict_get dict_put dict_erase
-//   terms          term_compare term_equal atom_intern etf_decoded_words etf_decode
-//                  etf_encode_size etf_encode
+//   terms          term_compare term_equal term_hash atom_intern etf_decoded_words
+//                  etf_decode etf_encode_size etf_encode
 //   raw memory     raw_alloc raw_free (outside every heap, never moved)
 
 import { Term } from "../gc/term/term";
@@ -27,6 +27,7 @@ import {
 import { atomIntern } from "../gc/term/atoms";
 import { etfEncodedSize, etfEncode } from "../gc/term/etf";
 import { compareTerms, equalTerms } from "../gc/term/order";
+import { phash2 } from "../gc/term/hash";
 import { htop, hend, active, bump } from "../gc/mem/heap";
 import {
   spawn as spawnProcess, kill as killProcess, budget, reduce as reduceInline, yieldNow,
@@ -188,6 +189,11 @@ export function dict_erase(key: Term): Term { return dictErase(key); }
 export function term_compare(a: Term, b: Term): i32 { return compareTerms(a, b); }
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */
 export function term_equal(a: Term, b: Term): bool { return equalTerms(a, b); }
+/**
+ * erlang:phash2(t) (range 0: 0..2^27-1) or erlang:phash2(t, range) (range 1..2^32: 0..range-1),
+ * OTP 25's numbers (gc/term/hash.ts); -1 for any other range (badarg). Never collects.
+ */
+export function term_hash(t: Term, range: i64): i64 { return phash2(t, range); }
 
 /** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or an AtomResult: -1 the table is full (system_limit), -2 not UTF-8 or over 255 characters (badarg). */
 export function atom_intern(ptr: usize, len: i32): i32 { return atomIntern(ptr, len); }

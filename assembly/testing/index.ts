@@ -20,6 +20,7 @@ import {
   faninConfig, copyConfig, deepSend, deepToHost,
 } from "./programs/messages";
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
+import { hasher } from "./programs/hash";
 
 // the programs (entries): testing:<name>/1
 export {
@@ -54,6 +55,7 @@ export {
   deepSend as entry_deep_send,
   deepToHost as entry_deep_to_host,
   etfEcho as entry_etf_echo,
+  hasher as entry_hasher,
 };
 
 /** Function-table index of the term machine's code: what the funs it makes record as their entry. */
