@@ -476,6 +476,49 @@ export class Runtime {
     return this.killNow(target, bytes);
   }
 
+  /**
+   * Send `pid` an exit signal from the host (erlang:exit/2): `kill` ends it with `killed`; a process
+   * trapping exits gets {'EXIT', HostPid, Reason}; `normal` is ignored by one that does not; any other
+   * reason ends it. False if it was not alive. From a callback, the signal goes once the module has
+   * returned (the result says whether it was alive when asked).
+   */
+  exit(pid: Pid, reason: unknown): boolean {
+    this.checkRunning();
+    const target = pidArg(pid, "exit");
+    const bytes = this.termBytes(reason);
+    const signal = () => {
+      if (this.driver.stopped) return false;
+      const r = this.hostCall("exit", () => this.ex.exit_encoded(this.local(target), this.toModule(bytes), bytes.length));
+      this.driver.poke();
+      if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason");
+      if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
+      return r === HostResult.OK;
+    };
+    if (this.driver.inModule) {
+      const alive = !!this.ex.is_alive(this.local(target));
+      this.driver.defer(() => { signal(); });
+      return alive;
+    }
+    return signal();
+  }
+
+  /**
+   * Link the host to `pid`, as a process that traps exits: when it ends, the host receives the message
+   * {'EXIT', Pid, Reason} (receive(), onMessage). False if it is not alive (no message then).
+   */
+  link(pid: Pid): boolean {
+    this.checkRunning();
+    this.driver.refuseInModule("link");
+    return !!this.ex.host_link(this.local(pidArg(pid, "link")));
+  }
+
+  /** Remove the host's link to `pid`. */
+  unlink(pid: Pid): void {
+    this.checkRunning();
+    this.driver.refuseInModule("unlink");
+    this.ex.host_unlink(this.local(pidArg(pid, "unlink")));
+  }
+
   private killNow(pid: Pid, bytes: Uint8Array): boolean {
     if (this.driver.stopped) return false;
     const r = this.hostCall("kill", () => this.ex.kill_encoded(this.local(pid), this.toModule(bytes), bytes.length));

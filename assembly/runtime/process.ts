@@ -26,6 +26,7 @@
 //   RUNNING  ──return / exit / crash──► FREE (its slot's serial moves on)
 //   RUNNABLE ──killed──► EXITING ──picked──► FREE
 //   WAITING  ──killed──► FREE
+//   WAITING  ──ended by a signal (signals.ts)──► EXITING (queued) ──picked──► FREE
 //
 // Pids never alias: a pid holds the slot and the slot's serial (gc/term/term.ts),
 // and each reuse of a slot takes the next serial, so a stale pid names a

@@ -200,7 +200,7 @@ export function terminate(p: Process, reason: Term, deferred: bool): void {
     timerCancel(p);
     p.waitingForMessage = false;
     p.state = STATE_EXITING;
-    enqueue(p);
+    enqueue(p);                                  // (ended when picked, as a runnable one)
   }
 }
 

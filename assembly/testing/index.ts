@@ -21,6 +21,7 @@ import {
 } from "./programs/messages";
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
 import { hasher } from "./programs/hash";
+import { puppet } from "./programs/signals";
 
 // the programs (entries): testing:<name>/1
 export {
@@ -56,6 +57,7 @@ export {
   deepToHost as entry_deep_to_host,
   etfEcho as entry_etf_echo,
   hasher as entry_hasher,
+  puppet as entry_puppet,
 };
 
 /** Function-table index of the term machine's code: what the funs it makes record as their entry. */
