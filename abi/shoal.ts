@@ -143,7 +143,7 @@
 @external("shoal", "recv_timeout") export declare function recvTimeout(): void;
 
 // ── Links and exit signals
-/** link(Pid): link the caller and `pid`. A dead pid sends the caller the exit signal noproc (it ends, unless it traps exits: then {'EXIT', Pid, noproc} arrives). Linking again, or to itself, does nothing. */
+/** link(Pid): link the caller and `pid`. A dead pid: a caller trapping exits gets {'EXIT', Pid, noproc}; one that does not ends with noproc (BEAM raises error:noproc there; until Shoal has exceptions, that ends the process). Linking again, or to itself, does nothing. */
 // @ts-ignore: decorator
 @external("shoal", "link") export declare function link(pid: u64): void;
 /** unlink(Pid): remove the link from both ends, if there is one. */
