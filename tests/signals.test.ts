@@ -35,7 +35,8 @@ const T = (...e: unknown[]) => new Tuple(e);
 
 describe.each(BACKENDS)("links and exit signals on %s", (backend) => {
   let h: Harness;
-  beforeEach(async () => { h = await start(backend, { poisonFromSpace: true }); });
+  // (a small shadow stack, so that a deep shadow recursion overflows it before the native stack)
+  beforeEach(async () => { h = await start(backend, { poisonFromSpace: true, shadowStackBytes: 64 * 1024 }); });
 
   const puppet = () => h.rt.spawn("puppet");
   const tell = async (p: Pid, ...m: unknown[]) => { h.rt.send(p, T(...m)); await h.rt.run(); };
@@ -134,5 +135,30 @@ describe.each(BACKENDS)("links and exit signals on %s", (backend) => {
     expect(h.exitOf(b)).toBe("killed");
     expect(h.rt.exit(b, A("kill"))).toBe(false);
     expect(h.rt.link(b)).toBe(false);
+  });
+
+  test("isolation: a trap, a native or shadow stack overflow, max_heap_size end one process among many, and its links hear why", async () => {
+    const watcher = puppet();
+    await tell(watcher, A("trap_exit"), true);
+    const bystanders = Array.from({ length: 1000 }, () => puppet());
+    await h.rt.run();                                                  // (all waiting now)
+    const crashers = [
+      h.rt.spawnOpt("trapper", [[]], { priority: "low" }),
+      h.rt.spawnOpt("deep_native", [10_000_000], { priority: "low" }),
+      h.rt.spawnOpt("deep_shadow", [1_000_000], { priority: "low" }),
+      h.rt.spawnOpt("gc_hog", [[]], { priority: "low" }),
+    ];
+    h.rt.setHeapPolicy(crashers[3], { maxHeapWords: 200_000 });
+    for (const c of crashers) h.rt.send(watcher, T(A("link"), c));   // (the watcher, normal priority, links before they run)
+    await h.rt.run();
+    const heard = new Map<string, unknown>();
+    for (let i = 0; i < crashers.length; i++) {
+      const exit = (await got()).elements[2] as Tuple;
+      heard.set(crashers.findIndex((c) => c.equals(exit.elements[1] as Pid)).toString(), exit.elements[2]);
+    }
+    expect([0, 1, 2, 3].map((i) => heard.get(String(i))))
+      .toEqual([A("trap"), A("stack_overflow"), A("shadow_stack_overflow"), A("max_heap_size")]);
+    expect(bystanders.every(alive)).toBe(true);
+    expect(alive(watcher)).toBe(true);
   });
 });
