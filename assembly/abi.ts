@@ -47,6 +47,7 @@ import { exportLookup } from "./runtime/exports";
 import { hostCall } from "./runtime/hostcall";
 import { link as linkProcess, unlink as unlinkProcess, exitSignalTo } from "./runtime/signals";
 import { current } from "./runtime/scheduler";
+import { supervisorStart } from "./runtime/supervisor";
 import { hostStdout } from "./runtime/env";
 
 export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
@@ -92,6 +93,9 @@ export function trap_exit(on: bool): bool {
   current!.trapExit = on;
   return old;
 }
+
+/** supervisor:start_link(Spec): start a supervisor (assembly/runtime/supervisor.ts) linked to the caller; its pid, or system_limit. A bad spec ends it with badarg. May collect. */
+export function supervisor_start(spec: Term): Term { return supervisorStart(spec); }
 
 // ---- roots -----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ import { HeapFigure, Priority } from "./boundary/codes";
 import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
 import { applyEntry } from "./runtime/apply";
 import { hostLink, hostUnlink, hostExitSignal } from "./runtime/signals";
+import { supervisorIndex } from "./runtime/supervisor";
 
 // set by the link step to the linked program's entry directory (assembly/boundary/entries.ts)
 export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
@@ -51,6 +52,9 @@ export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: boo
 
 /** Function-table index of the entry that starts a process by name: spawn_encoded(apply_entry(), {M, F, Args}) runs M:F(Args...). */
 export function apply_entry(): u32 { return applyEntry.index; }
+
+/** Function-table index of the supervisor's entry: spawn_encoded(supervisor_entry(), {HostPid, Spec}) starts one for the host. */
+export function supervisor_entry(): u32 { return supervisorIndex(); }
 
 /** Raise or lower the most processes alive at once (at least those alive now, at most the pid slots); the limit now in force. */
 export function set_max_processes(limit: u32): u32 { return setMaxProcesses(limit); }
