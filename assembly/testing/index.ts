@@ -20,6 +20,7 @@ import {
   messageAtomsInit, faninConfig, copyConfig, deepSend, deepToHost,
 } from "./programs/messages";
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
+import { timerAgent } from "./programs/timers";
 
 // @ts-ignore: decorator
 @inline const MAX_PROGRAMS: i32 = 32;
@@ -67,6 +68,7 @@ function programsInit(): void {
   registerProgram("deep_send", deepSend.index);
   registerProgram("deep_to_host", deepToHost.index);
   registerProgram("etf_echo", etfEcho.index);
+  registerProgram("timer_agent", timerAgent.index);
   messageAtomsInit();
 }
 

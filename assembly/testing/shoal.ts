@@ -74,9 +74,25 @@ import { Term } from "../../gc/term/term";
 // @ts-ignore: decorator
 @external("shoal", "recv_timeout") export declare function recvTimeout(): void;
 
+// ── timers and clocks
+// @ts-ignore: decorator
+@external("shoal", "send_after") export declare function sendAfter(ms: f64, dest: Term, msg: Term): Term;
+// @ts-ignore: decorator
+@external("shoal", "cancel_timer") export declare function cancelTimer(ref: Term): Term;
+// @ts-ignore: decorator
+@external("shoal", "read_timer") export declare function readTimer(ref: Term): Term;
+// @ts-ignore: decorator
+@external("shoal", "monotonic_time") export declare function monotonicTime(): i64;
+// @ts-ignore: decorator
+@external("shoal", "system_time") export declare function systemTime(): i64;
+
 // ── dictionary, terms, raw memory
 // @ts-ignore: decorator
 @external("shoal", "term_equal") export declare function termEqual(a: Term, b: Term): bool;
+// @ts-ignore: decorator
+@external("shoal", "term_compare") export declare function termCompare(a: Term, b: Term): i32;
+// @ts-ignore: decorator
+@external("shoal", "make_ref") export declare function makeRef(): Term;
 // @ts-ignore: decorator
 @external("shoal", "dict_get") export declare function dictGet(key: Term): Term;
 // @ts-ignore: decorator
