@@ -156,6 +156,28 @@
 // @ts-ignore: decorator
 @external("shoal", "trap_exit") export declare function trapExit(on: bool): bool;
 
+// ── Supervisors
+/** supervisor:start_link(Spec): start a supervisor (assembly/runtime/supervisor.ts) linked to the caller; its pid, or system_limit. Spec is {Strategy, Intensity, Period, [{Id, {M, F, Args}, Restart, Shutdown}, ...]}; a bad spec ends the supervisor with badarg. */
+// @ts-ignore: decorator
+@external("shoal", "supervisor_start") export declare function supervisorStart(spec: u64): u64;
+
+// ── Timers and clocks
+/** erlang:send_after/3: after `ms` (0 to 2^53 - 1) ms of host time, send a copy of `msg` to `dest`, a pid or an atom (a registered name, looked up then); a new reference naming the timer, or the atom badarg (`ms` out of range, `dest` neither pid nor atom) or system_limit. The message is copied when the timer is set. */
+// @ts-ignore: decorator
+@external("shoal", "send_after") export declare function sendAfter(ms: f64, dest: u64, msg: u64): u64;
+/** erlang:cancel_timer/1: the ms it had left, an integer rounded up (0 once due), or false if `ref` names no timer (fired, cancelled, another runtime's); badarg if `ref` is not a reference. */
+// @ts-ignore: decorator
+@external("shoal", "cancel_timer") export declare function cancelTimer(ref: u64): u64;
+/** erlang:read_timer/1: the same as cancel_timer, without cancelling. */
+// @ts-ignore: decorator
+@external("shoal", "read_timer") export declare function readTimer(ref: u64): u64;
+/** erlang:monotonic_time(): nanoseconds of the host's monotonic clock (performance.now()); it never goes back; its zero is arbitrary. */
+// @ts-ignore: decorator
+@external("shoal", "monotonic_time") export declare function monotonicTime(): i64;
+/** erlang:system_time(): nanoseconds since 1970-01-01 UTC: the monotonic clock plus an offset fixed at start (performance.timeOrigin), as BEAM's default no_time_warp mode. */
+// @ts-ignore: decorator
+@external("shoal", "system_time") export declare function systemTime(): i64;
+
 // ── The process dictionary
 /** The value under `key` in the caller's dictionary, or the atom undefined (erlang:get/1). */
 // @ts-ignore: decorator
@@ -177,6 +199,9 @@
 /** `erlang:phash2(t)` for `range` 0, `erlang:phash2(t, range)` for `range` 1..2^32, with OTP 25's numbers (gc/term/hash.ts; funs hash by their entry and free variables, not as on BEAM); -1 for any other `range` (badarg). `range` is an i64 because phash2/2 takes 2^32. Charges no reductions: a caller hashing a huge term charges them itself. */
 // @ts-ignore: decorator
 @external("shoal", "term_hash") export declare function termHash(t: u64, range: i64): i64;
+/** erlang:make_ref(): a new reference (3 words on the caller's heap), unique in this runtime; it carries the runtime's creation, so no other runtime's reference is equal to it. */
+// @ts-ignore: decorator
+@external("shoal", "make_ref") export declare function makeRef(): u64;
 /** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or an AtomResult: -1 the table is full (system_limit), -2 not UTF-8 or over 255 characters (badarg). */
 // @ts-ignore: decorator
 @external("shoal", "atom_intern") export declare function atomIntern(ptr: usize, len: i32): i32;
@@ -266,3 +291,9 @@
 /** Mailbox length of a live process, -1 if dead. */
 // @ts-ignore: decorator
 @external("shoal", "mailbox_length") export declare function mailboxLength(pid: u64): i32;
+/** Message timers armed now (send_after). */
+// @ts-ignore: decorator
+@external("shoal", "stat_timers") export declare function statTimers(): u32;
+/** Bytes the armed message timers hold (their message copies). */
+// @ts-ignore: decorator
+@external("shoal", "stat_timer_bytes") export declare function statTimerBytes(): u64;

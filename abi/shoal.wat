@@ -59,6 +59,14 @@
 (import "shoal" "unlink" (func $unlink (param i64)))
 (import "shoal" "exit_signal" (func $exit_signal (param i64 i64) (result i32)))
 (import "shoal" "trap_exit" (func $trap_exit (param i32) (result i32)))
+;; Supervisors
+(import "shoal" "supervisor_start" (func $supervisor_start (param i64) (result i64)))
+;; Timers and clocks
+(import "shoal" "send_after" (func $send_after (param f64 i64 i64) (result i64)))
+(import "shoal" "cancel_timer" (func $cancel_timer (param i64) (result i64)))
+(import "shoal" "read_timer" (func $read_timer (param i64) (result i64)))
+(import "shoal" "monotonic_time" (func $monotonic_time (result i64)))
+(import "shoal" "system_time" (func $system_time (result i64)))
 ;; The process dictionary
 (import "shoal" "dict_get" (func $dict_get (param i64) (result i64)))
 (import "shoal" "dict_put" (func $dict_put (param i64 i64) (result i64)))
@@ -67,6 +75,7 @@
 (import "shoal" "term_compare" (func $term_compare (param i64 i64) (result i32)))
 (import "shoal" "term_equal" (func $term_equal (param i64 i64) (result i32)))
 (import "shoal" "term_hash" (func $term_hash (param i64 i64) (result i64)))
+(import "shoal" "make_ref" (func $make_ref (result i64)))
 (import "shoal" "atom_intern" (func $atom_intern (param i32 i32) (result i32)))
 (import "shoal" "etf_decoded_words" (func $etf_decoded_words (param i32 i32) (result i64)))
 (import "shoal" "etf_decode" (func $etf_decode (param i32 i32) (result i64)))
@@ -97,3 +106,5 @@
 (import "shoal" "stat_messages_sent" (func $stat_messages_sent (result i64)))
 (import "shoal" "stat_messages_queued" (func $stat_messages_queued (result i64)))
 (import "shoal" "mailbox_length" (func $mailbox_length (param i64) (result i32)))
+(import "shoal" "stat_timers" (func $stat_timers (result i32)))
+(import "shoal" "stat_timer_bytes" (func $stat_timer_bytes (result i64)))

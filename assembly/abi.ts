@@ -14,8 +14,10 @@
 //                  make_map make_fun binary_data (after gc_reserve; never collect)
 //   messages       send send_named recv_peek recv_next recv_accept recv_wait
 //                  recv_timeout
+//   timers         send_after cancel_timer read_timer
+//   clocks         monotonic_time system_time
 //   dictionary     dict_get dict_put dict_erase
-//   terms          term_compare term_equal term_hash atom_intern etf_decoded_words
+//   terms          term_compare term_equal term_hash make_ref atom_intern etf_decoded_words
 //                  etf_decode etf_encode_size etf_encode
 //   raw memory     raw_alloc raw_free (outside every heap, never moved)
 
@@ -41,6 +43,9 @@ import {
 import { whereis as whereisName } from "./runtime/registry";
 import { dictGet, dictPut, dictErase } from "./runtime/dictionary";
 import { encodedWords, decodeAt } from "./runtime/transfer";
+import { makeRef } from "./runtime/refs";
+import { sendAfter, cancelTimer, readTimer } from "./runtime/message_timers";
+import { monotonicTime, systemTime } from "./runtime/clock";
 import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
@@ -178,6 +183,22 @@ export function recv_wait(ms: f64): bool { return recvWait(ms); }
 /** Receive: after a timeout, reset the save position. */
 export function recv_timeout(): void { recvTimeout(); }
 
+// ---- timers (erlang:send_after/3, cancel_timer/1, read_timer/1) ------------------
+
+/** In `ms` ms (0 .. 2^53 - 1), send a copy of `msg` (taken now) to `dest`: a pid, or a registered name looked up when it fires (none: dropped). A new reference naming the timer, or the atom badarg (bad ms or dest) or system_limit (too many timers). A timer aimed at a pid goes when that process ends; a dead pid gets a reference and no timer. May collect. */
+export function send_after(ms: f64, dest: Term, msg: Term): Term { return sendAfter(ms, dest, msg); }
+/** Cancel the timer `ref` names: the ms it had left (an integer, rounded up), false if there is none (fired, cancelled, never one), badarg if `ref` is not a reference. */
+export function cancel_timer(ref: Term): Term { return cancelTimer(ref); }
+/** The ms the timer `ref` names has left, as cancel_timer, without cancelling it. */
+export function read_timer(ref: Term): Term { return readTimer(ref); }
+
+// ---- clocks (native time unit: nanoseconds) -----------------------------------------
+
+/** erlang:monotonic_time(): ns of the host's monotonic clock (its zero is arbitrary). */
+export function monotonic_time(): i64 { return monotonicTime(); }
+/** erlang:system_time(): ns since 1970-01-01 UTC (the monotonic clock plus an offset fixed at start). */
+export function system_time(): i64 { return systemTime(); }
+
 // ---- the process dictionary -----------------------------------------------------
 
 /** The value under `key` in the caller's dictionary, or the atom undefined (erlang:get/1). */
@@ -198,6 +219,8 @@ export function term_equal(a: Term, b: Term): bool { return equalTerms(a, b); }
  * OTP 25's numbers (gc/term/hash.ts); -1 for any other range (badarg). Never collects.
  */
 export function term_hash(t: Term, range: i64): i64 { return phash2(t, range); }
+/** A new reference, unique in this runtime and never equal to another runtime's (erlang:make_ref/0), on the caller's heap (3 words). May collect. */
+export function make_ref(): Term { return makeRef(); }
 
 /** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or an AtomResult: -1 the table is full (system_limit), -2 not UTF-8 or over 255 characters (badarg). */
 export function atom_intern(ptr: usize, len: i32): i32 { return atomIntern(ptr, len); }

@@ -9,7 +9,8 @@ import { atomsInit, atomFind, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINE
 import { htop, heapBlockBytes, oldUsed, heapTargetAbort } from "../gc/mem/heap";
 import { offheapCount, offheapBytes } from "../gc/mem/offheap";
 import { gcConfigure, heapWords } from "../gc/collector";
-import { etfSetCreation, etfReset } from "../gc/term/etf";
+import { etfReset } from "../gc/term/etf";
+import { nodeSetCreation } from "../gc/term/node";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
@@ -20,6 +21,7 @@ import {
   killEncoded, killAll, current, switches, reductionsTotal, wake as wakeProcess,
 } from "./runtime/scheduler";
 import { nextDeadline } from "./runtime/timers";
+import { timerMessages, timerMessageBytes, setMaxTimers } from "./runtime/message_timers";
 import { shadowInit, shadowBytes } from "./runtime/shadowstack";
 import { collectProcess, reportGcPauses } from "./runtime/alloc";
 import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mailbox";
@@ -70,8 +72,8 @@ export function host_call_failed(): void {
   etfReset();
 }
 
-/** Set the creation this runtime writes in its pids and requires of pids it reads (External Term Format); the host picks one per runtime, nonzero, at start. */
-export function set_pid_creation(c: u32): void { etfSetCreation(c); }
+/** Set the creation this runtime writes in its pids and references and requires of pids it reads (External Term Format, gc/term/node.ts); the host picks one per runtime, nonzero, at start. */
+export function set_pid_creation(c: u32): void { nodeSetCreation(c); }
 
 /** Whether every process exit is reported to the host (env.exited). */
 export function report_exits(on: bool): void { setNotifyExits(on); }
@@ -132,6 +134,12 @@ export function stat_offheap_count(): u32 { return offheapCount; }
 export function stat_offheap_bytes(): u64 { return offheapBytes; }
 export function stat_messages_sent(): u64 { return sentTotal; }
 export function stat_messages_queued(): u64 { return queuedMessages; }
+/** Message timers (send_after) armed, and the bytes they hold (their records and message copies). */
+export function stat_timers(): u32 { return timerMessages; }
+export function stat_timer_bytes(): u64 { return timerMessageBytes; }
+
+/** Raise or lower the most message timers armed at once (send_after past it: system_limit); the limit now in force. */
+export function set_max_timers(limit: u32): u32 { return setMaxTimers(limit); }
 
 /** A scratch buffer of at least `size` bytes for the host to pass strings and External Term Format in. */
 let io: usize = 0;

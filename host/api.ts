@@ -6,7 +6,7 @@ export type {
   StartOptions, SpawnOptions, ReceiveOptions, HeapPolicy, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority,
 } from "./runtime.js";
 export { ShoalError, BadargError, SystemLimitError, TimeoutError, AbortError, StoppedError, NotSupportedError } from "./errors.js";
-export { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun, formatTerm } from "./terms.js";
+export { Atom, Pid, Ref, Tuple, ImproperList, Float, BitString, ExportFun, formatTerm } from "./terms.js";
 export { encode as encodeTerm, decode as decodeTerm, EtfError } from "./etf.js";
 export { ENGINES } from "./backend.js";
 export type { Backend, BackendChoice, BackendMeasurement, EngineFacts } from "./backend.js";

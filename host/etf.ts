@@ -31,8 +31,9 @@
 //   Pid                                  pid (its node, 'nonode@ Pid (its node and creation kept:
 //                                        nohost' here, and its   a runtime reaches only its own
 //                                        creation: its runtime)  pids, Runtime.creation)
-//   Reference, ExportFun                 reference, fun M:F/A    Reference, ExportFun (no process of
-//                                                                this runtime takes either)
+//   Ref                                  reference (its node     Ref (its node and creation kept:
+//                                        and creation)           another runtime's stays its own)
+//   ExportFun                            fun M:F/A               ExportFun (no process takes one)
 //   a value that contains itself: TypeError (no term does)
 //
 //   tag  name                   encode                          decode
@@ -74,7 +75,9 @@
 // Term order (for map keys) is gc/term/order.ts's: number < atom < reference
 // < fun < pid < tuple < map < [] < list < bitstring; numbers by value, an
 // integer before an equal float and -0.0 before 0.0 (two terms, as =:= has
-// them from OTP 27; OTP 25 and 26 count them one map key); atoms by UTF-8.
+// them from OTP 27; OTP 25 and 26 count them one map key); atoms by UTF-8;
+// references by node, then creation, then their ids as one number, the last
+// id highest (as BEAM, checked against OTP 25 by tests/timers.test.ts).
 //
 // Map key order, and why it is not BEAM's (checked against OTP 25 by
 // tests/fixtures/etf_maps.txt, whose generating program is beside it). BEAM
@@ -106,7 +109,7 @@
 import { Etf, ETF_MAX_STRING_LEN } from "../assembly/boundary/etf_tags.js";
 import { MAX_ATOM_CHARS } from "../assembly/boundary/defaults.js";
 import { ShoalError } from "./errors.js";
-import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun, PID_SLOTS, isPidTerm, pidTerm } from "./terms.js";
+import { Atom, Pid, Tuple, ImproperList, Float, BitString, Ref, ExportFun, PID_SLOTS, isPidTerm, pidTerm } from "./terms.js";
 
 /** Malformed or unsupported External Term Format bytes, or a map with two equal keys (badarg, as binary_to_term's). */
 export class EtfError extends ShoalError {
@@ -139,7 +142,7 @@ type Ir =
   | { k: typeof K_INT; v: bigint }
   | { k: typeof K_FLOAT; v: number }
   | AtomIr
-  | { k: typeof K_REF; ref: Reference }
+  | { k: typeof K_REF; ref: Ref }
   | { k: typeof K_FUN; fun: ExportFun }
   | { k: typeof K_PID; slot: number; serial: number; creation: number; node: Atom }
   | { k: typeof K_TUPLE; els: Ir[] }
@@ -234,10 +237,15 @@ function compareTop(a: Ir, b: Ir, stack: CmpFrame[]): number {
     case K_INT: case K_FLOAT: return compareNumbers(a, b);
     case K_ATOM: return compareAtoms(a.atom, (b as typeof a).atom);
     case K_REF: {
+      // as BEAM (erl_utils.c): node, creation, then the ids as one number, ids[0] lowest (a missing id is 0)
       const x = a.ref, y = (b as typeof a).ref;
-      if (x.ids.length !== y.ids.length) return x.ids.length < y.ids.length ? -1 : 1;
-      for (let i = x.ids.length - 1; i >= 0; i--) if (x.ids[i] !== y.ids[i]) return x.ids[i] < y.ids[i] ? -1 : 1;
-      return compareAtoms(x.node, y.node) || Math.sign(x.creation - y.creation);
+      const c = compareAtoms(x.node, y.node) || Math.sign(x.creation - y.creation);
+      if (c) return c;
+      for (let i = Math.max(x.ids.length, y.ids.length) - 1; i >= 0; i--) {
+        const p = x.ids[i] ?? 0, q = y.ids[i] ?? 0;
+        if (p !== q) return p < q ? -1 : 1;
+      }
+      return 0;
     }
     case K_FUN: {
       const x = a.fun, y = (b as typeof a).fun;
@@ -348,7 +356,7 @@ function leafIr(v: unknown): Ir | undefined {
         bytes[bytes.length - 1] &= (0xff << (8 - v.bits)) & 0xff;   // unused bits are zero
         return { k: K_BITS, bytes, bits: v.bits };
       }
-      if (v instanceof Reference) return { k: K_REF, ref: v };
+      if (v instanceof Ref) return { k: K_REF, ref: v };
       if (v instanceof ExportFun) return { k: K_FUN, fun: v };
       if (isPlainObject(v)) return undefined;
       throw new TypeError(`cannot encode ${Object.prototype.toString.call(v).slice(0, 60)} as a term`);
@@ -753,16 +761,17 @@ function readOne(r: Reader, stack: DecFrame[]): Ir | undefined {
     case Etf.NEW_PID_EXT: case Etf.PID_EXT: return readPid(r, tag);
     case Etf.NEWER_REFERENCE_EXT: case Etf.NEW_REFERENCE_EXT: {
       const n = r.u16();
+      if (n > 5) throw new EtfError(`reference at byte ${at} has ${n} ids, more than 5`);
       const node = readAtom(r, r.u8()).atom;
       const creation = tag === Etf.NEWER_REFERENCE_EXT ? r.u32() : r.u8();
       const ids: number[] = [];
       for (let i = 0; i < n; i++) ids.push(r.u32());
-      return { k: K_REF, ref: new Reference(node, creation, ids) };
+      return { k: K_REF, ref: new Ref(ids, creation, node) };
     }
     case Etf.REFERENCE_EXT: {
       const node = readAtom(r, r.u8()).atom;
       const id = r.u32();
-      return { k: K_REF, ref: new Reference(node, r.u8(), [id]) };
+      return { k: K_REF, ref: new Ref([id], r.u8(), node) };
     }
     case Etf.EXPORT_EXT: {
       const module = readAtom(r, r.u8()).atom;

@@ -340,6 +340,7 @@ export class Runtime {
     let rt: Runtime | undefined;
     const ex = await instantiateCore(module!, {
       now: nowMs,
+      system_now: () => performance.timeOrigin + nowMs(),
       proc_trace: (pid, code, value) => rt?.emitTrace(pid, code, value),
       exited: (pid, ptr, len) => rt?.emitExit(pid, ptr, len),
       gc_event: (pid, kind, ms, live, heapWords) => rt?.emitGc(pid, kind, ms, live, heapWords),
@@ -420,7 +421,7 @@ export class Runtime {
     const t = this.hostCall("spawn", () => this.ex.spawn_encoded(this.ex.apply_entry(), this.toModule(bytes), bytes.length, priority));
     this.driver.poke();
     if (isPidTerm(t)) return this.pid(t);
-    if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings and funs have no term here)");
+    if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings, funs and other nodes' references have no term here)");
     const limit = this.ex.stat_max_processes();
     if (this.fxStacks && this.ex.stat_live() >= limit && limit < this.fxStacks.ceiling) {
       throw new SystemLimitError(`cannot spawn past ${limit} live processes on fx: this JS process can map no more WasmFX stacks ` +
@@ -523,7 +524,7 @@ export class Runtime {
     if (this.driver.stopped) return false;
     const r = this.hostCall("kill", () => this.ex.kill_encoded(this.local(pid), this.toModule(bytes), bytes.length));
     this.driver.poke();
-    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, references and funs have no term here)");
+    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, funs and other nodes' references have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
     return r === HostResult.OK;
   }
@@ -671,7 +672,7 @@ export class Runtime {
     if (this.driver.stopped) return false;
     const r = this.hostCall("send", () => this.ex.host_send(this.local(pid), this.toModule(bytes), bytes.length));
     this.driver.poke();
-    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
+    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, funs and other nodes' references have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
     return r === HostResult.OK;
   }

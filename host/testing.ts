@@ -93,6 +93,14 @@ export class TestRuntime extends Runtime {
   /** Hand the next etf_echo process its input (External Term Format bytes). */
   etfInput(bytes: Uint8Array): void { this.testing.etf_input(this.toModule(bytes), bytes.length); }
 
+  /** Message timers (send_after) armed, and the bytes their records and message copies hold (stat_timers, stat_timer_bytes). */
+  timerStats(): { timers: number; bytes: number } {
+    return { timers: this.ex.stat_timers(), bytes: Number(this.ex.stat_timer_bytes()) };
+  }
+
+  /** Set the most message timers armed at once (send_after past it: system_limit); the limit now in force. */
+  setMaxTimers(limit: number): number { return this.ex.set_max_timers(limit); }
+
   /** The last etf_echo process's output bytes. */
   etfOutput(): Uint8Array {
     return bytesAt(this.ex.memory, this.testing.etf_output_ptr(), this.testing.etf_output_len()).slice();

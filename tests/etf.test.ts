@@ -16,7 +16,7 @@ import * as zlib from "node:zlib";
 import fc from "fast-check";
 import { encode, decode, EtfError } from "../host/etf";
 import { BadargError } from "../host/errors";
-import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun } from "../host/terms";
+import { Atom, Pid, Tuple, ImproperList, Float, BitString, Ref, ExportFun } from "../host/terms";
 import { Trace } from "../assembly/boundary/codes";
 import { PID_SLOT_BITS } from "../assembly/boundary/defaults";
 import { SMALL_BITS, Tag, TagShift } from "../assembly/boundary/terms";
@@ -64,7 +64,7 @@ function normalise(v: unknown): unknown {
     bytes[bytes.length - 1] &= (0xff << (8 - v.bits)) & 0xff;
     return v.bits === 8 ? bytes : new BitString(bytes, v.bits);
   }
-  if (v instanceof Pid || v instanceof Reference || v instanceof ExportFun) return v;
+  if (v instanceof Pid || v instanceof Ref || v instanceof ExportFun) return v;
   return new Map(Object.entries(v as object).map(([k, x]) => [normalise(A(k)), normalise(x)]));
 }
 
@@ -81,7 +81,7 @@ function same(a: unknown, b: unknown): boolean {
   if (a instanceof Tuple) return b instanceof Tuple && same(a.elements, b.elements);
   if (a instanceof ImproperList) return b instanceof ImproperList && same(a.elements, b.elements) && same(a.tail, b.tail);
   if (a instanceof BitString) return b instanceof BitString && a.bits === b.bits && same(a.bytes, b.bytes);
-  if (a instanceof Reference) return b instanceof Reference && a.node === b.node && a.creation === b.creation && same(a.ids, b.ids);
+  if (a instanceof Ref) return b instanceof Ref && a.node === b.node && a.creation === b.creation && same(a.ids, b.ids);
   if (a instanceof ExportFun) return b instanceof ExportFun && a.module === b.module && a.name === b.name && a.arity === b.arity;
   if (a instanceof Map) {
     if (!(b instanceof Map) || a.size !== b.size) return false;
@@ -138,14 +138,17 @@ const floatArb = fc.oneof(
 );
 const pidArb = fc.tuple(fc.integer({ min: 0, max: SLOT_MAX }), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
   .map(([slot, serial]) => pid(slot, serial));
+/** References a process holds: node 'nonode@nohost', three ids, any creation (another runtime's stays its own). */
+const refArb = fc.tuple(fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
+  .map(([ids, creation]) => new Ref(ids, creation));
 const binaryArb = fc.oneof(fc.uint8Array({ maxLength: 130 }), fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 10 }));
 const leafArb = fc.oneof(
-  integerArb, floatArb, atomArb, binaryArb, pidArb,
+  integerArb, floatArb, atomArb, binaryArb, pidArb, refArb,
   fc.boolean(), fc.constantFrom(null, undefined, [] as unknown[]),
 );
 /** Map keys, integers and floats mixed: 1 and Float(1), Float(0) and Float(-0) are distinct keys, and decode so. */
 const keyArb = fc.oneof(
-  integerArb, finiteDouble.filter((d) => !Number.isInteger(d)), atomArb, binaryArb, pidArb, fc.boolean(),
+  integerArb, finiteDouble.filter((d) => !Number.isInteger(d)), atomArb, binaryArb, pidArb, refArb, fc.boolean(),
   fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }).map((i) => new Float(i)),
   fc.constantFrom(new Float(-0), new Float(0), new Float(2 ** 53), 2 ** 53 - 1, new Float(1e300)),
   fc.array(fc.oneof(integerArb, atomArb), { maxLength: 3 }), fc.array(integerArb, { maxLength: 3 }).map((e) => new Tuple(e)),
@@ -170,7 +173,7 @@ const valueArb = valuesOver(leafArb);
 const hostLeafArb = fc.oneof(
   fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 7 })).map(([b, bits]) => new BitString(b, bits)),
   fc.tuple(atomArb, fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 5 }))
-    .map(([node, creation, ids]) => new Reference(node, creation, ids)),
+    .map(([node, creation, ids]) => new Ref(ids, creation, node)),
   fc.tuple(atomArb, atomArb, fc.integer({ min: 0, max: 255 })).map(([m, f, a]) => new ExportFun(m, f, a)),
 );
 /** Values of every kind the host encodes. */
@@ -238,6 +241,7 @@ const SORTED_KEYS: unknown[] = [
   new Float(-(2 ** 63) - 4096), I64_MIN, new Float(-(2 ** 63)), I64_MIN + 1n, -2, -1.5, -1, 0, new Float(-0), new Float(0),
   2, new Float(2), 2.5, 9007199254740992n, new Float(2 ** 53), 9007199254740993n, I64_MAX, new Float(2 ** 63),
   A(""), A("b"), A("é"), A("\uffff"), A("\u{10000}"),                     // UTF-8 order, not UTF-16's
+  new Ref([5, 5, 5], 1), new Ref([1, 0, 0], 2), new Ref([0, 0, 1], 2),     // creation, then the last id first
   pid(2, 0), pid(1, 1),                                                    // serial, then slot
   new Tuple([]), new Tuple([2]), new Tuple([1, 2]),                        // size first
   new Map(), new Map([[1, 2]]), new Map([[A("a"), 1]]),
@@ -326,6 +330,7 @@ describe("host/etf.ts", () => {
       "8377026869ff", "83770268ff", "8377028080", "8346" + "7ff0000000000000", "8346" + "7ff8000000000000",
       "8374000000026101610161016101", "8374000000026101610162000000016101",   // two equal keys (1 and 1)
       PID_2_28, "8368ffffffff", "8370",
+      "835a0006770d6e6f6e6f6465406e6f686f737400000005" + "00000001".repeat(6),   // a reference of 6 ids (5 at most)
     ]) expect(() => decode(unhex(bad))).toThrow(EtfError);
   });
 });
@@ -353,7 +358,7 @@ const EXPECTED: Record<string, unknown> = {
   nested: new Tuple([A("ok"), [new Tuple([A("a"), 1]), new Tuple([A("b"), new TextEncoder().encode("bin")])], new Map([[A("c"), 3.5]])]),
   pid_local: pid(80, 0), export_fun: new ExportFun(A("lists"), A("reverse"), 1),
   compressed_list_100a: new Array(100).fill(97), pid_named_node: pid(80, 0), self_pid: pid(9, 0),
-  ref_named_node: new Reference(A("etf@vm"), 1795305377, [168689, 320077825, 1970215920]),
+  ref_named_node: new Ref([168689, 320077825, 1970215920], 1795305377, A("etf@vm")),
 };
 
 // Which vectors' bytes are what OTP 26+ writes by default, so that encode(decode(bytes)) must give them back:

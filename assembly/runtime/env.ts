@@ -3,10 +3,15 @@
 
 import { Term } from "../../gc/term/term";
 
-/** The host clock, in milliseconds (performance.now()). */
+/** The host clock, in milliseconds (performance.now()): monotonic, the clock of every timer. */
 // @ts-ignore: decorator
 @external("env", "now")
 export declare function hostNow(): f64;
+
+/** Erlang system time: milliseconds since 1970-01-01 UTC (performance.timeOrigin + performance.now(): the host clock plus an offset fixed at start, so it moves with `now`, as BEAM's default no-time-warp mode has it). */
+// @ts-ignore: decorator
+@external("env", "system_now")
+export declare function hostSystemNow(): f64;
 
 /** A process reports an event to the host: (its pid, a code, a value). */
 // @ts-ignore: decorator

@@ -27,7 +27,7 @@
 
 import { Term, NIL, makePid, PID_SLOT_BITS } from "../../gc/term/term";
 import { Process, lookup, STATE_WAITING, STATE_EXITING } from "./process";
-import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
+import { copyIntoProcess, copyDetachedIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
 import { HostResult } from "../boundary/codes";
 import { current, wake, SUSPEND_WAIT } from "./scheduler";
 import { timerAdd } from "./timers";
@@ -82,6 +82,15 @@ export function send(pid: Term, msg: Term): void {
   const p = lookup(pid);
   if (!p || p.state == STATE_EXITING) return;
   deliver(p, p == current ? msg : copyIntoProcess(p, msg));   // to itself: already in its heap
+}
+
+/** Send a message kept outside every heap (a message timer's: `words` words, or an immediate) to `pid`: copied into the receiver, or encoded to the host; dropped if it is dead. */
+export function sendDetached(pid: Term, msg: Term, words: usize): void {
+  sentTotal++;
+  if (pid == HOST_PID) { sendToHost(msg); return; }
+  const p = lookup(pid);
+  if (!p || p.state == STATE_EXITING) return;
+  deliver(p, copyDetachedIntoProcess(p, msg, words));
 }
 
 /** Decode External Term Format bytes into `pid`'s memory and deliver them: 0 sent, 1 dropped (no such process), -1 malformed or unsupported bytes, -2 decoding failed (the atom table is full, or a map has equal keys). */
@@ -140,10 +149,7 @@ export function recvWait(ms: f64): bool {
   if (!(ms > 0)) return false;
   p.waitingForMessage = true;
   p.timedOut = false;
-  if (ms < Infinity) {
-    p.deadline = hostNow() + ms;
-    timerAdd(p);
-  }
+  if (ms < Infinity) timerAdd(p, hostNow() + ms);
   p.state = STATE_WAITING;
   fiber_suspend(SUSPEND_WAIT);
   return !p.timedOut;

@@ -7,11 +7,15 @@
 // slot, so spawning allocates nothing on the common path.
 //
 // ╒═══════════════════════ Process block ═══════════════════════════════════╕
+//  Timer      deadline timerSeq timerIndex timerKind: a process is its own
+//             timer record (timers.ts), armed while it sleeps or waits with a
+//             timeout
 //  Process    pid; the term roots arg reason dict matching (PROCESS_ROOTS);
-//             reductions, deadline, next (run queue); sp stackLo stackHi
-//             (shadow stack); entry slot timerIndex; mqHead mqTail mqSave
-//             mqLen (mailbox); name; sigData sigLen sigCap (links and monitors);
-//             state priority waitingForMessage timedOut trapExit
+//             reductions, next (run queue); sp stackLo stackHi (shadow
+//             stack); entry slot; mqHead mqTail mqSave mqLen (mailbox); name;
+//             sendTimers (message timers aimed at it); sigData sigLen sigCap
+//             (links and monitors); state priority waitingForMessage timedOut
+//             trapExit
 //  fiber ctx  fiber_ctx_size() bytes the backend owns, 8-aligned
 //  Heap       the process's heap descriptor (gc/mem/heap.ts), 8-aligned
 // └─────────────────────────────────────────────────────────────────────────┘
@@ -40,6 +44,7 @@ import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER, PID_SLOT_BITS } from "
 import { Vec, vecStatic, vecPush32, vecPop32, vecGet32 } from "../../gc/mem/vec";
 import { DEBUG } from "../../gc/mem/debug";
 import { fiber_ctx_size } from "../fiber/fiber";
+import { Timer, TIMER_PROCESS } from "./timers";
 
 // @ts-ignore: decorator
 @inline export const STATE_FREE: u8 = 0;
@@ -62,7 +67,7 @@ import { fiber_ctx_size } from "../fiber/fiber";
 // @ts-ignore: decorator
 @inline export const PRIO_LOW: u8 = 3;
 
-@unmanaged export class Process {
+@unmanaged export class Process extends Timer {
   /** This process's pid term. */
   pid: Term;
   // ── term roots: PROCESS_ROOTS words from `arg`, scanned by the collector (roots.ts)
@@ -77,8 +82,6 @@ import { fiber_ctx_size } from "../fiber/fiber";
   // ── end of term roots
   /** Reductions spent over its life. */
   reductions: u64;
-  /** When its timer fires (host clock, ms), while sleeping. */
-  deadline: f64;
   /** Next process in its run queue. */
   next: Process | null;
   /** Saved shadow-stack pointer while not running (shadowstack.ts). */
@@ -90,8 +93,6 @@ import { fiber_ctx_size } from "../fiber/fiber";
   entry: u32;
   /** Its slot in the process table. */
   slot: u32;
-  /** Position in the timer heap, -1 when it has no timer. */
-  timerIndex: i32;
   /** Mailbox (mailbox.ts): first and last message nodes, the save position, the count. */
   mqHead: Message | null;
   mqTail: Message | null;
@@ -103,6 +104,8 @@ import { fiber_ctx_size } from "../fiber/fiber";
   sigData: usize;
   sigLen: u32;
   sigCap: u32;
+  /** The first message timer aimed at this pid (send_after.ts), 0 if none: they go when it ends. */
+  sendTimers: usize;
   state: u8;
   priority: u8;
   /** Waiting in a receive (a message wakes it), and whether its wait ended by timeout. */
@@ -228,7 +231,9 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.reductions = 0;
   p.next = null;
   p.timerIndex = -1;
+  p.timerKind = TIMER_PROCESS;
   p.name = 0;
+  p.sendTimers = 0;
   p.waitingForMessage = false;
   p.trapExit = false;
   if (DEBUG) assert(p.sigLen == 0);
@@ -240,7 +245,7 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
 
 /** Return `p`'s slot to the free list; its block stays for the next process in the slot. */
 export function freeProcess(p: Process): void {
-  if (DEBUG) assert(p.state != STATE_FREE && p.timerIndex < 0 && p.mqLen == 0 && !p.mqHead);
+  if (DEBUG) assert(p.state != STATE_FREE && p.timerIndex < 0 && p.mqLen == 0 && !p.mqHead && !p.sendTimers);
   p.state = STATE_FREE;
   liveProcesses--;
   // A slot whose serial is spent is retired rather than reused, so no pid ever comes back.

@@ -17,11 +17,12 @@
 //
 //   schedule() returns (Status, assembly/boundary/codes.ts)
 //   ------------------   ------------------------------------------------
-//   IDLE      0          no process is alive
+//   IDLE      0          no process is alive, no timer armed
 //   RUNNABLE  1          processes are ready: call again (after the host's
 //                        event loop has had a turn)
-//   TIMERS    2          none ready; the earliest timer is nextDeadline()
-//   WAITING   3          processes alive, all waiting with no timer
+//   TIMERS    2          none ready; the earliest timer (a sleep, a receive
+//                        timeout, or a message timer) is nextDeadline()
+//   WAITING   3          processes alive, all waiting, no timer armed
 //
 // A trap inside a process (stack overflow, unreachable, out-of-bounds) leaves
 // schedule() as a host exception; the host calls crash() and the process ends
@@ -38,7 +39,8 @@ import {
   STATE_FREE, STATE_RUNNABLE, STATE_RUNNING, STATE_WAITING, STATE_EXITING,
 } from "./process";
 import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
-import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
+import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount, TIMER_PROCESS } from "./timers";
+import { messageTimerFire, messageTimersDrop, messageTimersClear } from "./message_timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
 import { heapSwitchIn, heapSwitchOut, heapTargetAbort, youngSize } from "../../gc/mem/heap";
 import { etfReset } from "../../gc/term/etf";
@@ -136,8 +138,7 @@ export function self(): Term { return current!.pid; }
 export function sleep(ms: f64): void {
   const p = current!;
   if (!(ms > 0)) { yieldNow(); return; }
-  p.deadline = hostNow() + ms;
-  timerAdd(p);
+  timerAdd(p, hostNow() + ms);
   p.state = STATE_WAITING;
   fiber_suspend(SUSPEND_WAIT);
 }
@@ -215,6 +216,7 @@ function finish(p: Process): void {
   else signalsOnExit(p);                       // links hear of it (its reason is still in its heap)
   fiber_destroy(p.slot, fiberCtx(p));
   timerCancel(p);
+  messageTimersDrop(p);   // timers aimed at its pid go with it
   shadowRelease(p);
   mailboxClear(p);
   if (p.name) unregisterName(p.name);
@@ -222,11 +224,13 @@ function finish(p: Process): void {
   freeProcess(p);
 }
 
-/** Make every process whose timer is due runnable. */
+/** Fire every timer that is due, in order: a process's makes it runnable, a message timer's delivers. */
 function fireTimers(now: f64): void {
   for (;;) {
-    const p = timerPopDue(now);
-    if (!p) return;
+    const t = timerPopDue(now);
+    if (!t) return;
+    if (t.timerKind != TIMER_PROCESS) { messageTimerFire(t); continue; }
+    const p = changetype<Process>(t);
     if (p.waitingForMessage) { p.waitingForMessage = false; p.timedOut = true; }
     p.state = STATE_RUNNABLE;
     enqueue(p);
@@ -310,5 +314,6 @@ export function killAll(): void {
   notifyExits = saved;
   tearingDown = false;
   clearQueues();
+  messageTimersClear();   // those aimed at a name or the host: the rest went with their processes
   timersClear();
 }

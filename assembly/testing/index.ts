@@ -22,6 +22,7 @@ import {
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
 import { hasher } from "./programs/hash";
 import { puppet } from "./programs/signals";
+import { timerAgent } from "./programs/timers";
 
 // the programs (entries): testing:<name>/1
 export {
@@ -58,6 +59,7 @@ export {
   etfEcho as entry_etf_echo,
   hasher as entry_hasher,
   puppet as entry_puppet,
+  timerAgent as entry_timer_agent,
 };
 
 /** Function-table index of the term machine's code: what the funs it makes record as their entry. */

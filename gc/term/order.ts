@@ -8,6 +8,9 @@
 //               and -0.0 before 0.0, so that the order is total and exact (the
 //               order map keys are kept in; compareTerms == 0 iff =:=)
 //   atoms       their UTF-8 text, bytewise (= by code point), then length
+//   references  creation, then ids[2], ids[1], ids[0] (as BEAM: node, which is
+//               always 'nonode@nohost' here, then creation, then the ids from
+//               the highest)
 //   pids        the term word: serial, then slot (as BEAM compares local pids)
 //   funs        entry and arity, then the number of free variables, then those
 //   tuples      size, then elements left to right
@@ -20,7 +23,8 @@
 // depth only (a list's tail replaces its range rather than adding one).
 
 import {
-  Term, NIL, isSmall, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerValue, floatValue, binarySize,
+  Term, NIL, isSmall, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, integerValue, floatValue, binarySize,
+  refId, refCreation,
 } from "./term";
 import { binaryData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
@@ -31,6 +35,8 @@ import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 @inline const R_NUMBER: i32 = 0;
 // @ts-ignore: decorator
 @inline const R_ATOM: i32 = 1;
+// @ts-ignore: decorator
+@inline const R_REF: i32 = 2;
 // @ts-ignore: decorator
 @inline const R_FUN: i32 = 3;
 // @ts-ignore: decorator
@@ -56,6 +62,7 @@ function rank(t: Term): i32 {
     if (s == SUB_MAP) return R_MAP;
     if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN) return R_BINARY;
     if (s == SUB_FUN) return R_FUN;
+    if (s == SUB_REF) return R_REF;
     unreachable();
   }
   if (isSmall(t)) return R_NUMBER;
@@ -97,6 +104,17 @@ function compareNumbers(a: Term, b: Term): i32 {
   return af ? -compareIntFloat(integerValue(b), floatValue(a)) : compareIntFloat(integerValue(a), floatValue(b));
 }
 
+/** Two references: creation, then the ids from the highest (the node is the same for all). */
+function compareRefs(a: Term, b: Term): i32 {
+  const ca = refCreation(a), cb = refCreation(b);
+  if (ca != cb) return ca < cb ? -1 : 1;
+  for (let i: i32 = 2; i >= 0; i--) {
+    const x = refId(a, <usize>i), y = refId(b, <usize>i);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Bytes pa[0..la) against pb[0..lb): bytewise, then the shorter first. */
 function compareBytes(pa: usize, la: usize, pb: usize, lb: usize): i32 {
   const c = memory.compare(pa, pb, min(la, lb));
@@ -134,6 +152,7 @@ export function compareTerms(a: Term, b: Term): i32 {
           break;
         }
         case R_PID: { c = a < b ? -1 : 1; break; }
+        case R_REF: { c = compareRefs(a, b); break; }
         case R_BINARY: {
           c = compareBytes(binaryData(a), <usize>binarySize(a), binaryData(b), <usize>binarySize(b));
           break;

@@ -27,6 +27,11 @@ export interface CoreExports {
   whereis(name: bigint): bigint;
   stat_messages_sent(): bigint;
   stat_messages_queued(): bigint;
+  /** Message timers (send_after) armed, and the bytes their records and message copies hold. */
+  stat_timers(): number;
+  stat_timer_bytes(): bigint;
+  /** Raise or lower the most message timers armed at once; the limit now in force. */
+  set_max_timers(limit: number): number;
   mailbox_length(pid: bigint): number;
   report_exits(on: number): void;
   backend(): number;
@@ -69,8 +74,10 @@ export interface CoreExports {
  * unsigned (instantiateCore converts them).
  */
 export interface CoreImports {
-  /** Host time, ms (the clock of sleep and receive timeouts). */
+  /** Host time, ms (the clock of sleep and receive timeouts): monotonic. */
   now(): number;
+  /** Erlang system time, ms since 1970-01-01 UTC: `now` plus an offset fixed at start (performance.timeOrigin), as BEAM's default no-time-warp mode has it. */
+  system_now(): number;
   /** A process reports an event (the test programs' codes: assembly/boundary/codes.ts Trace). */
   proc_trace(pid: bigint, code: number, value: bigint): void;
   /** A process ended (only while report_exits is on): its reason as External Term Format bytes at ptr (len 0: it holds a fun). */
@@ -98,7 +105,7 @@ export class ModuleAbort extends Error {
 const FUNCTIONS = [
   "init", "gc_report_pauses", "garbage_collect", "set_heap_policy", "process_heap", "wake", "stat_heap_bytes",
   "stat_offheap_count", "stat_offheap_bytes", "host_send", "host_pid", "register", "unregister",
-  "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length",
+  "whereis", "stat_messages_sent", "stat_messages_queued", "stat_timers", "stat_timer_bytes", "set_max_timers", "mailbox_length",
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
   "process_bytes", "spawn_encoded", "apply_entry", "host_link", "host_unlink", "exit_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
