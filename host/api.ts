@@ -3,7 +3,7 @@
 // modules come from by default.
 export { Runtime } from "./runtime.js";
 export type {
-  StartOptions, SpawnOptions, ReceiveOptions, HeapPolicy, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority,
+  StartOptions, SpawnOptions, SupervisorSpec, ReceiveOptions, HeapPolicy, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority,
 } from "./runtime.js";
 export { ShoalError, BadargError, SystemLimitError, TimeoutError, AbortError, StoppedError, NotSupportedError } from "./errors.js";
 export { Atom, Pid, Ref, Tuple, ImproperList, Float, BitString, ExportFun, formatTerm } from "./terms.js";

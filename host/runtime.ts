@@ -92,6 +92,25 @@ export interface StartOptions {
 }
 
 /** A process's heap policy, in words (as process_flag(min_heap_size | max_heap_size | fullsweep_after, ...)). */
+/** A supervisor's spec (docs/abi.md, "Supervisors"), as JS gives it to Runtime.supervise. */
+export interface SupervisorSpec {
+  /** Default one_for_one. */
+  strategy?: "one_for_one" | "one_for_all" | "rest_for_one";
+  /** At most this many restarts within `period` seconds (defaults 1 and 5, as OTP's). */
+  intensity?: number;
+  period?: number;
+  children: {
+    /** Any term (default child1, child2, ...). */
+    id?: unknown;
+    /** ["module:function", ...args]: an entry of the program. */
+    start: [string, ...unknown[]];
+    /** Default permanent. */
+    restart?: "permanent" | "transient" | "temporary";
+    /** ms, "brutal_kill" or "infinity" (default 5000). */
+    shutdown?: number | "brutal_kill" | "infinity";
+  }[];
+}
+
 export interface SpawnOptions {
   /** max, high, normal (default) or low. */
   priority?: Priority;
@@ -501,6 +520,29 @@ export class Runtime {
       return alive;
     }
     return signal();
+  }
+
+  /**
+   * Start a supervisor (docs/abi.md, "Supervisors") from the host: its pid. Children are entries of
+   * the program, started by name; the supervisor is not linked to the host (rt.link it to hear of
+   * its end). Throws BadargError for a spec it cannot take.
+   */
+  supervise(spec: SupervisorSpec): Pid {
+    this.checkRunning();
+    this.driver.refuseInModule("supervise");
+    if (typeof spec !== "object" || spec === null || !Array.isArray(spec.children)) throw new BadargError("supervise: a spec is { strategy, intensity, period, children: [...] }");
+    const children = spec.children.map((c, i) => {
+      const [module, fn] = this.entryOf(c.start?.[0] as string, (c.start?.length ?? 1) - 1);
+      return new Tuple([c.id ?? Atom.of(`child${i + 1}`), new Tuple([Atom.of(module), Atom.of(fn), c.start.slice(1)]),
+        Atom.of(c.restart ?? "permanent"), c.shutdown === undefined ? 5000 : typeof c.shutdown === "number" ? c.shutdown : Atom.of(c.shutdown)]);
+    });
+    const term = new Tuple([this.pid(this.ex.host_pid()), new Tuple([Atom.of(spec.strategy ?? "one_for_one"), spec.intensity ?? 1, spec.period ?? 5, children])]);
+    const bytes = this.termBytes(term);
+    this.growFx(1, true);
+    const t = this.hostCall("supervise", () => this.ex.spawn_encoded(this.ex.supervisor_entry(), this.toModule(bytes), bytes.length, PRIORITIES.normal));
+    this.driver.poke();
+    if (isPidTerm(t)) return this.pid(t);
+    throw new SystemLimitError(`cannot spawn the supervisor: the process limit (${this.ex.stat_max_processes()})`);
   }
 
   /**

@@ -17,7 +17,7 @@
 //
 // Messages it answers: {which_children, From} → {children, [{Id, Pid | undefined}, ...]}.
 //
-// Its state: the spec, rooted in slot 0 of its frame (reloaded after every
+// Its state: the spec, rooted in slot 0 of its one frame (reloaded after every
 // call that can collect); the children's pids (immediates) and the times of
 // recent restarts in runtime memory, freed when it ends.
 
@@ -155,11 +155,9 @@ function stopFrom(s: State, from: i32): void {
 
 /** Give up: every child stopped, then exit with `reason`. */
 function giveUp(s: State, reason: Term): void {
-  frameEnter(1);
-  slotSet(0, reason);   // (a term of this heap: rooted while children are stopped)
-  current!.arg = NIL;
+  slotSet(1, reason);   // (a term of this heap: rooted while children are stopped)
   stopFrom(s, 0);
-  const r = slotGet(0);
+  const r = slotGet(1);
   heap.free(s.pids);
   heap.free(s.restarts);
   heap.free(changetype<usize>(s));
@@ -208,7 +206,7 @@ export function supervisorEntry(arg: Term): Term {
   atomsInit();
   const p = current!;
   p.trapExit = true;
-  frameEnter(1);
+  frameEnter(2);                                 // 0: the spec, 1: the reason it ends with
   if (!isTuple(arg, 2)) processExit(ATOM_BADARG);
   slotSet(0, tupleGet(arg, 1));
   const n = checkSpec(spec());
