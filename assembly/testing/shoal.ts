@@ -76,6 +76,8 @@ import { Term } from "../../gc/term/term";
 
 // ── dictionary, terms, raw memory
 // @ts-ignore: decorator
+@external("shoal", "term_compare") export declare function termCompare(a: Term, b: Term): i32;
+// @ts-ignore: decorator
 @external("shoal", "term_equal") export declare function termEqual(a: Term, b: Term): bool;
 // @ts-ignore: decorator
 @external("shoal", "dict_get") export declare function dictGet(key: Term): Term;
