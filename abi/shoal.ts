@@ -93,7 +93,7 @@
 /** Address of a binary's bytes. */
 // @ts-ignore: decorator
 @external("shoal", "binary_data") export declare function binaryData(t: u64): usize;
-/** A map of n pairs, keys and values [] (fill them in, keys in term order). 2 + 2n words. */
+/** A map of n pairs, keys and values [] (fill them in: keys ascending in map-key order, docs/abi.md "Terms", no two =:=). 2 + 2n words. */
 // @ts-ignore: decorator
 @external("shoal", "make_map") export declare function makeMap(n: usize): u64;
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
@@ -190,7 +190,7 @@
 @external("shoal", "dict_erase") export declare function dictErase(key: u64): u64;
 
 // ── Terms, atoms, the External Term Format, raw memory
-/** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in Erlang's term order (an integer before an equal float). */
+/** -1, 0 or 1 in Erlang's term order, as BEAM compares (maps: by size, keys in map-key order, then values); 0 only when `a =:= b`: terms BEAM finds equal (==) but not =:= (1 and 1.0, {a, 1} and {a, 1.0}) are ordered in map-key order. */
 // @ts-ignore: decorator
 @external("shoal", "term_compare") export declare function termCompare(a: u64, b: u64): i32;
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */

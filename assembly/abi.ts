@@ -140,7 +140,11 @@ export function make_binary(size: u32): Term { return binaryRaw(size); }
 export function binary_words(size: u32): usize { return binaryWords(size); }
 /** Address of a binary's bytes. */
 export function binary_data(t: Term): usize { return binaryData(t); }
-/** A map of n pairs, keys and values [] (fill them in, keys in term order). 2 + 2n words. */
+/**
+ * A map of n pairs, keys and values [] (fill them in). 2 + 2n words. The keys must be stored ascending in
+ * map-key order, BEAM's exact order (gc/term/order.ts): term order, except that an integer and a float are
+ * never equal and every integer sorts before every float, at any depth (2 before 1.0, {2} before {1.0}).
+ */
 export function make_map(n: usize): Term { return mapRaw(n); }
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
 export function make_fun(entry: u32, arity: u32, nfree: usize): Term { return funRaw(entry, arity, nfree); }
@@ -210,7 +214,7 @@ export function dict_erase(key: Term): Term { return dictErase(key); }
 
 // ---- terms ------------------------------------------------------------------------
 
-/** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in Erlang's term order (an integer before an equal float). */
+/** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in Erlang's term order; terms equal (==) but not =:= (1 and 1.0) in map-key order. */
 export function term_compare(a: Term, b: Term): i32 { return compareTerms(a, b); }
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */
 export function term_equal(a: Term, b: Term): bool { return equalTerms(a, b); }

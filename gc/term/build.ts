@@ -93,9 +93,9 @@ export function binaryData(t: Term): usize {
   return headerSubtag(load<u64>(p)) == SUB_HEAP_BIN ? p + 16 : offheapData(<usize>changetype<RefcBin>(p).block);
 }
 
-// ── maps (flat: n keys in term order, then their n values)
+// ── maps (flat: n keys in map-key order, gc/term/order.ts, then their n values)
 
-/** A map of n pairs, keys and values [] until set (keys must end up in term order). */
+/** A map of n pairs, keys and values [] until set (keys must end up in map-key order: compareMapKeys ascending). */
 export function mapRaw(n: usize): Term {
   const p = bump(2 + 2 * n);
   store<u64>(p, makeHeader(SUB_MAP, 1 + 2 * n));

@@ -30,8 +30,9 @@
 //   110  SMALL_BIG_EXT         integer, if it fits in 64 bits  other integers (all fit 64 bits)
 //   111  LARGE_BIG_EXT         integer, if it fits in 64 bits  -
 //   115  SMALL_ATOM_EXT        atom (Latin-1 name)             -
-//   116  MAP_EXT               map (keys sorted; duplicate     every map, keys in stored (term)
-//                              keys: failure, as on BEAM)      order
+//   116  MAP_EXT               map (keys sorted into map-key   every map, keys in stored (map-
+//                              order; duplicate keys: failure, key) order (below)
+//                              as on BEAM)
 //   118  ATOM_UTF8_EXT         atom                            atoms of 256+ bytes of UTF-8
 //   119  SMALL_ATOM_UTF8_EXT   atom                            atoms of < 256 bytes of UTF-8
 //
@@ -41,6 +42,14 @@
 // NEW_REFERENCE_EXT, ports, funs, compressed terms, distribution headers,
 // and trailing bytes after the term.
 // Funs do not encode (etfEncodedSize returns -1).
+//
+// A map's keys are stored, and so written, in map-key order (gc/term/order.ts:
+// term order, but every integer before every float, at any depth), which is
+// where BEAM stores the keys of a map of up to 32 keys and so the order its
+// term_to_binary writes them in. A larger map BEAM writes in the order of its
+// hash trie, which depends on the node (host/etf.ts says why); here it is
+// written in map-key order too, as term_to_binary(T, [deterministic]) writes
+// every map.
 //
 // Decoding is two passes: etfDecodeWords validates the bytes and says how
 // many heap words the term takes; the caller reserves them (gc/alloc.ts) and
@@ -62,7 +71,7 @@ import { NODE_NAME, NODE_NAME_LEN, nodeCreation } from "./node";
 import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
 import { MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
-import { compareTerms } from "./order";
+import { compareMapKeys } from "./order";
 import { Etf, ETF_MAX_STRING_LEN } from "../../assembly/boundary/etf_tags";
 
 // The tags, from the one table both codecs read (assembly/boundary/etf_tags.ts).
@@ -378,16 +387,16 @@ function atomBytes(p: usize): usize {
   return tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT ? 2 + <usize>load<u8>(p + 1) : 3 + <usize>be16(p + 1);
 }
 
-/** Sort a just-built map's pairs by key (heapsort, in place); false if two keys are equal. */
+/** Sort a just-built map's pairs into map-key order (gc/term/order.ts; heapsort, in place); false if two keys are equal (=:=). */
 function mapFinish(m: Term): bool {
   const n = mapSize(m);
   if (n < 2) return true;
   const keys = mapKeyAddr(m, 0);
   let sorted = true;
   for (let i: usize = 1; i < n; i++) {
-    if (compareTerms(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) >= 0) { sorted = false; break; }
+    if (compareMapKeys(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) >= 0) { sorted = false; break; }
   }
-  if (sorted) return true;   // BEAM's own encodings of small maps arrive in order
+  if (sorted) return true;   // BEAM's own encodings of maps up to 32 keys arrive in this order
   const vals = keys + (n << 3);
   for (let i = n >> 1; i > 0; i--) siftDown(keys, vals, i - 1, n);
   for (let end = n - 1; end > 0; end--) {
@@ -395,7 +404,7 @@ function mapFinish(m: Term): bool {
     siftDown(keys, vals, 0, end);
   }
   for (let i: usize = 1; i < n; i++) {
-    if (compareTerms(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) == 0) return false;
+    if (compareMapKeys(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) == 0) return false;
   }
   return true;
 }
@@ -412,8 +421,8 @@ function siftDown(keys: usize, vals: usize, i: usize, n: usize): void {
   for (;;) {
     let big = i;
     const l: usize = 2 * i + 1, r: usize = l + 1;
-    if (l < n && compareTerms(load<u64>(keys + (l << 3)), load<u64>(keys + (big << 3))) > 0) big = l;
-    if (r < n && compareTerms(load<u64>(keys + (r << 3)), load<u64>(keys + (big << 3))) > 0) big = r;
+    if (l < n && compareMapKeys(load<u64>(keys + (l << 3)), load<u64>(keys + (big << 3))) > 0) big = l;
+    if (r < n && compareMapKeys(load<u64>(keys + (r << 3)), load<u64>(keys + (big << 3))) > 0) big = r;
     if (big == i) return;
     swapPair(keys, vals, i, big);
     i = big;

@@ -101,7 +101,7 @@ export type Term = u64;
 //   0x8     refc binary     size in bytes, address of the off-heap block,
 //                           link to the heap's next refc binary (not a term)
 //   0x9     heap binary     size in bytes, then the bytes, padded to a word
-//   0xF     map             a small integer n, then n keys (in term order),
+//   0xF     map             a small integer n, then n keys (in map-key order),
 //                           then their n values
 //
 // The subtag values are defined once, in assembly/boundary/terms.ts.

@@ -89,7 +89,7 @@ function hashInto(t: Term): void {
 //
 //   0x01 SMALL i64     0x02 ATOM u32     0x03 NIL         0x04 FLOAT f64
 //   0x05 INT i64       0x06 TUPLE u16    0x07 CONS        0x08 BIN u32 len, u8 seed
-//   0x09 MAP u16 n (pops n values, then n keys; keys pushed in term order)
+//   0x09 MAP u16 n (pops n values, then n keys; keys pushed in map-key order)
 //   0x0A FUN u16 nfree 0x0B DUP u16 k (push slot k again: sharing)
 //   0x0C POP           0x0D GC_MINOR     0x0E GC_MAJOR    0x0F YIELD
 //   0x10 GARBAGE u32 words (unrooted)    0x11 HASH u16 k (trace its hash)
