@@ -142,7 +142,7 @@
 // @ts-ignore: decorator
 @external("shoal", "recv_timeout") export declare function recvTimeout(): void;
 
-// ── Links and exit signals
+// ── Links, monitors and exit signals
 /** link(Pid): link the caller and `pid`. A dead pid: a caller trapping exits gets {'EXIT', Pid, noproc}; one that does not ends with noproc (BEAM raises error:noproc there; until Shoal has exceptions, that ends the process). Linking again, or to itself, does nothing. */
 // @ts-ignore: decorator
 @external("shoal", "link") export declare function link(pid: u64): void;
@@ -155,6 +155,12 @@
 /** process_flag(trap_exit, On): exit signals become {'EXIT', From, Reason} messages; returns the old value. */
 // @ts-ignore: decorator
 @external("shoal", "trap_exit") export declare function trapExit(on: bool): bool;
+/** erlang:monitor(process, Pid): a new reference; {'DOWN', Ref, process, Pid, Reason} comes when `pid` ends (at once, with noproc, if it is not alive). spawn_mfa then monitor is spawn_monitor. */
+// @ts-ignore: decorator
+@external("shoal", "monitor") export declare function monitor(pid: u64): u64;
+/** erlang:demonitor(Ref) (flush: demonitor(Ref, [flush]), which also removes its 'DOWN' message if one came): whether the monitor was still active. */
+// @ts-ignore: decorator
+@external("shoal", "demonitor") export declare function demonitor(ref: u64, flush: bool): bool;
 
 // ── Supervisors
 /** supervisor:start_link(Spec): start a supervisor (assembly/runtime/supervisor.ts) linked to the caller; its pid, or system_limit. Spec is {Strategy, Intensity, Period, [{Id, {M, F, Args}, Restart, Shutdown}, ...]}; a bad spec ends the supervisor with badarg. */

@@ -54,11 +54,13 @@
 (import "shoal" "recv_accept" (func $recv_accept (result i64)))
 (import "shoal" "recv_wait" (func $recv_wait (param f64) (result i32)))
 (import "shoal" "recv_timeout" (func $recv_timeout))
-;; Links and exit signals
+;; Links, monitors and exit signals
 (import "shoal" "link" (func $link (param i64)))
 (import "shoal" "unlink" (func $unlink (param i64)))
 (import "shoal" "exit_signal" (func $exit_signal (param i64 i64) (result i32)))
 (import "shoal" "trap_exit" (func $trap_exit (param i32) (result i32)))
+(import "shoal" "monitor" (func $monitor (param i64) (result i64)))
+(import "shoal" "demonitor" (func $demonitor (param i64 i32) (result i32)))
 ;; Supervisors
 (import "shoal" "supervisor_start" (func $supervisor_start (param i64) (result i64)))
 ;; Timers and clocks

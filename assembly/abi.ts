@@ -50,7 +50,7 @@ import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
 import { hostCall } from "./runtime/hostcall";
-import { link as linkProcess, unlink as unlinkProcess, exitSignalTo } from "./runtime/signals";
+import { link as linkProcess, unlink as unlinkProcess, exitSignalTo, monitor as monitorProcess, demonitor as demonitorRef } from "./runtime/signals";
 import { current } from "./runtime/scheduler";
 import { supervisorStart } from "./runtime/supervisor";
 import { hostStdout } from "./runtime/env";
@@ -99,6 +99,10 @@ export function trap_exit(on: bool): bool {
   return old;
 }
 
+/** erlang:monitor(process, Pid): a new reference; {'DOWN', Ref, process, Pid, Reason} comes when `pid` ends (at once, with noproc, if it is not alive). May collect. */
+export function monitor(pid: Term): Term { return monitorProcess(pid); }
+/** erlang:demonitor(Ref) (flush: demonitor(Ref, [flush])): whether the monitor was active. */
+export function demonitor(ref: Term, flush: bool): bool { return demonitorRef(ref, flush); }
 /** supervisor:start_link(Spec): start a supervisor (assembly/runtime/supervisor.ts) linked to the caller; its pid, or system_limit. A bad spec ends it with badarg. May collect. */
 export function supervisor_start(spec: Term): Term { return supervisorStart(spec); }
 

@@ -30,7 +30,7 @@ import { registerName, unregisterName, whereis as whereisName } from "./runtime/
 import { HeapFigure, Priority } from "./boundary/codes";
 import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
 import { applyEntry } from "./runtime/apply";
-import { hostLink, hostUnlink, hostExitSignal } from "./runtime/signals";
+import { hostLink, hostUnlink, hostExitSignal, monitorNumber, hostDemonitor } from "./runtime/signals";
 import { supervisorIndex } from "./runtime/supervisor";
 
 // set by the link step to the linked program's entry directory (assembly/boundary/entries.ts)
@@ -107,6 +107,11 @@ export function host_link(pid: Term): bool { return hostLink(pid); }
 export function host_unlink(pid: Term): void { hostUnlink(pid); }
 /** The host sends `pid` an exit signal (erlang:exit/2) with the reason External Term Format bytes at ptr..ptr+len hold: a HostResult. */
 export function exit_encoded(pid: Term, ptr: usize, len: usize): i32 { return hostExitSignal(pid, ptr, len); }
+
+/** The host monitors `pid`: the monitor's reference number (its 'DOWN' message comes to the host; at once, with noproc, if it is not alive). */
+export function host_monitor(pid: Term): u64 { return monitorNumber(null, pid); }
+/** The host stops its monitor number n on `pid`: whether it was active. */
+export function host_demonitor(pid: Term, n: u64): bool { return hostDemonitor(pid, n); }
 
 /** End every process (the host is stopping the runtime). */
 export function kill_all(): void { killAll(); }

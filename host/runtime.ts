@@ -30,7 +30,7 @@ import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, Ti
 import { Driver, MAX_SLICE_MS, isTimeout, nowMs, type RunOutcome } from "./driver.js";
 import { address, bytesAt, instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
 import { compileModule, currentPlatform, moduleSource, programModules, type ModuleInput, type Platform, type ProgramInput } from "./load/modules.js";
-import { NONODE, Atom, Pid, PID_SLOTS, Tuple, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
+import { NONODE, Atom, Pid, PID_SLOTS, Ref, Tuple, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
 
 export type { RunOutcome } from "./driver.js";
@@ -210,6 +210,9 @@ export interface Core {
 /** An entry's export name (compiler/link.ts). */
 const ENTRY_NAME = /^[^:]+:.+\/\d{1,3}$/su;
 
+/** A key for a reference of this runtime in a Map. */
+const refKey = (r: Ref) => r.ids.join(".");
+
 /** Names the runtime remembers the atom term of, at most (least recently used go first). */
 const ATOM_CACHE_SIZE = 4096;
 
@@ -285,6 +288,8 @@ export class Runtime {
   private readonly waiters: Waiter[] = [];
   private crashDetail: string | undefined;
   private readonly imports: Record<string, (...args: any[]) => unknown>;
+  /** The host's monitors: reference (refKey) to the pid it watches (kept until demonitored; a few words each). */
+  private readonly monitors = new Map<string, Pid>();
   /** The last host function's reply, encoded, until the module copies it (host_reply). */
   private reply: Uint8Array = new Uint8Array(0);
   private readonly stdout: (bytes: Uint8Array) => void;
@@ -543,6 +548,34 @@ export class Runtime {
     this.driver.poke();
     if (isPidTerm(t)) return this.pid(t);
     throw new SystemLimitError(`cannot spawn the supervisor: the process limit (${this.ex.stat_max_processes()})`);
+  }
+
+  /**
+   * Monitor `pid` from the host (erlang:monitor(process, Pid)): a reference; when it ends, the host
+   * receives {'DOWN', Ref, process, Pid, Reason} (receive(), onMessage), at once with noproc if it is
+   * not alive.
+   */
+  monitor(pid: Pid): Ref {
+    this.checkRunning();
+    this.driver.refuseInModule("monitor");
+    const target = pidArg(pid, "monitor");
+    const n = BigInt.asUintN(64, this.ex.host_monitor(this.local(target)));
+    const ref = new Ref([Number(n & 0x3ffffn), Number((n >> 18n) & 0xffff_ffffn), Number(n >> 50n)], this.creation);
+    this.monitors.set(refKey(ref), target);
+    this.driver.poke();
+    return ref;
+  }
+
+  /** Stop the host's monitor `ref` (erlang:demonitor): whether it was active. A 'DOWN' message already sent stays. */
+  demonitor(ref: Ref): boolean {
+    this.checkRunning();
+    this.driver.refuseInModule("demonitor");
+    if (!(ref instanceof Ref)) throw new BadargError(`demonitor: expected a Ref, not ${describe(ref)}`);
+    const target = this.monitors.get(refKey(ref));
+    if (!target) return false;
+    this.monitors.delete(refKey(ref));
+    const [a, b, c] = ref.ids;
+    return !!this.ex.host_demonitor(this.local(target), BigInt(a) | (BigInt(b) << 18n) | (BigInt(c) << 50n));
   }
 
   /**
@@ -986,6 +1019,10 @@ export class Runtime {
     if (this.driver.stopped) return;
     const got = this.decodeAt(ptr, len);
     if (!got) return;
+    // a 'DOWN' for one of the host's monitors: that monitor is over
+    const v = got.value;
+    if (this.monitors.size && v instanceof Tuple && v.elements.length === 5 && v.elements[1] instanceof Ref &&
+      v.elements[0] instanceof Atom && v.elements[0].name === "DOWN") this.monitors.delete(refKey(v.elements[1]));
     if (this.messageListeners.length) this.dispatch(this.messageListeners, got.value);
     else this.toHost(got.value);
   }

@@ -8,7 +8,7 @@
 // (tests/fixtures/signals.escript), and each outcome compared.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { Atom, Pid, Tuple, formatTerm } from "../host";
+import { Atom, Pid, Ref, Tuple, formatTerm } from "../host";
 import { BACKENDS, start, type Harness } from "./helpers";
 
 /** BEAM's outcomes by label: the escript's output lines. */
@@ -20,9 +20,9 @@ beforeAll(() => {
 }, 60_000);
 
 /** `v` as Erlang's ~w writes it, with the pids in `names` written as those atoms. */
-function w(v: unknown, names: [Pid, string][] = []): string {
+function w(v: unknown, names: [Pid | Ref, string][] = []): string {
   const sub = (x: unknown): unknown => {
-    if (x instanceof Pid) { const n = names.find(([p]) => p.equals(x)); return n ? Atom.of(n[1]) : x; }
+    if (x instanceof Pid || x instanceof Ref) { const n = names.find(([p]) => p.equals(x as never)); return n ? Atom.of(n[1]) : x; }
     if (x instanceof Tuple) return new Tuple(x.elements.map(sub));
     if (Array.isArray(x)) return x.map(sub);
     return x;
@@ -99,6 +99,47 @@ describe.each(BACKENDS)("links and exit signals on %s", (backend) => {
     await tell(e, A("link"), dead);
     // (BEAM raises error:noproc, {noproc, Stack}; without exceptions yet, Shoal ends it with noproc)
     expect(h.exitOf(e)).toBe(beam.get("s4.e"));
+  });
+
+  test("monitors: 'DOWN' with the reason, at once with noproc for a dead pid, none after demonitor; the host monitors too", async () => {
+    const [a, b, dead] = [puppet(), puppet(), puppet()];
+    await tell(dead, A("die"), A("gone"));
+    await tell(a, A("monitor"), b);
+    const r1 = (await got()).elements[1] as Ref;
+    expect(r1).toBeInstanceOf(Ref);
+    await tell(b, A("die"), T(A("bye"), 2));
+    expect(w((await got()).elements[2], [[b, "b"], [r1, "ref"]])).toBe(beam.get("s5.down"));
+    await tell(a, A("monitor"), dead);
+    const r2 = (await got()).elements[1] as Ref;
+    expect(w((await got()).elements[2], [[dead, "dead"], [r2, "ref"]])).toBe(beam.get("s5.noproc"));
+    const c = puppet();
+    await tell(a, A("monitor"), c);
+    const r3 = (await got()).elements[1] as Ref;
+    await tell(a, A("demonitor"), r3, false);
+    await tell(c, A("die"), A("quiet"));
+    const none = await h.rt.receive({ timeoutMs: 0 }).catch(() => A("none"));
+    expect(w(none)).toBe(beam.get("s5.demonitored"));
+    // flush: a 'DOWN' already in the mailbox goes too
+    const d = puppet();
+    await tell(a, A("monitor"), d);
+    const r4 = (await got()).elements[1] as Ref;
+    // a's mailbox then holds: the demonitor, ping, and (d ending first) the 'DOWN', which the flush takes out
+    h.rt.send(d, T(A("die"), A("x")));
+    h.rt.send(a, T(A("demonitor"), r4, true));
+    h.rt.send(a, A("ping"));
+    await h.rt.run();
+    expect((await got()).elements[2]).toEqual(A("ping"));
+    expect(await h.rt.receive({ timeoutMs: 0 }).catch(() => "nothing")).toBe("nothing");
+    // the host: a monitor's 'DOWN' is a message to it; demonitor stops it
+    const e = puppet(), f = puppet();
+    const re = h.rt.monitor(e), rf = h.rt.monitor(f);
+    expect(h.rt.demonitor(rf)).toBe(true);
+    expect(h.rt.demonitor(rf)).toBe(false);
+    await tell(f, A("die"), A("unheard"));
+    await tell(e, A("die"), A("heard"));
+    expect(await got()).toEqual(T(A("DOWN"), re, A("process"), e, A("heard")));
+    const rd = h.rt.monitor(dead);
+    expect(await got()).toEqual(T(A("DOWN"), rd, A("process"), dead, A("noproc")));
   });
 
   test("a chain of 10,000 linked processes goes down from one end with its reason", async () => {

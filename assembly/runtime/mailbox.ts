@@ -162,6 +162,25 @@ export function recvTimeout(): void {
   p.matching = NIL;
 }
 
+/** Remove from the running process's mailbox every message `drop` accepts (demonitor's flush); the save position goes back to the head. */
+export function mailboxRemove(drop: (t: Term) => bool): void {
+  const p = current!;
+  let prev: Message | null = null;
+  let m = p.mqHead;
+  while (m) {
+    const next = m.next;
+    if (drop(m.term)) {
+      if (prev) prev.next = next; else p.mqHead = next;
+      if (m == p.mqTail) p.mqTail = prev;
+      p.mqLen--;
+      queuedMessages--;
+      messageFree(m);
+    } else prev = m;
+    m = next;
+  }
+  p.mqSave = null;
+}
+
 /** Drop every message of an ending process (their terms go with its heap). */
 export function mailboxClear(p: Process): void {
   let m = p.mqHead;

@@ -1,13 +1,21 @@
-// Links and exit signals: how a process's end reaches the processes linked
-// to it, and how exit(Pid, Reason) reaches its target, as on BEAM.
+// Links, monitors and exit signals: how a process's end reaches the
+// processes linked to it or monitoring it, and how exit(Pid, Reason) reaches
+// its target, as on BEAM.
 //
-// Each process keeps its links in a vector of 16-byte entries (the Vec layout
-// of gc/mem/vec.ts, embedded in the process block: sigData sigLen sigCap):
+// Each process keeps its links and monitors in a vector of 16-byte entries
+// (the Vec layout of gc/mem/vec.ts, embedded in the process block: sigData
+// sigLen sigCap):
 //
-//   ┌────────────────────┬──────────────────────────────────┐
-//   │ other pid (u64)    │ kind (low 2 bits) | id << 2 (u64) │
-//   └────────────────────┴──────────────────────────────────┘
-//     kind LINK: a link (both ends hold one); the host's pid for a link to JS
+//   ┌────────────────────┬───────────────────────────────────────────────┐
+//   │ other pid (u64)    │ kind (low 2 bits) | reference number << 2 (u64) │
+//   └────────────────────┴───────────────────────────────────────────────┘
+//     LINK          a link (both ends hold one); the host's pid for a link to JS
+//     MONITORING    this process monitors `other` (the monitor's reference number, refs.ts)
+//     MONITORED_BY  `other` (a process, or the host) monitors this one
+//
+// When a process ends, each monitor on it sends its watcher
+// {'DOWN', Ref, process, Pid, Reason}; monitoring a dead process sends it at
+// once with noproc.
 //
 // An exit signal (from, reason) arriving at a process:
 //
@@ -24,10 +32,16 @@
 // recursion on the native stack.
 //
 // Invariants: links are symmetric (a LINK entry for q in p iff one for p in
+// q), and so are monitors (MONITORING n for q in p iff MONITORED_BY n for p in
 // q), except entries naming the host, which has no process block; a process
-// has at most one entry per linked pid; a FREE process has no entries.
+// has at most one LINK entry per pid; a FREE process has no entries.
 
-import { Term, makeHeader, makeBoxed, SUB_TUPLE, makeAtom } from "../../gc/term/term";
+import { Term, makeHeader, makeBoxed, SUB_TUPLE, SUB_REF, REF_WORDS, makeAtom, isBoxed, boxedSubtag, tupleArity, tupleGet } from "../../gc/term/term";
+import { atomOf } from "../../gc/term/atoms";
+import { nodeCreation } from "../../gc/term/node";
+import { reserve } from "./alloc";
+import { refNumberNew, refOfNumber, refNumber } from "./refs";
+import { mailboxRemove } from "./mailbox";
 import { ATOM_KILL, ATOM_KILLED, ATOM_NORMAL, ATOM_NOPROC } from "../../gc/term/atoms";
 import { Vec, vecReserve } from "../../gc/mem/vec";
 import { DEBUG } from "../../gc/mem/debug";
@@ -40,6 +54,10 @@ import { sendFromRuntime, HOST_PID } from "./mailbox";
 
 // @ts-ignore: decorator
 @inline const KIND_LINK: u64 = 0;
+// @ts-ignore: decorator
+@inline const KIND_MONITORING: u64 = 1;
+// @ts-ignore: decorator
+@inline const KIND_MONITORED_BY: u64 = 2;
 // @ts-ignore: decorator
 @inline const KIND_MASK: u64 = 3;
 // @ts-ignore: decorator
@@ -59,6 +77,13 @@ function findEntry(p: Process, pid: Term, kind: u64): i32 {
     const e = entryAt(v, i);
     if (load<u64>(e) == pid && (load<u64>(e, 8) & KIND_MASK) == kind) return <i32>i;
   }
+  return -1;
+}
+
+/** Index of `p`'s entry whose tag is exactly `tag` (a monitor: kind and reference number), or -1. */
+function findTag(p: Process, tag: u64): i32 {
+  const v = entries(p);
+  for (let i: u32 = 0; i < v.length; i++) if (load<u64>(entryAt(v, i), 8) == tag) return <i32>i;
   return -1;
 }
 
@@ -94,6 +119,87 @@ function exitMessage(from: Term, reason: Term): Term {
   store<u64>(exitTuple, from, 16);
   store<u64>(exitTuple, reason, 24);
   return makeBoxed(exitTuple);
+}
+
+/** {'DOWN', Ref, process, Pid, Reason} in static memory (the reference too), to be copied into its receiver. */
+const downTuple = memory.data(48);
+const downRef = memory.data(8 * REF_WORDS);
+let ATOM_PROCESS: Term = 0;
+
+function downMessage(ref: u64, pid: Term, reason: Term): Term {
+  if (!ATOM_PROCESS) ATOM_PROCESS = atomOf("process");
+  store<u64>(downRef, makeHeader(SUB_REF, REF_WORDS - 1));
+  store<u64>(downRef, (ref & 0x3FFFF) | (((ref >> 18) & 0xFFFFFFFF) << 32), 8);
+  store<u64>(downRef, (ref >> 50) | (<u64>nodeCreation() << 32), 16);
+  store<u64>(downTuple, makeHeader(SUB_TUPLE, 5));
+  store<u64>(downTuple, makeAtom(PredefinedAtom.DOWN_TAG), 8);
+  store<u64>(downTuple, makeBoxed(downRef), 16);
+  store<u64>(downTuple, ATOM_PROCESS, 24);
+  store<u64>(downTuple, pid, 32);
+  store<u64>(downTuple, reason, 40);
+  return makeBoxed(downTuple);
+}
+
+/**
+ * monitor(process, Pid) for `watcher` (the running process, or the host's pid with `p` null): the
+ * monitor's reference number. A dead pid: the watcher gets {'DOWN', Ref, process, Pid, noproc} at once.
+ */
+export function monitorNumber(watcher: Process | null, pid: Term): u64 {
+  const n = refNumberNew();
+  if (DEBUG) assert(n < (<u64>1 << 62));
+  const wpid = watcher ? watcher.pid : HOST_PID;
+  const q = lookup(pid);
+  if (!q || q.state == STATE_EXITING) {
+    sendFromRuntime(wpid, downMessage(n, pid, ATOM_NOPROC));
+    return n;
+  }
+  if (watcher) addEntry(watcher, pid, (n << 2) | KIND_MONITORING);
+  addEntry(q, wpid, (n << 2) | KIND_MONITORED_BY);
+  return n;
+}
+
+/** monitor(process, Pid) for the running process: the reference (built on its heap). May collect. */
+export function monitor(pid: Term): Term {
+  reserve(REF_WORDS);   // (first: a pid needs no root)
+  return refOfNumber(monitorNumber(current!, pid));
+}
+
+/** `watcher`'s monitor number n stops: its entry goes from both ends; whether it was active. */
+function demonitorNumber(watcher: Process, n: u64): bool {
+  const i = findTag(watcher, (n << 2) | KIND_MONITORING);
+  if (i < 0) return false;
+  const target = load<u64>(entryAt(entries(watcher), <u32>i));
+  removeEntry(watcher, <u32>i);
+  const q = lookup(target);
+  if (q) { const j = findTag(q, (n << 2) | KIND_MONITORED_BY); if (j >= 0) removeEntry(q, <u32>j); }
+  return true;
+}
+
+let flushing: u64 = 0;
+function isDownOf(t: Term): bool {
+  if (!isBoxed(t) || boxedSubtag(t) != SUB_TUPLE || tupleArity(t) != 5 || tupleGet(t, 0) != makeAtom(PredefinedAtom.DOWN_TAG)) return false;
+  const r = tupleGet(t, 1);
+  return isBoxed(r) && boxedSubtag(r) == SUB_REF && refNumber(r) == <i64>flushing;
+}
+
+/** demonitor(Ref, [flush?]) for the running process: whether the monitor was active; `flush` also removes its 'DOWN' message. */
+export function demonitor(ref: Term, flush: bool): bool {
+  if (!isBoxed(ref) || boxedSubtag(ref) != SUB_REF) return false;
+  const n = refNumber(ref);
+  if (n < 0) return false;
+  const active = demonitorNumber(current!, <u64>n);
+  if (flush) { flushing = <u64>n; mailboxRemove(isDownOf); }
+  return active;
+}
+
+/** The host stops its monitor number n on `pid`: whether it was active. */
+export function hostDemonitor(pid: Term, n: u64): bool {
+  const q = lookup(pid);
+  if (!q) return false;
+  const j = findTag(q, (n << 2) | KIND_MONITORED_BY);
+  if (j < 0 || load<u64>(entryAt(entries(q), <u32>j)) != HOST_PID) return false;
+  removeEntry(q, <u32>j);
+  return true;
 }
 
 /**
@@ -149,7 +255,18 @@ export function signalsOnExit(p: Process): void {
     const pid = load<u64>(e);
     const tag = load<u64>(e, 8);
     v.length--;
-    if ((tag & KIND_MASK) != KIND_LINK) continue;
+    const kind = tag & KIND_MASK;
+    if (kind == KIND_MONITORED_BY) {
+      const w = lookup(pid);
+      if (w) { const j = findTag(w, (tag ^ KIND_MONITORED_BY) | KIND_MONITORING); if (j >= 0) removeEntry(w, <u32>j); }
+      sendFromRuntime(pid, downMessage(tag >> 2, p.pid, p.reason));
+      continue;
+    }
+    if (kind == KIND_MONITORING) {
+      const q = lookup(pid);
+      if (q) { const j = findTag(q, (tag ^ KIND_MONITORING) | KIND_MONITORED_BY); if (j >= 0) removeEntry(q, <u32>j); }
+      continue;
+    }
     if (pid == HOST_PID) { sendFromRuntime(HOST_PID, exitMessage(p.pid, p.reason)); continue; }
     const q = lookup(pid);
     if (!q) continue;
