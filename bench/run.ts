@@ -19,6 +19,7 @@ import * as memorySuite from "./memory";
 import * as c10mSuite from "./c10m";
 import * as gcSuite from "./gc";
 import * as messagesSuite from "./messages";
+import * as signalsSuite from "./signals";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
@@ -27,6 +28,7 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   c10m: c10mSuite.run,
   gc: gcSuite.run,
   messages: messagesSuite.run,
+  signals: signalsSuite.run,
 };
 
 async function main(): Promise<number> {
