@@ -39,13 +39,14 @@ export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
 /**
  * Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits,
  * heap policy (min and max heap words, 0 max = none; full sweep after N minors), one shared heap
- * for every process (the baseline collector), debug poisoning of from-space.
+ * for every process (the baseline collector), debug poisoning of from-space, and the native stack
+ * of the thread it runs on (bytes: the Asyncify backend's unwind area must hold that much).
  */
 export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
-  minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool): void {
+  minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool, nativeStackBytes: u32): void {
   atomsInit();
   exportsInit();
-  fiber_init();
+  fiber_init(nativeStackBytes);
   processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
   gcConfigure(poison);
   schedulerInit(slice, reportExits);

@@ -395,7 +395,9 @@ export class Runtime {
     try {
       ex.init(maxProcs, sliceReductions, shadowStackBytes, 0,
         heapDefaults.minHeapWords, heapDefaults.maxHeapWords, heapDefaults.fullsweepAfter,
-        opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
+        opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0,
+        // (the Asyncify backend's unwind area holds as much as the thread's native stack)
+        Math.min(2 ** 31, platform.nativeStackBytes() ?? 1 << 20));
       initialized = true;
       if (opts.imports !== undefined && (typeof opts.imports !== "object" || opts.imports === null)) throw new BadargError("imports must be an object of functions");
       for (const [name, f] of Object.entries(opts.imports ?? {})) {

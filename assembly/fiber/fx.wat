@@ -58,7 +58,7 @@
   (func (export "fiber_backend") (result i32) (i32.const 1))
 
   ;; nothing to set up: the engine allocates each stack in cont.new
-  (func (export "fiber_init"))
+  (func (export "fiber_init") (param $nativeStackBytes i32))
 
   ;; every fiber's body: run a process (entry(*arg), read from the ctx it was resumed with), park, run the next one
   (func $trampoline

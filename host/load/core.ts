@@ -11,7 +11,7 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   table: WebAssembly.Table;
   init(maxProcs: number, slice: number, shadowMax: number, reportExits: number,
-    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number): void;
+    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number, nativeStackBytes: number): void;
   gc_report_pauses(on: number): void;
   garbage_collect(pid: bigint, major: number): number;
   set_heap_policy(pid: bigint, min: number, max: number, fullsweepAfter: number): number;

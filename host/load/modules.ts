@@ -26,6 +26,12 @@ export interface Platform {
    * left for the rest of the process (Infinity: this host cannot tell; the engine table's budget applies).
    */
   fxStackHeadroom(): number;
+  /**
+   * Bytes of native stack the thread running the module has (Node: --stack-size, or a Worker's
+   * resourceLimits.stackSizeMb); undefined where that cannot be known (the runtime assumes 1 MiB,
+   * what engines give a page's threads).
+   */
+  nativeStackBytes(): number | undefined;
   /** Where processes' standard output goes when StartOptions.stdout does not say (Node: process.stdout; a page: the console, a line at a time). */
   stdout(): (bytes: Uint8Array) => void;
 }
@@ -53,6 +59,7 @@ export const webPlatform: Platform = {
   },
   fxStackHeadroom() { return Infinity; },   // nothing to count here: the engine table's budget applies
   stdout: consoleStdout,
+  nativeStackBytes() { return undefined; },
 };
 
 let installed: Platform = webPlatform;
