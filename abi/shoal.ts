@@ -100,11 +100,34 @@
 // @ts-ignore: decorator
 @external("shoal", "make_fun") export declare function makeFun(entry: u32, arity: u32, nfree: usize): u64;
 
+// ── Exceptions
+/** Install a handler that resumes at `resume` (an id of the compiled code's choosing): a frame of 2 slots on the shadow stack, recording the previous handler and the depth to restore. */
+// @ts-ignore: decorator
+@external("shoal", "try_enter") export declare function tryEnter(resume: i32): void;
+/** Remove the newest handler (its body returned normally); its frame must be the newest. */
+// @ts-ignore: decorator
+@external("shoal", "try_leave") export declare function tryLeave(): void;
+/** Raise (class, reason, trace), class throw, error or exit (any other: error:badarg): the newest handler's resume id, with the shadow stack back at that handler's depth and the handler removed; with no handler the process ends (throw: {{nocatch, Value}, Trace}; error: {Reason, Trace}; exit: Reason, as on BEAM). */
+// @ts-ignore: decorator
+@external("shoal", "raise") export declare function raise(cls: u64, reason: u64, trace: u64): i32;
+/** The exception being handled: its class (throw, error or exit; 0 if none). */
+// @ts-ignore: decorator
+@external("shoal", "exc_class") export declare function excClass(): u64;
+/** The exception's reason. */
+// @ts-ignore: decorator
+@external("shoal", "exc_reason") export declare function excReason(): u64;
+/** The exception's stack trace (what raise was given; the runtime's own errors give [] or, for undef, [{M, F, Args, []}]). */
+// @ts-ignore: decorator
+@external("shoal", "exc_trace") export declare function excTrace(): u64;
+/** Forget the exception (after the catch clause has read it), so it keeps its terms alive no longer. */
+// @ts-ignore: decorator
+@external("shoal", "exc_clear") export declare function excClear(): void;
+
 // ── Calls by name, funs and apply
-/** fun(args...) (erlang:apply/2): the fun's result. Ends the caller with {badfun, F} or {badarity, {F, Args}}. May collect and suspend. */
+/** fun(args...) (erlang:apply/2): the fun's result. Raises error:{badfun, F} or error:{badarity, {F, Args}} (the result is then the non-value 0). May collect and suspend. */
 // @ts-ignore: decorator
 @external("shoal", "apply") export declare function apply(fun: u64, args: u64): u64;
-/** module:function(args...) (erlang:apply/3): its result. Ends the caller with {undef, [{M, F, Args, []}]} if no such export. May collect and suspend. */
+/** module:function(args...) (erlang:apply/3): its result. Raises error:undef (trace [{M, F, Args, []}]) if no such export (the result is then 0). May collect and suspend. */
 // @ts-ignore: decorator
 @external("shoal", "apply_mfa") export declare function applyMfa(module: u64, fn: u64, args: u64): u64;
 /** Function-table index of the linked entry module:function/arity, or -1: for a compiler's calls to other modules resolved at run time. */
@@ -112,7 +135,7 @@
 @external("shoal", "export_lookup") export declare function exportLookup(module: u64, fn: u64, arity: u32): i32;
 
 // ── The host
-/** Call the host function `name` (an atom: a key of Runtime.start({ imports })) with the terms in the list `args`; its result. The process ends with the host's reason if it is unknown or throws. May collect; never suspends. */
+/** Call the host function `name` (an atom: a key of Runtime.start({ imports })) with the terms in the list `args`; its result. An unknown function, a throw, or a result with no term raises error:Reason (the result is then the non-value 0). May collect; never suspends. */
 // @ts-ignore: decorator
 @external("shoal", "host_call") export declare function hostCall(name: u64, args: u64): u64;
 /** Write `len` bytes at `ptr` (UTF-8 text) to standard output (Runtime.start({ stdout }); Node: process.stdout). */
@@ -143,9 +166,9 @@
 @external("shoal", "recv_timeout") export declare function recvTimeout(): void;
 
 // ── Links, monitors and exit signals
-/** link(Pid): link the caller and `pid`. A dead pid: a caller trapping exits gets {'EXIT', Pid, noproc}; one that does not ends with noproc (BEAM raises error:noproc there; until Shoal has exceptions, that ends the process). Linking again, or to itself, does nothing. */
+/** link(Pid): link the caller and `pid`; true. A dead pid: a caller trapping exits gets {'EXIT', Pid, noproc}; one that does not raises error:noproc (the result is then the non-value 0), as BEAM. Linking again, or to itself, does nothing. */
 // @ts-ignore: decorator
-@external("shoal", "link") export declare function link(pid: u64): void;
+@external("shoal", "link") export declare function link(pid: u64): u64;
 /** unlink(Pid): remove the link from both ends, if there is one. */
 // @ts-ignore: decorator
 @external("shoal", "unlink") export declare function unlink(pid: u64): void;

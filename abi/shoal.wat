@@ -39,6 +39,14 @@
 (import "shoal" "binary_data" (func $binary_data (param i64) (result i32)))
 (import "shoal" "make_map" (func $make_map (param i32) (result i64)))
 (import "shoal" "make_fun" (func $make_fun (param i32 i32 i32) (result i64)))
+;; Exceptions
+(import "shoal" "try_enter" (func $try_enter (param i32)))
+(import "shoal" "try_leave" (func $try_leave))
+(import "shoal" "raise" (func $raise (param i64 i64 i64) (result i32)))
+(import "shoal" "exc_class" (func $exc_class (result i64)))
+(import "shoal" "exc_reason" (func $exc_reason (result i64)))
+(import "shoal" "exc_trace" (func $exc_trace (result i64)))
+(import "shoal" "exc_clear" (func $exc_clear))
 ;; Calls by name, funs and apply
 (import "shoal" "apply" (func $apply (param i64 i64) (result i64)))
 (import "shoal" "apply_mfa" (func $apply_mfa (param i64 i64 i64) (result i64)))
@@ -55,7 +63,7 @@
 (import "shoal" "recv_wait" (func $recv_wait (param f64) (result i32)))
 (import "shoal" "recv_timeout" (func $recv_timeout))
 ;; Links, monitors and exit signals
-(import "shoal" "link" (func $link (param i64)))
+(import "shoal" "link" (func $link (param i64) (result i64)))
 (import "shoal" "unlink" (func $unlink (param i64)))
 (import "shoal" "exit_signal" (func $exit_signal (param i64 i64) (result i32)))
 (import "shoal" "trap_exit" (func $trap_exit (param i32) (result i32)))

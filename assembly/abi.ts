@@ -49,6 +49,9 @@ import { monotonicTime, systemTime } from "./runtime/clock";
 import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
+import { tryEnter, tryLeave, raise as raiseException, excClass, excReason, excTrace, excClear } from "./runtime/exceptions";
+import { makeAtom } from "../gc/term/term";
+import { PredefinedAtom } from "./boundary/atoms";
 import { hostCall } from "./runtime/hostcall";
 import { link as linkProcess, unlink as unlinkProcess, exitSignalTo, monitor as monitorProcess, demonitor as demonitorRef } from "./runtime/signals";
 import { current } from "./runtime/scheduler";
@@ -87,7 +90,7 @@ export function kill(pid: Term, reason: Term): bool { return killProcess(pid, re
 // ---- links and exit signals ------------------------------------------------------
 
 /** link(Pid): link the caller and `pid` (a dead pid: the caller gets the exit signal noproc, so it ends unless it traps exits). Never collects. */
-export function link(pid: Term): void { linkProcess(current!, pid); }
+export function link(pid: Term): Term { return linkProcess(current!, pid) ? makeAtom(PredefinedAtom.TRUE) : 0; }
 /** unlink(Pid). */
 export function unlink(pid: Term): void { unlinkProcess(current!, pid); }
 /** exit(Pid, Reason) (erlang:exit/2): send `pid` an exit signal (kill is untrappable, normal is ignored by a process not trapping exits); false if `pid` is not alive. Ends the caller if it signals itself. */
@@ -152,6 +155,23 @@ export function binary_data(t: Term): usize { return binaryData(t); }
 export function make_map(n: usize): Term { return mapRaw(n); }
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
 export function make_fun(entry: u32, arity: u32, nfree: usize): Term { return funRaw(entry, arity, nfree); }
+
+// ---- exceptions --------------------------------------------------------------------
+
+/** Install a handler that resumes at `resume` (the compiled code's id for it): a frame of 2 slots on the shadow stack. */
+export function try_enter(resume: i32): void { tryEnter(resume); }
+/** Remove the newest handler (its body returned normally): its frame must be the newest. */
+export function try_leave(): void { tryLeave(); }
+/** Raise (class, reason, trace): the newest handler's resume id, the shadow stack back as it was when that handler was installed; with none, the process ends (throw: {{nocatch, Value}, Trace}; error: {Reason, Trace}; exit: Reason). */
+export function raise(cls: Term, reason: Term, trace: Term): i32 { return raiseException(cls, reason, trace); }
+/** The exception being handled: its class (throw, error, exit; 0 if none). */
+export function exc_class(): Term { return excClass(); }
+/** Its reason. */
+export function exc_reason(): Term { return excReason(); }
+/** Its stack trace (what raise was given, or the runtime's). */
+export function exc_trace(): Term { return excTrace(); }
+/** Forget it (after the catch clause has read it), so it no longer keeps its terms alive. */
+export function exc_clear(): void { excClear(); }
 
 // ---- calls by name and funs ------------------------------------------------------
 

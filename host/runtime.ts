@@ -81,8 +81,8 @@ export interface StartOptions {
   /**
    * Host functions processes call by name (the ABI's host_call(Name, Args)): each gets the
    * arguments as JS values (host/etf.ts) and returns one (undefined: the atom ok), synchronously.
-   * Unknown names end the caller with {undef, [{host, Name, Args, []}]}, a throw with
-   * {host_error, Message}. They may not call back into the runtime (BadargError).
+   * An unknown name raises error:undef in the caller (trace [{host, Name, Args, []}]), a throw
+   * error:{host_error, Message}. They may not call back into the runtime (BadargError).
    */
   imports?: Record<string, (...args: any[]) => unknown>;
   /** Where processes' standard output (stdout_write) goes: text, as it comes. Default: Node's process.stdout; a page's console, by line. */
@@ -1031,10 +1031,11 @@ export class Runtime {
 
   /**
    * A process calls host function Name(Args...) ({Name, Args} encoded at ptr): run it and keep its
-   * reply encoded for host_reply; the reply's length, or minus the length of the reason the caller
-   * ends with (unknown function, a throw, a result with no term).
+   * reply encoded for host_reply; the reply's length, or minus the length of {Reason, Trace} for
+   * the error the caller raises (unknown function, a throw, a result with no term).
    */
   private hostFunction(ptr: number, len: number): number {
+    // a failure's reply is {Reason, Trace}: the process raises error:Reason with that trace
     let reply: unknown, fails = false;
     try {
       const call = decode(bytesAt(this.ex.memory, ptr, len).slice()) as Tuple;
@@ -1048,13 +1049,13 @@ export class Runtime {
       }
     } catch (e) {
       fails = true;
-      reply = new Tuple([Atom.of("host_error"), e instanceof Error ? `${e.name}: ${e.message}` : String(e)]);
+      reply = new Tuple([new Tuple([Atom.of("host_error"), e instanceof Error ? `${e.name}: ${e.message}` : String(e)]), []]);
     }
     try {
       this.reply = encode(reply);
     } catch (e) {
       fails = true;
-      this.reply = encode(new Tuple([Atom.of("badarg"), `the host function's result has no term: ${(e as Error).message}`]));
+      this.reply = encode(new Tuple([new Tuple([Atom.of("badarg"), `the host function's result has no term: ${(e as Error).message}`]), []]));
     }
     return fails ? -this.reply.length : this.reply.length;
   }

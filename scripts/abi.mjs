@@ -18,7 +18,7 @@ const abi = JSON.parse(readFileSync(at("abi/abi.json"), "utf8"));
 /** Wasm's type for an ABI type, and AssemblyScript's. */
 const WASM = { term: "i64", i64: "i64", u64: "i64", i32: "i32", u32: "i32", usize: "i32", bool: "i32", f64: "f64" };
 const AS = { term: "u64", i64: "i64", u64: "u64", i32: "i32", u32: "u32", usize: "usize", bool: "bool", f64: "f64" };
-const CAN = { none: "no", collect: "collects", suspend: "collects, suspends", exit: "never returns", end: "may end the caller" };
+const CAN = { none: "no", collect: "collects", suspend: "collects, suspends", exit: "never returns", end: "may end the caller", raise: "may raise" };
 
 const wasmType = (f) => `(${f.params.map(([, t]) => WASM[t]).join(" ")}) → (${f.result ? WASM[f.result] : ""})`;
 const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());

@@ -9,10 +9,10 @@
 //   entry  module:function/arity   (i64 x arity) -> i64          exportLookup
 //   fun    make_fun(entry, arity)  (i64 x arity, i64 fun) -> i64  the fun last
 //
-// Failures end the calling process with BEAM's reasons (until exceptions
-// exist, an error is an exit): {badfun, F}, {badarity, {F, Args}},
-// {undef, [{M, F, Args, []}]}, badarg for an improper argument list,
-// system_limit past MAX_APPLY_ARITY arguments.
+// Failures raise error exceptions with BEAM's reasons (exceptions.ts; the
+// call then returns the non-value 0): {badfun, F}, {badarity, {F, Args}},
+// undef (the trace [{M, F, Args, []}]), badarg for an improper argument
+// list, system_limit past MAX_APPLY_ARITY arguments.
 
 import {
   Term, NIL, isList, head, tail, isBoxed, boxedSubtag, SUB_FUN, funEntry, funArity, makeAtom, tupleWords, tupleArity, tupleGet,
@@ -22,7 +22,8 @@ import { PredefinedAtom } from "../boundary/atoms";
 import { MAX_APPLY_ARITY } from "../boundary/entries";
 import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 import { reserve } from "./alloc";
-import { processExit, spawn, current } from "./scheduler";
+import { spawn, current } from "./scheduler";
+import { raiseError, raise } from "./exceptions";
 import { exportLookup } from "./exports";
 
 /** The arguments of the call being made (one more than MAX_APPLY_ARITY: a fun's call passes the fun last). */
@@ -85,19 +86,20 @@ function loadArgs(args: Term): i32 {
   return args == NIL ? n : -1;
 }
 
-/** End the caller with {tag, body} (or `tag` alone when body is 0). Never returns. */
+/** Raise error:{tag, body} (or error:tag when body is 0); the caller returns the non-value 0 after. */
 function fail(tag: u32, body: Term): void {
-  if (body == 0) processExit(makeAtom(tag));
+  if (body == 0) { raiseError(makeAtom(tag)); return; }
   frameEnter(1);
   slotSet(0, body);
   reserve(tupleWords(2));
   const t = tupleRaw(2);
   store<u64>(<usize>(t - 2) + 8, makeAtom(tag));
   store<u64>(<usize>(t - 2) + 16, slotGet(0));
-  processExit(t);
+  frameLeave(1);
+  raiseError(t);
 }
 
-/** Fail for a bad argument list: badarg (improper) or system_limit (too long). */
+/** Raise for a bad argument list: badarg (improper) or system_limit (too long). */
 function failArgs(n: i32): void {
   fail(n == -2 ? PredefinedAtom.SYSTEM_LIMIT : PredefinedAtom.BADARG, 0);
 }
@@ -114,23 +116,28 @@ function pairOf(a: Term, b: Term): Term {
   return t;
 }
 
-/** fun(args...): the fun's entry with the arguments, then the fun. */
+/** fun(args...): the fun's entry with the arguments, then the fun; 0 after raising an error. */
 export function applyFun(fun: Term, args: Term): Term {
-  if (!isBoxed(fun) || boxedSubtag(fun) != SUB_FUN) fail(PredefinedAtom.BADFUN, fun);
+  if (!isBoxed(fun) || boxedSubtag(fun) != SUB_FUN) { fail(PredefinedAtom.BADFUN, fun); return 0; }
   const n = loadArgs(args);
-  if (n < 0) failArgs(n);
-  if (<u32>n != funArity(fun)) fail(PredefinedAtom.BADARITY, pairOf(fun, args));
+  if (n < 0) { failArgs(n); return 0; }
+  if (<u32>n != funArity(fun)) {
+    const reason = pairOf(fun, args);
+    frameLeave(2);
+    fail(PredefinedAtom.BADARITY, reason);
+    return 0;
+  }
   store<u64>(argv + (<usize>n << 3), fun);
   return callEntry(funEntry(fun), n + 1);
 }
 
-/** module:function(args...), by the export table. */
+/** module:function(args...), by the export table; 0 after raising an error. */
 export function applyMfa(module: Term, fn: Term, args: Term): Term {
   const n = loadArgs(args);
-  if (n < 0) failArgs(n);
+  if (n < 0) { failArgs(n); return 0; }
   const index = exportLookup(module, fn, <u32>n);
   if (index < 0) {
-    // {undef, [{M, F, Args, []}]}: the stack BEAM reports, one frame
+    // error:undef with the trace BEAM reports, [{M, F, Args, []}]
     frameEnter(3);
     slotSet(0, module);
     slotSet(1, fn);
@@ -140,7 +147,10 @@ export function applyMfa(module: Term, fn: Term, args: Term): Term {
     store<u64>(<usize>(mfa - 2) + 8, slotGet(0));
     store<u64>(<usize>(mfa - 2) + 16, slotGet(1));
     store<u64>(<usize>(mfa - 2) + 24, slotGet(2));
-    fail(PredefinedAtom.UNDEF, consRaw(mfa, NIL));
+    const trace = consRaw(mfa, NIL);
+    frameLeave(3);
+    raise(makeAtom(PredefinedAtom.ERROR), makeAtom(PredefinedAtom.UNDEF), trace);
+    return 0;
   }
   return callEntry(<u32>index, n);
 }

@@ -36,7 +36,8 @@ export declare function hostMessage(ptr: usize, len: usize): void;
 /**
  * A process calls a host function (Runtime.start({ imports })): {Name, Args} as External Term Format
  * at ptr..ptr+len. The host runs it and keeps the reply encoded; the reply's byte length, or minus
- * the length of an exit reason (the function is unknown, threw, or returned a value with no term).
+ * the length of {Reason, Trace}, an error to raise (the function is unknown, threw, or returned a
+ * value with no term).
  */
 // @ts-ignore: decorator
 @external("env", "host_call")

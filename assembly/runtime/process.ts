@@ -10,7 +10,8 @@
 //  Timer      deadline timerSeq timerIndex timerKind: a process is its own
 //             timer record (timers.ts), armed while it sleeps or waits with a
 //             timeout
-//  Process    pid; the term roots arg reason dict matching (PROCESS_ROOTS);
+//  Process    pid; the term roots arg reason dict matching excClass excReason
+//             excTrace (PROCESS_ROOTS); handler (exceptions.ts);
 //             reductions, next (run queue); sp stackLo stackHi (shadow
 //             stack); entry slot; mqHead mqTail mqSave mqLen (mailbox); name;
 //             sendTimers (message timers aimed at it); sigData sigLen sigCap
@@ -79,6 +80,10 @@ import { Timer, TIMER_PROCESS } from "./timers";
   dict: Term;
   /** The message a receive is matching (mailboxes). */
   matching: Term;
+  /** The exception being raised or caught (exceptions.ts): its class (throw, error, exit; 0 none), reason and stack trace. */
+  excClass: Term;
+  excReason: Term;
+  excTrace: Term;
   // ── end of term roots
   /** Reductions spent over its life. */
   reductions: u64;
@@ -113,11 +118,13 @@ import { Timer, TIMER_PROCESS } from "./timers";
   timedOut: bool;
   /** process_flag(trap_exit): exit signals become {'EXIT', From, Reason} messages. */
   trapExit: bool;
+  /** Its newest exception handler (exceptions.ts): the handler frame's distance from stackHi, in bytes; 0: none. */
+  handler: u32;
 }
 
 /** Term fields of a process block, from `arg` on, that are roots. */
 // @ts-ignore: decorator
-@inline export const PROCESS_ROOTS: usize = 4;
+@inline export const PROCESS_ROOTS: usize = 7;
 
 /** Where the backend's per-fiber context starts in a block: after the fields, 8-aligned. */
 // @ts-ignore: decorator
@@ -224,6 +231,10 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.reason = ATOM_NORMAL;
   p.dict = NIL;
   p.matching = NIL;
+  p.excClass = 0;
+  p.excReason = NIL;
+  p.excTrace = NIL;
+  p.handler = 0;
   if (!sharedHeap) heapInit(heapOf(p), defaultMinHeap, defaultMaxHeap, defaultFullsweepAfter);
   p.entry = entry;
   p.priority = priority;

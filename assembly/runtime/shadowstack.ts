@@ -65,6 +65,12 @@ export function frameEnter(n: i32): void {
   memory.fill(sp, 0, bytes);
 }
 
+/** Set the running process's stack pointer back to `to`, a depth it had (a handler's: exceptions.ts): frames entered since are left. */
+export function setSp(to: usize): void {
+  if (DEBUG) assert(owner != null && to >= sp && to <= owner!.stackHi);
+  sp = to;
+}
+
 /** Leave the newest frame of n slots. */
 // @ts-ignore: decorator
 @inline export function frameLeave(n: i32): void {

@@ -49,6 +49,7 @@ import { PredefinedAtom } from "../boundary/atoms";
 import { Process, lookup, STATE_EXITING, STATE_FREE } from "./process";
 import { current, processExit, terminate } from "./scheduler";
 import { copyIntoProcess, encodedWords, decodeIntoProcess } from "./transfer";
+import { raiseError } from "./exceptions";
 import { HostResult } from "../boundary/codes";
 import { sendFromRuntime, HOST_PID } from "./mailbox";
 
@@ -221,14 +222,22 @@ function end(to: Process, reason: Term): void {
   else terminate(to, copyIntoProcess(to, reason), true);
 }
 
-/** link(Pid) for the running process `p`: true; a dead `pid` sends `p` the exit signal noproc (as BEAM). */
-export function link(p: Process, pid: Term): void {
-  if (pid == p.pid || findEntry(p, pid, KIND_LINK) >= 0) return;
-  if (pid == HOST_PID) { addEntry(p, pid, KIND_LINK); return; }
+/**
+ * link(Pid) for the running process `p`: true. A dead `pid`: a process trapping exits gets
+ * {'EXIT', Pid, noproc}; one that does not raises error:noproc, as BEAM (false: the caller returns the non-value).
+ */
+export function link(p: Process, pid: Term): bool {
+  if (pid == p.pid || findEntry(p, pid, KIND_LINK) >= 0) return true;
+  if (pid == HOST_PID) { addEntry(p, pid, KIND_LINK); return true; }
   const q = lookup(pid);
-  if (!q || q.state == STATE_EXITING) { exitSignal(p, pid, ATOM_NOPROC, true); return; }
+  if (!q || q.state == STATE_EXITING) {
+    if (p.trapExit) { exitSignal(p, pid, ATOM_NOPROC, true); return true; }
+    raiseError(ATOM_NOPROC);
+    return false;
+  }
   addEntry(p, pid, KIND_LINK);
   addEntry(q, p.pid, KIND_LINK);
+  return true;
 }
 
 /** unlink(Pid): remove the link from both ends, if there is one. */

@@ -23,6 +23,7 @@ import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_ec
 import { hasher } from "./programs/hash";
 import { puppet } from "./programs/signals";
 import { timerAgent } from "./programs/timers";
+import { excProbe } from "./programs/exceptions";
 
 // the programs (entries): testing:<name>/1
 export {
@@ -60,6 +61,7 @@ export {
   hasher as entry_hasher,
   puppet as entry_puppet,
   timerAgent as entry_timer_agent,
+  excProbe as entry_exc_probe,
 };
 
 /** Function-table index of the term machine's code: what the funs it makes record as their entry. */
