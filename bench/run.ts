@@ -1,7 +1,7 @@
 // Shoal's benchmarks: `npm run bench` (all), `npm run bench -- yield c10m`
 // (some), `npm run bench:smoke` (all, scaled down, no BEAM: a few seconds).
 //
-//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m ...]
+//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions ...]
 //
 // Each suite prints its tables and targets and writes bench/results/<name>.json
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
@@ -19,6 +19,7 @@ import * as memorySuite from "./memory";
 import * as c10mSuite from "./c10m";
 import * as gcSuite from "./gc";
 import * as messagesSuite from "./messages";
+import * as exceptionsSuite from "./exceptions";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
@@ -27,6 +28,7 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   c10m: c10mSuite.run,
   gc: gcSuite.run,
   messages: messagesSuite.run,
+  exceptions: exceptionsSuite.run,
 };
 
 async function main(): Promise<number> {
