@@ -156,16 +156,21 @@
       (br_if $l (i64.lt_s (local.tee $i (i64.add (local.get $i) (i64.const 1))) (local.get $n))))
     (local.get $acc))
 
-  (func $k_timed (param $pooled i32) (param $d i64) (param $n i64) (result i64)
-    (local $i i64) (local $acc i64) (local $t f64) (local $clk f64)
+  (func $k_timed (param $pooled i32) (param $d i64) (param $n i64) (param $paired i32) (result i64)
+    (local $i i64) (local $acc i64) (local $t f64) (local $clk f64) (local $sign f64) (local $dd i64)
     (loop $l
       (call $reduce)
+      (local.set $sign (f64.const 1))
+      (local.set $dd (local.get $d))
+      ;; kind 7: every other raise from depth 1, its interval counted negative
+      (if (i32.and (local.get $paired) (i32.wrap_i64 (i64.and (local.get $i) (i64.const 1))))
+        (then (local.set $sign (f64.const -1)) (local.set $dd (i64.const 0x1F))))
       (local.set $t (call $now))
-      (local.set $clk (f64.add (local.get $clk) (call $since (local.get $t))))
+      (local.set $clk (f64.add (local.get $clk) (f64.mul (local.get $sign) (call $since (local.get $t)))))
       (local.set $acc (i64.add (local.get $acc)
-        (if (result i64) (call $try (local.get $pooled) (ref.func $deep_t) (local.get $d))
+        (if (result i64) (call $try (local.get $pooled) (ref.func $deep_t) (local.get $dd))
           (then
-            (global.set $sum (f64.add (global.get $sum) (call $since (global.get $t_raise))))
+            (global.set $sum (f64.add (global.get $sum) (f64.mul (local.get $sign) (call $since (global.get $t_raise)))))
             (call $is_ours))
           (else (i64.const 1000000)))))
       (br_if $l (i64.lt_s (local.tee $i (i64.add (local.get $i) (i64.const 1))) (local.get $n))))
@@ -216,14 +221,15 @@
     (global.set $sum (f64.const 0))
     (local.set $t0 (call $now))
     (block $done
-      (block $k6 (block $k5 (block $k3 (block $k2 (block $k1 (block $k0
-        (br_table $k0 $k1 $k2 $k3 $k3 $k5 $k6 $done (i32.wrap_i64 (i64.shr_s (local.get $kind) (i64.const 4)))))
+      (block $k7 (block $k6 (block $k5 (block $k3 (block $k2 (block $k1 (block $k0
+        (br_table $k0 $k1 $k2 $k3 $k3 $k5 $k6 $k7 $done (i32.wrap_i64 (i64.shr_s (local.get $kind) (i64.const 4)))))
         (local.set $acc (call $k_raise (local.get $pooled) (local.get $d) (local.get $n))) (br $done))
         (local.set $acc (call $k_handler (local.get $pooled) (local.get $n))) (br $done))
         (local.set $acc (call $k_call (local.get $n))) (br $done))
         (local.set $acc (call $k_chain (local.get $d) (local.get $n))) (br $done))
-        (local.set $acc (call $k_timed (local.get $pooled) (local.get $d) (local.get $n))) (br $done))
-      (local.set $acc (call $k_clock (local.get $n))))
+        (local.set $acc (call $k_timed (local.get $pooled) (local.get $d) (local.get $n) (i32.const 0))) (br $done))
+        (local.set $acc (call $k_clock (local.get $n))) (br $done))
+      (local.set $acc (call $k_timed (local.get $pooled) (local.get $d) (local.get $n) (i32.const 1))))
     (call $report (local.get $kind) (local.get $acc) (local.get $t0))
     (i64.const 0x3B))
 
