@@ -1,7 +1,7 @@
 // Shoal's benchmarks: `npm run bench` (all), `npm run bench -- yield c10m`
 // (some), `npm run bench:smoke` (all, scaled down, no BEAM: a few seconds).
 //
-//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m ...]
+//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions ...]
 //
 // Each suite prints its tables and targets and writes bench/results/<name>.json
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
@@ -20,6 +20,7 @@ import * as c10mSuite from "./c10m";
 import * as gcSuite from "./gc";
 import * as messagesSuite from "./messages";
 import * as signalsSuite from "./signals";
+import * as exceptionsSuite from "./exceptions";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
@@ -29,6 +30,7 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   gc: gcSuite.run,
   messages: messagesSuite.run,
   signals: signalsSuite.run,
+  exceptions: exceptionsSuite.run,
 };
 
 async function main(): Promise<number> {
