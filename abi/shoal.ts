@@ -7,6 +7,9 @@
 /** address of the newest frame's slot 0 */
 // @ts-ignore: decorator
 @external("shoal", "shoal_sp") export declare let shoalSp: i32;
+/** lowest address the running process's shadow-stack region allows: a frame of n slots may be pushed inline (shoal_sp -= 8n, slots zeroed) while shoal_sp - 8n >= shoal_sp_limit; else call frame_enter(n), which grows the region (read only) */
+// @ts-ignore: decorator
+@external("shoal", "shoal_sp_limit") export declare let shoalSpLimit: i32;
 /** next free byte of the running process's young generation */
 // @ts-ignore: decorator
 @external("shoal", "shoal_htop") export declare let shoalHtop: i32;

@@ -7,6 +7,7 @@
 (import "shoal" "__table_base" (global $__table_base i32))
 (import "shoal" "shoal_budget" (global $shoal_budget (mut i32)))  ;; reductions left in the running slice
 (import "shoal" "shoal_sp" (global $shoal_sp (mut i32)))  ;; address of the newest frame's slot 0
+(import "shoal" "shoal_sp_limit" (global $shoal_sp_limit (mut i32)))  ;; lowest address the running process's shadow-stack region allows: a frame of n slots may be pushed inline (shoal_sp -= 8n, slots zeroed) while shoal_sp - 8n >= shoal_sp_limit; else call frame_enter(n), which grows the region (read only)
 (import "shoal" "shoal_htop" (global $shoal_htop (mut i32)))  ;; next free byte of the running process's young generation
 (import "shoal" "shoal_hend" (global $shoal_hend (mut i32)))  ;; end of the running process's young generation
 ;; Reductions, scheduling and processes

@@ -35,7 +35,7 @@ import {
   spawn as spawnProcess, kill as killProcess, budget, reduce as reduceInline, yieldNow,
   sleep as sleepMs, self as selfPid, processExit,
 } from "./runtime/scheduler";
-import { frameEnter, frameLeave, slotGet, slotSet, sp } from "./runtime/shadowstack";
+import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit } from "./runtime/shadowstack";
 import { allocSlow, reserve, collectRunning } from "./runtime/alloc";
 import {
   send as sendMessage, recvPeek, recvNext, recvAccept, recvWait, recvTimeout,
@@ -58,7 +58,7 @@ import { current } from "./runtime/scheduler";
 import { supervisorStart } from "./runtime/supervisor";
 import { hostStdout } from "./runtime/env";
 
-export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
+export { budget as shoal_budget, sp as shoal_sp, spLimit as shoal_sp_limit, htop as shoal_htop, hend as shoal_hend };
 
 // ---- scheduling --------------------------------------------------------------
 
