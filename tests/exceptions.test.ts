@@ -6,17 +6,11 @@
 // class uncaught, apply with the wrong arity caught, a handler never raised
 // to. Each outcome is compared with the real BEAM in the same run
 // (tests/fixtures/exceptions.escript).
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { Atom, Tuple, formatTerm } from "../host";
-import { BACKENDS, start, type Harness } from "./helpers";
+import { BACKENDS, beamOutcomes, start, type Harness } from "./helpers";
 
 let beam: Map<string, string>;
-beforeAll(() => {
-  const r = spawnSync("escript", [path.join(__dirname, "fixtures", "exceptions.escript")], { encoding: "utf8", timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`escript failed (is Erlang installed?): ${r.stderr}`);
-  beam = new Map(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
-}, 60_000);
+beforeAll(() => { beam = beamOutcomes("exceptions"); }, 60_000);
 
 const A = (s: string) => Atom.of(s);
 const T = (...e: unknown[]) => new Tuple(e);

@@ -1,6 +1,8 @@
 // Shared by the test files: start a runtime per backend and collect its events.
 import { TestRuntime as Runtime, ExitEvent, TraceEvent, TestStartOptions as StartOptions } from "../host/testing";
 import type { Backend } from "../host";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { Atom, Pid, Tuple, formatTerm } from "../host/terms";
 
 export const BACKENDS: Backend[] = ["asyncify", "fx"];
@@ -98,4 +100,14 @@ export function timerAgent(rt: Runtime): Agent {
       return answer.elements.slice(1);
     },
   };
+}
+
+/**
+ * What a scenario script prints on the real BEAM, run now (tests/fixtures/<name>.escript): one
+ * outcome a line, "label value", by label. Throws if Erlang is missing (CI installs it).
+ */
+export function beamOutcomes(name: string): Map<string, string> {
+  const r = spawnSync("escript", [path.join(__dirname, "fixtures", `${name}.escript`)], { encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`escript ${name} failed (is Erlang installed?): ${r.error?.message ?? r.stderr}`);
+  return new Map(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
 }

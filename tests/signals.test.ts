@@ -6,18 +6,12 @@
 // one end; the host links to processes and sends them exit signals. The
 // scenarios BEAM can run too are run there in the same test run
 // (tests/fixtures/signals.escript), and each outcome compared.
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { Atom, Pid, Ref, Tuple, formatTerm } from "../host";
-import { BACKENDS, start, type Harness } from "./helpers";
+import { BACKENDS, beamOutcomes, start, type Harness } from "./helpers";
 
 /** BEAM's outcomes by label: the escript's output lines. */
 let beam: Map<string, string>;
-beforeAll(() => {
-  const r = spawnSync("escript", [path.join(__dirname, "fixtures", "signals.escript")], { encoding: "utf8", timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`escript failed (is Erlang installed?): ${r.stderr}`);
-  beam = new Map(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
-}, 60_000);
+beforeAll(() => { beam = beamOutcomes("signals"); }, 60_000);
 
 /** `v` as Erlang's ~w writes it, with the pids in `names` written as those atoms. */
 function w(v: unknown, names: [Pid | Ref, string][] = []): string {

@@ -4,17 +4,11 @@
 // (tests/fixtures/supervisor.escript): which children a crash restarts under
 // each strategy, restart types, the intensity limit, shutdown of a child that
 // ignores it and of one killed brutally.
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { Atom, Pid, Tuple, formatTerm, type SupervisorSpec } from "../host";
-import { BACKENDS, start, type Harness } from "./helpers";
+import { BACKENDS, beamOutcomes, start, type Harness } from "./helpers";
 
 let beam: Map<string, string>;
-beforeAll(() => {
-  const r = spawnSync("escript", [path.join(__dirname, "fixtures", "supervisor.escript")], { encoding: "utf8", timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`escript failed (is Erlang installed?): ${r.stderr}`);
-  beam = new Map(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
-}, 60_000);
+beforeAll(() => { beam = beamOutcomes("supervisor"); }, 60_000);
 
 const A = (s: string) => Atom.of(s);
 const T = (...e: unknown[]) => new Tuple(e);
