@@ -14,9 +14,11 @@
 //                  make_map make_fun binary_data (after gc_reserve; never collect)
 //   messages       send send_named recv_peek recv_next recv_accept recv_wait
 //                  recv_timeout
+//   timers         send_after cancel_timer read_timer
+//   clocks         monotonic_time system_time
 //   dictionary     dict_get dict_put dict_erase
-//   terms          term_compare term_equal atom_intern etf_decoded_words etf_decode
-//                  etf_encode_size etf_encode
+//   terms          term_compare term_equal term_hash make_ref atom_intern etf_decoded_words
+//                  etf_decode etf_encode_size etf_encode
 //   raw memory     raw_alloc raw_free (outside every heap, never moved)
 
 import { Term } from "../gc/term/term";
@@ -27,12 +29,13 @@ import {
 import { atomIntern } from "../gc/term/atoms";
 import { etfEncodedSize, etfEncode } from "../gc/term/etf";
 import { compareTerms, equalTerms } from "../gc/term/order";
+import { phash2 } from "../gc/term/hash";
 import { htop, hend, active, bump } from "../gc/mem/heap";
 import {
   spawn as spawnProcess, kill as killProcess, budget, reduce as reduceInline, yieldNow,
   sleep as sleepMs, self as selfPid, processExit,
 } from "./runtime/scheduler";
-import { frameEnter, frameLeave, slotGet, slotSet, sp } from "./runtime/shadowstack";
+import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit } from "./runtime/shadowstack";
 import { allocSlow, reserve, collectRunning } from "./runtime/alloc";
 import {
   send as sendMessage, recvPeek, recvNext, recvAccept, recvWait, recvTimeout,
@@ -40,9 +43,22 @@ import {
 import { whereis as whereisName } from "./runtime/registry";
 import { dictGet, dictPut, dictErase } from "./runtime/dictionary";
 import { encodedWords, decodeAt } from "./runtime/transfer";
+import { makeRef } from "./runtime/refs";
+import { sendAfter, cancelTimer, readTimer } from "./runtime/message_timers";
+import { monotonicTime, systemTime } from "./runtime/clock";
 import { Priority } from "./boundary/codes";
+import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
+import { exportLookup } from "./runtime/exports";
+import { tryEnter, tryLeave, raise as raiseException, excClass, excReason, excTrace, excClear } from "./runtime/exceptions";
+import { makeAtom } from "../gc/term/term";
+import { PredefinedAtom } from "./boundary/atoms";
+import { hostCall } from "./runtime/hostcall";
+import { link as linkProcess, unlink as unlinkProcess, exitSignalTo, monitor as monitorProcess, demonitor as demonitorRef } from "./runtime/signals";
+import { current } from "./runtime/scheduler";
+import { supervisorStart } from "./runtime/supervisor";
+import { hostStdout } from "./runtime/env";
 
-export { budget as shoal_budget, sp as shoal_sp, htop as shoal_htop, hend as shoal_hend };
+export { budget as shoal_budget, sp as shoal_sp, spLimit as shoal_sp_limit, htop as shoal_htop, hend as shoal_hend };
 
 // ---- scheduling --------------------------------------------------------------
 
@@ -56,12 +72,42 @@ export function sleep(ms: f64): void { sleepMs(ms); }
 export function self(): Term { return selfPid(); }
 /** End the calling process with `reason`. Never returns (no frame_leave needed). */
 export function exit(reason: Term): void { processExit(reason); }
-/** Spawn entry(arg) (a function-table index of type (i64) -> ()) at priority 0 max .. 3 low; arg is copied into the child. The pid, or the atom system_limit. */
+/** Spawn entry(arg) (a function-table index of type (i64) -> (i64)) at priority 0 max .. 3 low; arg is copied into the child. The pid, or the atom system_limit. */
 export function spawn(entry: u32, arg: Term, priority: i32): Term {
   return spawnProcess(entry, arg, <u8>min(max(priority, Priority.MAX), Priority.LOW));
 }
+/** Spawn module:function(args...) (erlang:spawn/3) at `priority`: the pid, or system_limit. A missing export ends the child with {undef, ...}. */
+export function spawn_mfa(module: Term, fn: Term, args: Term, priority: i32): Term {
+  return spawnMfa(module, fn, args, <u8>min(max(priority, Priority.MAX), Priority.LOW));
+}
+/** Spawn fun() (erlang:spawn/1) at `priority`: the pid, or system_limit. */
+export function spawn_fun(fun: Term, priority: i32): Term {
+  return spawnFun(fun, <u8>min(max(priority, Priority.MAX), Priority.LOW));
+}
 /** End process `pid` with `reason` (copied into it); false if it is not alive. Killing itself never returns. */
 export function kill(pid: Term, reason: Term): bool { return killProcess(pid, reason); }
+
+// ---- links and exit signals ------------------------------------------------------
+
+/** link(Pid): link the caller and `pid` (a dead pid: the caller gets the exit signal noproc, so it ends unless it traps exits). Never collects. */
+export function link(pid: Term): Term { return linkProcess(current!, pid) ? makeAtom(PredefinedAtom.TRUE) : 0; }
+/** unlink(Pid). */
+export function unlink(pid: Term): void { unlinkProcess(current!, pid); }
+/** exit(Pid, Reason) (erlang:exit/2): send `pid` an exit signal (kill is untrappable, normal is ignored by a process not trapping exits); false if `pid` is not alive. Ends the caller if it signals itself. */
+export function exit_signal(pid: Term, reason: Term): bool { return exitSignalTo(pid, current!.pid, reason); }
+/** process_flag(trap_exit, On): exit signals become {'EXIT', From, Reason} messages; the old value. */
+export function trap_exit(on: bool): bool {
+  const old = current!.trapExit;
+  current!.trapExit = on;
+  return old;
+}
+
+/** erlang:monitor(process, Pid): a new reference; {'DOWN', Ref, process, Pid, Reason} comes when `pid` ends (at once, with noproc, if it is not alive). May collect. */
+export function monitor(pid: Term): Term { return monitorProcess(pid); }
+/** erlang:demonitor(Ref) (flush: demonitor(Ref, [flush])): whether the monitor was active. */
+export function demonitor(ref: Term, flush: bool): bool { return demonitorRef(ref, flush); }
+/** supervisor:start_link(Spec): start a supervisor (assembly/runtime/supervisor.ts) linked to the caller; its pid, or system_limit. A bad spec ends it with badarg. May collect. */
+export function supervisor_start(spec: Term): Term { return supervisorStart(spec); }
 
 // ---- roots -----------------------------------------------------------------------
 
@@ -101,10 +147,47 @@ export function make_binary(size: u32): Term { return binaryRaw(size); }
 export function binary_words(size: u32): usize { return binaryWords(size); }
 /** Address of a binary's bytes. */
 export function binary_data(t: Term): usize { return binaryData(t); }
-/** A map of n pairs, keys and values [] (fill them in, keys in term order). 2 + 2n words. */
+/**
+ * A map of n pairs, keys and values [] (fill them in). 2 + 2n words. The keys must be stored ascending in
+ * map-key order, BEAM's exact order (gc/term/order.ts): term order, except that an integer and a float are
+ * never equal and every integer sorts before every float, at any depth (2 before 1.0, {2} before {1.0}).
+ */
 export function make_map(n: usize): Term { return mapRaw(n); }
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
 export function make_fun(entry: u32, arity: u32, nfree: usize): Term { return funRaw(entry, arity, nfree); }
+
+// ---- exceptions --------------------------------------------------------------------
+
+/** Install a handler that resumes at `resume` (the compiled code's id for it): a frame of 2 slots on the shadow stack. */
+export function try_enter(resume: i32): void { tryEnter(resume); }
+/** Remove the newest handler (its body returned normally): its frame must be the newest. */
+export function try_leave(): void { tryLeave(); }
+/** Raise (class, reason, trace): the newest handler's resume id, the shadow stack back as it was when that handler was installed; with none, the process ends (throw: {{nocatch, Value}, Trace}; error: {Reason, Trace}; exit: Reason). */
+export function raise(cls: Term, reason: Term, trace: Term): i32 { return raiseException(cls, reason, trace); }
+/** The exception being handled: its class (throw, error, exit; 0 if none). */
+export function exc_class(): Term { return excClass(); }
+/** Its reason. */
+export function exc_reason(): Term { return excReason(); }
+/** Its stack trace (what raise was given, or the runtime's). */
+export function exc_trace(): Term { return excTrace(); }
+/** Forget it (after the catch clause has read it), so it no longer keeps its terms alive. */
+export function exc_clear(): void { excClear(); }
+
+// ---- calls by name and funs ------------------------------------------------------
+
+/** fun(args...) (erlang:apply/2): the fun's result. Ends the caller with {badfun, F} or {badarity, {F, Args}}. May collect and suspend. */
+export function apply(fun: Term, args: Term): Term { return applyFun(fun, args); }
+/** module:function(args...) (erlang:apply/3): its result. Ends the caller with {undef, [{M, F, Args, []}]} if no such export. May collect and suspend. */
+export function apply_mfa(module: Term, fn: Term, args: Term): Term { return applyMfa(module, fn, args); }
+/** Function-table index of the linked entry module:function/arity, or -1: for a compiler's calls to other modules resolved at run time. */
+export function export_lookup(module: Term, fn: Term, arity: u32): i32 { return exportLookup(module, fn, arity); }
+
+// ---- the host ------------------------------------------------------------------
+
+/** Call the host function `name` (an atom: a key of Runtime.start({ imports })) with the terms in the list `args`; its result. The process ends with the host's reason if it is unknown or throws. May collect; never suspends. */
+export function host_call(name: Term, args: Term): Term { return hostCall(name, args); }
+/** Write `len` bytes at `ptr` (UTF-8 text) to standard output (Runtime.start({ stdout }); Node: process.stdout). */
+export function stdout_write(ptr: usize, len: usize): void { hostStdout(ptr, len); }
 
 // ---- messages -------------------------------------------------------------------
 
@@ -128,6 +211,22 @@ export function recv_wait(ms: f64): bool { return recvWait(ms); }
 /** Receive: after a timeout, reset the save position. */
 export function recv_timeout(): void { recvTimeout(); }
 
+// ---- timers (erlang:send_after/3, cancel_timer/1, read_timer/1) ------------------
+
+/** In `ms` ms (0 .. 2^53 - 1), send a copy of `msg` (taken now) to `dest`: a pid, or a registered name looked up when it fires (none: dropped). A new reference naming the timer, or the atom badarg (bad ms or dest) or system_limit (too many timers). A timer aimed at a pid goes when that process ends; a dead pid gets a reference and no timer. May collect. */
+export function send_after(ms: f64, dest: Term, msg: Term): Term { return sendAfter(ms, dest, msg); }
+/** Cancel the timer `ref` names: the ms it had left (an integer, rounded up), false if there is none (fired, cancelled, never one), badarg if `ref` is not a reference. */
+export function cancel_timer(ref: Term): Term { return cancelTimer(ref); }
+/** The ms the timer `ref` names has left, as cancel_timer, without cancelling it. */
+export function read_timer(ref: Term): Term { return readTimer(ref); }
+
+// ---- clocks (native time unit: nanoseconds) -----------------------------------------
+
+/** erlang:monotonic_time(): ns of the host's monotonic clock (its zero is arbitrary). */
+export function monotonic_time(): i64 { return monotonicTime(); }
+/** erlang:system_time(): ns since 1970-01-01 UTC (the monotonic clock plus an offset fixed at start). */
+export function system_time(): i64 { return systemTime(); }
+
 // ---- the process dictionary -----------------------------------------------------
 
 /** The value under `key` in the caller's dictionary, or the atom undefined (erlang:get/1). */
@@ -139,10 +238,17 @@ export function dict_erase(key: Term): Term { return dictErase(key); }
 
 // ---- terms ------------------------------------------------------------------------
 
-/** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in Erlang's term order (an integer before an equal float). */
+/** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in Erlang's term order; terms equal (==) but not =:= (1 and 1.0) in map-key order. */
 export function term_compare(a: Term, b: Term): i32 { return compareTerms(a, b); }
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */
 export function term_equal(a: Term, b: Term): bool { return equalTerms(a, b); }
+/**
+ * erlang:phash2(t) (range 0: 0..2^27-1) or erlang:phash2(t, range) (range 1..2^32: 0..range-1),
+ * OTP 25's numbers (gc/term/hash.ts); -1 for any other range (badarg). Never collects.
+ */
+export function term_hash(t: Term, range: i64): i64 { return phash2(t, range); }
+/** A new reference, unique in this runtime and never equal to another runtime's (erlang:make_ref/0), on the caller's heap (3 words). May collect. */
+export function make_ref(): Term { return makeRef(); }
 
 /** Intern the UTF-8 name at ptr..ptr+len; its atom index (the atom term is index << 6 | 0x0B), or an AtomResult: -1 the table is full (system_limit), -2 not UTF-8 or over 255 characters (badarg). */
 export function atom_intern(ptr: usize, len: i32): i32 { return atomIntern(ptr, len); }

@@ -9,7 +9,8 @@ import { atomsInit, atomFind, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINE
 import { htop, heapBlockBytes, oldUsed, heapTargetAbort } from "../gc/mem/heap";
 import { offheapCount, offheapBytes } from "../gc/mem/offheap";
 import { gcConfigure, heapWords } from "../gc/collector";
-import { etfSetCreation, etfReset } from "../gc/term/etf";
+import { etfReset } from "../gc/term/etf";
+import { nodeSetCreation } from "../gc/term/node";
 import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
@@ -20,27 +21,43 @@ import {
   killEncoded, killAll, current, switches, reductionsTotal, wake as wakeProcess,
 } from "./runtime/scheduler";
 import { nextDeadline } from "./runtime/timers";
+import { timerMessages, timerMessageBytes, setMaxTimers } from "./runtime/message_timers";
 import { shadowInit, shadowBytes } from "./runtime/shadowstack";
 import { collectProcess, reportGcPauses } from "./runtime/alloc";
 import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mailbox";
 import { Message } from "./runtime/message";
 import { registerName, unregisterName, whereis as whereisName } from "./runtime/registry";
 import { HeapFigure, Priority } from "./boundary/codes";
+import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
+import { applyEntry } from "./runtime/apply";
+import { hostLink, hostUnlink, hostExitSignal, monitorNumber, hostDemonitor } from "./runtime/signals";
+import { supervisorIndex } from "./runtime/supervisor";
+
+// set by the link step to the linked program's entry directory (assembly/boundary/entries.ts)
+export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
 
 /**
  * Start the runtime: process limit, reductions per slice, shadow-stack limit (bytes), report exits,
  * heap policy (min and max heap words, 0 max = none; full sweep after N minors), one shared heap
- * for every process (the baseline collector), debug poisoning of from-space.
+ * for every process (the baseline collector), debug poisoning of from-space, and the native stack
+ * of the thread it runs on (bytes: the Asyncify backend's unwind area must hold that much).
  */
 export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
-  minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool): void {
+  minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool, nativeStackBytes: u32): void {
   atomsInit();
-  fiber_init();
+  exportsInit();
+  fiber_init(nativeStackBytes);
   processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
   gcConfigure(poison);
   schedulerInit(slice, reportExits);
   shadowInit(shadowMax);
 }
+
+/** Function-table index of the entry that starts a process by name: spawn_encoded(apply_entry(), {M, F, Args}) runs M:F(Args...). */
+export function apply_entry(): u32 { return applyEntry.index; }
+
+/** Function-table index of the supervisor's entry: spawn_encoded(supervisor_entry(), {HostPid, Spec}) starts one for the host. */
+export function supervisor_entry(): u32 { return supervisorIndex(); }
 
 /** Raise or lower the most processes alive at once (at least those alive now, at most the pid slots); the limit now in force. */
 export function set_max_processes(limit: u32): u32 { return setMaxProcesses(limit); }
@@ -56,8 +73,8 @@ export function host_call_failed(): void {
   etfReset();
 }
 
-/** Set the creation this runtime writes in its pids and requires of pids it reads (External Term Format); the host picks one per runtime, nonzero, at start. */
-export function set_pid_creation(c: u32): void { etfSetCreation(c); }
+/** Set the creation this runtime writes in its pids and references and requires of pids it reads (External Term Format, gc/term/node.ts); the host picks one per runtime, nonzero, at start. */
+export function set_pid_creation(c: u32): void { nodeSetCreation(c); }
 
 /** Whether every process exit is reported to the host (env.exited). */
 export function report_exits(on: bool): void { setNotifyExits(on); }
@@ -85,6 +102,18 @@ export function spawn_encoded(entry: u32, ptr: usize, len: usize, priority: i32)
 /** End process `pid` with the reason External Term Format bytes at ptr..ptr+len hold: a HostResult. */
 export function kill_encoded(pid: Term, ptr: usize, len: usize): i32 { return killEncoded(pid, ptr, len); }
 
+/** The host links to `pid` (its exit comes to the host as {'EXIT', Pid, Reason}); false if it is not alive. */
+export function host_link(pid: Term): bool { return hostLink(pid); }
+/** The host unlinks from `pid`. */
+export function host_unlink(pid: Term): void { hostUnlink(pid); }
+/** The host sends `pid` an exit signal (erlang:exit/2) with the reason External Term Format bytes at ptr..ptr+len hold: a HostResult. */
+export function exit_encoded(pid: Term, ptr: usize, len: usize): i32 { return hostExitSignal(pid, ptr, len); }
+
+/** The host monitors `pid`: the monitor's reference number (its 'DOWN' message comes to the host; at once, with noproc, if it is not alive). */
+export function host_monitor(pid: Term): u64 { return monitorNumber(null, pid); }
+/** The host stops its monitor number n on `pid`: whether it was active. */
+export function host_demonitor(pid: Term, n: u64): bool { return hostDemonitor(pid, n); }
+
 /** End every process (the host is stopping the runtime). */
 export function kill_all(): void { killAll(); }
 
@@ -111,6 +140,12 @@ export function stat_offheap_count(): u32 { return offheapCount; }
 export function stat_offheap_bytes(): u64 { return offheapBytes; }
 export function stat_messages_sent(): u64 { return sentTotal; }
 export function stat_messages_queued(): u64 { return queuedMessages; }
+/** Message timers (send_after) armed, and the bytes they hold (their records and message copies). */
+export function stat_timers(): u32 { return timerMessages; }
+export function stat_timer_bytes(): u64 { return timerMessageBytes; }
+
+/** Raise or lower the most message timers armed at once (send_after past it: system_limit); the limit now in force. */
+export function set_max_timers(limit: u32): u32 { return setMaxTimers(limit); }
 
 /** A scratch buffer of at least `size` bytes for the host to pass strings and External Term Format in. */
 let io: usize = 0;

@@ -4,9 +4,11 @@
 //
 // The programs are WAT modules written as a compiler would emit them
 // (bench/depth/depth.wat on both backends, bench/depth/tail.wat's return_call
-// on WasmFX only), linked with the runtime by the link step
-// (tests/support/link-program.mjs, scripts/link.mjs); the linked modules are
-// cached under the OS temp dir, keyed by every input's bytes.
+// on WasmFX only), their entries exports named depth:<name>/1 and
+// tail:<name>/1, linked with the runtime by `shoal link`
+// (bench/lib/programs.ts: cached under the OS temp dir, keyed by every
+// input's bytes) and spawned by name; an asyncify link of tail.wat is a probe
+// of the link step's refusal.
 //
 //   a. depth      the deepest body recursion with native calls (no root
 //                 slots; a frame of 2 root slots per level), probed
@@ -17,8 +19,9 @@
 //                 and with --stack-size, both set at run time),
 //                 --experimental-wasm-growable-stacks; each in one slice (the
 //                 native stack alone) and in slices of 4000 reductions; on
-//                 Asyncify also the bytes an unwind saves per level; on
-//                 WasmFX the memory its stacks take
+//                 Asyncify also the bytes an unwind saves per level (against
+//                 the unwind area, as large as the thread's native stack and
+//                 at least 1 MiB); on WasmFX the memory its stacks take
 //   b. calls      ns per level of a body recursion (native; native with root
 //                 slots; frames on the shadow stack through a trampoline or a
 //                 br_table loop, 1,000 and 1,000,000 deep) and ns per tail
@@ -34,54 +37,29 @@
 // Ratios are taken inside this run: each shape against the native body call
 // on the same backend. Writes bench/results/depth.json.
 
-import { execFile, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Backend } from "../host/backend";
 import {
   Options, SuiteResult, backends, check, int, median, num, ratio, ROOT, stopwatch, table, writeResult,
 } from "./lib/common";
-import { DepthRuntime, ENTRY, TAIL_ENTRY, entryArg, type Mode, type Probe, type ProbeArgs, type ProbePart, type Shape } from "./depth/probe";
+import { DepthRuntime, ENTRY, TAIL_ENTRY, entryArg, type Entry, type Mode, type Probe, type ProbeArgs, type ProbePart, type Shape } from "./depth/probe";
+import { linkPrograms, type LinkResult } from "./lib/programs";
 
-// ---- the linked modules --------------------------------------------------------
+// ---- the linked programs ------------------------------------------------------
 
-interface Linked { modules: Partial<Record<Backend, string>>; tableBase: number; cached: boolean }
+interface Linked { modules: Partial<Record<Backend, string>>; refused: LinkResult[]; cached: boolean; seconds: number }
 
-const WAT = { depth: path.join(ROOT, "bench", "depth", "depth.wat"), tail: path.join(ROOT, "bench", "depth", "tail.wat") };
-const LINK = path.join(ROOT, "tests", "support", "link-program.mjs");
-
-function linkOne(backend: Backend, out: string, wats: string[]): Promise<{ tableBase: number }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [LINK, backend, out, ...wats], { encoding: "utf8" }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`linking ${wats.map((w) => path.basename(w)).join(" ")} for ${backend} failed: ${stdout}${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
-  });
-}
-
-/** depth.wat (+ tail.wat on fx) linked for each backend this engine runs; from the cache when no input changed. */
+/** depth.wat (+ tail.wat on fx) linked for each backend this engine runs, and the asyncify link of tail.wat refused; from the cache when no input changed. */
 async function linkModules(list: Backend[]): Promise<Linked> {
-  const inputs = [WAT.depth, WAT.tail, LINK, path.join(ROOT, "scripts", "link.mjs"), path.join(ROOT, "build", "shoal.core.wasm"),
-    ...list.map((b) => path.join(ROOT, "build", `fiber.${b}.wasm`))];
-  const h = createHash("sha256");
-  for (const f of inputs) h.update(fs.readFileSync(f));
-  const key = h.digest("hex").slice(0, 16);
-  const dir = path.join(os.tmpdir(), "shoal-bench-depth");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = (b: Backend) => path.join(dir, `${key}.${b}.wasm`);
-  const meta = path.join(dir, `${key}.json`);
-  const modules = Object.fromEntries(list.map((b) => [b, file(b)])) as Partial<Record<Backend, string>>;
-  if (fs.existsSync(meta) && list.every((b) => fs.existsSync(file(b)))) {
-    return { modules, tableBase: JSON.parse(fs.readFileSync(meta, "utf8")).tableBase, cached: true };
-  }
-  // (both at once: each link is a few seconds of wasm-merge and wasm-opt)
-  const placed = await Promise.all(list.map((b) => linkOne(b, file(b), b === "fx" ? [WAT.depth, WAT.tail] : [WAT.depth])));
-  check(placed.every((p) => p.tableBase === placed[0].tableBase), "the backends placed depth.wat's table entries differently");
-  fs.writeFileSync(meta, JSON.stringify({ tableBase: placed[0].tableBase }));
-  return { modules, tableBase: placed[0].tableBase, cached: false };
+  const l = await linkPrograms("depth", path.join(ROOT, "bench", "depth"), ["depth", "tail"], [
+    ...list.map((b) => ({ name: "depth", backend: b, modules: b === "fx" ? ["depth", "tail"] : ["depth"] })),
+    { name: "tail", backend: "asyncify", modules: ["tail"], expectFailure: true },
+  ]);
+  const modules: Partial<Record<Backend, string>> = {};
+  for (const r of l.results) if (r.file && r.name === "depth") modules[r.backend] = r.file;
+  return { modules, refused: l.results.filter((r) => !r.file), cached: l.cached, seconds: l.linkSeconds };
 }
 
 // ---- a. depth, per execution context ---------------------------------------------
@@ -122,9 +100,12 @@ function contexts(smoke: boolean): Context[] {
 }
 
 const PROBE_JS = path.join(__dirname, "depth", "probe.js");
-const PROBE_TIMEOUT_MS = 5 * 60_000;
-/** assembly/fiber/asyncify.wat's SCRATCH: the most saved frames one unwind may write. */
-const ASYNCIFY_SCRATCH = 1 << 20;
+const PROBE_TIMEOUT_MS = 10 * 60_000;
+/**
+ * The Asyncify unwind area (assembly/fiber/asyncify.wat's SCRATCH: the most saved frames one unwind
+ * may write) for a thread of `stackKB` native stack: as large as that stack, at least 1 MiB.
+ */
+const unwindArea = (stackKB: number) => Math.max(1 << 20, stackKB * 1024);
 
 interface ContextResult { context: Context; parts: ProbePart[]; failure?: string }
 
@@ -166,7 +147,7 @@ function savedBytes(r: ContextResult | undefined, shape: Shape): number | undefi
 // ---- b, c. timed runs in this process ----------------------------------------------
 
 /** One process of entry k run to its end: ns, checked to end normally and send `expect`. */
-async function timed(d: DepthRuntime, what: string, k: number, arg: bigint, expect: number): Promise<number> {
+async function timed(d: DepthRuntime, what: string, k: Entry, arg: bigint, expect: number): Promise<number> {
   const t = stopwatch();
   const r = await d.run(k, arg);
   const ns = t();
@@ -178,7 +159,7 @@ async function timed(d: DepthRuntime, what: string, k: number, arg: bigint, expe
 interface CallShape {
   key: string;
   label: string;
-  k: number;
+  k: Entry;
   n: number;
   reps: number;
   /** Units (levels or tail calls) one run makes. */
@@ -191,8 +172,8 @@ function callShapes(smoke: boolean): CallShape[] {
   const N = smoke ? 100_000 : 100_000_000; // tail calls
   const D = smoke ? 10_000 : 1_000_000;  // deep explicit frames
   const DR = smoke ? 2 : 10;
-  const body = (key: string, label: string, k: number, n = 1000, reps = R): CallShape => ({ key, label, k, n, reps, units: n * reps });
-  const tail = (key: string, label: string, k: number, fxOnly = false): CallShape => ({ key, label, k, n: N, reps: 1, units: N, fxOnly });
+  const body = (key: string, label: string, k: Entry, n = 1000, reps = R): CallShape => ({ key, label, k, n, reps, units: n * reps });
+  const tail = (key: string, label: string, k: Entry, fxOnly = false): CallShape => ({ key, label, k, n: N, reps: 1, units: N, fxOnly });
   return [
     body("native", "body, native call", ENTRY.body_plain),
     body("nativeSlots", "body, native call + frame of 2 root slots", ENTRY.body_frame),
@@ -207,7 +188,7 @@ function callShapes(smoke: boolean): CallShape[] {
   ];
 }
 
-interface YieldShape { key: string; label: string; k: number; depths: number[] }
+interface YieldShape { key: string; label: string; k: Entry; depths: number[] }
 
 // ---- the suite ---------------------------------------------------------------------
 
@@ -218,7 +199,8 @@ export async function run(o: Options): Promise<SuiteResult> {
   const t0 = stopwatch();
   const linked = await linkModules(list);
   console.log(`depth: linked bench/depth/*.wat for ${list.join(", ")} (${linked.cached ? "cached" : `${num(t0() / 1e9)} s`}); ${reps} reps`);
-  const args: ProbeArgs = { modules: linked.modules, tableBase: linked.tableBase, quick: o.smoke };
+  for (const r of linked.refused) console.log(`  shoal link tail.wat --backend ${r.backend}: refused (status ${r.status}): ${r.message}`);
+  const args: ProbeArgs = { modules: linked.modules, quick: o.smoke };
 
   // a. the deepest native recursion, per execution context
   const probes: Record<string, ContextResult> = {};
@@ -247,10 +229,12 @@ export async function run(o: Options): Promise<SuiteResult> {
     ["context", "backend", "plain, cold", "plain, 1 slice", "plain, sliced", "2 slots, 1 slice", "2 slots, sliced", "stack B/level", "B/level, slots"], depthRows);
   const saved = Object.values(probes).find((r) => savedBytes(r, "plain") !== undefined);
   if (saved) {
-    table("a'. Asyncify: bytes an unwind saves per level, and the deepest level a process can be suspended at (1 MiB unwind buffer)",
-      ["shape", "saved B/level", "deepest suspendable"], (["plain", "frame"] as Shape[]).map((sh) => {
+    // (the unwind area is as large as the thread's stack: it holds every level the stack does while a level saves fewer bytes than it takes on the stack)
+    const mainStack = levelBytes.main?.asyncify;
+    table("a'. Asyncify: bytes an unwind saves per level, against the native stack a level takes (main thread); the unwind area on Node's main thread (1 MiB) holds",
+      ["shape", "saved B/level", "stack B/level", "levels the 1 MiB area holds"], (["plain", "frame"] as Shape[]).map((sh) => {
         const x = savedBytes(saved, sh)!;
-        return [sh === "plain" ? "plain" : "2 slots", num(x), `~${int(ASYNCIFY_SCRATCH / x)}`];
+        return [sh === "plain" ? "plain" : "2 slots", num(x), num(mainStack?.[sh] ?? NaN), `~${int(unwindArea(V8_STACK_KB) / x)}`];
       }));
   }
   const parks = Object.values(probes).map((r) => ({ r, p: r.parts.find((x) => x.kind === "park") })).filter((x) => x.p && x.p.kind === "park");
@@ -265,7 +249,7 @@ export async function run(o: Options): Promise<SuiteResult> {
   const calls: Partial<Record<Backend, Record<string, number[]>>> = {};
   const yields: Partial<Record<Backend, Record<string, { depth: number; nsPerYield: number[] }[]>>> = {};
   for (const b of list) {
-    const d = await DepthRuntime.start(b, linked.modules[b]!, linked.tableBase, { shadowStackBytes: 64 << 20 });
+    const d = await DepthRuntime.start(b, linked.modules[b]!, { shadowStackBytes: 64 << 20 });
     try {
       const mine = shapes.filter((s) => !s.fxOnly || b === "fx");
       // warm up (tier-up, the shadow stack's first growth)
@@ -278,11 +262,11 @@ export async function run(o: Options): Promise<SuiteResult> {
       calls[b] = c;
 
       // c. yields at depth: near the deepest native recursion of Node's main thread (probed above)
-      // (on Asyncify also within what the unwind buffer holds: past it an unwind corrupts this runtime's memory)
+      // (on Asyncify also within what the unwind area of this thread holds)
       const near = (x: Probe | undefined, shape: Shape) => {
         const native = x && Number.isFinite(x.deepest) ? x.deepest : 10_000;
         const perLevel = b === "asyncify" ? savedBytes(saved, shape) : undefined;
-        return Math.floor(0.8 * Math.min(native, perLevel ? ASYNCIFY_SCRATCH / perLevel : b === "asyncify" ? 10_000 : Infinity));
+        return Math.floor(0.8 * Math.min(native, perLevel ? unwindArea(V8_STACK_KB) / perLevel : b === "asyncify" ? 10_000 : Infinity));
       };
       const yShapes: YieldShape[] = [
         { key: "native", label: "native", k: ENTRY.body_plain, depths: [10, 1000, near(deepest(probes.main, b, "plain", "sliced"), "plain")] },
@@ -341,14 +325,15 @@ export async function run(o: Options): Promise<SuiteResult> {
   const file = writeResult(o, "depth", {
     config: {
       reps, yieldsPerRun: Y, shapes: shapes.map(({ key, label, n, reps: r, units }) => ({ key, label, n, reps: r, units })),
-      programs: ["bench/depth/depth.wat", "bench/depth/tail.wat (fx only)"], tableBase: linked.tableBase,
+      programs: ["bench/depth/depth.wat", "bench/depth/tail.wat (fx only)"],
+      refused: linked.refused.map((r) => ({ name: r.name, backend: r.backend, status: r.status, message: r.message })),
       notes: "a: probes in fresh contexts (bench/depth/probe.ts), sliced = default 4000 reductions a slice, oneSlice = sliceReductions 1e9; bytes per level = the context's stack / the one-slice depth",
     },
     depth: Object.fromEntries(Object.entries(probes).map(([id, r]) => [id, {
       label: r.context.label, kind: r.context.kind, flags: r.context.flags ?? [], setFlags: r.context.setFlags ?? [], stackSizeMb: r.context.stackSizeMb ?? null, stackKB: r.context.stackKB,
       failure: r.failure ?? null, parts: r.parts.filter((p) => p.kind !== "done"), stackBytesPerLevel: levelBytes[id] ?? null,
     }])),
-    asyncifyScratchBytes: ASYNCIFY_SCRATCH,
+    asyncifyUnwindAreaMainThreadBytes: unwindArea(V8_STACK_KB),
     calls, yields, medians,
   });
   return { name: "depth", targets: [], file };

@@ -1,7 +1,7 @@
 // Shoal's benchmarks: `npm run bench` (all), `npm run bench -- yield c10m`
 // (some), `npm run bench:smoke` (all, scaled down, no BEAM: a few seconds).
 //
-//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|depth ...]
+//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth ...]
 //
 // Each suite prints its tables and targets and writes bench/results/<name>.json
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
@@ -19,6 +19,8 @@ import * as memorySuite from "./memory";
 import * as c10mSuite from "./c10m";
 import * as gcSuite from "./gc";
 import * as messagesSuite from "./messages";
+import * as signalsSuite from "./signals";
+import * as exceptionsSuite from "./exceptions";
 import * as depthSuite from "./depth";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
@@ -28,6 +30,8 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   c10m: c10mSuite.run,
   gc: gcSuite.run,
   messages: messagesSuite.run,
+  signals: signalsSuite.run,
+  exceptions: exceptionsSuite.run,
   depth: depthSuite.run,
 };
 

@@ -1,5 +1,6 @@
 // `npm start`: a few processes on one runtime, showing preemption by
-// reductions, sleeping on timers, exits and crashes that end one process.
+// reductions, sleeping on timers, exits and crashes that end one process,
+// messages, and a supervisor restarting a crashing child.
 // Usage: node --experimental-wasm-wasmfx dist/examples/demo.js [--backend auto|fx|asyncify]
 import { TestRuntime as Runtime, Atom, Tuple, type BackendChoice } from "../host/testing.js";
 import { Trace } from "../assembly/boundary/codes.js";
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     console.log(`${(performance.now() - t0).toFixed(1).padStart(7)} ms  ${who} ${what}`);
   };
   const spawn = (label: string, program: string, arg: number | Atom | null = null, priority?: "high" | "low", shown: unknown = arg) => {
-    const pid = rt.spawn(program, arg, { priority });
+    const pid = rt.spawnOpt(program, [arg], { priority });
     names.set(pid.toString(), label);
     if (program === "ring" || program === "gc_worker") quiet.add(pid.toString());
     say(pid, `spawned (${program}${shown === null ? "" : ` ${shown}`}${priority ? `, ${priority} priority` : ""})`);
@@ -64,6 +65,33 @@ async function main(): Promise<void> {
   const worker = spawn("gc worker", "gc_worker", 20000);
   await rt.run();
   say(worker, `rebuilt a 20,000-cell list 200 times: ${gcs} collections, each of one process's heap only`);
+
+  // a supervision tree: a crashing child is restarted, its sibling left alone (one_for_one)
+  console.log("\nA supervisor restarts a crashing child; its sibling keeps running:\n");
+  const sup = rt.supervise({
+    strategy: "one_for_one", intensity: 3, period: 5,
+    children: [{ id: Atom.of("worker_a"), start: ["testing:puppet", []] }, { id: Atom.of("worker_b"), start: ["testing:puppet", []] }],
+  });
+  names.set(sup.toString(), "supervisor");
+  say(sup, "started (one_for_one, at most 3 restarts in 5 s)");
+  await rt.run();
+  const kids = async () => {
+    const probe = rt.spawn("puppet");
+    rt.send(probe, new Tuple([Atom.of("send"), sup, new Tuple([Atom.of("which_children"), probe])]));
+    await rt.run();
+    const reply = ((await rt.receive({ timeoutMs: 1000 })) as Tuple).elements[2] as Tuple;
+    rt.kill(probe);
+    return (reply.elements[1] as Tuple[]).map((c) => [String(c.elements[0]), c.elements[1]] as const);
+  };
+  for (const [id, pid] of await kids()) { names.set(String(pid), id); say(pid as object, "child of the supervisor"); }
+  const [[, first]] = await kids();
+  rt.send(first as never, new Tuple([Atom.of("die"), Atom.of("crashed")]));
+  await rt.run();
+  for (const [id, pid] of await kids()) {
+    if (!names.has(String(pid))) { names.set(String(pid), `${id} (restarted)`); say(pid as object, "started again by the supervisor"); }
+  }
+  rt.exit(sup, Atom.of("shutdown"));
+  await rt.run();
 
   const s = rt.stats();
   console.log(`\nall done (${outcome}): ${s.spawned} processes, ${s.switches} slices, ${s.reductions} reductions, ` +

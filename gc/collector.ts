@@ -37,7 +37,7 @@
 //
 // Invariants the collector depends on:
 // - a term field holds a term; raw words (floats, integers, bytes, a refc
-//   binary's pointers) only follow a header whose subtag says so, and the
+//   binary's pointers, a reference's ids) only follow a header whose subtag says so, and the
 //   scanner skips them by the header's arity; every word after a tuple, map
 //   or fun header is a term (a map's count and a fun's entry word are small
 //   integers), so the scanner steps into those (TERM_BODY);

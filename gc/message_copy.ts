@@ -1,5 +1,7 @@
 // Copying a term out of one heap and into another: where a message (or a
-// spawn argument) is copied.
+// spawn argument) is copied; and out of a heap into memory no heap owns,
+// where a message timer keeps its message until it fires
+// (copyDetached, assembly/runtime/send_after.ts).
 //
 // Processes share nothing, so a message is copied, whole, from the sender's
 // heap into memory that belongs to the receiver (its young generation when
@@ -30,7 +32,7 @@ import {
 } from "./term/term";
 import { Heap, active } from "./mem/heap";
 import { fragmentNew } from "./mem/fragments";
-import { offheapRetain, offheapSize } from "./mem/offheap";
+import { offheapRetain, offheapRelease, offheapSize } from "./mem/offheap";
 import { Vec, vecStatic, vecPushFrame, vecTopFrame } from "./mem/vec";
 import { DEBUG } from "./mem/debug";
 
@@ -131,4 +133,43 @@ function shallow(t: Term): Term {
     h.vheap += offheapSize(block);
   }
   return makeBoxed(dst);
+}
+
+// ── copies no heap owns
+
+/**
+ * The heap descriptor a detached copy's refc binaries are linked on while it
+ * is made: no process's, and only its binary list and virtual size are
+ * touched, both taken back at once.
+ */
+const detached = changetype<Heap>(memory.data(offsetof<Heap>(), 8));
+
+/** The refc binaries of the last copyDetached, linked through their link words (0: none). */
+export let detachedBins: usize = 0;
+
+/**
+ * Copy `t` to `dest` (termSize(t) words of memory no heap owns, never
+ * moved); returns the copy. Each refc binary in it takes a reference of its
+ * own, and they are left linked from detachedBins: the owner of the memory
+ * keeps that list and hands it to releaseBinaries when it frees the copy.
+ * Nothing else is needed to keep the copy valid: it points only into itself,
+ * at literals, and at off-heap blocks it holds references to.
+ */
+export function copyDetached(t: Term, dest: usize): Term {
+  if (DEBUG) assert(!detached.binsYoung);
+  const copy = copyTerm(t, dest, detached);
+  detachedBins = detached.binsYoung;
+  detached.binsYoung = 0;
+  detached.vheap = 0;
+  return copy;
+}
+
+/** Drop the reference each refc binary on `list` (a copyDetached's) holds. */
+export function releaseBinaries(list: usize): void {
+  while (list) {
+    const r = changetype<RefcBin>(list);
+    const next = <usize>r.link;
+    offheapRelease(<usize>r.block);
+    list = next;
+  }
 }

@@ -3,11 +3,11 @@
 // modules come from by default.
 export { Runtime } from "./runtime.js";
 export type {
-  StartOptions, ReceiveOptions, HeapPolicy, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority,
+  StartOptions, SpawnOptions, SupervisorSpec, ReceiveOptions, HeapPolicy, ExitEvent, TraceEvent, GcEvent, HeapInfo, Stats, RunOutcome, Priority,
 } from "./runtime.js";
 export { ShoalError, BadargError, SystemLimitError, TimeoutError, AbortError, StoppedError, NotSupportedError } from "./errors.js";
-export { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun, formatTerm } from "./terms.js";
+export { Atom, Pid, Ref, Tuple, ImproperList, Float, BitString, ExportFun, formatTerm } from "./terms.js";
 export { encode as encodeTerm, decode as decodeTerm, EtfError } from "./etf.js";
 export { ENGINES } from "./backend.js";
 export type { Backend, BackendChoice, BackendMeasurement, EngineFacts } from "./backend.js";
-export type { ModuleInput } from "./load/modules.js";
+export type { ModuleInput, ProgramInput } from "./load/modules.js";

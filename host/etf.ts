@@ -1,7 +1,8 @@
 // The External Term Format (Erlang's term_to_binary / binary_to_term) for JS
 // values: the host's side of gc/term/etf.ts. encode() writes the bytes OTP
-// 26+ term_to_binary/1 writes by default, except for the order of a map's
-// keys (below), and the bytes gc/term/etf.ts writes for the same term;
+// 26+ term_to_binary/1 writes by default, with a map's keys in the order OTP
+// 25 writes them for maps up to 32 keys (below), and the bytes
+// gc/term/etf.ts writes for the same term;
 // decode() reads what BEAM and gc/term/etf.ts write.
 //
 //   JS value (encode)                    term                    JS value (decode)
@@ -25,14 +26,15 @@
 //   Uint8Array (Buffer too)              binary                  Uint8Array (a copy)
 //   BitString(bytes, bits)               bitstring               BitString (bits 1..7; whole bytes:
 //                                                                a Uint8Array)
-//   Map                                  map (keys sorted into   Map (keys in term order; 1 and 1.0
-//                                        term order)             are the keys 1 and a Float)
+//   Map                                  map (keys sorted into   Map (keys in map-key order; 1 and
+//                                        map-key order)          1.0 are the keys 1 and a Float)
 //   plain object                         map with atom keys      Map with Atom keys
 //   Pid                                  pid (its node, 'nonode@ Pid (its node and creation kept:
 //                                        nohost' here, and its   a runtime reaches only its own
 //                                        creation: its runtime)  pids, Runtime.creation)
-//   Reference, ExportFun                 reference, fun M:F/A    Reference, ExportFun (no process of
-//                                                                this runtime takes either)
+//   Ref                                  reference (its node     Ref (its node and creation kept:
+//                                        and creation)           another runtime's stays its own)
+//   ExportFun                            fun M:F/A               ExportFun (no process takes one)
 //   a value that contains itself: TypeError (no term does)
 //
 //   tag  name                   encode                          decode
@@ -62,7 +64,7 @@
 //   113  EXPORT_EXT             ExportFun                       yes
 //   114  NEW_REFERENCE_EXT      -                               yes
 //   115  SMALL_ATOM_EXT         -                               yes
-//   116  MAP_EXT                maps, keys in term order        yes, keys in any order (equal
+//   116  MAP_EXT                maps, keys in map-key order     yes, keys in any order (equal
 //                                                               keys: error, as on BEAM)
 //   118  ATOM_UTF8_EXT          atoms of 256+ bytes of UTF-8    yes
 //   119  SMALL_ATOM_UTF8_EXT    atoms of < 256 bytes of UTF-8   yes
@@ -71,21 +73,23 @@
 // bytes after the term are an error. Every error decoding is an EtfError, and
 // no error message carries more than a few dozen characters of the value.
 //
-// Term order (for map keys) is gc/term/order.ts's: number < atom < reference
-// < fun < pid < tuple < map < [] < list < bitstring; numbers by value, an
-// integer before an equal float and -0.0 before 0.0 (two terms, as =:= has
-// them from OTP 27; OTP 25 and 26 count them one map key); atoms by UTF-8.
-//
-// Map key order, and why it is not BEAM's (checked against OTP 25 by
-// tests/fixtures/etf_maps.txt, whose generating program is beside it). BEAM
-// writes a map's pairs in the order it stores them, and that is not always a
-// function of the map:
-//  - up to 32 keys (a flatmap): OTP 25 stores them in map-key order, which is
-//    term order except that every integer sorts before every float, at any
-//    depth: #{2 => a, 1.5 => b} and #{{2} => a, {1.5} => b} are written with
-//    the 2 first, where term order puts 1.5 first (the only difference for
-//    such maps). OTP 26 and later store atom keys in atom-table index order
-//    instead (OTP-18414; from its release notes, not checked here: only OTP
+// Map keys are sorted into map-key order, gc/term/order.ts's (and
+// docs/abi.md's): BEAM's exact term order, number < atom < reference < fun <
+// pid < tuple < map < [] < list < bitstring, where an integer and a float are
+// never equal and every integer sorts before every float, at any depth (2
+// before 1.0, {2} before {1.0}, [1|3.0] before [1.0|2]); integers by value,
+// floats by value and -0.0 before 0.0 (two terms, as =:= has them from OTP 27;
+// OTP 25 and 26 count them one map key); atoms by UTF-8; references by node,
+// then creation, then their ids as one number, the last id highest (as BEAM,
+// checked against OTP 25 by tests/refs.test.ts); maps by size, keys, then values. Where BEAM writes a map's keys (checked against OTP 25 by
+// tests/fixtures/etf_maps.txt, whose generating program is beside it, and by
+// tests/map_order.test.ts, which runs erl on random maps): in the order it
+// stores them, which is not always a function of the map:
+//  - up to 32 keys (a flatmap): OTP 25 stores them in map-key order, so
+//    encode() writes such a map's pairs in the order its term_to_binary/1
+//    does (its bytes with {minor_version, 2}: by default OTP 25 writes Latin-1
+//    atoms as ATOM_EXT). OTP 26 and later store atom keys in atom-table index
+//    order instead (OTP-18414; from its release notes, not checked here: only OTP
 //    25 is installed), which differs between nodes.
 //  - more than 32 keys: a hash-array-mapped trie (erl_map.c), written by
 //    external.c walking its nodes. A key's place is given by
@@ -94,10 +98,9 @@
 //    different orders by two nodes that made those atoms in a different order
 //    (the fixture has one from each). Those bytes cannot be reproduced
 //    outside that node, so we do not try to: a map of any size is written in
-//    term order, as the runtime writes it, and decode() takes any order.
+//    map-key order, as the runtime writes it, and decode() takes any order.
 //  - term_to_binary(T, [deterministic]) writes every map in map-key order; on
-//    OTP 25 with {minor_version, 2} its bytes are ours for every map whose
-//    keys do not mix integers and floats (the fixture checks it).
+//    OTP 25 with {minor_version, 2} its bytes are ours for every map.
 //
 // Nothing here recurses on the JS stack: encoding, decoding, term comparison
 // and the JS conversions each keep the containers in progress on an explicit
@@ -106,7 +109,7 @@
 import { Etf, ETF_MAX_STRING_LEN } from "../assembly/boundary/etf_tags.js";
 import { MAX_ATOM_CHARS } from "../assembly/boundary/defaults.js";
 import { ShoalError } from "./errors.js";
-import { Atom, Pid, Tuple, ImproperList, Float, BitString, Reference, ExportFun, PID_SLOTS, isPidTerm, pidTerm } from "./terms.js";
+import { Atom, Pid, Tuple, ImproperList, Float, BitString, Ref, ExportFun, PID_SLOTS, isPidTerm, pidTerm } from "./terms.js";
 
 /** Malformed or unsupported External Term Format bytes, or a map with two equal keys (badarg, as binary_to_term's). */
 export class EtfError extends ShoalError {
@@ -139,11 +142,11 @@ type Ir =
   | { k: typeof K_INT; v: bigint }
   | { k: typeof K_FLOAT; v: number }
   | AtomIr
-  | { k: typeof K_REF; ref: Reference }
+  | { k: typeof K_REF; ref: Ref }
   | { k: typeof K_FUN; fun: ExportFun }
   | { k: typeof K_PID; slot: number; serial: number; creation: number; node: Atom }
   | { k: typeof K_TUPLE; els: Ir[] }
-  | { k: typeof K_MAP; keys: Ir[]; vals: Ir[] }          // keys in term order
+  | { k: typeof K_MAP; keys: Ir[]; vals: Ir[] }          // keys in map-key order
   | { k: typeof K_NIL }
   | { k: typeof K_LIST; els: Ir[]; tail: Ir }           // at least one element; tail not a list
   | { k: typeof K_BITS; bytes: Uint8Array; bits: number }; // bits used of the last byte (8: a binary)
@@ -173,7 +176,7 @@ function describeInt(v: bigint): string {
   return `${v < 0n ? "a negative" : "an"} integer of ${bits} bits`;
 }
 
-// ── term order (no recursion: containers still to compare wait on an explicit stack)
+// ── map-key order (no recursion: containers still to compare wait on an explicit stack)
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
@@ -185,12 +188,7 @@ function compareAtoms(a: Atom, b: Atom): number {
   return a === b ? 0 : compareBytes(atomIr(a).utf8, atomIr(b).utf8);
 }
 
-/** Integer i against finite float f by exact value; never 0 (at equal value the integer sorts first). */
-function compareIntFloat(i: bigint, f: number): number {
-  const fl = BigInt(Math.floor(f));
-  return i > fl ? 1 : -1;       // i <= floor(f) <= f: before; i >= floor(f) + 1 > f: after
-}
-
+/** Two numbers in map-key order. */
 function compareNumbers(a: Ir, b: Ir): number {
   if (a.k === K_INT && b.k === K_INT) return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
   if (a.k === K_FLOAT && b.k === K_FLOAT) {
@@ -199,8 +197,7 @@ function compareNumbers(a: Ir, b: Ir): number {
     const na = Object.is(a.v, -0), nb = Object.is(b.v, -0);   // equal: only zeros can differ
     return na === nb ? 0 : na ? -1 : 1;                       // -0.0 before 0.0
   }
-  if (a.k === K_INT) return compareIntFloat(a.v, (b as { v: number }).v);
-  return -compareIntFloat((b as { v: bigint }).v, (a as { v: number }).v);
+  return a.k === K_INT ? -1 : 1;                              // every integer before every float
 }
 
 function bitLength(t: { bytes: Uint8Array; bits: number }): number {
@@ -234,10 +231,15 @@ function compareTop(a: Ir, b: Ir, stack: CmpFrame[]): number {
     case K_INT: case K_FLOAT: return compareNumbers(a, b);
     case K_ATOM: return compareAtoms(a.atom, (b as typeof a).atom);
     case K_REF: {
+      // as BEAM (erl_utils.c): node, creation, then the ids as one number, ids[0] lowest (a missing id is 0)
       const x = a.ref, y = (b as typeof a).ref;
-      if (x.ids.length !== y.ids.length) return x.ids.length < y.ids.length ? -1 : 1;
-      for (let i = x.ids.length - 1; i >= 0; i--) if (x.ids[i] !== y.ids[i]) return x.ids[i] < y.ids[i] ? -1 : 1;
-      return compareAtoms(x.node, y.node) || Math.sign(x.creation - y.creation);
+      const c = compareAtoms(x.node, y.node) || Math.sign(x.creation - y.creation);
+      if (c) return c;
+      for (let i = Math.max(x.ids.length, y.ids.length) - 1; i >= 0; i--) {
+        const p = x.ids[i] ?? 0, q = y.ids[i] ?? 0;
+        if (p !== q) return p < q ? -1 : 1;
+      }
+      return 0;
     }
     case K_FUN: {
       const x = a.fun, y = (b as typeof a).fun;
@@ -277,7 +279,7 @@ function compareTop(a: Ir, b: Ir, stack: CmpFrame[]): number {
   }
 }
 
-/** -1, 0 or 1 as a sorts before, equal to (=:=) or after b in term order (gc/term/order.ts's). */
+/** -1, 0 or 1 as a sorts before, equal to (=:=) or after b in map-key order (gc/term/order.ts's compareMapKeys). */
 function compare(a: Ir, b: Ir): number {
   const stack: CmpFrame[] = [];
   for (;;) {
@@ -293,7 +295,7 @@ function compare(a: Ir, b: Ir): number {
   }
 }
 
-/** Sort a map's pairs into term order; throws on two equal keys. */
+/** Sort a map's pairs into map-key order; throws on two equal keys. */
 function sortedMap(pairs: [Ir, Ir][], what: () => Error): Ir {
   pairs.sort((x, y) => compare(x[0], y[0]));
   for (let i = 1; i < pairs.length; i++) if (compare(pairs[i - 1][0], pairs[i][0]) === 0) throw what();
@@ -348,7 +350,7 @@ function leafIr(v: unknown): Ir | undefined {
         bytes[bytes.length - 1] &= (0xff << (8 - v.bits)) & 0xff;   // unused bits are zero
         return { k: K_BITS, bytes, bits: v.bits };
       }
-      if (v instanceof Reference) return { k: K_REF, ref: v };
+      if (v instanceof Ref) return { k: K_REF, ref: v };
       if (v instanceof ExportFun) return { k: K_FUN, fun: v };
       if (isPlainObject(v)) return undefined;
       throw new TypeError(`cannot encode ${Object.prototype.toString.call(v).slice(0, 60)} as a term`);
@@ -565,7 +567,7 @@ function write(w: Writer, root: Ir): void {
   }
 }
 
-/** term_to_binary(value) as OTP 26+ writes it by default, map keys in term order (mapping in this file's opening comment). */
+/** term_to_binary(value) as OTP 26+ writes it by default, map keys in map-key order (mapping in this file's opening comment). */
 export function encode(value: unknown): Uint8Array {
   const w = new Writer();
   w.u8(Etf.VERSION);
@@ -753,16 +755,17 @@ function readOne(r: Reader, stack: DecFrame[]): Ir | undefined {
     case Etf.NEW_PID_EXT: case Etf.PID_EXT: return readPid(r, tag);
     case Etf.NEWER_REFERENCE_EXT: case Etf.NEW_REFERENCE_EXT: {
       const n = r.u16();
+      if (n > 5) throw new EtfError(`reference at byte ${at} has ${n} ids, more than 5`);
       const node = readAtom(r, r.u8()).atom;
       const creation = tag === Etf.NEWER_REFERENCE_EXT ? r.u32() : r.u8();
       const ids: number[] = [];
       for (let i = 0; i < n; i++) ids.push(r.u32());
-      return { k: K_REF, ref: new Reference(node, creation, ids) };
+      return { k: K_REF, ref: new Ref(ids, creation, node) };
     }
     case Etf.REFERENCE_EXT: {
       const node = readAtom(r, r.u8()).atom;
       const id = r.u32();
-      return { k: K_REF, ref: new Reference(node, r.u8(), [id]) };
+      return { k: K_REF, ref: new Ref([id], r.u8(), node) };
     }
     case Etf.EXPORT_EXT: {
       const module = readAtom(r, r.u8()).atom;

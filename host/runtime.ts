@@ -29,8 +29,8 @@ import {
 import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, TimeoutError } from "./errors.js";
 import { Driver, MAX_SLICE_MS, isTimeout, nowMs, type RunOutcome } from "./driver.js";
 import { address, bytesAt, instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
-import { compileModule, currentPlatform, moduleSource, type ModuleInput, type Platform } from "./load/modules.js";
-import { NONODE, Atom, Pid, PID_SLOTS, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
+import { compileModule, currentPlatform, moduleSource, programModules, type ModuleInput, type Platform, type ProgramInput } from "./load/modules.js";
+import { NONODE, Atom, Pid, PID_SLOTS, Ref, Tuple, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
 
 export type { RunOutcome } from "./driver.js";
@@ -71,11 +71,51 @@ export interface StartOptions {
    * Response, or a URL. In Node they default to the package's build/; in a page, pass them.
    */
   modules?: Partial<Record<Backend, ModuleInput>>;
+  /**
+   * A linked program (what `npx shoal link` wrote): a path or URL (`out/app`, or either build's
+   * file), one build's bytes or compiled module, or { fx, asyncify }. Its entries are spawned by
+   * name: `rt.spawn("module:function", ...args)`. Instead of `modules`; "auto" chooses among the
+   * builds it has.
+   */
+  program?: ProgramInput;
+  /**
+   * Host functions processes call by name (the ABI's host_call(Name, Args)): each gets the
+   * arguments as JS values (host/etf.ts) and returns one (undefined: the atom ok), synchronously.
+   * An unknown name raises error:undef in the caller (trace [{host, Name, Args, []}]), a throw
+   * error:{host_error, Message}. They may not call back into the runtime (BadargError).
+   */
+  imports?: Record<string, (...args: any[]) => unknown>;
+  /** Where processes' standard output (stdout_write) goes: text, as it comes. Default: Node's process.stdout; a page's console, by line. */
+  stdout?: (text: string) => void;
   /** A measurement of this engine (bench/results/backend.json), for "auto"; without one, the engine table decides. */
   measurement?: BackendMeasurement;
 }
 
 /** A process's heap policy, in words (as process_flag(min_heap_size | max_heap_size | fullsweep_after, ...)). */
+/** A supervisor's spec (docs/abi.md, "Supervisors"), as JS gives it to Runtime.supervise. */
+export interface SupervisorSpec {
+  /** Default one_for_one. */
+  strategy?: "one_for_one" | "one_for_all" | "rest_for_one";
+  /** At most this many restarts within `period` seconds (defaults 1 and 5, as OTP's). */
+  intensity?: number;
+  period?: number;
+  children: {
+    /** Any term (default child1, child2, ...). */
+    id?: unknown;
+    /** ["module:function", ...args]: an entry of the program. */
+    start: [string, ...unknown[]];
+    /** Default permanent. */
+    restart?: "permanent" | "transient" | "temporary";
+    /** ms, "brutal_kill" or "infinity" (default 5000). */
+    shutdown?: number | "brutal_kill" | "infinity";
+  }[];
+}
+
+export interface SpawnOptions {
+  /** max, high, normal (default) or low. */
+  priority?: Priority;
+}
+
 export interface HeapPolicy {
   minHeapWords?: number;
   /** 0: no limit. */
@@ -161,7 +201,17 @@ export interface Core {
   fxStacks: FxStackLease | undefined;
   /** The pid creation to use (tests that read BEAM's pids); default: a random one. */
   pidCreation?: number;
+  /** StartOptions.imports. */
+  imports?: Record<string, (...args: any[]) => unknown>;
+  /** Where stdout_write's bytes go. */
+  stdout?: (bytes: Uint8Array) => void;
 }
+
+/** An entry's export name (compiler/link.ts). */
+const ENTRY_NAME = /^[^:]+:.+\/\d{1,3}$/su;
+
+/** A key for a reference of this runtime in a Map. */
+const refKey = (r: Ref) => r.ids.join(".");
 
 /** Names the runtime remembers the atom term of, at most (least recently used go first). */
 const ATOM_CACHE_SIZE = 4096;
@@ -237,9 +287,17 @@ export class Runtime {
   private readonly hostQueue: unknown[] = [];
   private readonly waiters: Waiter[] = [];
   private crashDetail: string | undefined;
+  private readonly imports: Record<string, (...args: any[]) => unknown>;
+  /** The host's monitors: reference (refKey) to the pid it watches (kept until demonitored; a few words each). */
+  private readonly monitors = new Map<string, Pid>();
+  /** The last host function's reply, encoded, until the module copies it (host_reply). */
+  private reply: Uint8Array = new Uint8Array(0);
+  private readonly stdout: (bytes: Uint8Array) => void;
 
   protected constructor(core: Core) {
     this.ex = core.ex;
+    this.imports = core.imports ?? {};
+    this.stdout = core.stdout ?? currentPlatform().stdout();
     // this runtime's pid creation (as a BEAM node's): its pids are told from any other runtime's
     this.creation = core.pidCreation ?? 1 + Math.floor(Math.random() * 0xffff_fffe);
     core.ex.set_pid_creation(this.creation);
@@ -261,8 +319,16 @@ export class Runtime {
   /** Load and initialise the module for `opts`, and make the runtime object with `make` (subclasses' start). */
   protected static async launch<R extends Runtime>(opts: StartOptions, make: (core: Core) => R): Promise<R> {
     const platform = currentPlatform();
-    const choice = opts.backend ?? "auto";
+    let choice = opts.backend ?? "auto";
     if (choice !== "auto" && choice !== "fx" && choice !== "asyncify") throw new BadargError(`unknown backend '${String(choice)}' (auto, fx or asyncify)`);
+    if (opts.program !== undefined && opts.modules !== undefined) throw new BadargError("give a program or modules, not both");
+    const given = opts.program !== undefined ? await programModules(opts.program, platform) : opts.modules;
+    if (opts.program !== undefined) {
+      // a program has only the builds it was linked for: never the package's own
+      const linked = (["fx", "asyncify"] as const).filter((b) => given![b] !== undefined);
+      if (choice !== "auto" && !linked.includes(choice)) throw new BadargError(`backend '${choice}' asked for, but the program was linked for ${linked.join(" and ")} only`);
+      if (choice === "auto" && linked.length === 1) choice = linked[0];
+    }
     const sliceMs = opts.sliceMs ?? 5;
     if (typeof sliceMs !== "number" || !(sliceMs >= 0 && sliceMs <= MAX_SLICE_MS)) {
       throw new BadargError(`sliceMs must be a number from 0 to ${MAX_SLICE_MS} (a slice holds up the event loop), not ${String(sliceMs)}`);
@@ -282,14 +348,14 @@ export class Runtime {
     const wantFx = choice === "fx" || (choice === "auto" && fasterBackend(v8, opts.measurement).backend === "fx");
     let fxModule: WebAssembly.Module | undefined;
     if (wantFx) {
-      const source = await moduleSource("fx", opts.modules?.fx, platform);
+      const source = await moduleSource("fx", given?.fx, platform);
       if (source === undefined && choice === "fx") throw missingModule("fx", platform);
       fxModule = source === undefined ? undefined : await compileModule(source, true);
     }
     const { backend, reason } = chooseBackend(choice, wantFx ? fxModule !== undefined : undefined, opts.measurement, v8);
     let module = fxModule;
     if (backend === "asyncify") {
-      const source = await moduleSource("asyncify", opts.modules?.asyncify, platform);
+      const source = await moduleSource("asyncify", given?.asyncify, platform);
       if (source === undefined) throw missingModule("asyncify", platform);
       module = await compileModule(source, false);
     }
@@ -298,10 +364,14 @@ export class Runtime {
     let rt: Runtime | undefined;
     const ex = await instantiateCore(module!, {
       now: nowMs,
+      system_now: () => performance.timeOrigin + nowMs(),
       proc_trace: (pid, code, value) => rt?.emitTrace(pid, code, value),
       exited: (pid, ptr, len) => rt?.emitExit(pid, ptr, len),
       gc_event: (pid, kind, ms, live, heapWords) => rt?.emitGc(pid, kind, ms, live, heapWords),
       host_message: (ptr, len) => rt?.emitMessage(ptr, len),
+      host_call: (ptr, len) => rt!.hostFunction(ptr, len),
+      host_reply: (ptr) => rt!.hostReply(ptr),
+      stdout_write: (ptr, len) => rt?.stdout(bytesAt(rt.ex.memory, ptr, len)),
     });
     const built = ex.backend() === BackendId.FX ? "fx" : ex.backend() === BackendId.ASYNCIFY ? "asyncify" : `backend ${ex.backend()}`;
     if (built !== backend) throw new BadargError(`modules.${backend} is the ${built} build`);
@@ -325,9 +395,21 @@ export class Runtime {
     try {
       ex.init(maxProcs, sliceReductions, shadowStackBytes, 0,
         heapDefaults.minHeapWords, heapDefaults.maxHeapWords, heapDefaults.fullsweepAfter,
-        opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0);
+        opts.sharedHeap ? 1 : 0, opts.poisonFromSpace ? 1 : 0,
+        // (the Asyncify backend's unwind area holds as much as the thread's native stack)
+        Math.min(2 ** 31, platform.nativeStackBytes() ?? 1 << 20));
       initialized = true;
-      const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks });
+      if (opts.imports !== undefined && (typeof opts.imports !== "object" || opts.imports === null)) throw new BadargError("imports must be an object of functions");
+      for (const [name, f] of Object.entries(opts.imports ?? {})) {
+        if (typeof f !== "function") throw new BadargError(`imports.${name} is not a function`);
+      }
+      if (opts.stdout !== undefined && typeof opts.stdout !== "function") throw new BadargError("stdout must be a function of text");
+      let stdout: ((bytes: Uint8Array) => void) | undefined;
+      if (opts.stdout) {
+        const text = new TextDecoder(), write = opts.stdout;
+        stdout = (bytes) => write(text.decode(bytes, { stream: true }));
+      }
+      const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks, imports: opts.imports, stdout });
       rt = made;
       return made;
     } catch (e) {
@@ -339,33 +421,56 @@ export class Runtime {
   // ── processes
 
   /**
-   * Spawn a process running entry(arg): `program` is an entry's function-table index (a program
-   * module's names for its entries come with it: shoal/testing's TestRuntime takes names), `arg`
-   * any value with a term (host/etf.ts), copied into the new process's heap. Throws BadargError for
-   * an unknown entry, an unknown priority or a value with no term, SystemLimitError at the process
-   * limit (on WasmFX: also when this JS process can map no more stacks). Not allowed from a callback
-   * (BadargError): spawn from outside it.
+   * Spawn a process running module:function(args...), an entry of the linked program (exported as
+   * `module:function/arity`: see docs/abi.md), its arguments any values with terms (host/etf.ts),
+   * copied into the new process's heap. Throws BadargError when the program has no such entry or an
+   * argument has no term, SystemLimitError at the process limit (on WasmFX: also when this JS process
+   * can map no more stacks). Not allowed from a callback (BadargError): spawn from outside it.
    */
-  spawn(program: string | number, arg: unknown = [], opts: { priority?: Priority } = {}): Pid {
+  spawn(entry: string, ...args: unknown[]): Pid {
+    return this.spawnOpt(entry, args);
+  }
+
+  /** spawn with options (erlang:spawn_opt): the priority (default normal). */
+  spawnOpt(entry: string, args: readonly unknown[] = [], opts: SpawnOptions = {}): Pid {
     this.checkRunning();
     this.driver.refuseInModule("spawn");
-    const entry = this.entryOf(program);
+    if (!Array.isArray(args)) throw new BadargError(`spawnOpt: the arguments must be an array, not ${describe(args)}`);
+    const [module, fn] = this.entryOf(entry, args.length);
     if (typeof opts !== "object" || opts === null) throw new BadargError(`spawn: options must be an object, not ${describe(opts)}`);
     const named = opts.priority ?? "normal";
     const priority = typeof named === "string" && Object.hasOwn(PRIORITIES, named) ? PRIORITIES[named] : undefined;
     if (priority === undefined) throw new BadargError(`unknown priority ${describe(named)} (max, high, normal or low)`);
-    const bytes = this.termBytes(arg);
+    // the process starts in the runtime's apply entry: {Module, Function, Args}
+    const bytes = this.termBytes(new Tuple([Atom.of(module), Atom.of(fn), [...args]]));
     this.growFx(1, true);
-    const t = this.hostCall("spawn", () => this.ex.spawn_encoded(entry, this.toModule(bytes), bytes.length, priority));
+    const t = this.hostCall("spawn", () => this.ex.spawn_encoded(this.ex.apply_entry(), this.toModule(bytes), bytes.length, priority));
     this.driver.poke();
     if (isPidTerm(t)) return this.pid(t);
-    if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
+    if (t === atomTerm(PredefinedAtom.BADARG)) throw new BadargError("a process cannot hold this value (bitstrings, funs and other nodes' references have no term here)");
     const limit = this.ex.stat_max_processes();
     if (this.fxStacks && this.ex.stat_live() >= limit && limit < this.fxStacks.ceiling) {
       throw new SystemLimitError(`cannot spawn past ${limit} live processes on fx: this JS process can map no more WasmFX stacks ` +
         "(other fx runtimes and its other memory mappings hold the rest)");
     }
     throw new SystemLimitError(`cannot spawn past ${limit} live processes on ${this.backend} (or the atom table is full)`);
+  }
+
+  /** The entries of the linked program: `module:function/arity` names. */
+  entries(): string[] {
+    return Object.keys(this.ex).filter((name) => ENTRY_NAME.test(name));
+  }
+
+  /** `entry` ("module:function") checked to be an entry of the program taking `arity` arguments: its module and function names. */
+  protected entryOf(entry: string, arity: number): [string, string] {
+    const m = typeof entry === "string" ? /^([^:]+):(.+)$/su.exec(entry) : null;
+    if (!m) throw new BadargError(`spawn: an entry is named "module:function", not ${describe(entry)}`);
+    if (typeof (this.ex as unknown as Record<string, unknown>)[`${entry}/${arity}`] !== "function") {
+      const others = this.entries().filter((e) => e.startsWith(`${entry}/`));
+      throw new BadargError(`the program has no entry ${entry}/${arity}` +
+        (others.length ? ` (it has ${others.join(", ")})` : this.entries().length ? "" : " (it exports no entries: start it with { program })"));
+    }
+    return [m[1], m[2]];
   }
 
   /**
@@ -379,17 +484,7 @@ export class Runtime {
     lease.grow(undefined, eager);   // (raises the module's limit)
   }
 
-  /** The function-table index `program` names: here only an index, checked to hold a function. */
-  protected entryOf(program: string | number): number {
-    if (typeof program !== "number") {
-      throw new BadargError(`no entry named ${describe(program)}: spawn takes a function-table index here (TestRuntime, shoal/testing, knows the test programs by name)`);
-    }
-    const table = this.ex.table;
-    if (!Number.isInteger(program) || program < 0 || program >= table.length || table.get(program) === null) {
-      throw new BadargError(`${String(program)} is not an entry of this module's function table`);
-    }
-    return program;
-  }
+
 
   /**
    * End `pid` with `reason` (default kill; any value with a term); false if it was not alive.
@@ -408,11 +503,105 @@ export class Runtime {
     return this.killNow(target, bytes);
   }
 
+  /**
+   * Send `pid` an exit signal from the host (erlang:exit/2): `kill` ends it with `killed`; a process
+   * trapping exits gets {'EXIT', HostPid, Reason}; `normal` is ignored by one that does not; any other
+   * reason ends it. False if it was not alive. From a callback, the signal goes once the module has
+   * returned (the result says whether it was alive when asked).
+   */
+  exit(pid: Pid, reason: unknown): boolean {
+    this.checkRunning();
+    const target = pidArg(pid, "exit");
+    const bytes = this.termBytes(reason);
+    const signal = () => {
+      if (this.driver.stopped) return false;
+      const r = this.hostCall("exit", () => this.ex.exit_encoded(this.local(target), this.toModule(bytes), bytes.length));
+      this.driver.poke();
+      if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason");
+      if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
+      return r === HostResult.OK;
+    };
+    if (this.driver.inModule) {
+      const alive = !!this.ex.is_alive(this.local(target));
+      this.driver.defer(() => { signal(); });
+      return alive;
+    }
+    return signal();
+  }
+
+  /**
+   * Start a supervisor (docs/abi.md, "Supervisors") from the host: its pid. Children are entries of
+   * the program, started by name; the supervisor is not linked to the host (rt.link it to hear of
+   * its end). Throws BadargError for a spec it cannot take.
+   */
+  supervise(spec: SupervisorSpec): Pid {
+    this.checkRunning();
+    this.driver.refuseInModule("supervise");
+    if (typeof spec !== "object" || spec === null || !Array.isArray(spec.children)) throw new BadargError("supervise: a spec is { strategy, intensity, period, children: [...] }");
+    const children = spec.children.map((c, i) => {
+      const [module, fn] = this.entryOf(c.start?.[0] as string, (c.start?.length ?? 1) - 1);
+      return new Tuple([c.id ?? Atom.of(`child${i + 1}`), new Tuple([Atom.of(module), Atom.of(fn), c.start.slice(1)]),
+        Atom.of(c.restart ?? "permanent"), c.shutdown === undefined ? 5000 : typeof c.shutdown === "number" ? c.shutdown : Atom.of(c.shutdown)]);
+    });
+    const term = new Tuple([this.pid(this.ex.host_pid()), new Tuple([Atom.of(spec.strategy ?? "one_for_one"), spec.intensity ?? 1, spec.period ?? 5, children])]);
+    const bytes = this.termBytes(term);
+    this.growFx(1, true);
+    const t = this.hostCall("supervise", () => this.ex.spawn_encoded(this.ex.supervisor_entry(), this.toModule(bytes), bytes.length, PRIORITIES.normal));
+    this.driver.poke();
+    if (isPidTerm(t)) return this.pid(t);
+    throw new SystemLimitError(`cannot spawn the supervisor: the process limit (${this.ex.stat_max_processes()})`);
+  }
+
+  /**
+   * Monitor `pid` from the host (erlang:monitor(process, Pid)): a reference; when it ends, the host
+   * receives {'DOWN', Ref, process, Pid, Reason} (receive(), onMessage), at once with noproc if it is
+   * not alive.
+   */
+  monitor(pid: Pid): Ref {
+    this.checkRunning();
+    this.driver.refuseInModule("monitor");
+    const target = pidArg(pid, "monitor");
+    const n = BigInt.asUintN(64, this.ex.host_monitor(this.local(target)));
+    const ref = new Ref([Number(n & 0x3ffffn), Number((n >> 18n) & 0xffff_ffffn), Number(n >> 50n)], this.creation);
+    this.monitors.set(refKey(ref), target);
+    this.driver.poke();
+    return ref;
+  }
+
+  /** Stop the host's monitor `ref` (erlang:demonitor): whether it was active. A 'DOWN' message already sent stays. */
+  demonitor(ref: Ref): boolean {
+    this.checkRunning();
+    this.driver.refuseInModule("demonitor");
+    if (!(ref instanceof Ref)) throw new BadargError(`demonitor: expected a Ref, not ${describe(ref)}`);
+    const target = this.monitors.get(refKey(ref));
+    if (!target) return false;
+    this.monitors.delete(refKey(ref));
+    const [a, b, c] = ref.ids;
+    return !!this.ex.host_demonitor(this.local(target), BigInt(a) | (BigInt(b) << 18n) | (BigInt(c) << 50n));
+  }
+
+  /**
+   * Link the host to `pid`, as a process that traps exits: when it ends, the host receives the message
+   * {'EXIT', Pid, Reason} (receive(), onMessage). False if it is not alive (no message then).
+   */
+  link(pid: Pid): boolean {
+    this.checkRunning();
+    this.driver.refuseInModule("link");
+    return !!this.ex.host_link(this.local(pidArg(pid, "link")));
+  }
+
+  /** Remove the host's link to `pid`. */
+  unlink(pid: Pid): void {
+    this.checkRunning();
+    this.driver.refuseInModule("unlink");
+    this.ex.host_unlink(this.local(pidArg(pid, "unlink")));
+  }
+
   private killNow(pid: Pid, bytes: Uint8Array): boolean {
     if (this.driver.stopped) return false;
     const r = this.hostCall("kill", () => this.ex.kill_encoded(this.local(pid), this.toModule(bytes), bytes.length));
     this.driver.poke();
-    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, references and funs have no term here)");
+    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this reason (bitstrings, funs and other nodes' references have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
     return r === HostResult.OK;
   }
@@ -560,7 +749,7 @@ export class Runtime {
     if (this.driver.stopped) return false;
     const r = this.hostCall("send", () => this.ex.host_send(this.local(pid), this.toModule(bytes), bytes.length));
     this.driver.poke();
-    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, references and funs have no term here)");
+    if (r === HostResult.MALFORMED) throw new BadargError("a process cannot hold this value (bitstrings, funs and other nodes' references have no term here)");
     if (r === HostResult.LIMIT) throw new SystemLimitError("the atom table is full");
     return r === HostResult.OK;
   }
@@ -832,8 +1021,49 @@ export class Runtime {
     if (this.driver.stopped) return;
     const got = this.decodeAt(ptr, len);
     if (!got) return;
+    // a 'DOWN' for one of the host's monitors: that monitor is over
+    const v = got.value;
+    if (this.monitors.size && v instanceof Tuple && v.elements.length === 5 && v.elements[1] instanceof Ref &&
+      v.elements[0] instanceof Atom && v.elements[0].name === "DOWN") this.monitors.delete(refKey(v.elements[1]));
     if (this.messageListeners.length) this.dispatch(this.messageListeners, got.value);
     else this.toHost(got.value);
+  }
+
+  /**
+   * A process calls host function Name(Args...) ({Name, Args} encoded at ptr): run it and keep its
+   * reply encoded for host_reply; the reply's length, or minus the length of {Reason, Trace} for
+   * the error the caller raises (unknown function, a throw, a result with no term).
+   */
+  private hostFunction(ptr: number, len: number): number {
+    // a failure's reply is {Reason, Trace}: the process raises error:Reason with that trace
+    let reply: unknown, fails = false;
+    try {
+      const call = decode(bytesAt(this.ex.memory, ptr, len).slice()) as Tuple;
+      const [name, args] = call.elements as [Atom, unknown[]];
+      const f = Object.hasOwn(this.imports, name.name) ? this.imports[name.name] : undefined;
+      if (f === undefined) {
+        fails = true;
+        reply = new Tuple([Atom.of("undef"), [new Tuple([Atom.of("host"), name, args, []])]]);
+      } else {
+        reply = f(...args) ?? Atom.of("ok");
+      }
+    } catch (e) {
+      fails = true;
+      reply = new Tuple([new Tuple([Atom.of("host_error"), e instanceof Error ? `${e.name}: ${e.message}` : String(e)]), []]);
+    }
+    try {
+      this.reply = encode(reply);
+    } catch (e) {
+      fails = true;
+      this.reply = encode(new Tuple([new Tuple([Atom.of("badarg"), `the host function's result has no term: ${(e as Error).message}`]), []]));
+    }
+    return fails ? -this.reply.length : this.reply.length;
+  }
+
+  /** Copy the last host function's reply into the module at ptr. */
+  private hostReply(ptr: number): void {
+    bytesAt(this.ex.memory, ptr, this.reply.length).set(this.reply);
+    this.reply = new Uint8Array(0);
   }
 
   private emitGc(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void {

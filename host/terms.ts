@@ -1,5 +1,5 @@
-// JS views of the immediate terms the host exchanges with the runtime
-// (layout in assembly/boundary/terms.ts and docs/abi.md): atoms, pids, small
+// JS views of the terms the host exchanges with the runtime (layout in
+// assembly/boundary/terms.ts and docs/abi.md): atoms, pids, references, small
 // integers.
 
 import { Tag, TagShift, SMALL_BITS } from "../assembly/boundary/terms.js";
@@ -86,7 +86,7 @@ function quoteStart(name: string): string {
   return name.length <= 20 ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, 20))}...`;
 }
 
-/** The node of every pid a runtime here makes (none is distributed); held, so it stays the one atom. */
+/** The node of every pid and reference a runtime here makes (none is distributed); held, so it stays the one atom. */
 export const NONODE: Atom = Atom.of("nonode@nohost");
 
 /** A process identifier: its table slot and the slot's serial, which never repeat. */
@@ -162,9 +162,34 @@ export class BitString {
   toString(): string { return formatTerm(this); }
 }
 
-/** A reference, as another node's External Term Format carries it (the runtime has none of its own). */
-export class Reference {
-  constructor(readonly node: Atom, readonly creation: number, readonly ids: number[]) {}
+/**
+ * A reference (erlang:make_ref/0, the reference of a timer): its ids as the External Term Format
+ * numbers them (ids[0] first; a runtime's have three), the creation of the runtime (or BEAM node
+ * incarnation) that made it, and its node: 'nonode@nohost' for every runtime here, another for
+ * references of a distributed BEAM node. Two are the same reference when all three are equal
+ * (equals): a reference of another runtime never names one of this runtime's timers. Processes
+ * hold references of 'nonode@nohost' with three ids, of any creation.
+ */
+export class Ref {
+  readonly ids: readonly number[];
+  constructor(ids: readonly number[], readonly creation = 0, readonly node: Atom = NONODE) {
+    if (!Array.isArray(ids) || ids.length > 5 || !ids.every((id) => Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff)) {
+      throw new RangeError(`a reference's ids are at most 5 whole numbers from 0 to 2^32 - 1, not ${String(ids).slice(0, 60)}`);
+    }
+    if (!Number.isInteger(creation) || creation < 0 || creation > 0xffff_ffff) {
+      throw new RangeError(`a reference's creation is a whole number from 0 to 2^32 - 1, not ${String(creation).slice(0, 30)}`);
+    }
+    this.ids = Object.freeze([...ids]);
+  }
+  equals(other: Ref): boolean {
+    return other instanceof Ref && other.creation === this.creation && other.node === this.node
+      && other.ids.length === this.ids.length && other.ids.every((id, i) => id === this.ids[i]);
+  }
+  /** As Erlang prints one: #Ref<0.ids[2].ids[1].ids[0]> (the node's name for another node's). */
+  toString(): string {
+    const ids = [...this.ids].reverse().join(".");
+    return this.node === NONODE ? `#Ref<0.${ids}>` : `#Ref<${this.node}.${ids}>`;
+  }
 }
 
 /** An external fun, fun Module:Name/Arity (decoded and encoded; no process can call it). */
@@ -233,7 +258,7 @@ function leafText(v: unknown): string {
   if (v instanceof Float) return floatText(v.value);
   if (v instanceof Uint8Array) return `<<${Array.from(v).join(",")}>>`;
   if (v instanceof BitString) return `<<${[...Array.from(v.bytes.subarray(0, -1)), `${v.bytes[v.bytes.length - 1] >> (8 - v.bits)}:${v.bits}`].join(",")}>>`;
-  return String(v);   // Atom, Pid, Reference, ExportFun: their own toString
+  return String(v);   // Atom, Pid, Ref, ExportFun: their own toString
 }
 
 /**

@@ -9,7 +9,8 @@
 
 import "./index.js";
 import { BadargError } from "./errors.js";
-import { Runtime, type Core, type StartOptions } from "./runtime.js";
+import { Runtime, type Core, type SpawnOptions, type StartOptions } from "./runtime.js";
+import type { Pid } from "./terms.js";
 import { buildDir } from "./load/build-dir.js";
 import { bytesAt, type CoreExports } from "./load/core.js";
 
@@ -26,9 +27,7 @@ export type { CoreExports, CoreImports } from "./load/core.js";
 
 /** What the test-program module adds to the runtime's exports (assembly/testing/index.ts). */
 interface TestingExports extends CoreExports {
-  program_count(): number;
-  program_name(i: number): bigint;
-  program_entry(i: number): number;
+  term_machine_entry(): number;
   machine_load(ptr: number, len: number): number;
   fanin_config(m: bigint): void;
   copy_config(reps: bigint): void;
@@ -47,39 +46,35 @@ export interface TestStartOptions extends StartOptions {
   pidCreation?: number;
 }
 
-/** A Runtime with the test programs linked in, spawned by name, and their configuration hooks. */
+/**
+ * A Runtime running the test programs: a program linked like any compiler's (its entries are
+ * testing:<name>/1), with short names for them and their configuration hooks.
+ */
 export class TestRuntime extends Runtime {
-  /** The test programs by name: their function-table entries. */
-  private readonly programs = new Map<string, number>();
-
   protected constructor(core: Core) {
     super(core);
-    const ex = this.ex as TestingExports;
-    if (typeof ex.program_count !== "function") throw new BadargError("not a test-program module (build/testing.*.wasm)");
-    for (let i = 0, n = ex.program_count(); i < n; i++) this.programs.set(this.atomName(ex.program_name(i)), ex.program_entry(i));
+    if (typeof (this.ex as TestingExports).term_machine_entry !== "function") throw new BadargError("not a test-program module (build/testing.*.wasm)");
   }
 
-  /** Load the test-program build of a backend and start a runtime with no processes. */
+  /** Load the test programs' build and start a runtime with no processes. */
   static override async start(opts: TestStartOptions = {}): Promise<TestRuntime> {
     const variant = opts.smallMemory ? "testing.small" : opts.debug ? "testing.debug" : "testing";
-    const modules = opts.modules ?? {
-      fx: new URL(`${variant}.fx.wasm`, buildDir), asyncify: new URL(`${variant}.asyncify.wasm`, buildDir),
-    };
-    return Runtime.launch({ ...opts, modules }, (core) => new TestRuntime({ ...core, pidCreation: opts.pidCreation }));
+    const load = opts.modules ? { modules: opts.modules } : { program: new URL(variant, buildDir) };
+    return Runtime.launch({ ...opts, ...load }, (core) => new TestRuntime({ ...core, pidCreation: opts.pidCreation }));
   }
 
-  /** A test program's name, or a function-table index. */
-  protected override entryOf(program: string | number): number {
-    if (typeof program === "number") return super.entryOf(program);
-    return this.programEntry(program);
+  /** A test program by its short name (testing:<name>, one argument, [] if none is given), or any entry. */
+  override spawn(entry: string, ...args: unknown[]): Pid {
+    return this.spawnOpt(entry, args);
   }
 
-  /** Function-table index of a test program (what a fun made by it records as its entry). */
-  programEntry(name: string): number {
-    const e = this.programs.get(name);
-    if (e === undefined) throw new BadargError(`no program named '${name}' (have: ${[...this.programs.keys()].join(", ")})`);
-    return e;
+  override spawnOpt(entry: string, args: readonly unknown[] = [], opts: SpawnOptions = {}): Pid {
+    if (typeof entry === "string" && !entry.includes(":")) return super.spawnOpt(`testing:${entry}`, args.length ? args : [[]], opts);
+    return super.spawnOpt(entry, args, opts);
   }
+
+  /** Function-table index of the term machine's code (what a fun made by it records as its entry). */
+  termMachineEntry(): number { return this.testing.term_machine_entry(); }
 
   private get testing(): TestingExports { return this.ex as TestingExports; }
 
@@ -97,6 +92,14 @@ export class TestRuntime extends Runtime {
 
   /** Hand the next etf_echo process its input (External Term Format bytes). */
   etfInput(bytes: Uint8Array): void { this.testing.etf_input(this.toModule(bytes), bytes.length); }
+
+  /** Message timers (send_after) armed, and the bytes their records and message copies hold (stat_timers, stat_timer_bytes). */
+  timerStats(): { timers: number; bytes: number } {
+    return { timers: this.ex.stat_timers(), bytes: Number(this.ex.stat_timer_bytes()) };
+  }
+
+  /** Set the most message timers armed at once (send_after past it: system_limit); the limit now in force. */
+  setMaxTimers(limit: number): number { return this.ex.set_max_timers(limit); }
 
   /** The last etf_echo process's output bytes. */
   etfOutput(): Uint8Array {

@@ -2,6 +2,7 @@
 //
 //   layer  folder              what it holds                                   may import
 //   0      assembly/boundary/    numbers both compilers read                     assembly/boundary/ only
+//   0      abi/                the ABI's generated headers (abi/abi.json)      nothing
 //   1      gc/mem/             raw memory: heaps, blocks, fragments,           layers 0-1
 //                              off-heap binaries, vectors
 //   2      gc/term/            the term model: terms, atoms, builders,         layers 0-2
@@ -12,13 +13,14 @@
 //                              shadow stacks, roots, host imports
 //   5      assembly/           index.ts, abi.ts, control.ts (the exports)      layers 0-5
 //   6      assembly/testing/   test/demo/benchmark programs, a separate        assembly/boundary/, assembly/testing/,
-//                              Wasm module (reaches the runtime by the ABI)    gc/term/term.ts (the term layout,
-//                                                                              header-only: no state)
+//                              Wasm module (reaches the runtime by the ABI)    abi/, gc/term/term.ts (the term
+//                                                                              layout, header-only: no state)
 //   TypeScript side:
 //          host/               the host                                        assembly/boundary/, host/
 //          compiler/           the compiler                                    assembly/boundary/, host/, compiler/
 //          bench/              benchmarks                                      everything above, bench/
-//          tests/              tests                                           everything above, tests/, bench/lib/, scripts/ (the tools they test)
+//          tests/              tests                                           everything above, tests/, bench/lib/, scripts/ (the tools they test),
+//                                                                              dist/ (the built host, for Workers, which ts-jest does not run)
 //          examples/           examples                                        everything above, examples/
 //
 // A file belongs to the longest folder prefix that matches its path; files in
@@ -41,17 +43,18 @@ const ABOVE = [...AS, "host/", "compiler/"];
 /** [folder, layer, may import (folder prefixes); without a list, its own layer or lower] */
 const LAYERS = [
   ["assembly/boundary/", 0, ["assembly/boundary/"]],
+  ["abi/", 0, []],
   ["gc/mem/", 1],
   ["gc/term/", 2],
   ["gc/", 3],
   ["assembly/fiber/", 3, ["assembly/boundary/", "assembly/fiber/"]],
   ["assembly/runtime/", 4],
   ["assembly/", 5],
-  ["assembly/testing/", 6, ["assembly/boundary/", "assembly/testing/", "gc/term/term.ts"]],
+  ["assembly/testing/", 6, ["assembly/boundary/", "assembly/testing/", "abi/", "gc/term/term.ts"]],
   ["host/", "host", ["assembly/boundary/", "host/"]],
   ["compiler/", "compiler", ["assembly/boundary/", "host/", "compiler/"]],
   ["bench/", "bench", [...ABOVE, "bench/"]],
-  ["tests/", "tests", [...ABOVE, "tests/", "bench/lib/", "scripts/"]],
+  ["tests/", "tests", [...ABOVE, "tests/", "bench/lib/", "scripts/", "dist/"]],
   ["examples/", "examples", [...ABOVE, "examples/"]],
 ];
 const say = (allowed) => ABOVE.every((p) => allowed.includes(p))

@@ -40,3 +40,17 @@ describe.each(BACKENDS)("crashes on %s", (backend) => {
     h.rt.stop();
   });
 });
+
+test("asyncify: a process suspended deeper than 1 MiB of saved frames, in a Worker with a bigger stack, resumes intact", async () => {
+  // (the unwind area is as large as the thread's native stack: Asyncify checks its end only after unwinding)
+  const { Worker } = await import("node:worker_threads");
+  const path = await import("node:path");
+  const depth = 300_000;   // ~3.6 MB of saved frames; a 32 MB stack holds the native recursion
+  const result = await new Promise<Record<string, string>>((resolve, reject) => {
+    const w = new Worker(path.join(__dirname, "support", "deep-worker.mjs"), { workerData: { backend: "asyncify", depth }, resourceLimits: { stackSizeMb: 32 } });
+    w.once("message", resolve);
+    w.once("error", reject);
+  });
+  expect(result).toEqual({ deep: "normal", sum: String((depth * (depth + 1)) / 2), bystander: "normal", bystanderSum: "500500" });
+}, 60_000);
+

@@ -26,7 +26,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
   describe(`collector on ${label}`, () => {
     test("random term graphs keep their structure and sharing through minor and major collections", async () => {
       const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64, fullsweepAfter: 3 });
-      setFunEntry(h.rt.programEntry("term_machine"));   // before any program is built: funs hash their entry
+      setFunEntry(h.rt.termMachineEntry());   // before any program is built: funs hash their entry
       await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 300 }), async (steps) => {
         const { bytes, expect: want } = buildProgram(steps);
         h.traces.length = 0;
@@ -40,7 +40,7 @@ for (const backend of BACKENDS) for (const shared of [false, true]) {
 
     test("collections of processes suspended mid-call find and rewrite the roots in their frames", async () => {
       const h = await start(backend, { poisonFromSpace: true, sharedHeap: shared, minHeapWords: 64 });
-      setFunEntry(h.rt.programEntry("term_machine"));
+      setFunEntry(h.rt.termMachineEntry());
       const programs = fc.sample(fc.array(stepArb, { minLength: 40, maxLength: 200 }), { numRuns: 60, seed: 42 })
         .map((steps) => buildProgram(steps));
       const running = h.rt.stats().spawned;

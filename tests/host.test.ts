@@ -81,7 +81,7 @@ describe.each(BACKENDS)("errors on %s", (backend) => {
       () => h.rt.spawn("no_such_program"),
       () => h.rt.spawn("noop", Symbol("x")),
       () => h.rt.spawn("noop", 2n ** 70n),
-      () => h.rt.spawn("noop", null, { priority: "urgent" as never }),
+      () => h.rt.spawnOpt("noop", [null], { priority: "urgent" as never }),
       () => h.rt.send(h.rt.spawn("park"), Symbol("x")),
       () => h.rt.setHeapPolicy(h.rt.spawn("park"), { maxHeapWords: -1 }),
     ];
@@ -203,10 +203,10 @@ describe.each(BACKENDS)("unchecked input on %s", (backend) => {
     const h = await start(backend);
     for (const entry of [12345, -1, NaN, 1.5, Infinity, 2 ** 32, {}, null, undefined, 1n]) isBadarg(() => h.rt.spawn(entry as never));
     for (const priority of ["constructor", "__proto__", "toString", "hasOwnProperty", "", 2]) {
-      isBadarg(() => h.rt.spawn("noop", [], { priority: priority as never }));
+      isBadarg(() => h.rt.spawnOpt("noop", [[]], { priority: priority as never }));
     }
     expect(h.rt.stats().spawned).toBe(0);
-    expect(h.rt.spawn("noop", [], { priority: "low" })).toBeInstanceOf(Pid);
+    expect(h.rt.spawnOpt("noop", [[]], { priority: "low" })).toBeInstanceOf(Pid);
   });
 
   test("names: over 255 characters, not text, or not a name at all, are BadargErrors", async () => {

@@ -1,6 +1,6 @@
 // The package as a user gets it: `npm pack` (of what `npm test` just built),
-// installed from the tarball into an empty project, no registry needed (it
-// has no runtime dependencies). The README's first example runs there as
+// installed from the tarball into an empty project, no registry needed (its
+// one dependency, Binaryen, for the link step, is in npm's cache since `npm ci`). The README's first example runs there as
 // written; its types check; the browser entry loads from bytes alone and
 // imports nothing of Node's.
 import * as fs from "node:fs";
@@ -53,10 +53,13 @@ test("the tarball holds the library, its types and the modules, and nothing of b
     "package.json", "README.md", "dist/host/index.js", "dist/host/index.d.ts", "dist/host/browser.js",
     "dist/host/testing.js", "dist/host/load/core.js", "dist/assembly/boundary/codes.js",
     "build/shoal.asyncify.wasm", "build/shoal.fx.wasm", "build/testing.asyncify.wasm", "build/testing.fx.wasm",
+    // what the link step links a compiler's output with, and the command
+    "build/shoal.core.wasm", "build/shoal.core.debug.wasm", "build/fiber.fx.wasm", "build/fiber.asyncify.wasm",
+    "dist/compiler/link.js", "dist/compiler/cli.js", "bin/shoal.mjs",
   ]) expect(files).toContain(f);
   const stray = files.filter((f) =>
     /^(bench|tests|examples|scripts|host|gc|assembly|docs)\//.test(f) || /^dist\/(bench|examples)\//.test(f) ||
-    /\.map$/.test(f) || /^build\/(?!(shoal|testing)\.(fx|asyncify)\.wasm$)/.test(f));
+    /\.map$/.test(f) || /^build\/(?!((shoal|testing)\.(fx|asyncify)|shoal\.core(\.debug)?|fiber\.(fx|asyncify))\.wasm$)/.test(f));
   expect(stray).toEqual([]);
 });
 
@@ -70,6 +73,29 @@ test("the README's first example runs as written against the installed package",
     "<0.0.1> exited: normal",
     "2 spawned, 0 alive",
   ]);
+});
+
+test("a compiler's output links with `npx shoal link` and runs by name from the installed package, on both backends", () => {
+  // WAT as a compiler emits it (tests/fixtures/link), assembled with the package's own Binaryen
+  const wasmAs = path.join(app, "node_modules", "binaryen", "bin", "wasm-as");
+  for (const name of ["hello", "calls"]) {
+    ok(spawnSync(process.execPath, [wasmAs, "--enable-bulk-memory", path.join(ROOT, "tests", "fixtures", "link", `${name}.wat`),
+      "-o", path.join(app, `${name}.wasm`)], { encoding: "utf8" }), "wasm-as");
+  }
+  const linked = ok(npm(["exec", "--offline", "--", "shoal", "link", "hello.wasm", "calls.wasm", "-o", "out"], app), "npx shoal link");
+  expect(linked).toMatch(/out\/hello\.asyncify\.wasm: \d+ bytes, entries: hello:main\/1 calls:double\/1/);
+  fs.writeFileSync(path.join(app, "run.mjs"), `
+    import { Runtime, Atom, Tuple } from "shoal";
+    for (const backend of ["asyncify", "fx"]) {
+      const rt = await Runtime.start({ program: "out/hello", backend, imports: { add: (a, b) => a + b } });
+      rt.spawn("calls:apply", Atom.of("calls"), Atom.of("double"), [21]);
+      rt.spawn("calls:host", Atom.of("add"), [1, 2]);
+      console.log(backend, await rt.receive(), await rt.receive());
+      rt.stop();
+    }
+  `);
+  const out = ok(spawnSync(NODE[0], [...NODE.slice(1), "run.mjs"], { cwd: app, encoding: "utf8" }), "the linked program");
+  expect(out.split("\n").filter(Boolean)).toEqual(["asyncify 42 3", "fx 42 3"]);
 });
 
 test("its types check from the package's exports (types condition), strict, with the library's .d.ts checked too", () => {

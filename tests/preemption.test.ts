@@ -36,10 +36,10 @@ describe.each(BACKENDS)("preemption on %s", (backend) => {
 
   test("higher priorities run first; low still runs beside normal", async () => {
     const h = await start(backend);
-    const low = h.rt.spawn("stepper", 3, { priority: "low" });
-    const normal = h.rt.spawn("stepper", 3, { priority: "normal" });
-    const high = h.rt.spawn("stepper", 3, { priority: "high" });
-    const max = h.rt.spawn("stepper", 3, { priority: "max" });
+    const low = h.rt.spawnOpt("stepper", [3], { priority: "low" });
+    const normal = h.rt.spawnOpt("stepper", [3], { priority: "normal" });
+    const high = h.rt.spawnOpt("stepper", [3], { priority: "high" });
+    const max = h.rt.spawnOpt("stepper", [3], { priority: "max" });
     await h.rt.run();
     const finished = h.exits.map((e) => e.pid.slot);
     expect(finished.indexOf(max.slot)).toBe(0);
@@ -49,7 +49,7 @@ describe.each(BACKENDS)("preemption on %s", (backend) => {
     // low priority is not starved by a normal process that never stops
     const h2 = await start(backend);
     h2.rt.spawn("spinner", -1);
-    const l = h2.rt.spawn("stepper", 3, { priority: "low" });
+    const l = h2.rt.spawnOpt("stepper", [3], { priority: "low" });
     expect(await h2.rt.run({ until: () => !h2.rt.isAlive(l), timeoutMs: 20_000 })).toBe("until");
     h2.rt.stop();
   });

@@ -11,7 +11,7 @@ import { BACKENDS, start } from "./helpers";
 describe.each(BACKENDS)("host round trips on %s", (backend) => {
   test("every term a process sends to the host and gets back is =:= to the original", async () => {
     const h = await start(backend, { poisonFromSpace: true, minHeapWords: 64, fullsweepAfter: 3 });
-    setFunEntry(h.rt.programEntry("term_machine"));
+    setFunEntry(h.rt.termMachineEntry());
     await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 200 }), async (steps) => {
       const { bytes, expect: want } = buildProgram(steps, { roundTrips: true, cap: 128 });
       h.traces.length = 0;

@@ -225,7 +225,8 @@ export function buildProgram(steps: Step[], opts: { cap?: number; allowYield?: b
     // only as integer and float (-0.0, 0.0, 1, 1.0), a map past 32 keys, and a 1,000-deep nesting
     const at = () => st().length;
     if (cap - at() >= 9) {
-      const keys: Node[] = [{ k: "float", v: -0 }, { k: "float", v: 0 }, { k: "small", v: 1n }, { k: "float", v: 1 }];
+      // in map-key order (docs/abi.md): every integer before every float
+      const keys: Node[] = [{ k: "small", v: 1n }, { k: "float", v: -0 }, { k: "float", v: 0 }, { k: "float", v: 1 }];
       for (const key of keys) { if (key.k === "float") { u8(0x04); f64(key.v); } else { u8(0x01); i64(key.v); } }
       for (let i = 0; i < 4; i++) { u8(0x01); i64(BigInt(i)); }
       u8(0x09); u16(4);

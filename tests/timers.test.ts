@@ -1,6 +1,7 @@
-// sleep(ms) on the host clock.
+// sleep(ms) on the host clock; the Erlang clocks (monotonic_time, system_time). Message
+// timers (send_after) are in send_after.test.ts.
 import { Status, Trace } from "../assembly/boundary/codes";
-import { BACKENDS, fakeClock, start } from "./helpers";
+import { BACKENDS, fakeClock, start, timerAgent } from "./helpers";
 
 describe.each(BACKENDS)("timers on %s", (backend) => {
   test("sleepers wake in deadline order, each at its deadline and not before (the test holds the clock)", async () => {
@@ -63,5 +64,26 @@ describe.each(BACKENDS)("timers on %s", (backend) => {
     expect(await h.rt.run()).toBe("idle");
     expect(h.exitOf(p)).toBe("killed");
     h.rt.stop();
+  });
+
+  test("monotonic_time and system_time: ns, the held clock's, system time ahead of it by the host's time origin", async () => {
+    const h = await start(backend);
+    const clock = fakeClock(1000);
+    const { ask } = timerAgent(h.rt);
+    const wall = (ms: number) => BigInt(Math.trunc((performance.timeOrigin + ms) * 1e6));
+    expect(ask("clock", "clock")).toEqual([1_000_000_000, wall(1000)]);
+    clock.ms = 1002.5;
+    expect(ask("clock", "clock")).toEqual([1_002_500_000, wall(1002.5)]);
+  });
+
+  test("system_time is the wall clock: ns since 1970", async () => {
+    const h = await start(backend);
+    const { ask } = timerAgent(h.rt);
+    const before = Date.now();
+    const [, sys] = ask("clock", "clock") as [number, bigint];
+    const after = Date.now();
+    // (performance.timeOrigin + now() and Date.now() are two readings of the wall clock: a second apart at most)
+    expect(Number(sys / 1_000_000n)).toBeGreaterThan(before - 1000);
+    expect(Number(sys / 1_000_000n)).toBeLessThan(after + 1000);
   });
 });

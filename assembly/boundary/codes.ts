@@ -5,13 +5,13 @@
 
 /** What schedule() returns: why the slices stopped. */
 export enum Status {
-  /** No process is alive. */
+  /** No process is alive, and no timer is armed. */
   IDLE = 0,
   /** A process can still run (the slice count or the deadline ended the call). */
   RUNNABLE = 1,
-  /** None can run now; a process timer is pending (next_deadline()). */
+  /** None can run now; a timer is armed (a process's, or a message timer's): next_deadline(). */
   TIMERS = 2,
-  /** Every live process waits for a message, with no timer. */
+  /** Every live process waits for a message, and no timer is armed. */
   WAITING = 3,
 }
 

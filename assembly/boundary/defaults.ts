@@ -19,3 +19,7 @@ export const MAX_ATOMS = 1048576;
 export const MAX_ATOM_CHARS = 255;
 /** Largest binary kept on the process heap; larger ones are off-heap and reference-counted. */
 export const HEAP_BIN_MAX = 64;
+/** Most message timers (erlang:send_after/3) armed at once in a runtime; past it send_after gives system_limit. */
+export const DEFAULT_MAX_TIMERS = 1048576;
+/** Longest time a message timer takes, ms (2^53 - 1: every integer up to it is an exact f64). */
+export const MAX_TIMER_MS = 9007199254740991;

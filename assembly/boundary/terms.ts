@@ -33,6 +33,7 @@ export const SMALL_BITS = 60;
 export enum Subtag {
   TUPLE = 0x0,
   BIG = 0x2,
+  REF = 0x4,
   FUN = 0x5,
   FLOAT = 0x6,
   REFC_BIN = 0x8,

@@ -15,7 +15,7 @@
 ;;
 ;; Memory (all in the module's linear memory):
 ;;
-;;   scratch (fiber_init, SCRATCH bytes + 16)
+;;   scratch (fiber_init: $size bytes + 16, the thread's native stack, at least 1 MiB)
 ;;   +0  unwind header  { cur, end }   Asyncify writes frames at cur, cur grows
 ;;   +8  rewind header  { cur, end }   points into the resumed fiber's buffer
 ;;   +16 data ...                      frames of the fiber being unwound
@@ -24,7 +24,7 @@
 ;;   +0  buf   saved frames (raw_alloc'd), 0 when none
 ;;   +4  cap   bytes allocated at buf
 ;;   +8  len   bytes of frames saved: 0 = not suspended
-;;   +12 entry function-table index of the process's entry, (i64) -> ()
+;;   +12 entry function-table index of the process's entry, (i64) -> (i64)
 ;;   +16 arg   address of the process's argument (a root the collector may move)
 ;;
 ;;   $state   meaning                      set by
@@ -38,7 +38,7 @@
 ;; and are left uninstrumented, which makes fiber_resume the place where every
 ;; unwind stops.
 (module
-  (type $proc (func (param i64)))
+  (type $proc (func (param i64) (result i64)))  ;; an entry: one term in, one term out (ignored)
   (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
   (import "shoal" "raw_alloc" (func $alloc (param i32) (result i32)))
@@ -48,8 +48,11 @@
   (import "asyncify" "start_rewind" (func $start_rewind (param i32)))
   (import "asyncify" "stop_rewind" (func $stop_rewind))
 
-  ;; deepest set of frames one fiber may hold when it suspends (1 MiB)
-  (global $SCRATCH i32 (i32.const 1048576))
+  ;; the unwind area: the deepest set of frames one fiber may hold when it suspends. Asyncify checks
+  ;; its end only after an unwind, so it must hold whatever the native stack can: the frames it
+  ;; saves are no larger than the native frames they come from (docs/depth.md), so it is as large as
+  ;; the thread's native stack (fiber_init's argument), and never under 1 MiB
+  (global $SCRATCH (mut i32) (i32.const 1048576))
   (global $scratch (mut i32) (i32.const 0))
   (global $ctx (mut i32) (i32.const 0))
   (global $state (mut i32) (i32.const 0))
@@ -62,9 +65,11 @@
   (func (export "fiber_backend") (result i32) (i32.const 2))
 
   ;; allocate the shared unwind area once
-  (func (export "fiber_init")
+  (func (export "fiber_init") (param $nativeStackBytes i32)
     (local $s i32)
     (if (global.get $scratch) (then (return)))
+    (if (i32.gt_u (local.get $nativeStackBytes) (global.get $SCRATCH))
+      (then (global.set $SCRATCH (local.get $nativeStackBytes))))
     (local.set $s (call $alloc (i32.add (global.get $SCRATCH) (i32.const 16))))
     (global.set $scratch (local.get $s))
     (call $reset_unwind_header))
@@ -95,9 +100,9 @@
         (global.set $state (i32.const 2))
         (call $start_rewind (local.get $rw))))
     ;; start the process, or (rewinding) re-enter it: its frames restore themselves
-    (call_indirect $procs (type $proc)
+    (drop (call_indirect $procs (type $proc)
       (i64.load (i32.load offset=16 (local.get $ctx)))
-      (i32.load offset=12 (local.get $ctx)))
+      (i32.load offset=12 (local.get $ctx))))
     (if (i32.ne (global.get $state) (i32.const 1))
       (then (return (i32.const -1))))
     ;; unwound: stop, then keep the frames unless the fiber is leaving

@@ -14,7 +14,7 @@
 //
 //   call             from        effect
 //   --------------   ---------   ---------------------------------------------
-//   fiber_init       scheduler   once, before any fiber
+//   fiber_init       scheduler   once, before any fiber (with the thread's native stack size)
 //   fiber_create     scheduler   make the slot ready to start a new process,
 //                                entry(*arg): entry is a function-table index,
 //                                arg the address of its argument's root (read
@@ -46,10 +46,14 @@ export declare function fiber_ctx_size(): i32;
 // @ts-ignore: decorator
 @external("fiber", "fiber_backend")
 export declare function fiber_backend(): i32;
-/** Set the backend up; once, before any other call. */
+/**
+ * Set the backend up; once, before any other call. `nativeStackBytes`: the native stack of the
+ * thread the module runs on, which bounds how deep a fiber's frames can be (Asyncify saves them
+ * all when it suspends: its unwind area must hold them; WasmFX ignores it).
+ */
 // @ts-ignore: decorator
 @external("fiber", "fiber_init")
-export declare function fiber_init(): void;
+export declare function fiber_init(nativeStackBytes: u32): void;
 /** Make `slot` ready to start entry(*arg) (a function-table index; the address of the argument) on its next resume. */
 // @ts-ignore: decorator
 @external("fiber", "fiber_create")

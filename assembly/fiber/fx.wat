@@ -33,7 +33,7 @@
 (module
   (type $ft (func))
   (type $ct (cont $ft))
-  (type $proc (func (param i64)))
+  (type $proc (func (param i64) (result i64)))  ;; an entry: one term in, one term out (ignored)
   (import "shoal" "table" (table $procs 0 funcref))
   (import "shoal" "memory" (memory 0))
 
@@ -58,16 +58,16 @@
   (func (export "fiber_backend") (result i32) (i32.const 1))
 
   ;; nothing to set up: the engine allocates each stack in cont.new
-  (func (export "fiber_init"))
+  (func (export "fiber_init") (param $nativeStackBytes i32))
 
   ;; every fiber's body: run a process (entry(*arg), read from the ctx it was resumed with), park, run the next one
   (func $trampoline
     (loop $next
       (block $ended
         (try_table (catch $exit $ended) (catch $kill $ended)
-          (call_indirect $procs (type $proc)
+          (drop (call_indirect $procs (type $proc)
             (i64.load (i32.load offset=8 (global.get $ctx)))
-            (i32.load offset=4 (global.get $ctx)))))
+            (i32.load offset=4 (global.get $ctx))))))
       (suspend $suspend (i32.const -1))
       (br $next)))
 

@@ -3,10 +3,15 @@
 
 import { Term } from "../../gc/term/term";
 
-/** The host clock, in milliseconds (performance.now()). */
+/** The host clock, in milliseconds (performance.now()): monotonic, the clock of every timer. */
 // @ts-ignore: decorator
 @external("env", "now")
 export declare function hostNow(): f64;
+
+/** Erlang system time: milliseconds since 1970-01-01 UTC (performance.timeOrigin + performance.now(): the host clock plus an offset fixed at start, so it moves with `now`, as BEAM's default no-time-warp mode has it). */
+// @ts-ignore: decorator
+@external("env", "system_now")
+export declare function hostSystemNow(): f64;
 
 /** A process reports an event to the host: (its pid, a code, a value). */
 // @ts-ignore: decorator
@@ -27,3 +32,23 @@ export declare function hostGcEvent(pid: Term, kind: i32, ms: f64, liveWords: u3
 // @ts-ignore: decorator
 @external("env", "host_message")
 export declare function hostMessage(ptr: usize, len: usize): void;
+
+/**
+ * A process calls a host function (Runtime.start({ imports })): {Name, Args} as External Term Format
+ * at ptr..ptr+len. The host runs it and keeps the reply encoded; the reply's byte length, or minus
+ * the length of {Reason, Trace}, an error to raise (the function is unknown, threw, or returned a
+ * value with no term).
+ */
+// @ts-ignore: decorator
+@external("env", "host_call")
+export declare function hostCallImport(ptr: usize, len: usize): i32;
+
+/** Copy the reply of the last host_call to ptr (as many bytes as it said). */
+// @ts-ignore: decorator
+@external("env", "host_reply")
+export declare function hostReply(ptr: usize): void;
+
+/** A process writes bytes (UTF-8 text) to standard output (Runtime.start({ stdout })): ptr..ptr+len, valid during the call. */
+// @ts-ignore: decorator
+@external("env", "stdout_write")
+export declare function hostStdout(ptr: usize, len: usize): void;

@@ -27,7 +27,7 @@
 
 import { Term, NIL, makePid, PID_SLOT_BITS } from "../../gc/term/term";
 import { Process, lookup, STATE_WAITING, STATE_EXITING } from "./process";
-import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
+import { copyIntoProcess, copyDetachedIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
 import { HostResult } from "../boundary/codes";
 import { current, wake, SUSPEND_WAIT } from "./scheduler";
 import { timerAdd } from "./timers";
@@ -64,6 +64,17 @@ function sendToHost(msg: Term): void {
   if (len >= 0) hostMessage(encodedBytes(), <usize>len);
 }
 
+/**
+ * Send `msg`, a term of no process's heap (or of a dying one's), to `pid`, or to the host: always
+ * copied, even into the running process. What the runtime itself sends (exit and down messages).
+ */
+export function sendFromRuntime(pid: Term, msg: Term): void {
+  if (pid == HOST_PID) { sendToHost(msg); return; }
+  const p = lookup(pid);
+  if (!p || p.state == STATE_EXITING) return;
+  deliver(p, copyIntoProcess(p, msg));
+}
+
 /** Send `msg` to `pid`: copied into the receiver; dropped if it is dead or the pid is stale. */
 export function send(pid: Term, msg: Term): void {
   sentTotal++;
@@ -71,6 +82,15 @@ export function send(pid: Term, msg: Term): void {
   const p = lookup(pid);
   if (!p || p.state == STATE_EXITING) return;
   deliver(p, p == current ? msg : copyIntoProcess(p, msg));   // to itself: already in its heap
+}
+
+/** Send a message kept outside every heap (a message timer's: `words` words, or an immediate) to `pid`: copied into the receiver, or encoded to the host; dropped if it is dead. */
+export function sendDetached(pid: Term, msg: Term, words: usize): void {
+  sentTotal++;
+  if (pid == HOST_PID) { sendToHost(msg); return; }
+  const p = lookup(pid);
+  if (!p || p.state == STATE_EXITING) return;
+  deliver(p, copyDetachedIntoProcess(p, msg, words));
 }
 
 /** Decode External Term Format bytes into `pid`'s memory and deliver them: 0 sent, 1 dropped (no such process), -1 malformed or unsupported bytes, -2 decoding failed (the atom table is full, or a map has equal keys). */
@@ -129,10 +149,7 @@ export function recvWait(ms: f64): bool {
   if (!(ms > 0)) return false;
   p.waitingForMessage = true;
   p.timedOut = false;
-  if (ms < Infinity) {
-    p.deadline = hostNow() + ms;
-    timerAdd(p);
-  }
+  if (ms < Infinity) timerAdd(p, hostNow() + ms);
   p.state = STATE_WAITING;
   fiber_suspend(SUSPEND_WAIT);
   return !p.timedOut;
@@ -143,6 +160,25 @@ export function recvTimeout(): void {
   const p = current!;
   p.mqSave = null;
   p.matching = NIL;
+}
+
+/** Remove from the running process's mailbox every message `drop` accepts (demonitor's flush); the save position goes back to the head. */
+export function mailboxRemove(drop: (t: Term) => bool): void {
+  const p = current!;
+  let prev: Message | null = null;
+  let m = p.mqHead;
+  while (m) {
+    const next = m.next;
+    if (drop(m.term)) {
+      if (prev) prev.next = next; else p.mqHead = next;
+      if (m == p.mqTail) p.mqTail = prev;
+      p.mqLen--;
+      queuedMessages--;
+      messageFree(m);
+    } else prev = m;
+    m = next;
+  }
+  p.mqSave = null;
 }
 
 /** Drop every message of an ending process (their terms go with its heap). */

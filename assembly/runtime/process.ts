@@ -7,10 +7,16 @@
 // slot, so spawning allocates nothing on the common path.
 //
 // ╒═══════════════════════ Process block ═══════════════════════════════════╕
-//  Process    pid; the term roots arg reason dict matching (PROCESS_ROOTS);
-//             reductions, deadline, next (run queue); sp stackLo stackHi
-//             (shadow stack); entry slot timerIndex; mqHead mqTail mqSave
-//             mqLen (mailbox); name; state priority waitingForMessage timedOut
+//  Timer      deadline timerSeq timerIndex timerKind: a process is its own
+//             timer record (timers.ts), armed while it sleeps or waits with a
+//             timeout
+//  Process    pid; the term roots arg reason dict matching excClass excReason
+//             excTrace (PROCESS_ROOTS); handler (exceptions.ts);
+//             reductions, next (run queue); sp stackLo stackHi (shadow
+//             stack); entry slot; mqHead mqTail mqSave mqLen (mailbox); name;
+//             sendTimers (message timers aimed at it); sigData sigLen sigCap
+//             (links and monitors); state priority waitingForMessage timedOut
+//             trapExit
 //  fiber ctx  fiber_ctx_size() bytes the backend owns, 8-aligned
 //  Heap       the process's heap descriptor (gc/mem/heap.ts), 8-aligned
 // └─────────────────────────────────────────────────────────────────────────┘
@@ -25,6 +31,7 @@
 //   RUNNING  ──return / exit / crash──► FREE (its slot's serial moves on)
 //   RUNNABLE ──killed──► EXITING ──picked──► FREE
 //   WAITING  ──killed──► FREE
+//   WAITING  ──ended by a signal (signals.ts)──► EXITING (queued) ──picked──► FREE
 //
 // Pids never alias: a pid holds the slot and the slot's serial (gc/term/term.ts),
 // and each reuse of a slot takes the next serial, so a stale pid names a
@@ -38,6 +45,7 @@ import { DEFAULT_MIN_HEAP_WORDS, DEFAULT_FULLSWEEP_AFTER, PID_SLOT_BITS } from "
 import { Vec, vecStatic, vecPush32, vecPop32, vecGet32 } from "../../gc/mem/vec";
 import { DEBUG } from "../../gc/mem/debug";
 import { fiber_ctx_size } from "../fiber/fiber";
+import { Timer, TIMER_PROCESS } from "./timers";
 
 // @ts-ignore: decorator
 @inline export const STATE_FREE: u8 = 0;
@@ -60,7 +68,7 @@ import { fiber_ctx_size } from "../fiber/fiber";
 // @ts-ignore: decorator
 @inline export const PRIO_LOW: u8 = 3;
 
-@unmanaged export class Process {
+@unmanaged export class Process extends Timer {
   /** This process's pid term. */
   pid: Term;
   // ── term roots: PROCESS_ROOTS words from `arg`, scanned by the collector (roots.ts)
@@ -72,11 +80,13 @@ import { fiber_ctx_size } from "../fiber/fiber";
   dict: Term;
   /** The message a receive is matching (mailboxes). */
   matching: Term;
+  /** The exception being raised or caught (exceptions.ts): its class (throw, error, exit; 0 none), reason and stack trace. */
+  excClass: Term;
+  excReason: Term;
+  excTrace: Term;
   // ── end of term roots
   /** Reductions spent over its life. */
   reductions: u64;
-  /** When its timer fires (host clock, ms), while sleeping. */
-  deadline: f64;
   /** Next process in its run queue. */
   next: Process | null;
   /** Saved shadow-stack pointer while not running (shadowstack.ts). */
@@ -84,12 +94,10 @@ import { fiber_ctx_size } from "../fiber/fiber";
   /** Its shadow-stack region [stackLo, stackHi), 0 until first used. */
   stackLo: usize;
   stackHi: usize;
-  /** Function-table index of its entry function, (arg: Term) => void. */
+  /** Function-table index of its entry function, (arg: Term) => Term (the result is dropped). */
   entry: u32;
   /** Its slot in the process table. */
   slot: u32;
-  /** Position in the timer heap, -1 when it has no timer. */
-  timerIndex: i32;
   /** Mailbox (mailbox.ts): first and last message nodes, the save position, the count. */
   mqHead: Message | null;
   mqTail: Message | null;
@@ -97,16 +105,26 @@ import { fiber_ctx_size } from "../fiber/fiber";
   mqLen: u32;
   /** Registered name (an atom), or 0. */
   name: Term;
+  /** Its links and monitors (signals.ts): a Vec of 16-byte entries, laid out as gc/mem/vec.ts's Vec. */
+  sigData: usize;
+  sigLen: u32;
+  sigCap: u32;
+  /** The first message timer aimed at this pid (send_after.ts), 0 if none: they go when it ends. */
+  sendTimers: usize;
   state: u8;
   priority: u8;
   /** Waiting in a receive (a message wakes it), and whether its wait ended by timeout. */
   waitingForMessage: bool;
   timedOut: bool;
+  /** process_flag(trap_exit): exit signals become {'EXIT', From, Reason} messages. */
+  trapExit: bool;
+  /** Its newest exception handler (exceptions.ts): the handler frame's distance from stackHi, in bytes; 0: none. */
+  handler: u32;
 }
 
 /** Term fields of a process block, from `arg` on, that are roots. */
 // @ts-ignore: decorator
-@inline export const PROCESS_ROOTS: usize = 4;
+@inline export const PROCESS_ROOTS: usize = 7;
 
 /** Where the backend's per-fiber context starts in a block: after the fields, 8-aligned. */
 // @ts-ignore: decorator
@@ -213,6 +231,10 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.reason = ATOM_NORMAL;
   p.dict = NIL;
   p.matching = NIL;
+  p.excClass = 0;
+  p.excReason = NIL;
+  p.excTrace = NIL;
+  p.handler = 0;
   if (!sharedHeap) heapInit(heapOf(p), defaultMinHeap, defaultMaxHeap, defaultFullsweepAfter);
   p.entry = entry;
   p.priority = priority;
@@ -220,8 +242,12 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.reductions = 0;
   p.next = null;
   p.timerIndex = -1;
+  p.timerKind = TIMER_PROCESS;
   p.name = 0;
+  p.sendTimers = 0;
   p.waitingForMessage = false;
+  p.trapExit = false;
+  if (DEBUG) assert(p.sigLen == 0);
   p.sp = p.stackHi;
   liveProcesses++;
   spawnedTotal++;
@@ -230,7 +256,7 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
 
 /** Return `p`'s slot to the free list; its block stays for the next process in the slot. */
 export function freeProcess(p: Process): void {
-  if (DEBUG) assert(p.state != STATE_FREE && p.timerIndex < 0 && p.mqLen == 0 && !p.mqHead);
+  if (DEBUG) assert(p.state != STATE_FREE && p.timerIndex < 0 && p.mqLen == 0 && !p.mqHead && !p.sendTimers);
   p.state = STATE_FREE;
   liveProcesses--;
   // A slot whose serial is spent is retired rather than reused, so no pid ever comes back.

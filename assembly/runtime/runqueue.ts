@@ -27,7 +27,8 @@ export let queued: u32 = 0;
 
 /** Append `p` to the queue of its priority. */
 export function enqueue(p: Process): void {
-  if (DEBUG) assert(p.state == STATE_RUNNABLE && p.timerIndex < 0);   // only runnable processes, with no timer, are queued
+  // only runnable processes, or ones an exit signal ended while they waited, with no timer, are queued
+  if (DEBUG) assert((p.state == STATE_RUNNABLE || p.state == STATE_EXITING) && p.timerIndex < 0);
   const q = <usize>p.priority << alignof<usize>();
   p.next = null;
   const tail = load<usize>(tails + q);

@@ -17,11 +17,12 @@
 //
 //   schedule() returns (Status, assembly/boundary/codes.ts)
 //   ------------------   ------------------------------------------------
-//   IDLE      0          no process is alive
+//   IDLE      0          no process is alive, no timer armed
 //   RUNNABLE  1          processes are ready: call again (after the host's
 //                        event loop has had a turn)
-//   TIMERS    2          none ready; the earliest timer is nextDeadline()
-//   WAITING   3          processes alive, all waiting with no timer
+//   TIMERS    2          none ready; the earliest timer (a sleep, a receive
+//                        timeout, or a message timer) is nextDeadline()
+//   WAITING   3          processes alive, all waiting, no timer armed
 //
 // A trap inside a process (stack overflow, unreachable, out-of-bounds) leaves
 // schedule() as a host exception; the host calls crash() and the process ends
@@ -38,7 +39,8 @@ import {
   STATE_FREE, STATE_RUNNABLE, STATE_RUNNING, STATE_WAITING, STATE_EXITING,
 } from "./process";
 import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
-import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount } from "./timers";
+import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount, TIMER_PROCESS } from "./timers";
+import { messageTimerFire, messageTimersDrop, messageTimersClear } from "./message_timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
 import { heapSwitchIn, heapSwitchOut, heapTargetAbort, youngSize } from "../../gc/mem/heap";
 import { etfReset } from "../../gc/term/etf";
@@ -50,6 +52,7 @@ import { Status, HostResult } from "../boundary/codes";
 import { DEBUG } from "../../gc/mem/debug";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
+import { signalsOnExit, signalsDrop } from "./signals";
 
 // @ts-ignore: decorator
 @inline export const SUSPEND_YIELD: i32 = 0;
@@ -69,6 +72,8 @@ export let notifyExits: bool = false;
 export let switches: u64 = 0;
 /** Reductions spent since start. */
 export let reductionsTotal: u64 = 0;
+/** kill_all is ending every process: no exit signals. */
+let tearingDown = false;
 /** How many slices run between looks at the clock. */
 // @ts-ignore: decorator
 @inline const CLOCK_EVERY: i32 = 16;
@@ -133,8 +138,7 @@ export function self(): Term { return current!.pid; }
 export function sleep(ms: f64): void {
   const p = current!;
   if (!(ms > 0)) { yieldNow(); return; }
-  p.deadline = hostNow() + ms;
-  timerAdd(p);
+  timerAdd(p, hostNow() + ms);
   p.state = STATE_WAITING;
   fiber_suspend(SUSPEND_WAIT);
 }
@@ -179,10 +183,26 @@ export function killEncoded(pid: Term, buf: usize, len: usize): i32 {
 
 /** End `p` (not running) with `reason`, a term of its own heap. */
 function killWith(p: Process, reason: Term): bool {
-  p.reason = reason;
-  if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked (runqueue.ts)
-  else if (p.state == STATE_WAITING) finish(p);
+  terminate(p, reason, false);
   return true;
+}
+
+/**
+ * End `p` (not running) with `reason`, a term of its own heap: a runnable process when it is next
+ * picked (runqueue.ts), a waiting one now, or (`deferred`: an exit signal from a process that is
+ * itself ending) when it is picked too, so that a chain of links unwinds in the scheduler's loop.
+ */
+export function terminate(p: Process, reason: Term, deferred: bool): void {
+  if (DEBUG) assert(p != current);
+  p.reason = reason;
+  if (p.state == STATE_RUNNABLE) p.state = STATE_EXITING;   // ended when picked
+  else if (p.state == STATE_WAITING) {
+    if (!deferred) { finish(p); return; }
+    timerCancel(p);
+    p.waitingForMessage = false;
+    p.state = STATE_EXITING;
+    enqueue(p);                                  // (ended when picked, as a runnable one)
+  }
 }
 
 /** Release everything `p` holds and free its slot; the host hears of it first, while its reason's heap still exists. */
@@ -192,8 +212,11 @@ function finish(p: Process): void {
     const len = encodeForHost(p.reason);         // -1: the reason holds a fun, which cannot cross
     hostExited(p.pid, encodedBytes(), len < 0 ? 0 : <usize>len);
   }
+  if (tearingDown) signalsDrop(p);
+  else signalsOnExit(p);                       // links hear of it (its reason is still in its heap)
   fiber_destroy(p.slot, fiberCtx(p));
   timerCancel(p);
+  messageTimersDrop(p);   // timers aimed at its pid go with it
   shadowRelease(p);
   mailboxClear(p);
   if (p.name) unregisterName(p.name);
@@ -201,11 +224,13 @@ function finish(p: Process): void {
   freeProcess(p);
 }
 
-/** Make every process whose timer is due runnable. */
+/** Fire every timer that is due, in order: a process's makes it runnable, a message timer's delivers. */
 function fireTimers(now: f64): void {
   for (;;) {
-    const p = timerPopDue(now);
-    if (!p) return;
+    const t = timerPopDue(now);
+    if (!t) return;
+    if (t.timerKind != TIMER_PROCESS) { messageTimerFire(t); continue; }
+    const p = changetype<Process>(t);
     if (p.waitingForMessage) { p.waitingForMessage = false; p.timedOut = true; }
     p.state = STATE_RUNNABLE;
     enqueue(p);
@@ -280,12 +305,15 @@ export function crash(reason: Term): Term {
 export function killAll(): void {
   const saved = notifyExits;
   notifyExits = false;
+  tearingDown = true;
   for (let slot: u32 = 0, n = slotCount(); slot < n; slot++) {
     const p = processAt(slot);
     if (p.state != STATE_FREE) finish(p);
     fiber_release(slot, fiberCtx(p));
   }
   notifyExits = saved;
+  tearingDown = false;
   clearQueues();
+  messageTimersClear();   // those aimed at a name or the host: the rest went with their processes
   timersClear();
 }

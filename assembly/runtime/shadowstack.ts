@@ -33,7 +33,11 @@ import { DEBUG } from "../../gc/mem/debug";
 
 /** Newest frame's slot 0 of the running process (0 outside any process). */
 export let sp: usize = 0;
-/** Lowest address the running process's region allows. */
+/**
+ * Lowest address the running process's region allows (exported to compiled code as shoal_sp_limit,
+ * for frames pushed inline: `sp - 8n >= spLimit`, compared unsigned). With no region yet it is the
+ * highest address, so that test fails and frameEnter makes one.
+ */
 export let spLimit: usize = 0;
 /** Largest region a process may grow to (bytes), set at start. */
 export let maxBytes: usize = 1 << 20;
@@ -45,7 +49,7 @@ let owner: Process | null = null;
   if (DEBUG) assert(owner == null && p.sp <= p.stackHi && (p.stackLo == 0 || p.sp >= p.stackLo));
   owner = p;
   sp = p.sp;
-  spLimit = p.stackLo;
+  spLimit = p.stackLo ? p.stackLo : usize.MAX_VALUE;
 }
 
 /** Save the running process's stack pointer when it stops running. */
@@ -60,9 +64,15 @@ let owner: Process | null = null;
 /** Enter a frame of n slots, zeroed; ends the process if its region cannot hold them. */
 export function frameEnter(n: i32): void {
   const bytes = <usize>n << 3;
-  if (sp - bytes < spLimit || sp < bytes || spLimit == 0) grow(bytes);
+  if (sp - bytes < spLimit || sp < bytes) grow(bytes);   // (no region yet: spLimit is the highest address)
   sp -= bytes;
   memory.fill(sp, 0, bytes);
+}
+
+/** Set the running process's stack pointer back to `to`, a depth it had (a handler's: exceptions.ts): frames entered since are left. */
+export function setSp(to: usize): void {
+  if (DEBUG) assert(owner != null && to >= sp && to <= owner!.stackHi);
+  sp = to;
 }
 
 /** Leave the newest frame of n slots. */

@@ -1,6 +1,6 @@
 // Terms crossing a process boundary outside a send: into a process's heap
 // (a spawn argument, an exit reason, a term the host hands in as External
-// Term Format) and out to the host (encoded). Every term a process holds
+// Term Format, a message timer's message) and out to the host (encoded). Every term a process holds
 // lives in its own heap (or, in the shared-heap baseline, the one heap), so a
 // term that arrives from anywhere else is copied or decoded into it first.
 
@@ -16,6 +16,13 @@ import { Process, heapOf, sharedHeap } from "./process";
 export function copyIntoProcess(p: Process, t: Term): Term {
   if (sharedHeap) return t;                      // one heap: already there
   const words = termSize(t);
+  if (!words) return t;
+  const h = heapOf(p);
+  return copyTerm(t, copySpace(h, words), h);
+}
+
+/** Term `t` of memory no heap owns (gc/message_copy.ts copyDetached; `words` words) as a term of `p`'s heap: always a copy, also in the shared-heap baseline. */
+export function copyDetachedIntoProcess(p: Process, t: Term, words: usize): Term {
   if (!words) return t;
   const h = heapOf(p);
   return copyTerm(t, copySpace(h, words), h);

@@ -1,15 +1,15 @@
 // The test programs' module: process bodies for the demo, the tests and the
-// benchmarks, compiled on their own and linked to the runtime the way a
-// compiler's output is (scripts/link.mjs), using only the ABI
-// (assembly/testing/shoal.ts). The host finds them by name: program_count,
-// program_name, program_entry (host/testing.ts).
+// benchmarks, compiled on their own and linked to the runtime exactly as a
+// compiler's output is (compiler/link.ts), using only the ABI
+// (assembly/testing/shoal.ts). Each program is an entry: a function of one
+// term returning a term, exported here as `entry_<name>`; the build renames
+// those exports to `testing:<name>/1`, the name the link step's entry
+// directory and `Runtime.spawn("testing:<name>", arg)` know it by.
 //
 // Its exports beyond those configure particular programs (the C10M shape,
 // fan-in, copy cost), hand the term machine its programs and the etf_echo
 // program its input. None of this is in the shipped runtime.
 
-import { Term } from "../../gc/term/term";
-import { atom } from "./lib";
 import {
   noop, yielder, stepper, spinner, counter, sleeper, parked, exiter, deepNative, deepShadow, trapper, spawner,
   c10mDriver, c10mConfig, frameUnderflow,
@@ -17,66 +17,55 @@ import {
 import { termMachine, gcHolder, gcWorker, gcSingle, gcHog, machineLoad } from "./programs/gc";
 import {
   pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, spawnWithList,
-  messageAtomsInit, faninConfig, copyConfig, deepSend, deepToHost,
+  faninConfig, copyConfig, deepSend, deepToHost,
 } from "./programs/messages";
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
+import { hasher } from "./programs/hash";
+import { puppet } from "./programs/signals";
+import { timerAgent } from "./programs/timers";
+import { excProbe } from "./programs/exceptions";
 
-// @ts-ignore: decorator
-@inline const MAX_PROGRAMS: i32 = 32;
-const names = memory.data(MAX_PROGRAMS * 8);    // atom term per program
-const entries = memory.data(MAX_PROGRAMS * 4);  // function-table index per program
-let programs: i32 = 0;
+// the programs (entries): testing:<name>/1
+export {
+  noop as entry_noop,
+  yielder as entry_yielder,
+  stepper as entry_stepper,
+  spinner as entry_spinner,
+  counter as entry_counter,
+  sleeper as entry_sleeper,
+  parked as entry_park,
+  exiter as entry_exiter,
+  deepNative as entry_deep_native,
+  deepShadow as entry_deep_shadow,
+  trapper as entry_trapper,
+  spawner as entry_spawner,
+  frameUnderflow as entry_frame_underflow,
+  c10mDriver as entry_c10m_driver,
+  termMachine as entry_term_machine,
+  gcHolder as entry_gc_holder,
+  gcWorker as entry_gc_worker,
+  gcSingle as entry_gc_single,
+  gcHog as entry_gc_hog,
+  pinger as entry_ping,
+  ringMain as entry_ring,
+  faninMain as entry_fanin,
+  copyMain as entry_copy,
+  selector as entry_selector,
+  timeoutProbe as entry_timeout_probe,
+  echoHost as entry_echo_host,
+  forwarder as entry_forwarder,
+  spawnWithList as entry_spawn_with_list,
+  deepSend as entry_deep_send,
+  deepToHost as entry_deep_to_host,
+  etfEcho as entry_etf_echo,
+  hasher as entry_hasher,
+  puppet as entry_puppet,
+  timerAgent as entry_timer_agent,
+  excProbe as entry_exc_probe,
+};
 
-function registerProgram(name: string, entry: u32): void {
-  store<u64>(names + (<usize>programs << 3), atom(name));
-  store<u32>(entries + (<usize>programs << 2), entry);
-  programs++;
-}
-
-/** Register the programs (their names are atoms, so this waits until the runtime has started). */
-function programsInit(): void {
-  if (programs) return;
-  registerProgram("noop", noop.index);
-  registerProgram("yielder", yielder.index);
-  registerProgram("stepper", stepper.index);
-  registerProgram("spinner", spinner.index);
-  registerProgram("counter", counter.index);
-  registerProgram("sleeper", sleeper.index);
-  registerProgram("park", parked.index);
-  registerProgram("exiter", exiter.index);
-  registerProgram("deep_native", deepNative.index);
-  registerProgram("deep_shadow", deepShadow.index);
-  registerProgram("trapper", trapper.index);
-  registerProgram("spawner", spawner.index);
-  registerProgram("frame_underflow", frameUnderflow.index);
-  registerProgram("c10m_driver", c10mDriver.index);
-  registerProgram("term_machine", termMachine.index);
-  registerProgram("gc_holder", gcHolder.index);
-  registerProgram("gc_worker", gcWorker.index);
-  registerProgram("gc_single", gcSingle.index);
-  registerProgram("gc_hog", gcHog.index);
-  registerProgram("ping", pinger.index);
-  registerProgram("ring", ringMain.index);
-  registerProgram("fanin", faninMain.index);
-  registerProgram("copy", copyMain.index);
-  registerProgram("selector", selector.index);
-  registerProgram("timeout_probe", timeoutProbe.index);
-  registerProgram("echo_host", echoHost.index);
-  registerProgram("forwarder", forwarder.index);
-  registerProgram("spawn_with_list", spawnWithList.index);
-  registerProgram("deep_send", deepSend.index);
-  registerProgram("deep_to_host", deepToHost.index);
-  registerProgram("etf_echo", etfEcho.index);
-  messageAtomsInit();
-}
-
-/** Number of programs (registers them on the first call, after the runtime's init). */
-export function program_count(): i32 { programsInit(); return programs; }
-/** Name (an atom term) of program i. */
-export function program_name(i: i32): Term { return load<u64>(names + (<usize>i << 3)); }
-/** Function-table index of program i's entry. */
-export function program_entry(i: i32): u32 { return load<u32>(entries + (<usize>i << 2)); }
-
+/** Function-table index of the term machine's code: what the funs it makes record as their entry. */
+export function term_machine_entry(): u32 { return termMachine.index; }
 /** Set the next C10M run's total and window. */
 export function c10m_config(total: i64, window: u32): void { c10mConfig(total, window); }
 /** Set the fan-in benchmark's messages per sender. */

@@ -1,46 +1,50 @@
 ;; Recursion and call shapes as a compiler would emit them, for bench/depth.ts.
-;; Linked with the runtime like any program module (scripts/link.mjs, through
-;; tests/support/link-program.mjs): everything from "shoal", table entries
-;; placed through the imported __table_base. Runs on both backends.
+;; Linked with the runtime like any program module (`shoal link`, through
+;; bench/lib/programs.ts): everything from "shoal", the step functions the
+;; driver loops call_indirect placed in the table through the imported
+;; __table_base. Runs on both backends.
 ;;
-;; Every entry is `(i64 arg) -> ()`, spawned by its table index __table_base + k
-;; (k below), and sends one small integer to the host when it is done. Its
-;; argument is a small integer v: n = v & (2^28 - 1) (a depth or a count),
-;; reps = (v >> 28) & 0xFFFF (how many times a body recursion runs, 0 = once)
-;; and y = v >> 44 (yields to make at the deepest point, each time).
-;; Every function spends a reduction on entry (docs/abi.md's inline form), so
-;; every shape is preemptible, as compiled code must be; on Asyncify every
-;; function that can reach yield_now is instrumented, as compiled code would be.
+;; Every entry is an export `depth:<name>/1` of type (i64) -> (i64), spawned by
+;; name (rt.spawn("depth:<name>", arg)); it sends one small integer to the host
+;; when it is done and returns []. Its argument is a small integer v:
+;; n = v & (2^28 - 1) (a depth or a count), reps = (v >> 28) & 0xFFFF (how many
+;; times a body recursion runs, 0 = once) and y = v >> 44 (yields to make at
+;; the deepest point, each time). Every function spends a reduction on entry
+;; (docs/abi.md's inline form), so every shape is preemptible, as compiled
+;; code must be; on Asyncify every function that can reach yield_now is
+;; instrumented, as compiled code would be.
 ;;
-;;   k  entry          shape                                         sends
-;;   -  -------------  --------------------------------------------  --------------
-;;   0  body_plain     body recursion, native calls, no root slots   n (each rep)
-;;                     (and, with yields, 0 and 1 around them)
-;;   1  body_frame     body recursion, native calls, a frame of 2    n (each rep)
-;;                     root slots per level (frame_enter/leave)
-;;   2  probe_plain    body_plain that records its depth in          (dies, or n)
-;;                     $deepest at every level
-;;   3  probe_frame    the same for body_frame                       (dies, or n)
-;;   4  report         $deepest                                      $deepest
-;;   5  tail_loop      a self tail call compiled to a loop           n
-;;   6  tramp          tail calls through a trampoline: each         n
-;;                     function returns the next one's table index,
-;;                     a driver loop call_indirects it
-;;   7  frames_tramp   body recursion with its frames on the         n
-;;                     shadow stack: each call pushes a frame
-;;                     {continuation, saved term}, each function
-;;                     returns the table index to run next to a
-;;                     driver loop (call_indirect)                 n (each rep)
-;;   8  frames_switch  the same body recursion, every block of the   n (each rep)
-;;                     recursion one br_table case of one function
-;;  9.. the step functions the two driver loops run (not entries)
-;;  14  park           waits for a message forever (a suspended       -
-;;                     process, for the memory a stack holds)
-;; 15.. the recursions `repeat` runs once per rep (not entries)
-;;  19  park_plain     body_plain once, parked at the deepest level    -
-;;                     (waits for a message forever): on Asyncify its
-;;                     saved frames are what the process holds
-;;  20  park_frame     the same for body_frame                         -
+;;   entry          shape                                         sends
+;;   -------------  --------------------------------------------  --------------
+;;   body_plain     body recursion, native calls, no root slots   n (each rep)
+;;                  (and, with yields, 0 and 1 around them)
+;;   body_frame     body recursion, native calls, a frame of 2    n (each rep)
+;;                  root slots per level (frame_enter/leave)
+;;   probe_plain    body_plain that records its depth in          (dies, or n)
+;;                  $deepest at every level
+;;   probe_frame    the same for body_frame                       (dies, or n)
+;;   report         $deepest                                      $deepest
+;;   tail_loop      a self tail call compiled to a loop           n
+;;   tramp          tail calls through a trampoline: each         n
+;;                  function returns the next one's table index,
+;;                  a driver loop call_indirects it
+;;   frames_tramp   body recursion with its frames on the         n (each rep)
+;;                  shadow stack: each call pushes a frame
+;;                  {continuation, saved term}, each function
+;;                  returns the table index to run next to a
+;;                  driver loop (call_indirect)
+;;   frames_switch  the same body recursion, every block of the   n (each rep)
+;;                  recursion one br_table case of one function
+;;   park           waits for a message forever (a suspended       -
+;;                  process, for the memory a stack holds)
+;;   park_plain     body_plain once, parked at the deepest level    -
+;;                  (waits for a message forever): on Asyncify its
+;;                  saved frames are what the process holds
+;;   park_frame     the same for body_frame                         -
+;;
+;; The table (from __table_base): 0..4 the trampolines' steps (tr_even,
+;; tr_odd, fr_call, fr_ret, fr_halt), 5..8 the recursions `repeat` runs once
+;; per rep (rec_plain, rec_frame_once, frames_tramp_once, frames_switch_once).
 (module
   (type $step (func (result i32)))
   (import "shoal" "memory" (memory 0))
@@ -57,9 +61,8 @@
   (import "shoal" "recv_wait" (func $recv_wait (param f64) (result i32)))
 
   (elem (global.get $tb)
-    $body_plain $body_frame $probe_plain $probe_frame $report $tail_loop $tramp $frames_tramp $frames_switch
-    $tr_even $tr_odd $fr_call $fr_ret $fr_halt $park
-    $rec_plain $rec_frame_once $frames_tramp_once $frames_switch_once $park_plain $park_frame)
+    $tr_even $tr_odd $fr_call $fr_ret $fr_halt
+    $rec_plain $rec_frame_once $frames_tramp_once $frames_switch_once)
 
   ;; yields to make at the deepest point (set by the entry), or (1) park there
   (global $yields (mut i32) (i32.const 0))
@@ -120,15 +123,16 @@
       (br_if $more (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
     (call $send (call $host_pid) (call $small (i64.const 1))))
 
-  ;; ── 0, 2: body recursion, native calls, no root slots: f(0) = 0, f(d) = f(d - 1) + 1
+  ;; ── body_plain, probe_plain: body recursion, native calls, no root slots: f(0) = 0, f(d) = f(d - 1) + 1
 
   (func $rec_plain (param $d i32) (result i32)
     (call $reduce)
     (if (i32.eqz (local.get $d)) (then (call $leaf) (return (i32.const 0))))
     (i32.add (call $rec_plain (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))
 
-  (func $body_plain (param $arg i64)
-    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 15))))
+  (func $body_plain (param $arg i64) (result i64)
+    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 5)))
+    (i64.const 0x3B))
 
   (func $rec_probe_plain (param $d i32) (param $limit i32) (result i32)
     (global.set $deepest (local.get $d))
@@ -136,11 +140,12 @@
     (if (i32.eq (local.get $d) (local.get $limit)) (then (return (i32.const 0))))
     (i32.add (call $rec_probe_plain (i32.add (local.get $d) (i32.const 1)) (local.get $limit)) (i32.const 1)))
 
-  (func $probe_plain (param $arg i64)
+  (func $probe_plain (param $arg i64) (result i64)
     (global.set $deepest (i32.const 0))
-    (call $answer (call $rec_probe_plain (i32.const 0) (call $n_of (local.get $arg)))))
+    (call $answer (call $rec_probe_plain (i32.const 0) (call $n_of (local.get $arg))))
+    (i64.const 0x3B))
 
-  ;; ── 1, 3: the same with a frame of 2 root slots per level, as a compiler keeps the
+  ;; ── body_frame, probe_frame: the same with a frame of 2 root slots per level, as a compiler keeps the
   ;; terms it needs after the call: slot 0 a term passed down, slot 1 the level
 
   (func $rec_frame_once (type $once) (call $rec_frame (local.get 0) (i64.const 0x3B)))
@@ -160,8 +165,9 @@
     (call $frame_leave (i32.const 2))
     (local.get $r))
 
-  (func $body_frame (param $arg i64)
-    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 16))))
+  (func $body_frame (param $arg i64) (result i64)
+    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 6)))
+    (i64.const 0x3B))
 
   (func $rec_probe_frame (param $d i32) (param $limit i32) (param $t i64) (result i32)
     (local $r i32)
@@ -178,18 +184,20 @@
     (call $frame_leave (i32.const 2))
     (local.get $r))
 
-  (func $probe_frame (param $arg i64)
+  (func $probe_frame (param $arg i64) (result i64)
     (global.set $deepest (i32.const 0))
-    (call $answer (call $rec_probe_frame (i32.const 0) (call $n_of (local.get $arg)) (local.get $arg))))
+    (call $answer (call $rec_probe_frame (i32.const 0) (call $n_of (local.get $arg)) (local.get $arg)))
+    (i64.const 0x3B))
 
-  ;; ── 4
+  ;; ── report
 
-  (func $report (param $arg i64)
-    (call $answer (global.get $deepest)))
+  (func $report (param $arg i64) (result i64)
+    (call $answer (global.get $deepest))
+    (i64.const 0x3B))
 
-  ;; ── 5: loop(0, Acc) -> Acc; loop(N, Acc) -> loop(N - 1, Acc + 1), the self tail call a loop
+  ;; ── tail_loop: loop(0, Acc) -> Acc; loop(N, Acc) -> loop(N - 1, Acc + 1), the self tail call a loop
 
-  (func $tail_loop (param $arg i64)
+  (func $tail_loop (param $arg i64) (result i64)
     (local $n i32) (local $acc i32)
     (local.set $n (call $n_of (local.get $arg)))
     (loop $again
@@ -199,53 +207,56 @@
           (local.set $n (i32.sub (local.get $n) (i32.const 1)))
           (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
           (br $again))))
-    (call $answer (local.get $acc)))
+    (call $answer (local.get $acc))
+    (i64.const 0x3B))
 
-  ;; ── 6: even(0, Acc) -> Acc; even(N, Acc) -> odd(N - 1, Acc + 1); odd likewise -> even:
+  ;; ── tramp: even(0, Acc) -> Acc; even(N, Acc) -> odd(N - 1, Acc + 1); odd likewise -> even:
   ;; tail calls between functions, through a trampoline (a step returns the table
   ;; index of the next step, or -1 to stop; arguments in the registers)
 
-  (func $tramp (param $arg i64)
+  (func $tramp (param $arg i64) (result i64)
     (local $k i32)
     (global.set $r0 (i64.extend_i32_u (call $n_of (local.get $arg))))
     (global.set $r1 (i64.const 0))
-    (local.set $k (i32.add (global.get $tb) (i32.const 9)))
+    (local.set $k (i32.add (global.get $tb) (i32.const 0)))
     (loop $run
       (local.set $k (call_indirect (type $step) (local.get $k)))
       (br_if $run (i32.ge_s (local.get $k) (i32.const 0))))
-    (call $answer (i32.wrap_i64 (global.get $r1))))
+    (call $answer (i32.wrap_i64 (global.get $r1)))
+    (i64.const 0x3B))
 
   (func $tr_even (type $step)
     (call $reduce)
     (if (i64.eqz (global.get $r0)) (then (return (i32.const -1))))
     (global.set $r0 (i64.sub (global.get $r0) (i64.const 1)))
     (global.set $r1 (i64.add (global.get $r1) (i64.const 1)))
-    (i32.add (global.get $tb) (i32.const 10)))
+    (i32.add (global.get $tb) (i32.const 1)))
 
   (func $tr_odd (type $step)
     (call $reduce)
     (if (i64.eqz (global.get $r0)) (then (return (i32.const -1))))
     (global.set $r0 (i64.sub (global.get $r0) (i64.const 1)))
     (global.set $r1 (i64.add (global.get $r1) (i64.const 1)))
-    (i32.add (global.get $tb) (i32.const 9)))
+    (i32.add (global.get $tb) (i32.const 0)))
 
-  ;; ── 7: f(0) = 0, f(d) = f(d - 1) + 1 with its frames on the shadow stack.
+  ;; ── frames_tramp: f(0) = 0, f(d) = f(d - 1) + 1 with its frames on the shadow stack.
   ;; A call pushes a frame of 2 slots {continuation, saved d} (a continuation is
   ;; a table index as a small integer, so the collector sees a term) and
   ;; continues at the callee; a return pops the newest frame and continues at
   ;; its continuation, the value in $r0. Native depth stays 2 (driver, step),
   ;; whatever the recursion's depth: only the shadow stack grows.
 
-  (func $frames_tramp (param $arg i64)
-    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 17))))
+  (func $frames_tramp (param $arg i64) (result i64)
+    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 7)))
+    (i64.const 0x3B))
 
   (func $frames_tramp_once (type $once)
     (local $k i32)
     ;; the bottom frame: returning to it stops the driver
     (call $frame_enter (i32.const 2))
-    (call $slot_set (i32.const 0) (call $small (i64.extend_i32_u (i32.add (global.get $tb) (i32.const 13)))))
+    (call $slot_set (i32.const 0) (call $small (i64.extend_i32_u (i32.add (global.get $tb) (i32.const 4)))))
     (global.set $r0 (i64.extend_i32_u (local.get 0)))
-    (local.set $k (i32.add (global.get $tb) (i32.const 11)))
+    (local.set $k (i32.add (global.get $tb) (i32.const 2)))
     (loop $run
       (local.set $k (call_indirect (type $step) (local.get $k)))
       (br_if $run (i32.ge_s (local.get $k) (i32.const 0))))
@@ -264,10 +275,10 @@
         (call $leaf)
         (return (call $return_to))))
     (call $frame_enter (i32.const 2))
-    (call $slot_set (i32.const 0) (call $small (i64.extend_i32_u (i32.add (global.get $tb) (i32.const 12)))))
+    (call $slot_set (i32.const 0) (call $small (i64.extend_i32_u (i32.add (global.get $tb) (i32.const 3)))))
     (call $slot_set (i32.const 1) (call $small (global.get $r0)))
     (global.set $r0 (i64.sub (global.get $r0) (i64.const 1)))
-    (i32.add (global.get $tb) (i32.const 11)))
+    (i32.add (global.get $tb) (i32.const 2)))
 
   ;; f's continuation after the call: f(d - 1) in $r0, d in slot 1
   (func $fr_ret (type $step)
@@ -278,12 +289,13 @@
 
   (func $fr_halt (type $step) (i32.const -1))
 
-  ;; ── 8: the same recursion and frames, the blocks as cases of one loop's
+  ;; ── frames_switch: the same recursion and frames, the blocks as cases of one loop's
   ;; br_table (what a compiler can do within one module): continuation 0 = f's
   ;; entry, 1 = f's continuation after the call, 2 = halt
 
-  (func $frames_switch (param $arg i64)
-    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 18))))
+  (func $frames_switch (param $arg i64) (result i64)
+    (call $repeat (local.get $arg) (i32.add (global.get $tb) (i32.const 8)))
+    (i64.const 0x3B))
 
   (func $frames_switch_once (type $once)
     (local $k i32) (local $v i64)
@@ -318,18 +330,34 @@
     (call $frame_leave (i32.const 2))
     (i32.wrap_i64 (local.get $v)))
 
-  ;; ── 14
+  ;; ── park
 
-  (func $park (param $arg i64)
-    (drop (call $recv_wait (f64.const inf))))
+  (func $park (param $arg i64) (result i64)
+    (drop (call $recv_wait (f64.const inf)))
+    (i64.const 0x3B))
 
-  ;; ── 19, 20
+  ;; ── park_plain, park_frame
 
-  (func $park_plain (param $arg i64)
+  (func $park_plain (param $arg i64) (result i64)
     (global.set $leaf_park (i32.const 1))
-    (drop (call $rec_plain (call $n_of (local.get $arg)))))
+    (drop (call $rec_plain (call $n_of (local.get $arg))))
+    (i64.const 0x3B))
 
-  (func $park_frame (param $arg i64)
+  (func $park_frame (param $arg i64) (result i64)
     (global.set $leaf_park (i32.const 1))
-    (drop (call $rec_frame_once (call $n_of (local.get $arg)))))
+    (drop (call $rec_frame_once (call $n_of (local.get $arg))))
+    (i64.const 0x3B))
+
+  (export "depth:body_plain/1" (func $body_plain))
+  (export "depth:body_frame/1" (func $body_frame))
+  (export "depth:probe_plain/1" (func $probe_plain))
+  (export "depth:probe_frame/1" (func $probe_frame))
+  (export "depth:report/1" (func $report))
+  (export "depth:tail_loop/1" (func $tail_loop))
+  (export "depth:tramp/1" (func $tramp))
+  (export "depth:frames_tramp/1" (func $frames_tramp))
+  (export "depth:frames_switch/1" (func $frames_switch))
+  (export "depth:park/1" (func $park))
+  (export "depth:park_plain/1" (func $park_plain))
+  (export "depth:park_frame/1" (func $park_frame))
 )

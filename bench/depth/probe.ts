@@ -6,17 +6,20 @@
 //   node --experimental-wasm-wasmfx [flags] dist/bench/depth/probe.js '<ProbeArgs as JSON>'
 //   new Worker(dist/bench/depth/probe.js, { workerData: { depthProbe: <ProbeArgs> }, resourceLimits })
 //
-// A probe process (bench/depth/depth.wat's probe_plain, probe_frame) recurses
-// until it dies, recording its depth in a module global at every level; a
-// second process then reports that global. Each shape is probed twice:
+// A probe process (bench/depth/depth.wat's depth:probe_plain, probe_frame)
+// recurses until it dies, recording its depth in a module global at every
+// level; a second process (depth:report) then reports that global. Each shape
+// is probed twice:
 //   - in one slice (sliceReductions 1e9): the native stack alone;
 //   - in slices of 4000 reductions (the default), so the process is
 //     preempted every 4000 levels on its way down. On Asyncify each such
-//     yield unwinds the whole stack into a 1 MiB buffer
+//     yield unwinds the whole stack into the unwind area
 //     (assembly/fiber/asyncify.wat's SCRATCH), and Asyncify checks the
-//     buffer's end only after the unwind: deeper than the buffer holds, it
-//     writes past it into the runtime's memory. So those probes run last,
-//     and a runtime that fails in one is recorded, not fatal.
+//     area's end only after the unwind. The area was once a fixed 1 MiB, and
+//     a Worker with a big stack wrote past it into the runtime's memory; it
+//     is now as large as the thread's native stack, so it holds every level
+//     the stack does. Those probes still run last, and a runtime that fails
+//     in one is recorded, not fatal.
 // On Asyncify it also measures the bytes the unwind saves per level (a
 // process parked at two depths), which bound the depth a process can yield at.
 // Reports each result as it has it (a line `PART_JSON {...}` from a child, a
@@ -29,10 +32,8 @@ import { Runtime } from "../../host/index";
 import type { Backend } from "../../host/backend";
 
 export interface ProbeArgs {
-  /** Linked module files per backend (bench/depth.ts links them). */
+  /** Linked program files per backend (bench/depth.ts links them with `shoal link`). */
   modules: Partial<Record<Backend, string>>;
-  /** Function-table index of depth.wat's first entry. */
-  tableBase: number;
   /** Also park this many processes on fx and report the memory their stacks take. */
   park?: number;
   /** V8 flags to set with v8.setFlagsFromString before any runtime starts. */
@@ -52,19 +53,21 @@ export interface Probe {
 }
 
 export type ProbePart =
-  /** runs: the first (as first compiled), then two after a warm-up */
+  /** runs: in one slice the first (as first compiled), then two after a warm-up; sliced one after a warm-up */
   | { kind: "depth"; backend: Backend; shape: Shape; mode: Mode; runs: Probe[] }
   | { kind: "saved"; backend: Backend; shape: Shape; bytesPerLevel: number; depths: [number, number]; bytes: [number, number] }
   | { kind: "park"; n: number; vmKBPerProcess: number; rssKBPerProcess: number; deep: { depth: number; rssKBKept: number } }
   | { kind: "done" };
 
-/** depth.wat's entries (its table index is tableBase + k). */
+/** depth.wat's entries, spawned by name. */
 export const ENTRY = {
-  body_plain: 0, body_frame: 1, probe_plain: 2, probe_frame: 3, report: 4, tail_loop: 5, tramp: 6,
-  frames_tramp: 7, frames_switch: 8, park: 14, park_plain: 19, park_frame: 20,
+  body_plain: "depth:body_plain", body_frame: "depth:body_frame", probe_plain: "depth:probe_plain", probe_frame: "depth:probe_frame",
+  report: "depth:report", tail_loop: "depth:tail_loop", tramp: "depth:tramp", frames_tramp: "depth:frames_tramp",
+  frames_switch: "depth:frames_switch", park: "depth:park", park_plain: "depth:park_plain", park_frame: "depth:park_frame",
 } as const;
-/** tail.wat's entries, linked after depth.wat's 21 table entries. */
-export const TAIL_ENTRY = { rc_direct: 21, rc_indirect: 22 } as const;
+/** tail.wat's entries (linked on fx only). */
+export const TAIL_ENTRY = { rc_direct: "tail:rc_direct", rc_indirect: "tail:rc_indirect" } as const;
+export type Entry = (typeof ENTRY)[keyof typeof ENTRY] | (typeof TAIL_ENTRY)[keyof typeof TAIL_ENTRY];
 
 /** The argument depth.wat's entries take: n (< 2^28), reps (< 2^16), yields (< 2^11). */
 export function entryArg(n: number, reps = 1, yields = 0): bigint {
@@ -72,25 +75,25 @@ export function entryArg(n: number, reps = 1, yields = 0): bigint {
   return BigInt(n) | (BigInt(reps) << 28n) | (BigInt(yields) << 44n);
 }
 
-/** A runtime of the linked depth module with an exit log; `run` runs one process to its end. */
+/** A runtime of the linked depth program with an exit log; `run` runs one process to its end. */
 export class DepthRuntime {
   private exits: string[] = [];
   /** What processes sent the host, each with the host time it arrived (ns: a send runs the listener at once). */
   private sent: { value: number; ns: bigint }[] = [];
-  private constructor(readonly rt: Runtime, readonly tableBase: number) {
+  private constructor(readonly rt: Runtime) {
     rt.onExit((e) => { this.exits.push(e.text); });
     rt.onMessage((v) => { this.sent.push({ value: Number(v), ns: process.hrtime.bigint() }); });
   }
-  static async start(backend: Backend, file: string, tableBase: number, opts: { sliceReductions?: number; shadowStackBytes?: number } = {}): Promise<DepthRuntime> {
-    const rt = await Runtime.start({ backend, modules: { [backend]: fs.readFileSync(file) }, shadowStackBytes: 1 << 30, ...opts });
-    return new DepthRuntime(rt, tableBase);
+  static async start(backend: Backend, file: string, opts: { sliceReductions?: number; shadowStackBytes?: number } = {}): Promise<DepthRuntime> {
+    const rt = await Runtime.start({ backend, program: file, shadowStackBytes: 1 << 30, ...opts });
+    return new DepthRuntime(rt);
   }
   /**
-   * Run entry k with `arg` alone until it ends: its exit reason; if normal, the last value it sent,
+   * Run `entry` with `arg` alone until it ends: its exit reason; if normal, the last value it sent,
    * and the ns between the messages 0 and 1 it sent around its yields, if it sent them.
    */
-  async run(k: number, arg: number | bigint): Promise<{ exit: string; value?: number; yieldsNs?: number }> {
-    this.rt.spawn(this.tableBase + k, arg);
+  async run(entry: Entry, arg: number | bigint): Promise<{ exit: string; value?: number; yieldsNs?: number }> {
+    this.rt.spawn(entry, arg);
     await this.rt.run();
     const exit = this.exits.splice(0).join("; ");
     const sent = this.sent.splice(0);
@@ -115,16 +118,19 @@ async function probeOnce(d: DepthRuntime, shape: Shape): Promise<Probe> {
   }
 }
 
-async function probeDepth(backend: Backend, file: string, tableBase: number, shape: Shape, mode: Mode, quick = false): Promise<ProbePart> {
-  const d = await DepthRuntime.start(backend, file, tableBase, { sliceReductions: mode === "sliced" ? 4000 : 1e9 });
+async function probeDepth(backend: Backend, file: string, shape: Shape, mode: Mode, quick = false): Promise<ProbePart> {
+  const d = await DepthRuntime.start(backend, file, { sliceReductions: mode === "sliced" ? 4000 : 1e9 });
   try {
-    // the first probe runs the code as V8 first compiled it (Liftoff, whose frames are larger),
-    // the next two after it was warmed up and had time to tier up (TurboFan)
-    const runs = [await probeOnce(d, shape)];
-    if (Number.isFinite(runs[0].deepest)) {
+    // in one slice, the first probe runs the code as V8 first compiled it (Liftoff, whose frames
+    // are larger), the next two after it was warmed up and had time to tier up (TurboFan); sliced,
+    // one warm probe (on Asyncify in a big Worker that is a minute of unwinds: each preemption on
+    // the way down unwinds and rewinds every level)
+    const runs = mode === "oneSlice" ? [await probeOnce(d, shape)] : [];
+    if (runs.every((r) => Number.isFinite(r.deepest))) {
       for (let i = 0; i < 50; i++) await d.run(shape === "plain" ? ENTRY.probe_plain : ENTRY.probe_frame, entryArg(2000));
       if (!quick) await new Promise((r) => setTimeout(r, 200));
-      runs.push(await probeOnce(d, shape), await probeOnce(d, shape));
+      runs.push(await probeOnce(d, shape));
+      if (mode === "oneSlice") runs.push(await probeOnce(d, shape));
     }
     return { kind: "depth", backend, shape, mode, runs };
   } finally {
@@ -133,14 +139,14 @@ async function probeDepth(backend: Backend, file: string, tableBase: number, sha
 }
 
 /** Asyncify: bytes an unwind saves per level, from one process parked at each of two depths (in one slice each, so it is unwound once). */
-async function savedPerLevel(file: string, tableBase: number, shape: Shape): Promise<ProbePart> {
+async function savedPerLevel(file: string, shape: Shape): Promise<ProbePart> {
   // (both depths in one power-of-two size of the shadow stack region: the difference is the saved frames alone)
   const depths: [number, number] = [5000, 8000];
   const bytes: number[] = [];
   for (const depth of depths) {
-    const d = await DepthRuntime.start("asyncify", file, tableBase, { sliceReductions: 1e9 });
+    const d = await DepthRuntime.start("asyncify", file, { sliceReductions: 1e9 });
     try {
-      const pid = d.rt.spawn(tableBase + (shape === "plain" ? ENTRY.park_plain : ENTRY.park_frame), entryArg(depth));
+      const pid = d.rt.spawn(shape === "plain" ? ENTRY.park_plain : ENTRY.park_frame, entryArg(depth));
       await d.rt.run();
       bytes.push(d.rt.processMemory(pid));
     } finally {
@@ -161,15 +167,15 @@ function vmKB(): { vm: number; rss: number } {
  * fx: the address space and memory n parked processes' stacks take; and the memory a stack keeps
  * after its process recursed `deep` levels and ended (the slot keeps its stack for its next process).
  */
-async function parkFx(file: string, tableBase: number, n: number, deep: number): Promise<ProbePart> {
-  const d = await DepthRuntime.start("fx", file, tableBase);
+async function parkFx(file: string, n: number, deep: number): Promise<ProbePart> {
+  const d = await DepthRuntime.start("fx", file);
   try {
     await d.run(ENTRY.body_plain, entryArg(10));   // (the runtime's first stacks)
     const r0 = vmKB();
     const r = await d.run(ENTRY.body_plain, entryArg(deep));
     if (r.exit !== "normal") throw new Error(`fx: a recursion ${deep} deep ended ${r.exit}`);
     const r1 = vmKB();
-    for (let i = 0; i < n; i++) d.rt.spawn(tableBase + ENTRY.park, 0);
+    for (let i = 0; i < n; i++) d.rt.spawn(ENTRY.park, 0);
     await d.rt.run();
     const r2 = vmKB();
     return { kind: "park", n, vmKBPerProcess: (r2.vm - r1.vm) / n, rssKBPerProcess: (r2.rss - r1.rss) / n, deep: { depth: deep, rssKBKept: r1.rss - r0.rss } };
@@ -185,16 +191,16 @@ export async function probe(a: ProbeArgs, emit: (p: ProbePart) => void): Promise
   let fxDeepest = 0;
   for (const [backend, file] of list) {
     for (const shape of shapes) {
-      const p = await probeDepth(backend, file, a.tableBase, shape, "oneSlice", a.quick);
+      const p = await probeDepth(backend, file, shape, "oneSlice", a.quick);
       if (p.kind === "depth" && backend === "fx" && shape === "plain") fxDeepest = Math.max(...p.runs.map((x) => x.deepest));
       emit(p);
     }
-    if (backend === "asyncify") for (const shape of shapes) emit(await savedPerLevel(file, a.tableBase, shape));
+    if (backend === "asyncify") for (const shape of shapes) emit(await savedPerLevel(file, shape));
   }
-  if (a.park && a.modules.fx) emit(await parkFx(a.modules.fx, a.tableBase, a.park, Math.floor(fxDeepest * 0.8)));
-  // last: on Asyncify these may run past the unwind buffer
+  if (a.park && a.modules.fx) emit(await parkFx(a.modules.fx, a.park, Math.floor(fxDeepest * 0.8)));
+  // last: on Asyncify these unwind the deepest stacks
   for (const [backend, file] of list) {
-    for (const shape of shapes) emit(await probeDepth(backend, file, a.tableBase, shape, "sliced", a.quick));
+    for (const shape of shapes) emit(await probeDepth(backend, file, shape, "sliced", a.quick));
   }
   emit({ kind: "done" });
 }

@@ -1,5 +1,5 @@
-// Building terms on the running heap: lists, tuples, numbers, binaries, maps
-// and funs (their layouts, readers and sizes are in term.ts).
+// Building terms on the running heap: lists, tuples, numbers, binaries, maps,
+// funs and references (their layouts, readers and sizes are in term.ts).
 //
 // The *Raw builders take words from the running heap with bump() and never
 // collect: the caller reserves the total first (assembly/runtime/alloc.ts
@@ -9,7 +9,7 @@
 import {
   Term, NIL, makeSmall, makeHeader, makeBoxed, makeList, termPtr, boxedHeader, headerArity, headerSubtag,
   isSmall, smallValue, isBoxed, SMALL_MAX, SMALL_MIN,
-  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, RefcBin,
+  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, RefcBin, REF_WORDS,
 } from "./term";
 import { active, bump } from "../mem/heap";
 import { offheapAlloc, offheapData, offheapRetain, offheapSize } from "../mem/offheap";
@@ -93,9 +93,9 @@ export function binaryData(t: Term): usize {
   return headerSubtag(load<u64>(p)) == SUB_HEAP_BIN ? p + 16 : offheapData(<usize>changetype<RefcBin>(p).block);
 }
 
-// ── maps (flat: n keys in term order, then their n values)
+// ── maps (flat: n keys in map-key order, gc/term/order.ts, then their n values)
 
-/** A map of n pairs, keys and values [] until set (keys must end up in term order). */
+/** A map of n pairs, keys and values [] until set (keys must end up in map-key order: compareMapKeys ascending). */
 export function mapRaw(n: usize): Term {
   const p = bump(2 + 2 * n);
   store<u64>(p, makeHeader(SUB_MAP, 1 + 2 * n));
@@ -115,3 +115,13 @@ export function funRaw(entry: u32, arity: u32, nfree: usize): Term {
   return makeBoxed(p);
 }
 
+// ── references (three ids and a creation; making a new one: assembly/runtime/refs.ts)
+
+/** The reference of ids id0, id1, id2 and `creation` (REF_WORDS words). */
+export function refRaw(id0: u32, id1: u32, id2: u32, creation: u32): Term {
+  const p = bump(REF_WORDS);
+  store<u64>(p, makeHeader(SUB_REF, REF_WORDS - 1));
+  store<u64>(p, <u64>id0 | (<u64>id1 << 32), 8);
+  store<u64>(p, <u64>id2 | (<u64>creation << 32), 16);
+  return makeBoxed(p);
+}

@@ -10,6 +10,11 @@
 //    88  NEW_PID_EXT           pid: ID = slot, Serial = serial every pid, node 'nonode@nohost',
 //                              (node 'nonode@nohost' and this  this runtime's creation
 //                              runtime's creation only)
+//    90  NEWER_REFERENCE_EXT   reference (1..3 ids, missing    every reference: 3 ids, node
+//                              ones 0, as BEAM; node           'nonode@nohost', its creation
+//                              'nonode@nohost'; any creation:
+//                              another runtime's stays its
+//                              own, never equal to a local one)
 //    97  SMALL_INTEGER_EXT     integer                         integers 0..255
 //    98  INTEGER_EXT           integer                         other integers in -2^31..2^31-1
 //   100  ATOM_EXT              atom (Latin-1 name)             -
@@ -25,15 +30,26 @@
 //   110  SMALL_BIG_EXT         integer, if it fits in 64 bits  other integers (all fit 64 bits)
 //   111  LARGE_BIG_EXT         integer, if it fits in 64 bits  -
 //   115  SMALL_ATOM_EXT        atom (Latin-1 name)             -
-//   116  MAP_EXT               map (keys sorted; duplicate     every map, keys in stored (term)
-//                              keys: failure, as on BEAM)      order
+//   116  MAP_EXT               map (keys sorted into map-key   every map, keys in stored (map-
+//                              order; duplicate keys: failure, key) order (below)
+//                              as on BEAM)
 //   118  ATOM_UTF8_EXT         atom                            atoms of 256+ bytes of UTF-8
 //   119  SMALL_ATOM_UTF8_EXT   atom                            atoms of < 256 bytes of UTF-8
 //
 // Not supported (decoding reports -1): FLOAT_EXT (minor version 0's text
-// floats), integers beyond 64 bits, bitstrings, references, ports, funs,
-// compressed terms, distribution headers, and trailing bytes after the term.
+// floats), integers beyond 64 bits, bitstrings, references of another node
+// or with more than 3 ids, and the older REFERENCE_EXT and
+// NEW_REFERENCE_EXT, ports, funs, compressed terms, distribution headers,
+// and trailing bytes after the term.
 // Funs do not encode (etfEncodedSize returns -1).
+//
+// A map's keys are stored, and so written, in map-key order (gc/term/order.ts:
+// term order, but every integer before every float, at any depth), which is
+// where BEAM stores the keys of a map of up to 32 keys and so the order its
+// term_to_binary writes them in. A larger map BEAM writes in the order of its
+// hash trie, which depends on the node (host/etf.ts says why); here it is
+// written in map-key order too, as term_to_binary(T, [deterministic]) writes
+// every map.
 //
 // Decoding is two passes: etfDecodeWords validates the bytes and says how
 // many heap words the term takes; the caller reserves them (gc/alloc.ts) and
@@ -47,13 +63,15 @@
 // raw memory, which grow with nesting depth, never with a list's length.
 
 import {
-  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerWords, integerValue, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
+  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, integerWords, integerValue, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
+  REF_WORDS, refId, refCreation,
 } from "./term";
-import { consRaw, tupleRaw, integerRaw, floatRaw, binaryRaw, binaryData, mapRaw } from "./build";
+import { consRaw, tupleRaw, integerRaw, floatRaw, binaryRaw, binaryData, mapRaw, refRaw } from "./build";
+import { NODE_NAME, NODE_NAME_LEN, nodeCreation } from "./node";
 import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
 import { MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
-import { compareTerms } from "./order";
+import { compareMapKeys } from "./order";
 import { Etf, ETF_MAX_STRING_LEN } from "../../assembly/boundary/etf_tags";
 
 // The tags, from the one table both codecs read (assembly/boundary/etf_tags.ts).
@@ -63,6 +81,8 @@ import { Etf, ETF_MAX_STRING_LEN } from "../../assembly/boundary/etf_tags";
 @inline const NEW_FLOAT_EXT: u32 = Etf.NEW_FLOAT_EXT;
 // @ts-ignore: decorator
 @inline const NEW_PID_EXT: u32 = Etf.NEW_PID_EXT;
+// @ts-ignore: decorator
+@inline const NEWER_REFERENCE_EXT: u32 = Etf.NEWER_REFERENCE_EXT;
 // @ts-ignore: decorator
 @inline const SMALL_INTEGER_EXT: u32 = Etf.SMALL_INTEGER_EXT;
 // @ts-ignore: decorator
@@ -127,28 +147,14 @@ const stack = vecStatic();
 // ── validation
 
 
-/** 'nonode@nohost', the node of every pid (this runtime is one node that is not distributed). */
-const NODE_NAME = memory.data<u8>([110, 111, 110, 111, 100, 101, 64, 110, 111, 104, 111, 115, 116]);
-
-/**
- * The creation this runtime writes in its pids and requires of pids it reads:
- * the host picks one per runtime (set_pid_creation), so a pid of another
- * runtime in the same host is told from a local one, as BEAM tells a pid of
- * a restarted node from the node's current ones.
- */
-let creation: u32 = 0;
-
 /** Forget a decode or encode a trap left halfway (its frames are garbage now). */
 export function etfReset(): void { stack.length = 0; }
-
-/** Set this runtime's pid creation (the host does, once, at start). */
-export function etfSetCreation(c: u32): void { creation = c; }
 
 /** Whether the (validated) atom encoding at p, `span` bytes, names 'nonode@nohost'. */
 function isNodeName(p: usize, span: usize): bool {
   const tag = <u32>load<u8>(p);
   const head: usize = tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT ? 2 : 3;
-  return span - head == 13 && memory.compare(p + head, NODE_NAME, 13) == 0;
+  return span - head == NODE_NAME_LEN && memory.compare(p + head, NODE_NAME, NODE_NAME_LEN) == 0;
 }
 
 /**
@@ -299,8 +305,23 @@ export function etfDecodeWords(buf: usize, len: usize): i64 {
         // only this runtime's own pids: node 'nonode@nohost' and this runtime's creation (a pid of
         // another node, or of another runtime in this host, would alias a local process)
         if (!isNodeName(p, <usize>span)) return -1;
-        if (tag != NEW_PID_EXT || be32(p + <usize>span + 8) != creation) return -1;
+        if (tag != NEW_PID_EXT || be32(p + <usize>span + 8) != nodeCreation()) return -1;
         pos += <usize>span + tail;
+        break;
+      }
+      case NEWER_REFERENCE_EXT: {
+        // Len (2 bytes), the node, the creation, Len ids: a reference holds 3 (make_ref's; fewer
+        // are read as BEAM reads them, the missing ones 0), of node 'nonode@nohost'; any creation
+        // (another runtime's reference stays another's: never equal to one of ours, and no timer
+        // of ours is found by it)
+        if (rest < 2) return -1;
+        const n = <usize>be16(p);
+        if (n < 1 || n > 3) return -1;
+        const span = atomSpan(p + 2, rest - 2);
+        if (span < 0 || !isNodeName(p + 2, <usize>span)) return -1;
+        if (rest - 2 - <usize>span < 4 + 4 * n) return -1;
+        words += <i64>REF_WORDS;
+        pos += 2 + <usize>span + 4 + 4 * n;
         break;
       }
       default: return -1;
@@ -366,16 +387,16 @@ function atomBytes(p: usize): usize {
   return tag == SMALL_ATOM_EXT || tag == SMALL_ATOM_UTF8_EXT ? 2 + <usize>load<u8>(p + 1) : 3 + <usize>be16(p + 1);
 }
 
-/** Sort a just-built map's pairs by key (heapsort, in place); false if two keys are equal. */
+/** Sort a just-built map's pairs into map-key order (gc/term/order.ts; heapsort, in place); false if two keys are equal (=:=). */
 function mapFinish(m: Term): bool {
   const n = mapSize(m);
   if (n < 2) return true;
   const keys = mapKeyAddr(m, 0);
   let sorted = true;
   for (let i: usize = 1; i < n; i++) {
-    if (compareTerms(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) >= 0) { sorted = false; break; }
+    if (compareMapKeys(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) >= 0) { sorted = false; break; }
   }
-  if (sorted) return true;   // BEAM's own encodings of small maps arrive in order
+  if (sorted) return true;   // BEAM's own encodings of maps up to 32 keys arrive in this order
   const vals = keys + (n << 3);
   for (let i = n >> 1; i > 0; i--) siftDown(keys, vals, i - 1, n);
   for (let end = n - 1; end > 0; end--) {
@@ -383,7 +404,7 @@ function mapFinish(m: Term): bool {
     siftDown(keys, vals, 0, end);
   }
   for (let i: usize = 1; i < n; i++) {
-    if (compareTerms(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) == 0) return false;
+    if (compareMapKeys(load<u64>(keys + ((i - 1) << 3)), load<u64>(keys + (i << 3))) == 0) return false;
   }
   return true;
 }
@@ -400,8 +421,8 @@ function siftDown(keys: usize, vals: usize, i: usize, n: usize): void {
   for (;;) {
     let big = i;
     const l: usize = 2 * i + 1, r: usize = l + 1;
-    if (l < n && compareTerms(load<u64>(keys + (l << 3)), load<u64>(keys + (big << 3))) > 0) big = l;
-    if (r < n && compareTerms(load<u64>(keys + (r << 3)), load<u64>(keys + (big << 3))) > 0) big = r;
+    if (l < n && compareMapKeys(load<u64>(keys + (l << 3)), load<u64>(keys + (big << 3))) > 0) big = l;
+    if (r < n && compareMapKeys(load<u64>(keys + (r << 3)), load<u64>(keys + (big << 3))) > 0) big = r;
     if (big == i) return;
     swapPair(keys, vals, i, big);
     i = big;
@@ -511,6 +532,13 @@ export function etfDecode(buf: usize, len: usize): Term {
         pos += 1 + (q - p) + (tag == NEW_PID_EXT ? 12 : 9);
         break;
       }
+      case NEWER_REFERENCE_EXT: {
+        const n = <usize>be16(p);
+        const q = p + 2 + atomBytes(p + 2);     // the creation, then ids[0..n)
+        t = refRaw(be32(q + 4), n > 1 ? be32(q + 8) : 0, n > 2 ? be32(q + 12) : 0, be32(q));
+        pos += 1 + (q - p) + 4 + 4 * n;
+        break;
+      }
       default: { stack.length = 0; return 0; }     // not validated: no term
     }
     store<u64>(dest, t);
@@ -608,8 +636,8 @@ function encodeTerm(root: Term): bool {
       putAtomName(atomNamePtr(i), <usize>atomNameLen(i));
     } else if (isPid(t)) {
       put8(NEW_PID_EXT);
-      putAtomName(NODE_NAME, 13);
-      put32(pidSlot(t)); put32(pidSerial(t)); put32(creation);
+      putAtomName(NODE_NAME, NODE_NAME_LEN);
+      put32(pidSlot(t)); put32(pidSerial(t)); put32(nodeCreation());
     } else if (t == NIL) put8(NIL_EXT);
     else if (isList(t)) {
       const n = stringLength(t);
@@ -641,6 +669,10 @@ function encodeTerm(root: Term): bool {
         const n = mapSize(t);
         put8(MAP_EXT); put32(<u32>n);
         if (n) pushSrc(SRC_MAP, <u64>mapKeyAddr(t, 0), 0, <u64>n);
+      } else if (s == SUB_REF) {
+        put8(NEWER_REFERENCE_EXT); put16(3);
+        putAtomName(NODE_NAME, NODE_NAME_LEN);
+        put32(refCreation(t)); put32(refId(t, 0)); put32(refId(t, 1)); put32(refId(t, 2));
       } else { stack.length = 0; return false; }       // a fun: no bytes for it
     }
     // ── the next term to write

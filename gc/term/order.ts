@@ -1,36 +1,65 @@
-// Term order: Erlang's standard order of terms, and exact equality (=:=).
+// Term order as BEAM (OTP 25) has it, in its two forms, and exact equality (=:=).
 //
 //   number < atom < reference < fun < port < pid < tuple < map < nil < list < bitstring
 //
+// BEAM compares terms two ways (erts_cmp in erts/emulator/beam/utils.c, and
+// its `exact` flag):
+//   term order      (<, ==, lists:sort)   numbers by value: 1 == 1.0
+//   map-key order   (exact; =:= is its    an integer and a float are never
+//                   equality)             equal, and every integer sorts before
+//                                         every float, at any depth: 2 before
+//                                         1.0, {2} before {1.0}, [1|3.0] before
+//                                         [1.0|2]
+// A map of up to 32 keys (a flatmap) stores its keys in map-key order, and
+// term_to_binary writes them in that order. In both orders two maps compare
+// by size, then their keys in map-key order (keys are always compared
+// exactly), then their values in key order, compared in the order at hand:
+// #{2 => a} < #{1.0 => a}, while #{a => 1} == #{a => 1.0}.
+//
 //   type        compared by
 //   ---------   ---------------------------------------------------------------
-//   numbers     value; an integer and a float of equal value: the integer first,
-//               and -0.0 before 0.0, so that the order is total and exact (the
-//               order map keys are kept in; compareTerms == 0 iff =:=)
+//   numbers     term order: value, exactly (an integer and a float of equal
+//               value are equal); map-key order: integers by value, then floats
+//               by value, -0.0 before 0.0
 //   atoms       their UTF-8 text, bytewise (= by code point), then length
+//   references  creation, then ids[2], ids[1], ids[0] (as BEAM: node, which is
+//               always 'nonode@nohost' here, then creation, then the ids from
+//               the highest)
 //   pids        the term word: serial, then slot (as BEAM compares local pids)
 //   funs        entry and arity, then the number of free variables, then those
 //   tuples      size, then elements left to right
-//   maps        size, then keys (stored in term order), then values in key order
+//   maps        size, then keys in map-key order, then values in key order
 //   lists       element-wise; [] before any cons cell, so a prefix sorts first
 //   binaries    bytewise, then length
+//
+// compareTerms is term order made total: terms BEAM finds equal (==) but not
+// exactly equal (1 and 1.0, {a, 1} and {a, 1.0}) are ordered by map-key order,
+// so that it is 0 only for =:= terms and never contradicts BEAM's < . (OTP 25
+// counts -0.0 and 0.0 one term, even as map keys; here they are two, as from
+// OTP 27: equal in term order, -0.0 first in map-key order.) compareMapKeys
+// is map-key order: the order of every map's keys (gc/term/etf.ts sorts
+// decoded maps by it, make_map's caller stores keys in it).
 //
 // No recursion on the native stack: pairs of containers still to compare are
 // kept as ranges on an explicit stack of raw memory, which grows with nesting
 // depth only (a list's tail replaces its range rather than adding one).
 
 import {
-  Term, NIL, isSmall, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, integerValue, floatValue, binarySize,
+  Term, NIL, isSmall, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, integerValue, floatValue, binarySize, mapSize, mapKeyAddr, mapValueAddr,
+  refId, refCreation,
 } from "./term";
 import { binaryData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
+import { DEBUG } from "../mem/debug";
 
 // type ranks, in term order
 // @ts-ignore: decorator
 @inline const R_NUMBER: i32 = 0;
 // @ts-ignore: decorator
 @inline const R_ATOM: i32 = 1;
+// @ts-ignore: decorator
+@inline const R_REF: i32 = 2;
 // @ts-ignore: decorator
 @inline const R_FUN: i32 = 3;
 // @ts-ignore: decorator
@@ -56,6 +85,7 @@ function rank(t: Term): i32 {
     if (s == SUB_MAP) return R_MAP;
     if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN) return R_BINARY;
     if (s == SUB_FUN) return R_FUN;
+    if (s == SUB_REF) return R_REF;
     unreachable();
   }
   if (isSmall(t)) return R_NUMBER;
@@ -70,18 +100,26 @@ function rank(t: Term): i32 {
 // @ts-ignore: decorator
 @inline function isFloatTerm(t: Term): bool { return (t & 0x3) == 0x2 && headerSubtag(boxedHeader(t)) == SUB_FLOAT; }
 
-/** Integer i against float f by exact value; never 0 (at equal value the integer sorts first). */
+/** Integer i against float f by exact value (no rounding of either). */
 function compareIntFloat(i: i64, f: f64): i32 {
   if (f >= 9223372036854775808.0) return -1;
   if (f < -9223372036854775808.0) return 1;
   const t = <i64>f;                 // truncated toward zero, in range
   if (i < t) return -1;
   if (i > t) return 1;
-  return f - <f64>t >= 0 ? -1 : 1;  // the fraction (exact) decides; none: integer first
+  const frac = f - <f64>t;          // exact: f's fraction (0 when f is integral)
+  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
 }
 
-/** Two number terms in the exact order. */
-function compareNumbers(a: Term, b: Term): i32 {
+/**
+ * Set by a comparison in term order that found two numbers equal that are not
+ * exactly equal (an integer and a float, or -0.0 and 0.0): a result of 0 then
+ * says == but not =:=.
+ */
+let loose = false;
+
+/** Two number terms: in map-key order if `exact`, else in term order. */
+function compareNumbers(a: Term, b: Term, exact: bool): i32 {
   const af = isFloatTerm(a), bf = isFloatTerm(b);
   if (!af && !bf) {
     const x = integerValue(a), y = integerValue(b);
@@ -92,9 +130,26 @@ function compareNumbers(a: Term, b: Term): i32 {
     if (x < y) return -1;
     if (x > y) return 1;
     const sx = <i32>(reinterpret<u64>(x) >> 63), sy = <i32>(reinterpret<u64>(y) >> 63);
-    return sy - sx;                 // -0.0 before 0.0
+    if (sx == sy) return 0;
+    if (exact) return sy - sx;      // -0.0 before 0.0
+    loose = true;
+    return 0;
   }
-  return af ? -compareIntFloat(integerValue(b), floatValue(a)) : compareIntFloat(integerValue(a), floatValue(b));
+  if (exact) return af ? 1 : -1;    // every integer before every float
+  const c = af ? -compareIntFloat(integerValue(b), floatValue(a)) : compareIntFloat(integerValue(a), floatValue(b));
+  if (c == 0) loose = true;
+  return c;
+}
+
+/** Two references: creation, then the ids from the highest (the node is the same for all). */
+function compareRefs(a: Term, b: Term): i32 {
+  const ca = refCreation(a), cb = refCreation(b);
+  if (ca != cb) return ca < cb ? -1 : 1;
+  for (let i: i32 = 2; i >= 0; i--) {
+    const x = refId(a, <usize>i), y = refId(b, <usize>i);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** Bytes pa[0..la) against pb[0..lb): bytewise, then the shorter first. */
@@ -104,21 +159,24 @@ function compareBytes(pa: usize, la: usize, pb: usize, lb: usize): i32 {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-// ── the explicit stack: ranges { a: address, b: address, words left } (32-byte frames)
+// ── the explicit stack: ranges { a: address, b: address, words left, exact } (32-byte frames);
+//    a range's terms are compared in the order its `exact` names (a map's keys: always map-key order)
 const stack = vecStatic();
 
 // @ts-ignore: decorator
 @inline const FRAME_SHIFT: u32 = 5;
 
-function push(pa: usize, pb: usize, n: usize): void {
+function push(pa: usize, pb: usize, n: usize, exact: bool): void {
+  if (DEBUG) assert(n > 0);
   const f = vecPushFrame(stack, FRAME_SHIFT);
   store<u64>(f, <u64>pa);
   store<u64>(f, <u64>pb, 8);
   store<u64>(f, <u64>n, 16);
+  store<u64>(f, exact ? 1 : 0, 24);
 }
 
-/** -1, 0 or 1 as `a` sorts before, equal to (=:=) or after `b` in the standard term order. */
-export function compareTerms(a: Term, b: Term): i32 {
+/** -1, 0 or 1 as `a` sorts before, equal to or after `b`: in map-key order if `exact`, else in term order. */
+function compareIn(a: Term, b: Term, exact: bool): i32 {
   const base = stack.length;          // the stack is empty on entry; kept relative for safety
   for (;;) {
     if (a != b) {
@@ -127,13 +185,14 @@ export function compareTerms(a: Term, b: Term): i32 {
       let c: i32 = 0;
       let descend = false;
       switch (ra) {
-        case R_NUMBER: { c = compareNumbers(a, b); break; }
+        case R_NUMBER: { c = compareNumbers(a, b, exact); break; }
         case R_ATOM: {
           const ia = <i32>atomIndex(a), ib = <i32>atomIndex(b);
           c = compareBytes(atomNamePtr(ia), <usize>atomNameLen(ia), atomNamePtr(ib), <usize>atomNameLen(ib));
           break;
         }
         case R_PID: { c = a < b ? -1 : 1; break; }
+        case R_REF: { c = compareRefs(a, b); break; }
         case R_BINARY: {
           c = compareBytes(binaryData(a), <usize>binarySize(a), binaryData(b), <usize>binarySize(b));
           break;
@@ -141,17 +200,27 @@ export function compareTerms(a: Term, b: Term): i32 {
         case R_LIST: {
           // heads now, tails after: the tail range replaces nothing (it is popped before the next push)
           const pa = termPtr(a), pb = termPtr(b);
-          push(pa + 8, pb + 8, 1);
+          push(pa + 8, pb + 8, 1, exact);
           a = load<u64>(pa);
           b = load<u64>(pb);
           descend = true;
           break;
         }
-        case R_TUPLE: case R_MAP: {
+        case R_TUPLE: {
           const na = <usize>headerArity(boxedHeader(a)), nb = <usize>headerArity(boxedHeader(b));
           if (na != nb) { c = na < nb ? -1 : 1; break; }
-          // tuple: elements; map: the size word, n keys, n values (keys before values, as the order asks)
-          if (na) push(termPtr(a) + 8, termPtr(b) + 8, na);
+          if (na) push(termPtr(a) + 8, termPtr(b) + 8, na, exact);
+          break;
+        }
+        case R_MAP: {
+          // size; then every key, in map-key order whatever this comparison's order; then the values, in its
+          // order (the keys' range is on top, so it is compared first)
+          const na = mapSize(a), nb = mapSize(b);
+          if (na != nb) { c = na < nb ? -1 : 1; break; }
+          if (na) {
+            push(mapValueAddr(a, 0), mapValueAddr(b, 0), na, exact);
+            push(mapKeyAddr(a, 0), mapKeyAddr(b, 0), na, true);
+          }
           break;
         }
         case R_FUN: {
@@ -159,7 +228,7 @@ export function compareTerms(a: Term, b: Term): i32 {
           if (ea != eb) { c = ea < eb ? -1 : 1; break; }
           const na = <usize>headerArity(boxedHeader(a)), nb = <usize>headerArity(boxedHeader(b));
           if (na != nb) { c = na < nb ? -1 : 1; break; }
-          if (na > 1) push(termPtr(a) + 16, termPtr(b) + 16, na - 1);
+          if (na > 1) push(termPtr(a) + 16, termPtr(b) + 16, na - 1, exact);
           break;
         }
         default: unreachable();
@@ -168,10 +237,11 @@ export function compareTerms(a: Term, b: Term): i32 {
       if (descend) continue;
     }
     if (stack.length == base) return 0;
-    // next pair from the newest range
+    // next pair from the newest range, in that range's order
     const f = vecTopFrame(stack, FRAME_SHIFT);
     const pa = <usize>load<u64>(f), pb = <usize>load<u64>(f, 8);
     const left = load<u64>(f, 16) - 1;
+    exact = load<u64>(f, 24) != 0;
     a = load<u64>(pa);
     b = load<u64>(pb);
     if (left) {
@@ -182,7 +252,27 @@ export function compareTerms(a: Term, b: Term): i32 {
   }  return 0;   // not reached
 }
 
+/**
+ * -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after
+ * `b` in term order, made total: BEAM's order first, and where BEAM finds
+ * them equal (==) but they are not =:=, map-key order.
+ */
+export function compareTerms(a: Term, b: Term): i32 {
+  if (a == b) return 0;
+  loose = false;
+  const c = compareIn(a, b, false);
+  if (c != 0 || !loose) return c;   // 0 without a loose tie: every part was exactly equal
+  const e = compareIn(a, b, true);
+  if (DEBUG) assert(e != 0);        // == with some int/float or ±0.0 pair differing: not =:=
+  return e;
+}
+
+/** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in map-key order. */
+export function compareMapKeys(a: Term, b: Term): i32 {
+  return a == b ? 0 : compareIn(a, b, true);
+}
+
 /** Exact equality (=:=): same type and value; 1 and 1.0 differ, as do 0.0 and -0.0. */
 export function equalTerms(a: Term, b: Term): bool {
-  return a == b || compareTerms(a, b) == 0;
+  return a == b || compareIn(a, b, true) == 0;
 }

@@ -92,13 +92,16 @@ export type Term = u64;
 //   ------  --------------  ------------------------------------------------
 //   0x0     tuple           arity elements
 //   0x2     integer (big)   1 word: the value as i64 (outside the small range)
+//   0x4     reference       2 words: ids[0] | ids[1] << 32, ids[2] | creation << 32
+//                           (NEWER_REFERENCE_EXT's three ids and creation; the
+//                           node is always 'nonode@nohost', gc/term/node.ts)
 //   0x5     fun             a small integer: entry (function-table index)
 //                           | arity << 32; then the free variables (terms)
 //   0x6     float           1 word: f64
 //   0x8     refc binary     size in bytes, address of the off-heap block,
 //                           link to the heap's next refc binary (not a term)
 //   0x9     heap binary     size in bytes, then the bytes, padded to a word
-//   0xF     map             a small integer n, then n keys (in term order),
+//   0xF     map             a small integer n, then n keys (in map-key order),
 //                           then their n values
 //
 // The subtag values are defined once, in assembly/boundary/terms.ts.
@@ -113,6 +116,8 @@ export type Term = u64;
 @inline export const SUB_TUPLE: u32 = Subtag.TUPLE;
 // @ts-ignore: decorator
 @inline export const SUB_BIG: u32 = Subtag.BIG;
+// @ts-ignore: decorator
+@inline export const SUB_REF: u32 = Subtag.REF;
 // @ts-ignore: decorator
 @inline export const SUB_FUN: u32 = Subtag.FUN;
 // @ts-ignore: decorator
@@ -251,6 +256,17 @@ export function isBinary(t: Term): bool {
 /** Address of free variable i of a fun. */
 // @ts-ignore: decorator
 @inline export function funFreeAddr(f: Term, i: usize): usize { return termPtr(f) + 16 + (i << 3); }
+/** Words a reference takes: the header and two words of ids and creation. */
+// @ts-ignore: decorator
+@inline export const REF_WORDS: usize = 3;
+/** Whether `t` is a reference. */
+export function isRef(t: Term): bool { return isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_REF; }
+/** Id i (0..2, as NEWER_REFERENCE_EXT numbers them: ids[2] is printed first) of a reference. */
+// @ts-ignore: decorator
+@inline export function refId(t: Term, i: usize): u32 { return load<u32>(termPtr(t) + 8 + (i << 2)); }
+/** Creation of a reference: which runtime (or node incarnation) made it. */
+// @ts-ignore: decorator
+@inline export function refCreation(t: Term): u32 { return load<u32>(termPtr(t), 20); }
 /** Subtag of a boxed term. */
 // @ts-ignore: decorator
 @inline export function boxedSubtag(t: Term): u32 { return headerSubtag(boxedHeader(t)); }

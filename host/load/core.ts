@@ -11,7 +11,7 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   table: WebAssembly.Table;
   init(maxProcs: number, slice: number, shadowMax: number, reportExits: number,
-    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number): void;
+    minHeap: number, maxHeap: number, fullsweepAfter: number, sharedHeap: number, poison: number, nativeStackBytes: number): void;
   gc_report_pauses(on: number): void;
   garbage_collect(pid: bigint, major: number): number;
   set_heap_policy(pid: bigint, min: number, max: number, fullsweepAfter: number): number;
@@ -27,6 +27,11 @@ export interface CoreExports {
   whereis(name: bigint): bigint;
   stat_messages_sent(): bigint;
   stat_messages_queued(): bigint;
+  /** Message timers (send_after) armed, and the bytes their records and message copies hold. */
+  stat_timers(): number;
+  stat_timer_bytes(): bigint;
+  /** Raise or lower the most message timers armed at once; the limit now in force. */
+  set_max_timers(limit: number): number;
   mailbox_length(pid: bigint): number;
   report_exits(on: number): void;
   backend(): number;
@@ -41,6 +46,13 @@ export interface CoreExports {
   is_alive(pid: bigint): number;
   process_bytes(pid: bigint): number;
   spawn_encoded(entry: number, ptr: number, len: number, priority: number): bigint;
+  apply_entry(): number;
+  supervisor_entry(): number;
+  host_link(pid: bigint): number;
+  host_monitor(pid: bigint): bigint;
+  host_demonitor(pid: bigint, n: bigint): number;
+  host_unlink(pid: bigint): void;
+  exit_encoded(pid: bigint, ptr: number, len: number): number;
   stat_live(): number;
   stat_spawned(): bigint;
   stat_switches(): bigint;
@@ -65,8 +77,10 @@ export interface CoreExports {
  * unsigned (instantiateCore converts them).
  */
 export interface CoreImports {
-  /** Host time, ms (the clock of sleep and receive timeouts). */
+  /** Host time, ms (the clock of sleep and receive timeouts): monotonic. */
   now(): number;
+  /** Erlang system time, ms since 1970-01-01 UTC: `now` plus an offset fixed at start (performance.timeOrigin), as BEAM's default no-time-warp mode has it. */
+  system_now(): number;
   /** A process reports an event (the test programs' codes: assembly/boundary/codes.ts Trace). */
   proc_trace(pid: bigint, code: number, value: bigint): void;
   /** A process ended (only while report_exits is on): its reason as External Term Format bytes at ptr (len 0: it holds a fun). */
@@ -75,6 +89,12 @@ export interface CoreImports {
   gc_event(pid: bigint, kind: number, ms: number, live: number, heapWords: number): void;
   /** A process sent the host a message: External Term Format bytes at ptr. */
   host_message(ptr: number, len: number): void;
+  /** A process calls a host function: {Name, Args} as External Term Format at ptr; the reply's length (negative: an exit reason's). */
+  host_call(ptr: number, len: number): number;
+  /** Copy the last host_call's reply to ptr. */
+  host_reply(ptr: number): void;
+  /** A process writes UTF-8 bytes at ptr to standard output. */
+  stdout_write(ptr: number, len: number): void;
 }
 
 /** What env.abort throws: an AssemblyScript abort() (a failed assertion, an out-of-bounds access the runtime checks). */
@@ -88,9 +108,9 @@ export class ModuleAbort extends Error {
 const FUNCTIONS = [
   "init", "gc_report_pauses", "garbage_collect", "set_heap_policy", "process_heap", "wake", "stat_heap_bytes",
   "stat_offheap_count", "stat_offheap_bytes", "host_send", "host_pid", "register", "unregister",
-  "whereis", "stat_messages_sent", "stat_messages_queued", "mailbox_length",
+  "whereis", "stat_messages_sent", "stat_messages_queued", "stat_timers", "stat_timer_bytes", "set_max_timers", "mailbox_length",
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
-  "process_bytes", "spawn_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
+  "process_bytes", "spawn_encoded", "apply_entry", "supervisor_entry", "host_link", "host_monitor", "host_demonitor", "host_unlink", "exit_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
   "set_max_processes",
 ] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
@@ -136,6 +156,9 @@ export async function instantiateCore(module: WebAssembly.Module, env: CoreImpor
     ...env,
     exited: (pid: bigint, ptr: number, len: number) => env.exited(pid, address(ptr), address(len)),
     host_message: (ptr: number, len: number) => env.host_message(address(ptr), address(len)),
+    host_call: (ptr: number, len: number) => env.host_call(address(ptr), address(len)),
+    host_reply: (ptr: number) => env.host_reply(address(ptr)),
+    stdout_write: (ptr: number, len: number) => env.stdout_write(address(ptr), address(len)),
     abort,
   };
   const instance = await WebAssembly.instantiate(module, { env: imports });

@@ -3,6 +3,7 @@
 // Only the Node entry (host/index.ts) imports this file.
 
 import { readFileSync } from "node:fs";
+import { isMainThread, resourceLimits } from "node:worker_threads";
 import { readFile } from "node:fs/promises";
 import type { Backend } from "../backend.js";
 import { buildDir } from "./build-dir.js";
@@ -45,6 +46,21 @@ export const nodePlatform: Platform = {
    * line), less a margin for what the process maps later (JS heap pages, memories, code). Elsewhere
    * unknown (Infinity).
    */
+  /**
+   * A Worker's stack is resourceLimits.stackSizeMb (4 by default); the main thread's is V8's
+   * --stack-size (KB, from the command line or NODE_OPTIONS; 984 by default).
+   */
+  nativeStackBytes() {
+    if (!isMainThread && resourceLimits.stackSizeMb) return Math.ceil(resourceLimits.stackSizeMb * 1024 * 1024);
+    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+    const kb = flags.map((f) => /^--stack[-_]size=(\d+)$/.exec(f)?.[1]).filter(Boolean).map(Number).pop();
+    return (kb ?? 984) * 1024;
+  },
+
+  stdout() {
+    return (bytes) => { process.stdout.write(bytes.slice()); };
+  },
+
   fxStackHeadroom() {
     try {
       const maxMaps = Number(readFileSync("/proc/sys/vm/max_map_count", "utf8").trim());

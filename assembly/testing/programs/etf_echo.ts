@@ -1,9 +1,18 @@
 // The etf_echo program: a process that decodes External Term Format bytes
 // (binary_to_term through the ABI, gc/term/etf.ts) into a term on its own heap,
 // keeps it across two minor collections (the second promotes it) and a
-// major one, with garbage around it, and encodes it back. The host (tests/etf.test.ts) hands the input in
+// major one, with garbage around it, and encodes it back. The host (tests/etf.test.ts,
+// tests/map_order.test.ts) hands the input in
 // with etf_input() before spawning it and reads the output through
-// etf_output_ptr()/etf_output_len() once it reports done.
+// etf_output_ptr()/etf_output_len() once it reports done. With the argument
+// 1 its output is instead the term order of the decoded list's elements
+// (term_compare, each pair both ways), after the same collections.
+//
+//   argument   output
+//   --------   ------------------------------------------------------------
+//   []         the term, encoded again (etf_encode)
+//   1          the term is a list [T0, ..., Tn-1]: n * n bytes, byte i * n + j
+//              is term_compare(Ti, Tj) + 1 (0: Ti sorts first, 1: =:=, 2: Tj)
 //
 //   trace (Trace.DONE)     value
 //   --------------------   -----------------------------------------------
@@ -12,11 +21,12 @@
 //   -2                     decoding failed (atom table full, duplicate map keys)
 //   -3                     the term cannot be encoded (a fun)
 //   -4                     its encoded size changed across a collection
+//   -5                     argument 1, and the term is not a proper list
 
-import { Term, NIL, tupleWords } from "../../../gc/term/term";
+import { Term, NIL, tupleWords, isList, head, tail, makeSmall } from "../../../gc/term/term";
 import {
   hostTrace, reduce, self, frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect, makeTuple, makeCons,
-  etfDecodedWords, etfDecode, etfEncodeSize, etfEncode, rawAlloc, rawFree,
+  etfDecodedWords, etfDecode, etfEncodeSize, etfEncode, rawAlloc, rawFree, termCompare,
 } from "../shoal";
 import { Trace } from "../../boundary/codes";
 
@@ -49,29 +59,48 @@ function garbage(): void {
 }
 
 /** Decode the input, survive a minor and a major collection, encode it back, report its size. */
-export function etfEcho(arg: Term): void {
+export function etfEcho(arg: Term): Term {
   reduce(1);
-  if (etfDecodedWords(inBuf, inLen) < 0) { hostTrace(self(), Trace.DONE, -1); return; }
+  if (etfDecodedWords(inBuf, inLen) < 0) { hostTrace(self(), Trace.DONE, -1); return NIL; }
   frameEnter(1);
   const t = etfDecode(inBuf, inLen);
-  if (!t) { frameLeave(1); hostTrace(self(), Trace.DONE, -2); return; }
+  if (!t) { frameLeave(1); hostTrace(self(), Trace.DONE, -2); return NIL; }
   slotSet(0, t);
   const before = etfEncodeSize(slotGet(0));
   garbage();
   gcCollect(false);          // minor: the term is copied to the new young block
-  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return; }
+  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return NIL; }
   garbage();
   gcCollect(false);          // minor again: now it has survived one, it is promoted
-  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return; }
+  if (etfEncodeSize(slotGet(0)) != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return NIL; }
   garbage();
   gcCollect(true);           // major: everything live moves to a fresh young block
   garbage();
   const size = etfEncodeSize(slotGet(0));   // reloaded from its slot after every collection
-  if (size < 0) { frameLeave(1); hostTrace(self(), Trace.DONE, -3); return; }
-  if (size != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return; }
+  if (size < 0) { frameLeave(1); hostTrace(self(), Trace.DONE, -3); return NIL; }
+  if (size != before) { frameLeave(1); hostTrace(self(), Trace.DONE, -4); return NIL; }
+  if (arg == makeSmall(1)) { const t = slotGet(0); frameLeave(1); compareAll(t); return NIL; }
   if (outBuf) rawFree(outBuf);
   outBuf = rawAlloc(max(<usize>size, 1));
   outLen = etfEncode(slotGet(0), outBuf);
   frameLeave(1);
+  hostTrace(self(), Trace.DONE, <i64>outLen);
+  return NIL;
+}
+
+/** Argument 1: term_compare of every pair of the list's elements as the output (nothing here collects). */
+function compareAll(list: Term): void {
+  let n: usize = 0;
+  let l = list;
+  for (; isList(l); l = tail(l)) n++;
+  if (l != NIL) { hostTrace(self(), Trace.DONE, -5); return; }
+  if (outBuf) rawFree(outBuf);
+  outBuf = rawAlloc(max(n * n, 1));
+  let i: usize = 0;
+  for (let a = list; a != NIL; a = tail(a), i++) {
+    let j: usize = 0;
+    for (let b = list; b != NIL; b = tail(b), j++) store<u8>(outBuf + i * n + j, <u8>(termCompare(head(a), head(b)) + 1));
+  }
+  outLen = n * n;
   hostTrace(self(), Trace.DONE, <i64>outLen);
 }

@@ -89,7 +89,7 @@ function hashInto(t: Term): void {
 //
 //   0x01 SMALL i64     0x02 ATOM u32     0x03 NIL         0x04 FLOAT f64
 //   0x05 INT i64       0x06 TUPLE u16    0x07 CONS        0x08 BIN u32 len, u8 seed
-//   0x09 MAP u16 n (pops n values, then n keys; keys pushed in term order)
+//   0x09 MAP u16 n (pops n values, then n keys; keys pushed in map-key order)
 //   0x0A FUN u16 nfree 0x0B DUP u16 k (push slot k again: sharing)
 //   0x0C POP           0x0D GC_MINOR     0x0E GC_MAJOR    0x0F YIELD
 //   0x10 GARBAGE u32 words (unrooted)    0x11 HASH u16 k (trace its hash)
@@ -124,7 +124,7 @@ function isLoaded(id: i64): bool {
 let dictKey: Term = 0;
 
 /** Runs program smallValue(arg). */
-export function termMachine(arg: Term): void {
+export function termMachine(arg: Term): Term {
   if (!isSmall(arg) || !isLoaded(smallValue(arg))) exit(makeAtom(PredefinedAtom.BADARG));   // not a program machine_load gave
   const prog = <usize>smallValue(arg) + 8;
   const len = <usize>load<u32>(prog - 4);
@@ -133,6 +133,7 @@ export function termMachine(arg: Term): void {
   dictPut(dictKey, NIL);                     // GET_DICT before any PUT_DICT reads []
   run(prog, len, 4, cap, 0, 0);
   hostTrace(self(), Trace.DONE, 0);
+  return NIL;
 }
 
 /** Empty the top n slots (their terms now live inside what was built); the new top. */
@@ -259,7 +260,7 @@ function seqInto(s: i32, from: i64, len: i64): void {
 }
 
 /** Holder: keeps a list of smallValue(arg) cells; when woken, churns 100 x 640-cell lists; then holds until killed. */
-export function gcHolder(arg: Term): void {
+export function gcHolder(arg: Term): Term {
   frameEnter(2);
   seqInto(0, 1, smallValue(arg));
   gcCollect(true);
@@ -270,15 +271,17 @@ export function gcHolder(arg: Term): void {
   hostTrace(self(), Trace.DONE, 0);
   park();
   frameLeave(2);
+  return NIL;
 }
 
 /** Worker: keeps one list of smallValue(arg) cells live, 200 times builds a new one and drops the old, then times a full sweep. */
-export function gcWorker(arg: Term): void {
+export function gcWorker(arg: Term): Term {
   const len = smallValue(arg);
   frameEnter(2);
   seqInto(0, 1, len);
   churn(len);
   frameLeave(2);
+  return NIL;
 }
 
 function churn(len: i64): void {
@@ -294,7 +297,7 @@ function churn(len: i64): void {
 }
 
 /** Single: builds smallValue(arg) lists of 6,400 cells (one process holding ~100 MB), reports, waits to be woken, then churns as the worker. */
-export function gcSingle(arg: Term): void {
+export function gcSingle(arg: Term): Term {
   const lists = smallValue(arg);
   frameEnter(3);
   slotSet(2, NIL);
@@ -310,12 +313,14 @@ export function gcSingle(arg: Term): void {
   seqInto(0, 1, 65536);
   churn(65536);
   frameLeave(3);
+  return NIL;
 }
 
 /** Hog: grows a list without end; with a max_heap_size it is killed. */
-export function gcHog(arg: Term): void {
+export function gcHog(arg: Term): Term {
   frameEnter(1);
   seqInto(0, 0, i64.MAX_VALUE >> 8);
   frameLeave(1);
+  return NIL;
 }
 

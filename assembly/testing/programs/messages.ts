@@ -15,8 +15,9 @@ import { Trace, Priority } from "../../boundary/codes";
 
 let PING: Term = 0, PONG: Term = 0, STOP: Term = 0, NEXT: Term = 0, DONE: Term = 0, TIMEOUT: Term = 0, GOT: Term = 0;
 
-/** Intern the atoms these programs match on; runs once, when the host first lists the programs. */
-export function messageAtomsInit(): void {
+/** Intern the atoms these programs match on; once, by the first of them to run (atoms need the runtime started). */
+function messageAtomsInit(): void {
+  if (PING != 0) return;
   PING = atom("ping"); PONG = atom("pong"); STOP = atom("stop");
   NEXT = atom("next"); DONE = atom("done"); TIMEOUT = atom("timeout"); GOT = atom("got");
 }
@@ -28,7 +29,8 @@ function isNextTuple(t: Term): bool {
 }
 
 // ── ping-pong (pingpong.erl): 1,000 warm-up round trips, then smallValue(arg) timed ones
-export function pinger(arg: Term): void {
+export function pinger(arg: Term): Term {
+  messageAtomsInit();
   const n = smallValue(arg);
   const pong = spawn(ponger.index, self(), Priority.NORMAL);
   for (let i = 0; i < 1000; i++) { send(pong, PING); receive(isPong, Infinity); }
@@ -37,17 +39,20 @@ export function pinger(arg: Term): void {
   hostTrace(self(), Trace.RUN_NS, <i64>((hostNow() - t0) * 1e6));
   send(pong, STOP);
   hostTrace(self(), Trace.DONE, n);
+  return NIL;
 }
-function ponger(arg: Term): void {
+function ponger(arg: Term): Term {
   for (;;) {
     const m = receive(anything, Infinity);
-    if (m == STOP) return;
+    if (m == STOP) return NIL;
     if (m == PING) send(arg, PONG);
   }
+  return NIL;
 }
 
 // ── ring (ring.erl): N processes, the token goes M laps; arg = N << 32 | M
-export function ringMain(arg: Term): void {
+export function ringMain(arg: Term): Term {
+  messageAtomsInit();
   const n = smallValue(arg) >> 32, laps = smallValue(arg) & 0xFFFFFFFF;
   const t0 = hostNow();
   const headPid = spawn(ringHead.index, self(), Priority.NORMAL);
@@ -63,31 +68,35 @@ export function ringMain(arg: Term): void {
   hostTrace(self(), Trace.SETUP_NS, <i64>((t1 - t0) * 1e6));
   hostTrace(self(), Trace.RUN_NS, <i64>((t2 - t1) * 1e6));
   hostTrace(self(), Trace.DONE, n * laps);
+  return NIL;
 }
 function isDone(t: Term): bool { return t == DONE; }
 function isStop(t: Term): bool { return t == STOP; }
-function ringMember(next: Term): void {
+function ringMember(next: Term): Term {
   for (;;) {
     const m = receive(anything, Infinity);
     send(next, m);
-    if (m == STOP) return;
+    if (m == STOP) return NIL;
   }
+  return NIL;
 }
-function ringHead(parent: Term): void {
+function ringHead(parent: Term): Term {
   const next = tupleGet(receive(isNextTuple, Infinity), 1);
   for (;;) {
     const m = receive(anything, Infinity);
-    if (m == STOP) { send(next, STOP); receive(isStop, Infinity); send(parent, STOP); return; }
+    if (m == STOP) { send(next, STOP); receive(isStop, Infinity); send(parent, STOP); return NIL; }
     const t = smallValue(m);
     if (t == 0) send(parent, DONE);
     else send(next, makeSmall(t - 1));
   }
+  return NIL;
 }
 
 // ── fan-in: N senders x M messages {Sender, I} to one receiver that checks each sender's order
 let faninM: i64 = 0;
 export function faninConfig(m: i64): void { faninM = m; }
-export function faninMain(arg: Term): void {
+export function faninMain(arg: Term): Term {
+  messageAtomsInit();
   const n = smallValue(arg);
   const t0 = hostNow();
   for (let i: i64 = 0; i < n; i++) spawn(faninSender.index, self(), Priority.NORMAL);
@@ -108,18 +117,21 @@ export function faninMain(arg: Term): void {
   hostTrace(self(), Trace.RUN_NS, <i64>((hostNow() - t0) * 1e6));
   hostTrace(self(), Trace.ERRORS, errors);
   hostTrace(self(), Trace.DONE, sum);
+  return NIL;
 }
-function faninSender(parent: Term): void {
+function faninSender(parent: Term): Term {
   for (let i: i64 = 0; i < faninM; i++) {
     reduce(1);
     send(parent, pair(self(), makeSmall(i)));
   }
+  return NIL;
 }
 
 // ── copy cost: send a list of smallValue(arg) integers to a sink, copyReps times
 let copyReps: i64 = 0;
 export function copyConfig(reps: i64): void { copyReps = reps; }
-export function copyMain(arg: Term): void {
+export function copyMain(arg: Term): Term {
+  messageAtomsInit();
   const k = smallValue(arg);
   frameEnter(1);
   slotSet(0, NIL);
@@ -134,13 +146,15 @@ export function copyMain(arg: Term): void {
   send(sink, STOP);
   frameLeave(1);
   hostTrace(self(), Trace.DONE, k);
+  return NIL;
 }
-function copySink(parent: Term): void {
+function copySink(parent: Term): Term {
   for (;;) {
     const m = receive(anything, Infinity);
-    if (m == STOP) return;
+    if (m == STOP) return NIL;
     send(parent, PONG);
   }
+  return NIL;
 }
 
 // ── probes for the tests
@@ -150,7 +164,8 @@ function tagged(t: Term): bool {
   return isBoxed(t) && boxedSubtag(t) == SUB_TUPLE && tupleArity(t) >= 1 && tupleGet(t, 0) == selectTag;
 }
 /** Receive every {Tag, _} whose Tag is `arg` first (selectively), then send all it received to the host, in receive order, once `stop` arrives. */
-export function selector(arg: Term): void {
+export function selector(arg: Term): Term {
+  messageAtomsInit();
   // wait until `stop` is in the mailbox (it arrives last), without taking anything else
   receive(isStop, Infinity);
   selectTag = arg;
@@ -164,10 +179,12 @@ export function selector(arg: Term): void {
     if (!m) break;
     send(hostPid(), m);
   }
+  return NIL;
 }
 
 /** Receive with a timeout of smallValue(arg) ms; tell the host {timeout, Us} or {got, Msg}. */
-export function timeoutProbe(arg: Term): void {
+export function timeoutProbe(arg: Term): Term {
+  messageAtomsInit();
   const t0 = hostNow();
   const m = receive(anything, <f64>smallValue(arg));
   const us = makeSmall(<i64>((hostNow() - t0) * 1000));
@@ -180,28 +197,34 @@ export function timeoutProbe(arg: Term): void {
     frameLeave(1);
     send(hostPid(), t);
   }
+  return NIL;
 }
 
 /** Send every message back to the host, until `stop`. */
-export function echoHost(arg: Term): void {
+export function echoHost(arg: Term): Term {
+  messageAtomsInit();
   for (;;) {
     const m = receive(anything, Infinity);
-    if (m == STOP) return;
+    if (m == STOP) return NIL;
     send(hostPid(), m);
   }
+  return NIL;
 }
 
 /** Forward every message to pid `arg` (a copy from this heap into its), until `stop`. */
-export function forwarder(arg: Term): void {
+export function forwarder(arg: Term): Term {
+  messageAtomsInit();
   for (;;) {
     const m = receive(anything, Infinity);
     send(arg, m);
-    if (m == STOP) return;
+    if (m == STOP) return NIL;
   }
+  return NIL;
 }
 
 /** Builds the list [0..n-1] (n = smallValue(arg)), spawns argToHost with it, then collects its own heap and ends. */
-export function spawnWithList(arg: Term): void {
+export function spawnWithList(arg: Term): Term {
+  messageAtomsInit();
   const n = smallValue(arg);
   frameEnter(1);
   slotSet(0, NIL);
@@ -209,14 +232,16 @@ export function spawnWithList(arg: Term): void {
   spawn(argToHost.index, slotGet(0), Priority.NORMAL);
   gcCollect(true);                          // the parent's copy moves; the child's must not care
   frameLeave(1);
+  return NIL;
 }
 /** Collects its own heap, then sends its spawn argument to the host. */
-function argToHost(arg: Term): void {
+function argToHost(arg: Term): Term {
   frameEnter(1);
   slotSet(0, arg);                          // a root: the collection moves it
   gcCollect(true);
   send(hostPid(), slotGet(0));
   frameLeave(1);
+  return NIL;
 }
 
 
@@ -240,23 +265,28 @@ function depthOf(t: Term): i64 {
 }
 
 /** Builds a smallValue(arg)-deep nesting, spawns depthProbe with it (a copy) and sends it the same term (another copy). */
-export function deepSend(arg: Term): void {
+export function deepSend(arg: Term): Term {
+  messageAtomsInit();
   frameEnter(1);
   buildDeep(smallValue(arg));
   const probe = spawn(depthProbe.index, slotGet(0), Priority.NORMAL);
   send(probe, slotGet(0));
   frameLeave(1);
+  return NIL;
 }
 /** Reports the depth of its argument (Trace.STEP) and of the first message it gets (Trace.DONE). */
-function depthProbe(arg: Term): void {
+function depthProbe(arg: Term): Term {
   hostTrace(self(), Trace.STEP, depthOf(arg));
   hostTrace(self(), Trace.DONE, depthOf(receive(anything, Infinity)));
+  return NIL;
 }
 
 /** Builds a smallValue(arg)-deep nesting and sends it to the host. */
-export function deepToHost(arg: Term): void {
+export function deepToHost(arg: Term): Term {
+  messageAtomsInit();
   frameEnter(1);
   buildDeep(smallValue(arg));
   send(hostPid(), slotGet(0));
   frameLeave(1);
+  return NIL;
 }

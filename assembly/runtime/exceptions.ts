@@ -1,0 +1,121 @@
+// Exceptions: Erlang's throw, error and exit, raised straight to the newest
+// handler, setjmp-style. A handler records where to resume and the
+// shadow-stack depth to restore; raising restores that depth and hands the
+// compiled code the handler's resume id, with no work for the frames in
+// between. docs/exceptions.md has the mechanisms measured side by side and
+// why this one; docs/abi.md ("Exceptions") the contract for compilers.
+//
+// A handler is a frame of two slots on the process's shadow stack, pushed by
+// try_enter and popped by try_leave (or by the raise that takes it):
+//
+//   slot 0   the previous handler's depth (a small integer; 0: none)
+//   slot 1   the resume id the compiled code gave (a small integer)
+//
+// Process.handler is the newest handler frame's depth (stackHi - its address:
+// a distance, so it survives the region moving when it grows). raise():
+//
+//   a handler    sp := that frame; handler := its slot 0; pop it; return its
+//                resume id. The exception (class, reason, trace) stays in the
+//                process (roots of its collector) until exc_clear.
+//   none         the process ends: throw → {{nocatch, Value}, Trace};
+//                error → {Reason, Trace}; exit → Reason (as on BEAM).
+//
+// Code whose calls are native Wasm calls reaches the handler's function by
+// returning the non-value 0 (never a term) from every function in between,
+// without leaving their shadow-stack frames (the restore already did); code
+// whose frames live on the shadow stack jumps to the resume id at once.
+//
+// Invariants: handler frames nest (a handler's previous is deeper); at
+// try_leave the newest frame is the newest handler's.
+
+import { Term, NIL, makeAtom, makeSmall, smallValue } from "../../gc/term/term";
+import { tupleRaw } from "../../gc/term/build";
+import { DEBUG } from "../../gc/mem/debug";
+import { PredefinedAtom } from "../boundary/atoms";
+import { current, processExit } from "./scheduler";
+import { frameEnter, frameLeave, slotGet, slotSet, sp, setSp } from "./shadowstack";
+import { reserve } from "./alloc";
+
+// @ts-ignore: decorator
+@inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
+// @ts-ignore: decorator
+@inline const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
+// @ts-ignore: decorator
+@inline const EXIT: Term = (<u64>PredefinedAtom.EXIT << 6) | 0x0B;
+
+/** Install a handler that resumes at `resume` (an id of the compiled code's choosing, >= 0). */
+export function tryEnter(resume: i32): void {
+  const p = current!;
+  frameEnter(2);
+  slotSet(0, makeSmall(<i64>p.handler));
+  slotSet(1, makeSmall(<i64>resume));
+  p.handler = <u32>(p.stackHi - sp);
+}
+
+/** Remove the newest handler (the body returned normally). */
+export function tryLeave(): void {
+  const p = current!;
+  if (DEBUG) assert(p.handler == <u32>(p.stackHi - sp));   // the newest frame is the handler's
+  p.handler = <u32>smallValue(slotGet(0));
+  frameLeave(2);
+}
+
+/** Whether `c` is one of the three classes. */
+function isClass(c: Term): bool { return c == THROW || c == ERROR || c == EXIT; }
+
+/**
+ * Raise (class, reason, trace) in the running process: the newest handler's resume id, the shadow
+ * stack back where that handler was installed; or, with no handler, the process ends (never
+ * returns). A class that is not throw, error or exit raises error:badarg instead.
+ */
+export function raise(cls: Term, reason: Term, trace: Term): i32 {
+  const p = current!;
+  if (!isClass(cls)) { cls = ERROR; reason = makeAtom(PredefinedAtom.BADARG); trace = NIL; }
+  p.excClass = cls;
+  p.excReason = reason;
+  p.excTrace = trace;
+  if (p.handler == 0) uncaught(p.excClass, p.excReason, p.excTrace);
+  setSp(p.stackHi - <usize>p.handler);
+  p.handler = <u32>smallValue(slotGet(0));
+  const resume = <i32>smallValue(slotGet(1));
+  frameLeave(2);
+  return resume;
+}
+
+/** The process ends with the reason an uncaught exception gives, as on BEAM. */
+function uncaught(cls: Term, reason: Term, trace: Term): void {
+  if (cls == EXIT) processExit(reason);
+  // {Reason, Trace}, Reason being {nocatch, Value} for a throw: roots across the allocation
+  frameEnter(2);
+  slotSet(0, reason);
+  slotSet(1, trace);
+  reserve(6);
+  let r = slotGet(0);
+  if (cls == THROW) {
+    r = tupleRaw(2);
+    store<u64>(<usize>(r - 2) + 8, makeAtom(PredefinedAtom.NOCATCH));
+    store<u64>(<usize>(r - 2) + 16, slotGet(0));
+  }
+  const t = tupleRaw(2);
+  store<u64>(<usize>(t - 2) + 8, r);
+  store<u64>(<usize>(t - 2) + 16, slotGet(1));
+  processExit(t);
+}
+
+/** error:Reason raised by the runtime itself (a bad argument to an ABI call, a bad fun...): as raise. */
+export function raiseError(reason: Term): i32 {
+  return raise(ERROR, reason, NIL);
+}
+
+/** The exception last raised in the running process: its class (0 if none), reason, trace. */
+export function excClass(): Term { return current!.excClass; }
+export function excReason(): Term { return current!.excReason; }
+export function excTrace(): Term { return current!.excTrace; }
+
+/** Forget the exception (after a catch), so it no longer keeps its terms alive. */
+export function excClear(): void {
+  const p = current!;
+  p.excClass = 0;
+  p.excReason = NIL;
+  p.excTrace = NIL;
+}

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The `shoal` command (compiler/cli.ts, compiled to dist/).
+import { main } from "../dist/compiler/cli.js";
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,367 @@
+// Term hash: erlang:phash2/1,2 exactly as OTP 25 computes it, so compiled
+// Erlang code that hashes terms (sets, dict, gb_sets keyed by hash, any
+// partitioning by phash2) gets BEAM's numbers.
+//
+// The algorithm is BEAM's make_hash2 (OTP 25: erts/emulator/beam/utils.c,
+// make_hash2_helper; OTP 26 moved it, unchanged, to erl_term_hashing.c),
+// written again here for our term layout. It is Bob Jenkins' 32-bit mix,
+//
+//   mix(a, b, c): nine rounds of  a -= b; a -= c; a ^= c >> 13  (shifts 13 8 13 12 16 5 3 10 15,
+//                 alternately right and left: see mixAbc)
+//   H2(x, y, K):  a = K + x; b = K + y; mix(a, b, hash); hash = c        (UINT32_HASH_2)
+//   H(x, K):      H2(x, 0, K)                                           (UINT32_HASH)
+//
+// with K one of HCONST * {1..19} (mod 2^32), HCONST = 0x9e3779b9, folded into
+// one running 32-bit `hash` that starts at 0, over the term in prefix order:
+//
+//   term                 what is folded in
+//   -------------------  -----------------------------------------------------------------
+//   integer in -2^27..   H(-v, K1) if v < 0, then H(v, K1) (v as 32 bits)
+//     2^27-1
+//   other integers       H2(low 32, high 32 bits of |v|, v < 0 ? K10 : K11): a bignum of one
+//                        64-bit digit (BEAM hashes every small beyond 28 bits as a bignum)
+//   float                H2(high 32, low 32 bits of the double, K12); -0.0 as 0.0
+//   atom                 hash = its hvalue if hash is 0, else H(hvalue, K3); the hvalue is
+//                        hashpjw over the UTF-8 name (atom.c atom_hash), each 2-byte
+//                        sequence C2/C3 xx taken as its one Latin-1 byte
+//   []                   hash = 3468870702 if hash is 0, else H(2 (NIL_DEF), K2)
+//   pid                  H(its ID, K5): BEAM hashes a pid's number, never its serial, node or
+//                        creation; our ID is the slot (the ETF's ID field, gc/term/etf.ts)
+//   tuple                H(arity, K9), then the elements in order
+//   list                 runs of byte heads (small integers 0..255) packed 4 to a word, most
+//                        significant first, each full word H(word, K4) and a partial last
+//                        word too; a head that is not a byte is hashed as a term, then the
+//                        rest of the list; a tail that is not a list is hashed as a term
+//   binary               hash = blockHash(bytes, K13 + hash) (Jenkins' lookup2 over the
+//                        bytes, 12 at a time), or K13 + hash if empty
+//   map                  H(size, K16); then each pair's hash, starting from 0 (key, then
+//                        value), XORed together (so the order of the keys, and flatmap or
+//                        HAMT, does not matter), and H(xor, K19) into the saved hash
+//
+// phash2/1 is the hash's low 27 bits; phash2(T, Range) is hash rem Range for
+// Range in 1..2^32 (2^32: the whole hash).
+//
+// Where ours and BEAM's part, or might:
+//   - funs: BEAM hashes a fun's module, index and uniq, which ours do not
+//     have; we fold in H2(number of free variables, entry, K1) and
+//     H2(arity, 0, K1), then the free variables, the shape of BEAM's
+//     local-fun hash. Equal funs hash alike within one linked module; the
+//     numbers are not BEAM's.
+//   - a map holding both 0.0 and -0.0 as keys (two keys here, as in OTP 27)
+//     has no OTP 25 counterpart (there they are one key).
+//   - pids match: BEAM reads ours from the ETF (node 'nonode@nohost', the
+//     runtime's creation) as external pids, or as its own local ones when the
+//     creation is 0 (then only IDs below 2^15 and serials below 2^13 read at
+//     all), and hashes either by the ID alone, as we do.
+//
+// Hashing never collects, never yields and charges no reductions (BEAM's
+// phash2 traps on a huge term; ours runs to the end, as term_compare does:
+// code hashing huge terms charges for them itself). It walks the term once, keeping
+// the containers in progress on an explicit stack (frames of raw memory, as
+// gc/term/order.ts does), which grows with nesting depth, never with a list's
+// length or a tuple's width.
+
+import {
+  Term, NIL, isSmall, isAtom, isPid, isList, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, smallValue, pidSlot,
+  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_FUN, floatValue, binarySize, mapSize,
+  funEntry, funArity, funFreeCount,
+} from "./term";
+import { binaryData } from "./build";
+import { atomNamePtr, atomNameLen } from "./atoms";
+import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
+import { DEBUG } from "../mem/debug";
+
+// HCONST * k mod 2^32, as BEAM names them (HCONST_k)
+// @ts-ignore: decorator
+@inline const K1: u32 = 0x9e3779b9;
+// @ts-ignore: decorator
+@inline const K2: u32 = 0x3c6ef372;
+// @ts-ignore: decorator
+@inline const K3: u32 = 0xdaa66d2b;
+// @ts-ignore: decorator
+@inline const K4: u32 = 0x78dde6e4;
+// @ts-ignore: decorator
+@inline const K5: u32 = 0x1715609d;
+// @ts-ignore: decorator
+@inline const K9: u32 = 0x8ff34781;
+// @ts-ignore: decorator
+@inline const K10: u32 = 0x2e2ac13a;
+// @ts-ignore: decorator
+@inline const K11: u32 = 0xcc623af3;
+// @ts-ignore: decorator
+@inline const K12: u32 = 0x6a99b4ac;
+// @ts-ignore: decorator
+@inline const K13: u32 = 0x08d12e65;
+// @ts-ignore: decorator
+@inline const K16: u32 = 0xe3779b90;
+// @ts-ignore: decorator
+@inline const K19: u32 = 0xbe1e08bb;
+
+/** What [] folds in when nothing came before it (BEAM's constant). */
+// @ts-ignore: decorator
+@inline const NIL_FIRST: u32 = 3468870702;
+/** BEAM's tag_val_def for [], which [] folds in after something. */
+// @ts-ignore: decorator
+@inline const NIL_DEF: u32 = 2;
+
+/** phash2/1 keeps this many low bits. */
+// @ts-ignore: decorator
+@inline const PHASH2_BITS: u32 = 27;
+/** The largest range phash2/2 takes (2^32: the whole hash). */
+// @ts-ignore: decorator
+@inline const MAX_RANGE: i64 = 0x1_0000_0000;
+
+// ── the mix, on three registers, and the running hash
+
+let ma: u32 = 0;
+let mb: u32 = 0;
+let mc: u32 = 0;
+/** The running hash (BEAM's `hash`). */
+let hash: u32 = 0;
+/** The pairs of the innermost map in progress, XORed (BEAM's `hash_xor_pairs`). */
+let xorPairs: u32 = 0;
+
+/** Jenkins' mix of ma, mb, mc (lookup2's). */
+// @ts-ignore: decorator
+@inline function mixAbc(): void {
+  let a = ma, b = mb, c = mc;
+  a -= b; a -= c; a ^= c >> 13;
+  b -= c; b -= a; b ^= a << 8;
+  c -= a; c -= b; c ^= b >> 13;
+  a -= b; a -= c; a ^= c >> 12;
+  b -= c; b -= a; b ^= a << 16;
+  c -= a; c -= b; c ^= b >> 5;
+  a -= b; a -= c; a ^= c >> 3;
+  b -= c; b -= a; b ^= a << 10;
+  c -= a; c -= b; c ^= b >> 15;
+  ma = a; mb = b; mc = c;
+}
+
+/** Fold x and y into the hash with constant k (UINT32_HASH_2). */
+function fold2(x: u32, y: u32, k: u32): void {
+  ma = k + x;
+  mb = k + y;
+  mc = hash;
+  mixAbc();
+  hash = mc;
+}
+
+/** Fold x into the hash with constant k (UINT32_HASH). */
+// @ts-ignore: decorator
+@inline function fold(x: u32, k: u32): void { fold2(x, 0, k); }
+
+/** Jenkins' lookup2 over p[0..n), from `init` (BEAM's block_hash). */
+function blockHash(p: usize, n: usize, init: u32): u32 {
+  ma = K1; mb = K1; mc = init;
+  let left = n;
+  while (left >= 12) {
+    ma += load<u32>(p);          // little-endian, as block_hash reads bytes
+    mb += load<u32>(p, 4);
+    mc += load<u32>(p, 8);
+    mixAbc();
+    p += 12;
+    left -= 12;
+  }
+  mc += <u32>n;
+  // the last 0..11 bytes: 0-3 into a, 4-7 into b, 8-10 into c above its low byte (the length's)
+  for (let i: usize = 0; i < left; i++) {
+    const v = <u32>load<u8>(p + i);
+    if (i < 4) ma += v << (<u32>i << 3);
+    else if (i < 8) mb += v << (<u32>(i - 4) << 3);
+    else mc += v << (<u32>(i - 7) << 3);
+  }
+  mixAbc();
+  return mc;
+}
+
+/** An atom's hvalue: hashpjw over its UTF-8 name, Latin-1 characters as their one byte (atom.c atom_hash). */
+function atomHash(t: Term): u32 {
+  const i = <i32>atomIndex(t);
+  const p = atomNamePtr(i);
+  const n = <usize>atomNameLen(i);
+  let h: u32 = 0;
+  for (let k: usize = 0; k < n; k++) {
+    let v = <u32>load<u8>(p + k);
+    if (k + 1 < n && (v & 0xFE) == 0xC2) {
+      const next = <u32>load<u8>(p + k + 1);
+      if ((next & 0xC0) == 0x80) { v = ((v << 6) | (next & 0x3F)) & 0xFF; k++; }
+    }
+    h = (h << 4) + v;
+    const g = h & 0xF000_0000;
+    if (g) { h ^= g >> 24; h ^= g; }
+  }
+  return h;
+}
+
+/** Fold an integer in: as a 28-bit small, or as a one-digit bignum. */
+function foldInteger(v: i64): void {
+  if (v >= -(<i64>1 << 27) && v < (<i64>1 << 27)) {
+    const y = <i32>v;
+    if (y < 0) fold(<u32>(-y), K1);   // negative ones are folded twice, as BEAM does
+    fold(<u32>y, K1);
+    return;
+  }
+  const m: u64 = v < 0 ? <u64>(-v) : <u64>v;   // -2^63 wraps to 2^63, its magnitude
+  fold2(<u32>m, <u32>(m >> 32), v < 0 ? K10 : K11);
+}
+
+/** Whether a list head is a byte (a small integer 0..255), which the string run packs. */
+// @ts-ignore: decorator
+@inline function isByte(t: Term): bool { return isSmall(t) && (t >> 4) <= 255; }
+
+// ── the explicit stack: frames of four words
+//   SEQ  word[1] = address of the next term, word[2] = terms left (tuple elements, free variables,
+//        a list's rest: one word, the tail of the cons cell whose head is in progress)
+//   MAP  word[1] = address of the map's first key, word[2] = terms of it begun (key 0, value 0,
+//        key 1, ...), word[3] = the hash and the pairs' XOR from before the map (low, high)
+const stack = vecStatic();
+
+// @ts-ignore: decorator
+@inline const FRAME_SHIFT: u32 = 5;
+// @ts-ignore: decorator
+@inline const SEQ: u64 = 0;
+// @ts-ignore: decorator
+@inline const MAP: u64 = 1;
+
+function push(kind: u64, addr: usize, n: u64, saved: u64): void {
+  const f = vecPushFrame(stack, FRAME_SHIFT);
+  store<u64>(f, kind);
+  store<u64>(f, <u64>addr, 8);
+  store<u64>(f, n, 16);
+  store<u64>(f, saved, 24);
+}
+
+/** BEAM's make_hash2 of `root`: the full 32-bit hash phash2 reduces. */
+export function termHash32(root: Term): u32 {
+  stack.length = 0;           // a walk a trap cut short left its frames: they are garbage
+  hash = 0;
+  xorPairs = 0;
+  let t = root;
+  for (;;) {
+    // ── t: fold it in whole (then `next`), or fold in its head and continue with its first part
+    if (isSmall(t)) foldInteger(smallValue(t));
+    else if (isAtom(t)) {
+      const v = atomHash(t);
+      if (hash == 0) hash = v; else fold(v, K3);
+    } else if (t == NIL) {
+      if (hash == 0) hash = NIL_FIRST; else fold(NIL_DEF, K2);
+    } else if (isPid(t)) fold(pidSlot(t), K5);
+    else if (isList(t)) {
+      // a run of bytes, four to a word; then the first head that is not a byte, or the tail
+      let c: u32 = 0, word: u32 = 0;
+      let cell = termPtr(t);
+      let rest = t;
+      while (isByte(load<u64>(cell))) {
+        word = (word << 8) + <u32>(load<u64>(cell) >> 4);
+        if (c == 3) { fold(word, K4); c = 0; word = 0; } else c++;
+        rest = load<u64>(cell, 8);
+        if (!isList(rest)) break;
+        cell = termPtr(rest);
+      }
+      if (c > 0) fold(word, K4);
+      if (isList(rest)) {             // stopped at a head that is not a byte: it, then the rest
+        push(SEQ, cell + 8, 1, 0);
+        t = load<u64>(cell);
+      } else t = rest;               // the run reached the tail: it next
+      continue;
+    } else {
+      const p = termPtr(t);
+      const h = boxedHeader(t);
+      switch (headerSubtag(h)) {
+        case SUB_TUPLE: {
+          const n = headerArity(h);
+          fold(<u32>n, K9);
+          if (n) {
+            if (n > 1) push(SEQ, p + 16, n - 1, 0);
+            t = load<u64>(p, 8);
+            continue;
+          }
+          break;
+        }
+        case SUB_BIG: { foldInteger(load<i64>(p, 8)); break; }
+        case SUB_FLOAT: {
+          const f = floatValue(t);
+          const bits: u64 = f == 0.0 ? 0 : reinterpret<u64>(f);   // -0.0 hashes as 0.0
+          fold2(<u32>(bits >> 32), <u32>bits, K12);
+          break;
+        }
+        case SUB_HEAP_BIN: case SUB_REFC_BIN: {
+          const n = binarySize(t);
+          const init = K13 + hash;
+          hash = n ? blockHash(binaryData(t), <usize>n, init) : init;
+          break;
+        }
+        case SUB_MAP: {
+          const n = mapSize(t);
+          fold(<u32>n, K16);
+          if (n) {
+            // each pair from 0, XORed; the hash and XOR so far wait in the frame
+            push(MAP, p + 16, 1, <u64>hash | (<u64>xorPairs << 32));
+            hash = 0;
+            xorPairs = 0;
+            t = load<u64>(p, 16);     // key 0
+            continue;
+          }
+          break;
+        }
+        case SUB_FUN: {
+          const nfree = funFreeCount(t);
+          fold2(<u32>nfree, funEntry(t), K1);
+          fold2(funArity(t), 0, K1);
+          if (nfree) {
+            if (nfree > 1) push(SEQ, p + 24, nfree - 1, 0);
+            t = load<u64>(p, 16);
+            continue;
+          }
+          break;
+        }
+        default: unreachable();
+      }
+    }
+    // ── next: the next term from the newest frame, closing the maps that are done
+    for (;;) {
+      if (stack.length == 0) return hash;
+      const f = vecTopFrame(stack, FRAME_SHIFT);
+      const addr = <usize>load<u64>(f, 8);
+      const k = load<u64>(f, 16);
+      if (load<u64>(f) == SEQ) {
+        t = load<u64>(addr);
+        if (k > 1) { store<u64>(f, <u64>(addr + 8), 8); store<u64>(f, k - 1, 16); } else stack.length--;
+        break;
+      }
+      // a map: k terms begun; after a key its value, after a value the pair is done
+      const n = <u64>smallValue(load<u64>(addr - 8));
+      if (DEBUG) assert(k >= 1 && k <= 2 * n);
+      if (k & 1) {
+        t = load<u64>(addr + (<usize>(n + (k >> 1)) << 3));     // value k/2
+        store<u64>(f, k + 1, 16);
+        break;
+      }
+      xorPairs ^= hash;
+      hash = 0;
+      if (k < 2 * n) {
+        t = load<u64>(addr + (<usize>(k >> 1) << 3));           // key k/2
+        store<u64>(f, k + 1, 16);
+        break;
+      }
+      const saved = load<u64>(f, 24);
+      stack.length--;
+      hash = <u32>saved;
+      fold(xorPairs, K19);
+      xorPairs = <u32>(saved >> 32);
+    }
+  }
+  return hash;   // not reached
+}
+
+/**
+ * erlang:phash2(t) for range 0 (the hash's low 27 bits), erlang:phash2(t, range)
+ * for range 1..2^32 (the hash rem range); -1 for any other range (badarg).
+ */
+export function phash2(t: Term, range: i64): i64 {
+  if (range < 0 || range > MAX_RANGE) return -1;
+  const h = termHash32(t);
+  if (range == 0) return <i64>(h & ((1 << PHASH2_BITS) - 1));
+  if (range == MAX_RANGE) return <i64>h;
+  return <i64>(h % <u32>range);
+}
