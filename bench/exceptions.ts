@@ -1,6 +1,8 @@
-// exceptions: the candidate mechanisms for Erlang's exceptions (throw, error,
-// exit), measured side by side on both backends and against BEAM, before the
-// runtime's exception design is chosen (docs/exceptions.md).
+// exceptions: the mechanisms for Erlang's exceptions (throw, error, exit),
+// measured side by side on both backends and against BEAM: the candidates
+// measured before the runtime's design was chosen, and the runtime's ABI as
+// built (assembly/runtime/exceptions.ts) used both ways docs/abi.md allows
+// (docs/exceptions.md).
 //
 // The kernels are compiled programs (bench/exc/*.wat), linked by the link
 // step and run as processes, one mechanism each:
@@ -18,6 +20,16 @@
 //                  its function to yield, so no frame of it is suspended)
 //   (d) fx.wat     WasmFX: the try body as a child continuation, a raise a
 //                  suspend to it; a cont.new per try, or a pooled runner
+// and the runtime's ABI (try_enter, try_leave, raise, exc_*):
+//   (e1) rt_native.wat  native Wasm calls, the non-value 0 returned frame by
+//                  frame to the handler's function (the test programs' shape)
+//   (e2) rt_switch.wat  tswitch.wat's best shape (label dispatch, inline
+//                  pushes against the exported shoal_sp_limit, a yield by
+//                  return), its handler try_enter's and its raise the
+//                  runtime's (a branch to the resume id raise returns); also
+//                  with the ABI calls that can end the process (and so
+//                  unwind, on asyncify) made by return, which keeps Asyncify
+//                  off the loop
 // Every kernel is the same Erlang, compiled by hand to each mechanism
 // (docs/abi.md conventions: terms, reduce(1) at every function entry and
 // loop head):
@@ -63,7 +75,7 @@ const UNUSED_LIMIT_NS = 10;
 const SETJMP_LIMIT = 1.2;
 
 /** The kinds each kernel's run/3 takes (bench/exc/flag.wat's header). */
-enum Kind { RAISE = 0, HANDLER = 1, CALL = 2, CHAIN = 3, PLAIN = 4, TIMED = 5, CLOCK = 6, PAIRED = 7 }
+enum Kind { RAISE = 0, HANDLER = 1, CALL = 2, CHAIN = 3, PLAIN = 4, TIMED = 5, CLOCK = 6, PAIRED = 7, FRAME = 8, FRAME_INLINE = 9 }
 
 interface Mechanism {
   id: string;
@@ -83,9 +95,12 @@ const MECHANISMS: Mechanism[] = [
   { id: "tswitch_yield", label: "(c) setjmp, label dispatch, inline push, yield by return", entry: "exc_tswitch:yielding", backends: ["asyncify", "fx"] },
   { id: "fx_fresh", label: "(d) WasmFX, cont.new per try", entry: "exc_fx:fresh", backends: ["fx"] },
   { id: "fx_pooled", label: "(d) WasmFX, pooled runner", entry: "exc_fx:pooled", backends: ["fx"] },
+  { id: "rt_native", label: "(e1) runtime ABI, native calls, non-value 0", entry: "exc_rt_native:run", backends: ["asyncify", "fx"] },
+  { id: "rt_switch", label: "(e2) runtime ABI, label dispatch, inline push, yield by return", entry: "exc_rt_switch:run", backends: ["asyncify", "fx"] },
+  { id: "rt_switch_byreturn", label: "(e2) the same, unwinding ABI calls by return", entry: "exc_rt_switch:byreturn", backends: ["asyncify", "fx"] },
 ];
-/** The mechanism whose targets go to the run's summary (docs/exceptions.md recommends it); the others are in the matrix. */
-const CANDIDATE = "tswitch_yield";
+/** The mechanisms whose targets go to the run's summary: the runtime's ABI as built, both ways of using it; the others are in the matrix. */
+const SUMMARY = ["rt_native", "rt_switch"];
 
 interface Case { kind: Kind; depth: number }
 const key = (c: Case) => `${Kind[c.kind].toLowerCase()}:${c.depth}`;
@@ -96,6 +111,8 @@ function casesOf(m: Mechanism): Case[] {
   cs.push({ kind: Kind.PAIRED, depth: DEEPEST }, { kind: Kind.CLOCK, depth: 1 }, { kind: Kind.HANDLER, depth: 1 },
     { kind: Kind.CALL, depth: 1 }, { kind: Kind.CHAIN, depth: CHAIN });
   if (m.id === "flag") cs.push({ kind: Kind.PLAIN, depth: CHAIN });
+  // (rt_native.wat: try_enter's frame taken apart, by the ABI's frame_enter and inline)
+  if (m.id === "rt_native") cs.push({ kind: Kind.FRAME, depth: 1 }, { kind: Kind.FRAME_INLINE, depth: 1 });
   return cs;
 }
 
@@ -129,6 +146,9 @@ interface Derived {
   chainNsPerCall: number;
   plainNsPerCall: number | null;
   excessNsPerCall: number | null;
+  /** rt_native only: a 2-slot frame around the call (less the call), by frame_enter/frame_leave and pushed inline. */
+  frameAbiNs: number | null;
+  frameInlineNs: number | null;
 }
 
 function derive(r: Runs, plain: Runs | undefined): Derived {
@@ -149,15 +169,17 @@ function derive(r: Runs, plain: Runs | undefined): Derived {
     handlerNs: median(rep("handler:1")), callNs: median(rep("call:1")),
     unusedHandlerNs: perRep((i) => rep("handler:1")[i] - rep("call:1")[i]),
     chainNsPerCall: chain, plainNsPerCall: plainNs, excessNsPerCall: plainNs === null ? null : chain - plainNs,
+    frameAbiNs: r.reps["frame:1"] ? perRep((i) => rep("frame:1")[i] - rep("call:1")[i]) : null,
+    frameInlineNs: r.reps["frame_inline:1"] ? perRep((i) => rep("frame_inline:1")[i] - rep("call:1")[i]) : null,
   };
 }
 
 /** Link the kernels for both backends (cached), with the probes of what the asyncify build cannot take. */
 async function buildKernels() {
   const src = path.join(ROOT, "bench", "exc");
-  return linkPrograms("exceptions", src, ["flag", "tramp", "tswitch", "eh", "fx"], [
-    { name: "exc", backend: "asyncify", modules: ["flag", "tramp", "tswitch"] },
-    { name: "exc", backend: "fx", modules: ["flag", "tramp", "tswitch", "eh", "fx"] },
+  return linkPrograms("exceptions", src, ["flag", "tramp", "tswitch", "eh", "fx", "rt_native", "rt_switch"], [
+    { name: "exc", backend: "asyncify", modules: ["flag", "tramp", "tswitch", "rt_native", "rt_switch"] },
+    { name: "exc", backend: "fx", modules: ["flag", "tramp", "tswitch", "eh", "fx", "rt_native", "rt_switch"] },
     { name: "probe_eh", backend: "asyncify", modules: ["eh"], expectFailure: true },
     { name: "probe_fx", backend: "asyncify", modules: ["fx"], expectFailure: true },
   ], async (_dir, wasm) => {
@@ -262,6 +284,15 @@ export async function run(o: Options): Promise<SuiteResult> {
     ["mechanism, backend", "try + call", "call", "unused handler", "ns/call", "excess ns/call"],
     rows.map(({ b, m, d }) => [name(b, m), num(d.handlerNs), num(d.callNs), num(d.unusedHandlerNs), num(d.chainNsPerCall), num(d.excessNsPerCall)]));
 
+  const apart = rows.filter(({ d }) => d.frameAbiNs !== null);
+  if (apart.length) {
+    table(`the runtime's unused handler taken apart (e1, ns, each less the call alone): try_enter + try_leave; the 2-slot frame ` +
+      `try_enter enters, by frame_enter/frame_leave (ABI calls; frame_enter zeroes it); the same 2 slots pushed inline against ` +
+      `shoal_sp_limit, written and left inline (a handler inline, less its register's update)`,
+      ["mechanism, backend", "try_enter + try_leave", "frame_enter(2) + frame_leave(2)", "2 slots inline"],
+      apart.map(({ b, m, d }) => [name(b, m), num(d.unusedHandlerNs), num(d.frameAbiNs!), num(d.frameInlineNs!)]));
+  }
+
   if (beam) {
     const cls = ["throw", "error", "exit", "catch_throw", "catch_error", "catch_exit"];
     table(`BEAM (${beamVersion()}), +S 1:1, ns per raise, medians of ${beamRuns.length} VMs (N=${int(cfg.beamN)})`,
@@ -296,8 +327,8 @@ export async function run(o: Options): Promise<SuiteResult> {
   table("which mechanism meets which target (ours/reference, verdict; '-': not judged in this run)",
     ["mechanism, backend", "raise <= BEAM", `100 vs 1 <= ${SETJMP_LIMIT}x`, `unused <= ${UNUSED_LIMIT_NS} ns`],
     matrix.map(({ b, m, t }) => [name(b, m), ...t.map(mark)]));
-  const targets = matrix.filter((x) => x.m.id === CANDIDATE).flatMap((x) => x.t);
-  printTargets(`exceptions targets (${CANDIDATE}, the candidate for the default; the matrix above has every mechanism)`, targets);
+  const targets = matrix.filter((x) => SUMMARY.includes(x.m.id)).flatMap((x) => x.t);
+  printTargets(`exceptions targets (the runtime's ABI: ${SUMMARY.join(", ")}; the matrix above has every mechanism)`, targets);
 
   const file = writeResult(o, "exceptions", {
     config: { ...cfg, depths: DEPTHS, chainDepth: CHAIN, kernels: "bench/exc/*.wat", anchor: beamSource("exc_bench") },
