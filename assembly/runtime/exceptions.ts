@@ -33,7 +33,7 @@ import { tupleRaw } from "../../gc/term/build";
 import { DEBUG } from "../../gc/mem/debug";
 import { PredefinedAtom } from "../boundary/atoms";
 import { current, processExit } from "./scheduler";
-import { frameEnter, frameLeave, slotGet, slotSet, sp, setSp } from "./shadowstack";
+import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit, setSp } from "./shadowstack";
 import { reserve } from "./alloc";
 
 // @ts-ignore: decorator
@@ -46,7 +46,9 @@ import { reserve } from "./alloc";
 /** Install a handler that resumes at `resume` (an id of the compiled code's choosing, >= 0). */
 export function tryEnter(resume: i32): void {
   const p = current!;
-  frameEnter(2);
+  // the frame's two slots are written at once (no zeroing): frameEnter only when the region must grow
+  if (sp - 16 < spLimit || sp < 16) frameEnter(2);
+  else setSp(sp - 16);
   slotSet(0, makeSmall(<i64>p.handler));
   slotSet(1, makeSmall(<i64>resume));
   p.handler = <u32>(p.stackHi - sp);

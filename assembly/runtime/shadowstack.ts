@@ -69,9 +69,14 @@ export function frameEnter(n: i32): void {
   memory.fill(sp, 0, bytes);
 }
 
-/** Set the running process's stack pointer back to `to`, a depth it had (a handler's: exceptions.ts): frames entered since are left. */
-export function setSp(to: usize): void {
-  if (DEBUG) assert(owner != null && to >= sp && to <= owner!.stackHi);
+/**
+ * Set the running process's stack pointer to `to`: back to a depth it had (a handler's: frames
+ * entered since are left), or down within its region (a frame whose slots the caller writes at
+ * once: exceptions.ts try_enter).
+ */
+// @ts-ignore: decorator
+@inline export function setSp(to: usize): void {
+  if (DEBUG) assert(owner != null && to >= spLimit && to <= owner!.stackHi);
   sp = to;
 }
 
