@@ -125,6 +125,12 @@
 /** Forget the exception (after the catch clause has read it), so it keeps its terms alive no longer. */
 // @ts-ignore: decorator
 @external("shoal", "exc_clear") export declare function excClear(): void;
+/** The resume id the last raise went to. A raise inside a call (an ABI call that may raise, or a callee compiled with native calls) gives its id to that call's code only, which returns the non-value 0; a dispatch loop that runs several functions' handlers reads the id here. */
+// @ts-ignore: decorator
+@external("shoal", "exc_resume") export declare function excResume(): i32;
+/** Bytes of the running process's shadow stack in use (its top minus shoal_sp): a depth that survives the region moving when it grows. Code that nests dispatch loops natively compares it, after a raise, with its own bottom frame's to tell whether the handler is its own. */
+// @ts-ignore: decorator
+@external("shoal", "stack_depth") export declare function stackDepth(): i32;
 
 // ── Calls by name, funs and apply
 /** fun(args...) (erlang:apply/2): the fun's result. Raises error:{badfun, F} or error:{badarity, {F, Args}} (the result is then the non-value 0). May collect and suspend. */

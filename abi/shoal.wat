@@ -48,6 +48,8 @@
 (import "shoal" "exc_reason" (func $exc_reason (result i64)))
 (import "shoal" "exc_trace" (func $exc_trace (result i64)))
 (import "shoal" "exc_clear" (func $exc_clear))
+(import "shoal" "exc_resume" (func $exc_resume (result i32)))
+(import "shoal" "stack_depth" (func $stack_depth (result i32)))
 ;; Calls by name, funs and apply
 (import "shoal" "apply" (func $apply (param i64 i64) (result i64)))
 (import "shoal" "apply_mfa" (func $apply_mfa (param i64 i64 i64) (result i64)))

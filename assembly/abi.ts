@@ -49,7 +49,7 @@ import { monotonicTime, systemTime } from "./runtime/clock";
 import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
-import { tryEnter, tryLeave, raise as raiseException, excClass, excReason, excTrace, excClear } from "./runtime/exceptions";
+import { tryEnter, tryLeave, raise as raiseException, excClass, excReason, excTrace, excClear, excResume, stackDepth } from "./runtime/exceptions";
 import { makeAtom } from "../gc/term/term";
 import { PredefinedAtom } from "./boundary/atoms";
 import { hostCall } from "./runtime/hostcall";
@@ -166,6 +166,10 @@ export function try_leave(): void { tryLeave(); }
 export function raise(cls: Term, reason: Term, trace: Term): i32 { return raiseException(cls, reason, trace); }
 /** The exception being handled: its class (throw, error, exit; 0 if none). */
 export function exc_class(): Term { return excClass(); }
+/** The resume id the last raise went to (for code that learned of the raise from a call's non-value 0). */
+export function exc_resume(): i32 { return excResume(); }
+/** Bytes of the shadow stack in use (its top minus shoal_sp): a depth that survives the region moving. */
+export function stack_depth(): i32 { return stackDepth(); }
 /** Its reason. */
 export function exc_reason(): Term { return excReason(); }
 /** Its stack trace (what raise was given, or the runtime's). */

@@ -81,6 +81,7 @@ export function raise(cls: Term, reason: Term, trace: Term): i32 {
   p.handler = <u32>smallValue(slotGet(0));
   const resume = <i32>smallValue(slotGet(1));
   frameLeave(2);
+  p.excResume = resume;
   return resume;
 }
 
@@ -113,6 +114,16 @@ export function raiseError(reason: Term): i32 {
 export function excClass(): Term { return current!.excClass; }
 export function excReason(): Term { return current!.excReason; }
 export function excTrace(): Term { return current!.excTrace; }
+
+/**
+ * The resume id the running process's last raise went to. A raise inside a call (an ABI call that
+ * may raise, a callee of native-call code) hands its id only to that call's code, which returns
+ * the non-value 0; a dispatch loop that keeps its handlers' ids learns it here.
+ */
+export function excResume(): i32 { return current!.excResume; }
+
+/** Bytes of the running process's shadow stack in use: where a handler's depth is measured from (a distance from the region's top, which survives the region moving). */
+export function stackDepth(): i32 { const p = current!; return <i32>(p.stackHi - sp); }
 
 /** Forget the exception (after a catch), so it no longer keeps its terms alive. */
 export function excClear(): void {

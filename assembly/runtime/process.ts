@@ -85,6 +85,8 @@ import { Timer, TIMER_PROCESS } from "./timers";
   excReason: Term;
   excTrace: Term;
   // ── end of term roots
+  /** The resume id the last raise went to (exceptions.ts): read by code that learns of the raise from a call's non-value 0. */
+  excResume: i32;
   /** Reductions spent over its life. */
   reductions: u64;
   /** Next process in its run queue. */
@@ -232,6 +234,7 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.dict = NIL;
   p.matching = NIL;
   p.excClass = 0;
+  p.excResume = -1;
   p.excReason = NIL;
   p.excTrace = NIL;
   p.handler = 0;
