@@ -22,6 +22,8 @@ import * as messagesSuite from "./messages";
 import * as signalsSuite from "./signals";
 import * as exceptionsSuite from "./exceptions";
 import * as depthSuite from "./depth";
+import * as linkSuite from "./link";
+import * as linkedSuite from "./linked_ab";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
@@ -33,6 +35,8 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   signals: signalsSuite.run,
   exceptions: exceptionsSuite.run,
   depth: depthSuite.run,
+  link: linkSuite.run,
+  linked: linkedSuite.run,
 };
 
 async function main(): Promise<number> {
