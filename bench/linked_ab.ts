@@ -84,11 +84,17 @@ const u32be = (n: number): number[] => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 
 
 async function child(a: ChildArgs): Promise<ChildResult> {
   const none = (): void => {};
-  const env = {
+  const env: Record<string, unknown> = {
     now: () => performance.now(), proc_trace: none, exited: none, gc_event: none, host_message: none,
     host_call: () => 0, host_reply: none, stdout_write: none, abort: () => { throw new Error("abort"); },
   };
-  const { instance } = await WebAssembly.instantiate(fs.readFileSync(a.file), { env });
+  // the built-in build and the linked one import different host functions: any the table above
+  // does not name (system_now, ... added since 053dacd) gets a stand-in
+  const bytes = fs.readFileSync(a.file);
+  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes))) {
+    if (imp.module === "env" && imp.kind === "function" && !(imp.name in env)) env[imp.name] = imp.name.endsWith("now") ? () => Date.now() : () => 0;
+  }
+  const { instance } = await WebAssembly.instantiate(bytes, { env } as WebAssembly.Imports);
   const ex = instance.exports as unknown as RawExports;
   // the host's defaults: 1M processes, 4000 reductions a slice, 1 MiB shadow stacks, min heap 233 words
   ex.init(1 << 20, 4000, 1 << 20, 0, 233, 0, 65535, 0, 0);
