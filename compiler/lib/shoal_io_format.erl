@@ -397,7 +397,7 @@ print(T, D, F, right, P, _Pad, Enc, Str, ChLim, _I) ->
          {depth, D},
          {encoding, Enc},
          {strings, Str}],
-    io_lib_pretty:print(T, Options).
+    shoal_io_pretty:print(T, Options).
 fwrite_e(Fl, none, Adj, none, Pad) ->
     fwrite_e(Fl, none, Adj, 6, Pad);
 fwrite_e(Fl, none, _Adj, P, _Pad) when P >= 2 ->
