@@ -92,11 +92,11 @@ nl(Io) ->
     end.
 
 write(Term) ->
-    out(latin1(io_lib:write(Term))).
+    out(latin1(characters(io_lib:write(Term)))).
 
 write(Io, Term) ->
     case device(Io) of
-        ok -> out(latin1(io_lib:write(Term)));
+        ok -> out(latin1(characters(io_lib:write(Term))));
         Reason -> erlang:error(Reason, [Io, Term])
     end.
 
@@ -151,12 +151,17 @@ chars(Fun) ->
             error
     end.
 
+characters(Chars) ->
+    case shoal_io_unicode:characters_to_list(Chars) of
+        error -> erlang:error(badarg);
+        Cs -> Cs
+    end.
+
+%% Characters (a flat list) to the bytes a latin1 device writes.
 latin1([C | Cs]) when is_integer(C), C < 256 ->
     [C | latin1(Cs)];
-latin1([C | Cs]) when is_integer(C) ->
+latin1([C | Cs]) ->
     "\\x{" ++ integer_to_list(C, 16) ++ "}" ++ latin1(Cs);
-latin1([L | Cs]) ->
-    latin1(L) ++ latin1(Cs);
 latin1([]) ->
     [].
 

@@ -97,11 +97,11 @@ format_prompt(Prompt, Encoding)
 format_prompt(Prompt, Encoding) ->
     do_format_prompt(add_modifier(Encoding, "p"), [Prompt]).
 do_format_prompt(Format, Args) ->
-    case catch format(Format, Args) of
-        {'EXIT', _} ->
-            "???";
-        List ->
-            List
+    try
+        format(Format, Args)
+    catch
+        _:_ ->
+            "???"
     end.
 add_modifier(latin1, C) ->
     "~" ++ C;
