@@ -17,7 +17,8 @@
          put_chars/1, put_chars/2,
          nl/0, nl/1,
          write/1, write/2,
-         printable_range/0, columns/0, columns/1, rows/0, rows/1]).
+         printable_range/0, columns/0, columns/1, rows/0, rows/1,
+         getopts/0, getopts/1]).
 
 format(Format) ->
     case chars(fun() -> io_lib:format(Format, []) end) of
@@ -103,6 +104,17 @@ write(Io, Term) ->
 %% As OTP 25 without +pc unicode.
 printable_range() ->
     latin1.
+
+%% The options of standard_io under `erl -noshell' (OTP 25). setopts is not
+%% provided: the encoding cannot be changed (see README.md).
+getopts() ->
+    [{binary, false}, {encoding, latin1}].
+
+getopts(Io) ->
+    case device(Io) of
+        ok -> getopts();
+        Reason -> erlang:error(Reason, [Io])
+    end.
 
 %% Standard output under -noshell is not a terminal to the io server.
 columns() ->
