@@ -79,7 +79,7 @@ describe(`Shoal's io_lib against OTP's (seed ${SEED})`, () => {
     const [cases, matching] = [Number(total![1]), Number(total![2])];
     const mismatches = libOut.split("\n").filter((l) => l.startsWith("MISMATCH")).length;
     if (matching !== cases) console.log(`seed ${SEED}: ${cases - matching} of ${cases} differ\n${libOut.slice(0, 6000)}`);
-    else console.log(`io_lib: ${matching} of ${cases} cases match OTP 25 (seed ${SEED})`);
+    else console.log(`io_lib: ${matching} of ${cases} cases match OTP 25 (seed ${SEED}); ${/CATEGORIES (.*)/.exec(libOut)?.[1]}`);
     expect(cases).toBeGreaterThan(10_000);
     expect(mismatches).toBe(0);
     expect(matching).toBe(cases);
