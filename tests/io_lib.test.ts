@@ -9,6 +9,8 @@
 //    ~p ~w ~f ~e ~g, Unicode strings and binaries under ~ts ~tp ~tc, chars_limit, and the other io_lib functions.
 //  - io: the same sequence of io calls (format/1,2,3, fwrite, put_chars, nl, write, and errors) through OTP's io
 //    and through shoal_io, each in its own `erl -noshell`; standard output must be the same bytes.
+//  - in place: the modules under their own names (io, io_lib, with -DBEAM_STDOUT), loaded over OTP's io and
+//    io_lib in a BEAM, print that sequence with the same bytes again.
 //  - the natives: the modules, compiled as they are (io, io_lib), may call only what Shoal provides.
 // The random terms and floats depend on a seed, printed with any failure (SHOAL_SEED=n runs one again).
 import { spawnSync } from "node:child_process";
@@ -48,23 +50,28 @@ const testName = (m: string): string => (m === "io" || m === "io_lib" ? `shoal_$
 
 let tmp: string;
 let libOut: string;
-let ioOtp: Buffer, ioOurs: Buffer;
+let ioOtp: Buffer, ioOurs: Buffer, ioInPlace: Buffer;
 let imports: string[];
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "shoal-io-test-"));
-  const beamDir = path.join(tmp, "beam"), plainDir = path.join(tmp, "plain");
-  fs.mkdirSync(beamDir);
-  fs.mkdirSync(plainDir);
+  const beamDir = path.join(tmp, "beam"), plainDir = path.join(tmp, "plain"), inPlaceDir = path.join(tmp, "inplace");
+  for (const d of [beamDir, plainDir, inPlaceDir]) fs.mkdirSync(d);
   for (const m of MODULES) fs.writeFileSync(path.join(beamDir, `${testName(m)}.erl`), renamed(fs.readFileSync(path.join(LIB, `${m}.erl`), "utf8")));
   fs.copyFileSync(CHECK, path.join(beamDir, "io_check.erl"));
   run("erlc", ["-DBEAM_STDOUT", ...MODULES.map((m) => `${testName(m)}.erl`), "io_check.erl"], beamDir);
   // as they are, for the natives they call
   run("erlc", ["-o", plainDir, ...MODULES.map((m) => path.join(LIB, `${m}.erl`))], tmp);
+  // under their own names, to be loaded over OTP's
+  run("erlc", ["-DBEAM_STDOUT", "-o", inPlaceDir, ...MODULES.map((m) => path.join(LIB, `${m}.erl`))], tmp);
+  fs.copyFileSync(path.join(beamDir, "io_check.beam"), path.join(inPlaceDir, "io_check.beam"));
   const erl = (code: string) => run("erl", ["-noshell", "-pa", beamDir, "-eval", `${code}, init:stop().`], tmp);
   libOut = erl(`io_check:lib(${SEED})`).toString("latin1");
   ioOtp = erl(`io_check:io(io, ${SEED})`);
   ioOurs = erl(`io_check:io(shoal_io, ${SEED})`);
+  const load = "[begin code:purge(M), code:delete(M), code:purge(M), {module, M} = code:load_file(M) end || M <- [io, io_lib]]";
+  ioInPlace = run("erl", ["-noshell", "-nostick", "-pa", inPlaceDir, "-eval",
+    `${load}, "${inPlaceDir}/io.beam" = code:which(io), io_check:io(io, ${SEED}), init:stop().`], tmp);
   const mods = MODULES.map((m) => `"${path.join(plainDir, m)}"`).join(",");
   imports = erl(`[io:format("~w:~w/~w~n", [M, F, A]) || File <- [${mods}], {ok, {_, [{imports, I}]}} <- [beam_lib:chunks(File, [imports])], {M, F, A} <- I]`)
     .toString("latin1").trim().split("\n");
@@ -92,6 +99,14 @@ describe("Shoal's io against OTP's", () => {
     expect(ioOtp.length).toBeGreaterThan(500);
     expect(ioOurs.toString("latin1")).toBe(ioOtp.toString("latin1"));
     expect(ioOurs.equals(ioOtp)).toBe(true);
+  });
+});
+
+describe("in place of OTP's io and io_lib", () => {
+  test("loaded over OTP's, under their own names, they write the same bytes", () => {
+    if (!ioOtp.equals(ioInPlace)) console.log(`OTP:\n${ioOtp.toString("latin1")}\nShoal's in place:\n${ioInPlace.toString("latin1")}`);
+    expect(ioInPlace.toString("latin1")).toBe(ioOtp.toString("latin1"));
+    expect(ioInPlace.equals(ioOtp)).toBe(true);
   });
 });
 

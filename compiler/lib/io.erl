@@ -181,12 +181,26 @@ latin1([]) ->
 %% binary's bytes raw to standard output. OTP 25's erlang:display_string/1
 %% writes to standard error instead (encoding characters as UTF-8, \n as
 %% \r\n, and refusing binaries), so to run these modules on the BEAM compile
-%% them with -DBEAM_STDOUT: the bytes then go to standard_io as file:write/2
-%% does, a latin1 request the user server writes unchanged, in order with
-%% OTP's own output.
+%% them with -DBEAM_STDOUT: the bytes then go to the group leader as a latin1
+%% put_chars request (what file:write/2 sends), which the user server writes
+%% unchanged, in order with all other output. It is sent here rather than
+%% through file:write/2, which calls io:request/2: so these modules can also
+%% stand in for OTP's io and io_lib on the BEAM.
 -ifdef(BEAM_STDOUT).
 out(Bytes) ->
-    file:write(standard_io, Bytes).
+    GL = group_leader(),
+    Ref = erlang:monitor(process, GL),
+    GL ! {io_request, self(), Ref, {put_chars, latin1, list_to_binary(Bytes)}},
+    receive
+        {io_reply, Ref, ok} ->
+            erlang:demonitor(Ref, [flush]),
+            ok;
+        {io_reply, Ref, _} ->
+            erlang:demonitor(Ref, [flush]),
+            erlang:error(badarg);
+        {'DOWN', Ref, _, _, _} ->
+            erlang:error(terminated)
+    end.
 -else.
 out(Bytes) ->
     erlang:display_string(list_to_binary(Bytes)),
