@@ -74,7 +74,10 @@ const call = (name: string, ...args: unknown[]): Call => ({ op: OP(name, args.le
 function arithmeticCalls(ints: bigint[], seed: number): Call[] {
   const calls: Call[] = [];
   const pairs = fc.sample(fc.tuple(fc.constantFrom(...ints), fc.constantFrom(...ints)), { numRuns: 500, seed });
-  for (const [a, b] of [...EDGES.map((e, i) => [e, EDGES[(i * 7 + 3) % EDGES.length]] as [bigint, bigint]), ...pairs]) {
+  // every pair of the edges nearest the limits of small, 63 and 64 bits, both signs; then random pairs
+  const near = [0n, 1n, P(59) - 1n, P(59), P(59) + 1n, P(63) - 1n, P(63), P(64) - 1n, P(64), P(32)].flatMap((v) => (v ? [v, -v] : [v]));
+  const edgePairs = near.flatMap((a) => near.map((b) => [a, b] as [bigint, bigint]));
+  for (const [a, b] of [...edgePairs, ...EDGES.map((e, i) => [e, EDGES[(i * 7 + 3) % EDGES.length]] as [bigint, bigint]), ...pairs]) {
     for (const o of ["+", "-", "*", "div", "rem", "/", "band", "bor", "bxor"]) calls.push(call(o, js(a), js(b)));
   }
   for (const a of ints) {
@@ -172,18 +175,22 @@ function beamResults(calls: Call[]): unknown[] {
 
 // ── the runs ------------------------------------------------------------------------------------
 
-/** Each call through a calculator process, in batches (a major collection between each operation when `gcEach`). */
-async function shoalResults(h: Harness, calls: Call[], gcEach = false): Promise<unknown[]> {
+/**
+ * Each call through a calculator process, in batches; between operations, when asked, a major
+ * collection (gc) or the young generation filled to its end (fill: the call's own allocation collects).
+ */
+async function shoalResults(h: Harness, calls: Call[], between: "gc" | "fill" | "" = ""): Promise<unknown[]> {
+  const gcEach = between !== "";
   const calc = h.rt.spawn("calculator");
   const out: unknown[] = [];
   for (let i = 0; i < calls.length; i += 400) {
     const batch = calls.slice(i, i + 400).flatMap((c) => {
       const t = new Tuple([c.op, c.args]);
-      return gcEach ? [t, new Tuple([99, []])] : [t];
+      return gcEach ? [new Tuple([between === "gc" ? 99 : 98, []]), t] : [t];
     });
     h.rt.send(calc, batch);
     const reply = (await h.rt.receive({ timeoutMs: 60_000 })) as unknown[];
-    out.push(...(gcEach ? reply.filter((_, k) => k % 2 === 0) : reply));
+    out.push(...(gcEach ? reply.filter((_, k) => k % 2 === 1) : reply));
   }
   h.rt.send(calc, A("stop"));
   await h.rt.run();
@@ -264,8 +271,19 @@ describe.each(BACKENDS)(`integers of any size on %s, against erl (seed ${SEED})`
   test("results survive a major collection after every operation (from-space poisoned)", async () => {
     const h = await runtime();
     const calls = ARITH.filter((_, i) => i % 7 === 0);
-    const ours = await shoalResults(h, calls, true);
+    const ours = await shoalResults(h, calls, "gc");
     expect(differences(calls, ours, ARITH.map((_, i) => beamArith[i]).filter((_, i) => i % 7 === 0)).join("\n")).toBe("");
+  }, 120_000);
+
+  test("every call keeps its operands across the collection its own allocation takes (the heap full before it)", async () => {
+    const h = await runtime();
+    let collections = 0;
+    h.rt.onGc(() => { collections++; });
+    const every = [...ARITH, ...CONV], beam = [...beamArith, ...beamConv];
+    const pick = (i: number): boolean => i % 3 === 0;
+    const ours = await shoalResults(h, every.filter((_, i) => pick(i)), "fill");
+    expect(differences(every.filter((_, i) => pick(i)), ours, beam.filter((_, i) => pick(i))).join("\n")).toBe("");
+    expect(collections).toBeGreaterThan(every.length / 6);    // most calls allocate, and so collected
   }, 120_000);
 
   test("fact(N) by arith_mul is BEAM's, with and without a collection at each step", async () => {

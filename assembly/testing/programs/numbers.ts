@@ -13,15 +13,16 @@
 //   anything else                    none: the process ends
 //
 // Results accumulate in a root slot across every call, so the collections
-// the calls take (and {gc}, Op 99: a major collection) move them; the host
-// sees them after.
+// the calls take (and Op 99: a major collection) move them; the host sees
+// them after. Op 98 fills the young generation first, so that the next
+// call's own allocation collects while it holds its operands.
 
 import {
   Term, NIL, isList, head, tail, isBoxed, boxedHeader, headerSubtag, headerArity, SUB_TUPLE, tupleGet, tupleSet, tupleWords,
   isSmall, smallValue, makeSmall, makeAtom,
 } from "../../../gc/term/term";
 import {
-  frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect, makeTuple, makeCons, send, hostPid,
+  frameEnter, frameLeave, slotGet, slotSet, gcReserve, shoalHtop, shoalHend, gcCollect, makeTuple, makeCons, send, hostPid,
   tryEnter, tryLeave, excReason, excClear,
   arithAdd, arithSub, arithMul, arithDiv, arithRem, arithFdiv, arithNeg, arithBand, arithBor, arithBxor, arithBnot, arithBsl, arithBsr,
   erlangIntegerToList_1, erlangIntegerToList_2, erlangIntegerToBinary_1, erlangIntegerToBinary_2, erlangListToInteger_1,
@@ -36,6 +37,9 @@ function anything(t: Term): bool { return true; }
 /** Op 99: a major collection (its result: the atom true). */
 // @ts-ignore: decorator
 @inline const OP_GC: i64 = 99;
+/** Op 98: fill the young generation to its end with a dead tuple, so the next allocation must collect (result: true). */
+// @ts-ignore: decorator
+@inline const OP_FILL: i64 = 98;
 
 /**
  * Apply operation `op` to the arguments a, b (b unused for one-argument ones). The ops, by index:
@@ -94,6 +98,11 @@ function runBatch(): void {
     const b = isList(args) && isList(tail(args)) ? head(tail(args)) : NIL;
     let r: Term;
     if (op == OP_GC) { gcCollect(true); r = makeAtom(PredefinedAtom.TRUE); }
+    else if (op == OP_FILL) {
+      const free = <usize>(shoalHend - shoalHtop) >> 3;
+      if (free >= 3) makeTuple(free - 3);          // leaves 2 words: the result's cons cell below, then nothing
+      r = makeAtom(PredefinedAtom.TRUE);
+    }
     else {
       tryEnter(1);
       r = apply(op, a, b);
