@@ -291,12 +291,23 @@ export function erlang_float_to_list_1(f: Term): Term {
 // @ts-ignore: decorator
 @inline const F_SHORT: i32 = 2;
 
+/** The options' atoms, interned on first use (an atom is never freed). */
+let optionAtoms = false;
+let A_DECIMALS: Term = 0, A_SCIENTIFIC: Term = 0, A_SHORT: Term = 0, A_COMPACT: Term = 0;
+function optionAtomsInit(): void {
+  A_DECIMALS = atomOf("decimals");
+  A_SCIENTIFIC = atomOf("scientific");
+  A_SHORT = atomOf("short");
+  A_COMPACT = atomOf("compact");
+  optionAtoms = true;
+}
+
 /** erlang:float_to_list/2. */
 export function erlang_float_to_list_2(f: Term, opts: Term): Term {
   if (!isFloat(f)) return badarg();
   let format = F_SCI, prec: i32 = 20, compact = false;
-  const decimals = atomOf("decimals"), scientific = atomOf("scientific");
-  const short = atomOf("short"), compactA = atomOf("compact");
+  if (!optionAtoms) optionAtomsInit();
+  const decimals = A_DECIMALS, scientific = A_SCIENTIFIC, short = A_SHORT, compactA = A_COMPACT;
   let r = opts;
   for (; isList(r); r = tail(r)) {
     const o = head(r);
