@@ -43,7 +43,7 @@ import {
 import { consRaw, binaryRaw, binaryData } from "../../gc/term/build";
 import { atomOf } from "../../gc/term/atoms";
 import {
-  isBig, magOf, magN, magNeg, bigWordsFor, resultDigits, finishInteger, scratch, magDivSmall, magTrim,
+  isBig, bigNeg, magOf, magN, magNeg, bigWordsFor, resultDigits, finishInteger, scratch, magDivSmall, magTrim,
   magOfF64, bigToF64,
 } from "../../gc/term/bignum";
 import { PredefinedAtom } from "../boundary/atoms";
@@ -230,7 +230,7 @@ export function erlang_binary_to_integer_2(bin: Term, base: Term): Term {
 export function erlang_abs_1(n: Term): Term {
   if (isSmall(n)) return smallValue(n) < 0 ? arithNeg(n) : n;
   if (isFloat(n)) { const f = floatValue(n); return f < 0 ? floatResult(-f) : n; }
-  if (isBig(n)) { magOf(n, memory.data(8)); return magNeg ? arithNeg(n) : n; }
+  if (isBig(n)) return bigNeg(n) ? arithNeg(n) : n;
   return badarg();
 }
 
