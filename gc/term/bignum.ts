@@ -65,6 +65,14 @@ export function bigDigits(t: Term): u32 {
   const l = bigLimbs(t);
   return (<u32>l << 1) - (load<u32>(bigData(t) + (l << 3) - 4) == 0 ? 1 : 0);
 }
+/** Whether big `t` keeps the invariants: a limb at least, the top one not 0, the value outside the small range. */
+export function isCanonicalBig(t: Term): bool {
+  const l = bigLimbs(t);
+  if (l < 1 || load<u64>(bigData(t) + ((l - 1) << 3)) == 0) return false;
+  if (l > 1) return true;
+  const m = load<u64>(bigData(t));
+  return bigNeg(t) ? m > <u64>(-SMALL_MIN) : m > <u64>SMALL_MAX;
+}
 /** Words a big of n digits takes (header, sign, limbs). */
 // @ts-ignore: decorator
 @inline export function bigWordsFor(n: u32): usize { return 2 + ((<usize>n + 1) >> 1); }
@@ -93,7 +101,7 @@ export function magOf(t: Term, buf: usize): usize {
     magN = m == 0 ? 0 : m >> 32 ? 2 : 1;
     return buf;
   }
-  if (DEBUG) assert(isBig(t));
+  if (DEBUG) assert(isBig(t) && isCanonicalBig(t));
   magNeg = bigNeg(t);
   magN = bigDigits(t);
   return bigData(t);
@@ -132,7 +140,7 @@ export function finishInteger(n: u32, neg: bool): Term {
   bump(2 + limbs);
   store<u64>(p, makeHeader(SUB_BIG, 1 + limbs));
   store<u64>(p, neg ? 1 : 0, 8);
-  if (DEBUG) assert(load<u64>(d + ((limbs - 1) << 3)) != 0);
+  if (DEBUG) assert(isCanonicalBig(makeBoxed(p)));
   return makeBoxed(p);
 }
 
@@ -403,6 +411,7 @@ export function compareIntegers(a: Term, b: Term): i32 {
   const sa = isSmall(a), sb = isSmall(b);
   if (sa && sb) { const x = smallValue(a), y = smallValue(b); return x < y ? -1 : x > y ? 1 : 0; }
   // a big lies outside every small: its sign places it
+  if (DEBUG) assert((sa || isCanonicalBig(a)) && (sb || isCanonicalBig(b)));
   if (sa) return bigNeg(b) ? 1 : -1;
   if (sb) return bigNeg(a) ? -1 : 1;
   const na = bigNeg(a), nb = bigNeg(b);
