@@ -1,0 +1,79 @@
+// The native caller: a process that calls natives (and any entry) by name,
+// through the ABI's apply_mfa, as compiled code calls another module, so
+// tests/natives.test.ts can set every answer beside BEAM's.
+//
+//   message                          reply to the host
+//   -------------------------------  ----------------------------------------------------------
+//   [{M, F, Args}, ...]              [Result, ...] in the same order: M:F(Args...)'s value, or
+//                                    {Class, Reason} where it raised (caught by a handler, as
+//                                    compiled code catches)
+//   {gc, [{M, F, Args}, ...]}        the same, with a major collection before each call
+//   anything else                    none: the process ends
+//
+// Results accumulate in a root slot across every call, so the collections
+// the calls take move them.
+
+import { Term, NIL, isList, head, tail, isBoxed, boxedHeader, headerSubtag, headerArity, SUB_TUPLE, tupleGet, tupleSet, tupleWords } from "../../../gc/term/term";
+import {
+  frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect, makeTuple, makeCons, send, hostPid, tryEnter, tryLeave,
+  excClass, excReason, excClear, applyMfa,
+} from "../shoal";
+import { atom, receive } from "../lib";
+
+function anything(t: Term): bool { return true; }
+
+function isTuple(t: Term, n: u64): bool {
+  return isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_TUPLE && headerArity(boxedHeader(t)) == n;
+}
+
+/** Run the calls of the list in slot 0, the results consed (reversed) onto slot 1; then reply. */
+function runBatch(gc: bool): void {
+  while (isList(slotGet(0))) {
+    const item = head(slotGet(0));
+    slotSet(0, tail(slotGet(0)));
+    slotSet(2, item);
+    if (gc) gcCollect(true);
+    const call = slotGet(2);
+    tryEnter(1);
+    let r = applyMfa(tupleGet(call, 0), tupleGet(call, 1), tupleGet(call, 2));
+    if (r != 0) tryLeave();
+    else {
+      // raised: the handler is gone, the shadow stack as at try_enter; {Class, Reason}
+      gcReserve(tupleWords(2));
+      r = makeTuple(2);
+      tupleSet(r, 0, excClass());
+      tupleSet(r, 1, excReason());
+      excClear();
+    }
+    slotSet(2, r);
+    gcReserve(2);
+    slotSet(1, makeCons(slotGet(2), slotGet(1)));
+  }
+  let out: Term = NIL;
+  slotSet(2, NIL);
+  let n: usize = 0;
+  for (let l = slotGet(1); isList(l); l = tail(l)) n++;
+  gcReserve(2 * n);
+  for (let l = slotGet(1); isList(l); l = tail(l)) out = makeCons(head(l), out);
+  send(hostPid(), out);
+}
+
+export function nativeCaller(arg: Term): Term {
+  frameEnter(3);
+  const GC = atom("gc");
+  for (;;) {
+    const m = receive(anything, Infinity);
+    let gc = false;
+    let calls = m;
+    if (isTuple(m, 2) && tupleGet(m, 0) == GC) { gc = true; calls = tupleGet(m, 1); }
+    if (!isList(calls) && calls != NIL) break;
+    slotSet(0, calls);
+    slotSet(1, NIL);
+    runBatch(gc);
+    slotSet(0, NIL);
+    slotSet(1, NIL);
+    slotSet(2, NIL);
+  }
+  frameLeave(3);
+  return NIL;
+}
