@@ -8,7 +8,7 @@
 //   floats     C's "%.6e": 1.000000e+00
 //   atoms      bare when the first character is a latin-1 lower-case letter
 //              (a-z, ß-ÿ but ÷) and the rest letters (latin-1, but × and ÷),
-//              digits, _ or @; else quoted, with \' \\ \n \t \r \v \f \b
+//              digits or _ (not @: erts quotes 'a@b'); else quoted, with \' \\ \n \t \r \v \f \b
 //              escaped, other characters below 32 and 128..159 as \ooo; every
 //              character from 160 up is written as UTF-8 (reserved words are
 //              not quoted: display(['if']) prints [if])
@@ -44,7 +44,7 @@ const floatTmp = memory.data(64);
 
 /** Whether code point c may stand in a bare atom after the first character. */
 function atomChar(c: u32): bool {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95 || c == 64
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95
     || (c >= 192 && c <= 255 && c != 215 && c != 247);
 }
 

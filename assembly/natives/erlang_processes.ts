@@ -27,7 +27,7 @@ import { monotonicTime, systemTime } from "../runtime/clock";
 import { makeRef } from "../runtime/refs";
 import { exportsOf } from "../runtime/exports";
 import { Priority } from "../boundary/codes";
-import { isBig, bigNeg } from "../../gc/term/bignum";
+import { i64Result } from "../runtime/arith";
 import {
   TRUE, FALSE, UNDEFINED, badarg, isTuple, isTupleOf, isFun, isBool, listLength, reserveKeeping, kept0, kept1,
   A_NONODE, A_PROCESS, A_FLUSH, A_INFO, A_TRAP_EXIT, A_MODULE, A_EXPORTS, A_ATTRIBUTES, A_COMPILE, A_MD5, A_NATIVE,
@@ -260,15 +260,15 @@ function unitPerSecond(u: Term): i64 {
 function inUnit(ns: i64, unit: Term): Term {
   const per = unitPerSecond(unit);
   if (per == 0) return badarg();
-  if (per == 1_000_000_000) return makeSmall(ns);
+  if (per == 1_000_000_000) return i64Result(ns);
   // floor(ns * per / 1e9) without overflow for per <= 1e9: split seconds and the rest
   const s = ns >= 0 ? ns / 1_000_000_000 : -((-ns + 999_999_999) / 1_000_000_000);
   const rest = ns - s * 1_000_000_000;
-  return makeSmall(s * per + (rest * per) / 1_000_000_000);
+  return i64Result(s * per + (rest * per) / 1_000_000_000);
 }
-export function erlang_monotonic_time_0(): Term { return makeSmall(monotonicTime()); }
+export function erlang_monotonic_time_0(): Term { return i64Result(monotonicTime()); }
 export function erlang_monotonic_time_1(u: Term): Term { return inUnit(monotonicTime(), u); }
-export function erlang_system_time_0(): Term { return makeSmall(systemTime()); }
+export function erlang_system_time_0(): Term { return i64Result(systemTime()); }
 export function erlang_system_time_1(u: Term): Term { return inUnit(systemTime(), u); }
 
 export function erlang_yield_0(): Term { yieldNow(); return TRUE; }

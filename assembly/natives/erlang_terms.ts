@@ -549,13 +549,13 @@ export function erlang_phash2_2(t: Term, range: Term): Term {
   return makeSmall(phash2(t, r));
 }
 
-/** erlang:term_to_binary/1 (a term holding a fun: badarg here; BEAM encodes funs). */
+/** erlang:term_to_binary/1, OTP 25's bytes (Latin-1 atoms as ATOM_EXT); a term holding a fun: badarg here (BEAM encodes funs). */
 export function erlang_term_to_binary_1(t: Term): Term {
-  const size = etfEncodedSize(t);
+  const size = etfEncodedSize(t, true);
   if (size < 0 || size > 0xFFFF_FFFF) return badarg();
   reserveKeeping(binaryWords(<u32>size), t);
   const r = binaryRaw(<u32>size);
-  etfEncode(kept0, binaryData(r));
+  etfEncode(kept0, binaryData(r), true);
   return r;
 }
 

@@ -8,7 +8,8 @@
 //                                    {Class, Reason} where it raised (caught by a handler, as
 //                                    compiled code catches)
 //   {gc, [{M, F, Args}, ...]}        the same, with a major collection before each call
-//   anything else                    none: the process ends
+//   stop                             none: the process ends
+//   (anything else stays in the mailbox)
 //
 // Results accumulate in a root slot across every call, so the collections
 // the calls take move them.
@@ -20,7 +21,10 @@ import {
 } from "../shoal";
 import { atom, receive } from "../lib";
 
-function anything(t: Term): bool { return true; }
+/** The atoms a command is told by (set at start). */
+let GC: Term = 0, STOP: Term = 0;
+/** A command: a list of calls, {gc, Calls}, or stop (other messages, such as the 'DOWN' of a monitor a call set up, stay in the mailbox). */
+function isCommand(t: Term): bool { return isList(t) || t == NIL || t == STOP || (isTuple(t, 2) && tupleGet(t, 0) == GC); }
 
 function isTuple(t: Term, n: u64): bool {
   return isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_TUPLE && headerArity(boxedHeader(t)) == n;
@@ -60,9 +64,10 @@ function runBatch(gc: bool): void {
 
 export function nativeCaller(arg: Term): Term {
   frameEnter(3);
-  const GC = atom("gc");
+  GC = atom("gc");
+  STOP = atom("stop");
   for (;;) {
-    const m = receive(anything, Infinity);
+    const m = receive(isCommand, Infinity);
     let gc = false;
     let calls = m;
     if (isTuple(m, 2) && tupleGet(m, 0) == GC) { gc = true; calls = tupleGet(m, 1); }
