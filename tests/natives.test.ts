@@ -178,7 +178,8 @@ function processCalls(): Tuple[] {
     E("apply", A("erlang"), A("apply"), [A("erlang"), A("-"), [5]]), E("apply", 1, A("a"), []), E("+", 1, 2), E("+", A("a"), 1), E("-", 5), E("+", 7), E("+", A("a")),
     E("*", big, big), E("div", 7, 2), E("rem", -7, 2), E("/", 1, 4), E("bsl", 1, 70), E("bnot", 5), E("integer_to_list", big), E("float_to_list", 2.5),
     E("whereis", A("no_such_name_natives")), E("whereis", 1), E("register", A("x"), 1), E("unregister", A("no_such_name_natives")),
-    E("is_process_alive", A("a")), E("send", A("no_such_name_natives"), A("m")), E("!", A("no_such_name_natives"), A("m")), E("send", 1, A("m")),
+    E("is_process_alive", A("a")), E("send", A("no_such_name_natives"), A("m")), E("!", A("no_such_name_natives"), A("m")), E("send", 1, A("m")), E("send", T(A("no_such_name_natives"), A("nonode@nohost")), A("m")), E("send", T(A("x"), A("other@host")), A("m")),
+    E("send", T(1, A("nonode@nohost")), A("m")), E("monitor", A("process"), T(1, 2)),
     E("process_flag", A("foo"), A("true")), E("process_flag", A("trap_exit"), 1), E("demonitor", A("a")), E("demonitor", A("a"), []),
     E("cancel_timer", A("a")), E("send_after", -1, A("x"), A("m")), E("send_after", 10, 1, A("m")), E("monotonic_time", A("foo")),
     E("system_time", A("foo")), E("node"), E("link", A("a")), E("unlink", 1), E("monitor", A("process"), 1),
@@ -302,12 +303,14 @@ describe.each(BACKENDS)("natives on %s", (backend) => {
     expect(exports).toEqual(expect.arrayContaining(["display/1", "element/2", "+/2", "spawn_monitor/3", "apply/3"]));
     expect((r[15] as Tuple[]).map((t) => (t.elements[0] as Atom).name)).toEqual(["module", "exports", "attributes", "compile"]);
     expect(r[16]).toBe(true);
-    expect(r[17]).toBeInstanceOf(Ref);
+    expect(r[17]).toBeInstanceOf(Ref);   // and its 'DOWN' at once: checked below
     expect(r[18]).toBeInstanceOf(Ref);
     expect(r.slice(19)).toEqual([false, true]);
     // the text of a pid and a reference, as display prints them; the timer cancelled
-    h.rt.send(caller, [E("pid_to_list", caller), E("ref_to_list", r[1]), E("cancel_timer", r[18]), E("cancel_timer", r[18])]);
-    const [pl, rl, left, again] = (await h.rt.receive({ timeoutMs: 10_000 })) as number[][];
+    h.rt.send(caller, [E("pid_to_list", caller), E("ref_to_list", r[1]), E("cancel_timer", r[18]), E("cancel_timer", r[18]),
+      E("demonitor", r[17], [A("flush"), A("info")])]);
+    const [pl, rl, left, again, info] = (await h.rt.receive({ timeoutMs: 10_000 })) as number[][];
+    expect(info).toBe(false);
     expect(left).toBeGreaterThan(90_000);
     expect(again).toBe(false);
     expect(String.fromCharCode(...pl)).toBe(`<0.${caller.slot}.${caller.serial}>`);

@@ -29,7 +29,7 @@ import { exportsOf } from "../runtime/exports";
 import { Priority } from "../boundary/codes";
 import { i64Result } from "../runtime/arith";
 import {
-  TRUE, FALSE, UNDEFINED, badarg, isTuple, isTupleOf, isFun, isBool, listLength, reserveKeeping, kept0, kept1,
+  TRUE, FALSE, UNDEFINED, badarg, isTuple, isTupleOf, isFun, isBool, listLength, reserveKeeping, kept0, kept1, kept2,
   A_NONODE, A_PROCESS, A_FLUSH, A_INFO, A_TRAP_EXIT, A_MODULE, A_EXPORTS, A_ATTRIBUTES, A_COMPILE, A_MD5, A_NATIVE,
   A_SECOND, A_SECONDS, A_MILLISECOND, A_MILLI_SECONDS, A_MICROSECOND, A_MICRO_SECONDS, A_NANOSECOND, A_NANO_SECONDS,
   A_PERF_COUNTER,
@@ -52,10 +52,19 @@ export function erlang_node_1(t: Term): Term { return isPid(t) || isRef(t) ? A_N
 
 // ── sending
 
-/** erlang:send/2 and '!'/2: Msg. A pid (dead: dropped), a registered name, {Name, Node} of this node. */
+/**
+ * erlang:send/2 and '!'/2: Msg. A pid (dead: dropped), a registered name (unregistered: badarg),
+ * or {Name, Node} (dropped, as BEAM, when Name is not registered or Node is not this one).
+ */
 export function erlang_send_2(dest: Term, msg: Term): Term {
   let to = dest;
-  if (isTupleOf(dest, 2) && isAtom(tupleGet(dest, 0)) && tupleGet(dest, 1) == A_NONODE) to = tupleGet(dest, 0);
+  if (isTupleOf(dest, 2)) {
+    const name = tupleGet(dest, 0);
+    if (!isAtom(name) || !isAtom(tupleGet(dest, 1))) return badarg();
+    const p = tupleGet(dest, 1) == A_NONODE ? whereisName(name) : 0;
+    if (p) sendMessage(p, msg);
+    return msg;
+  }
   if (isAtom(to)) {
     const p = whereisName(to);
     if (!p) return badarg();
@@ -108,20 +117,35 @@ export function erlang_unlink_1(pid: Term): Term {
   return TRUE;
 }
 
-/** erlang:monitor/2: process only; a registered name monitors the process holding it now. */
+/**
+ * erlang:monitor/2: process only. A name (an atom, or {Name, Node}) held by a process now monitors
+ * that process (its 'DOWN' then names the pid; BEAM's names {Name, Node}); one nobody holds gives a
+ * reference and, at once, {'DOWN', Ref, process, {Name, Node}, noproc}, as BEAM.
+ */
 export function erlang_monitor_2(kind: Term, item: Term): Term {
   if (kind != A_PROCESS) return badarg();
-  let pid = item;
-  if (isAtom(item)) {
-    const p = whereisName(item);
-    pid = p ? p : item;
-    if (!p) return monitorProcess(makePidNone());
-  }
-  if (!isPid(pid)) return badarg();
-  return monitorProcess(pid);
+  if (isPid(item)) return monitorProcess(item);
+  let name = item, node = A_NONODE;
+  if (isTupleOf(item, 2)) { name = tupleGet(item, 0); node = tupleGet(item, 1); }
+  if (!isAtom(name) || !isAtom(node)) return badarg();
+  const p = node == A_NONODE ? whereisName(name) : 0;
+  if (p) return monitorProcess(p);
+  // nobody holds it: a reference, and its 'DOWN' message now
+  const ref = makeRef();
+  reserveKeeping(tupleWords(2) + tupleWords(5), ref, name, node);
+  const who = tupleRaw(2);
+  store<u64>(<usize>(who - 2) + 8, kept1);
+  store<u64>(<usize>(who - 2) + 16, kept2);
+  const down = tupleRaw(5);
+  store<u64>(<usize>(down - 2) + 8, makeAtom(PredefinedAtom.DOWN_TAG));
+  store<u64>(<usize>(down - 2) + 16, kept0);
+  store<u64>(<usize>(down - 2) + 24, A_PROCESS);
+  store<u64>(<usize>(down - 2) + 32, who);
+  store<u64>(<usize>(down - 2) + 40, makeAtom(PredefinedAtom.NOPROC));
+  const r = kept0;
+  sendMessage(current!.pid, down);
+  return r;
 }
-/** A pid no process ever has (its 'DOWN' comes at once, noproc). */
-function makePidNone(): Term { return makePid((1 << PID_SLOT_BITS) - 2, 0xFFFF_FFFF); }
 
 export function erlang_demonitor_1(ref: Term): Term {
   if (!isRef(ref)) return badarg();
