@@ -198,8 +198,7 @@ export function erlang_binary_to_list_1(b: Term): Term {
 export function erlang_binary_to_list_3(b: Term, start: Term, stop: Term): Term {
   if (!isBinary(b) || !isSmall(start) || !isSmall(stop)) return badarg();
   const s = smallValue(start), e = smallValue(stop), n = <i64>binarySize(b);
-  if (s < 1 || e > n || s > e + 1 || e < 0) return badarg();
-  if (s > e) return badarg();
+  if (s < 1 || e > n || s > e) return badarg();
   return bytesList(b, <usize>(s - 1), <usize>e);
 }
 
@@ -273,7 +272,7 @@ function iolistBytes(l: Term, out: usize): i64 {
       t = load<u64>(stack + (<usize>depth << 3));
       continue;
     }
-    if (isBinary(t) && depth >= 0) {
+    if (isBinary(t)) {
       // a binary as a tail (of the whole list, or of a nested one)
       const k = binarySize(t);
       if (out) memory.copy(out + <usize>n, binaryData(t), k);

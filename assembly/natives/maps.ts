@@ -26,6 +26,7 @@ import {
 import { consRaw, tupleRaw, mapRaw } from "../../gc/term/build";
 import { compareMapKeys } from "../../gc/term/order";
 import { PredefinedAtom } from "../boundary/atoms";
+import { DEBUG } from "../../gc/mem/debug";
 import { mapIndex } from "./erlang_terms";
 import {
   TRUE, FALSE, badarg, raiseTagged, isMap, isTupleOf, listLength, reserveKeeping, kept0, kept1, kept2, A_BADMAP, A_BADKEY,
@@ -45,6 +46,12 @@ import {
 @inline function setKey(m: Term, i: usize, k: Term): void { store<u64>(mapKeyAddr(m, i), k); }
 // @ts-ignore: decorator
 @inline function setValue(m: Term, i: usize, v: Term): void { store<u64>(mapValueAddr(m, i), v); }
+
+/** Whether map m's keys ascend strictly in map-key order (the invariant of every map built here; debug builds check it). */
+function sorted(m: Term): bool {
+  for (let i: usize = 1, n = mapSize(m); i < n; i++) if (compareMapKeys(key(m, i - 1), key(m, i)) >= 0) return false;
+  return true;
+}
 
 /** {a, b} in reserved words. */
 function pair(a: Term, b: Term): Term {
@@ -112,6 +119,7 @@ export function maps_put_3(k: Term, v: Term, m: Term): Term {
   memory.copy(mapValueAddr(r, 0), mapValueAddr(src, 0), at << 3);
   setValue(r, at, kept2);
   memory.copy(mapValueAddr(r, at + 1), mapValueAddr(src, at), (n - at) << 3);
+  if (DEBUG) assert(sorted(r));
   return r;
 }
 
@@ -204,6 +212,7 @@ export function maps_merge_2(a: Term, b: Term): Term {
     if (fromB) { setKey(r, o, key(y, j)); setValue(r, o, value(y, j)); j++; }
     else { setKey(r, o, key(x, i)); setValue(r, o, value(x, i)); i++; }
   }
+  if (DEBUG) assert(o == n && sorted(r));
   return r;
 }
 
@@ -251,6 +260,7 @@ function mapOfPairs(n: usize): Term {
   }
   heap.free(idx);
   heap.free(tmp);
+  if (DEBUG) assert(sorted(r));
   return r;
 }
 

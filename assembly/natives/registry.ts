@@ -18,7 +18,8 @@
 
 import { Term } from "../../gc/term/term";
 import { atomOf } from "../../gc/term/atoms";
-import { exportsPut } from "../runtime/exports";
+import { exportsPut, exportLookup } from "../runtime/exports";
+import { DEBUG } from "../../gc/mem/debug";
 import { isNumber, badarith } from "../runtime/arith";
 import { nativesAtomsInit } from "./common";
 import {
@@ -52,7 +53,9 @@ let counted: u32 = 0;
 
 function nat(m: string, f: string, arity: u32, index: u32): void {
   if (counting) { counted++; return; }
-  exportsPut(<u32>(atomOf(m) >> 6), <u32>(atomOf(f) >> 6), arity, index);
+  const ma = atomOf(m), fa = atomOf(f);
+  exportsPut(<u32>(ma >> 6), <u32>(fa >> 6), arity, index);
+  if (DEBUG) assert(exportLookup(ma, fa, arity) == <i32>index);   // found by name under its own index
 }
 
 function registerAll(): void {
