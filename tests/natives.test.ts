@@ -92,7 +92,7 @@ function termCalls(): Tuple[] {
       "is_atom", "is_binary", "is_bitstring", "is_boolean", "is_float", "is_function", "is_integer", "is_list", "is_map", "is_number",
       "is_pid", "is_port", "is_reference", "is_tuple", "not", "atom_to_list", "atom_to_binary", "binary_to_list", "list_to_binary",
       "iolist_to_binary", "iolist_size", "list_to_atom", "binary_to_atom", "phash2", "term_to_binary", "length"]) calls.push(E(f, s));
-    calls.push(E("is_function", s, 0), E("phash2", s, 1000), E("make_tuple", 2, s), E("append_element", T(1), s), E("append_element", s, 1));
+    calls.push(E("is_function", s, 0), E("phash2", s, 1000), E("phash", s, 1000), E("phash", s, 2 ** 32), E("phash", s, 2 ** 32 - 1), E("make_tuple", 2, s), E("append_element", T(1), s), E("append_element", s, 1));
     calls.push(E("map_get", A("a"), s), E("is_map_key", 1, s), E("++", s, [1]), E("++", [1], s), E("--", s, [1]), E("--", [1, 2], s));
     calls.push(C("maps", "get", A("a"), s), C("maps", "find", 1, s), C("maps", "keys", s), C("maps", "values", s), C("maps", "to_list", s),
       C("maps", "put", A("k"), 1, s), C("maps", "merge", s, map1), C("maps", "merge", map1, s), C("maps", "from_list", s), C("maps", "from_keys", s, 0),
@@ -125,7 +125,10 @@ function termCalls(): Tuple[] {
   calls.push(E("--", [1, 2, 3, 2, 1], [2, 1]), E("--", [1, new Float(1)], [new Float(1)]), E("--", [A("a"), A("b")], [A("c")]),
     E("++", [1, 2], new ImproperList([3], 4)), E("++", new ImproperList([1], 2), [3]));
   calls.push(E("is_function", 1, -1), E("is_function", 1, A("a")), E("is_function", 1, big), E("phash2", 1, 0), E("phash2", 1, 2 ** 32),
-    E("phash2", 1, 2 ** 32 + 1), E("phash2", 1, A("a")));
+    E("phash2", 1, 2 ** 32 + 1), E("phash2", 1, A("a")), E("phash", 1, 0), E("phash", 1, 2 ** 32 + 1), E("phash", 1, A("a")));
+  for (const v of [2n ** 32n - 1n, 2n ** 32n, 2n ** 59n - 1n, -(2n ** 59n), 2n ** 64n, 2n ** 64n - 1n, -(2n ** 70n), 2n ** 130n + 7n, 255, 256, -0.0, new Float(-0), 1e-300, A("é"), A("Жx"), [256, 1], [1, 2, 3], new ImproperList([1, A("a")], 2)]) {
+    calls.push(E("phash", v, 2 ** 32), E("phash", T(v, [v]), 12345));
+  }
   for (const s of SAMPLES) calls.push(E("binary_to_term", encode(s)));
   calls.push(E("binary_to_term", B(131, 1)), E("binary_to_term", B()), E("binary_to_term", A("a")));
   return calls;

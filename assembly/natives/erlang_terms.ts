@@ -18,6 +18,7 @@ import { consRaw, tupleRaw, binaryRaw, binaryData } from "../../gc/term/build";
 import { atomNamePtr, atomNameLen, atomIntern, atomFind } from "../../gc/term/atoms";
 import { equalTerms, compareOrder, compareMapKeys } from "../../gc/term/order";
 import { phash2 } from "../../gc/term/hash";
+import { phash } from "../../gc/term/phash";
 import { etfEncodedSize, etfEncode } from "../../gc/term/etf";
 import { isBig, bigNeg } from "../../gc/term/bignum";
 import { active, bump } from "../../gc/mem/heap";
@@ -537,6 +538,14 @@ export function erlang_is_reference_1(t: Term): Term { return boolTerm(isRef(t))
 export function erlang_is_tuple_1(t: Term): Term { return boolTerm(isTuple(t)); }
 
 // ── hashing, the External Term Format
+
+/** erlang:phash/2 (the old hash, gc/term/phash.ts): Range 1..2^32. */
+export function erlang_phash_2(t: Term, range: Term): Term {
+  let r: i64 = -1;
+  if (isSmall(range)) r = smallValue(range);
+  const v = phash(t, r);
+  return v < 0 ? badarg() : makeSmall(v);
+}
 
 /** erlang:phash2/1. */
 export function erlang_phash2_1(t: Term): Term { return makeSmall(phash2(t, 0)); }
