@@ -311,9 +311,12 @@ describe.each(BACKENDS)("natives on %s", (backend) => {
     expect(r.slice(19)).toEqual([false, true]);
     // the text of a pid and a reference, as display prints them; the timer cancelled
     h.rt.send(caller, [E("pid_to_list", caller), E("ref_to_list", r[1]), E("cancel_timer", r[18]), E("cancel_timer", r[18]),
-      E("demonitor", r[17], [A("flush"), A("info")])]);
-    const [pl, rl, left, again, info] = (await h.rt.receive({ timeoutMs: 10_000 })) as number[][];
+      E("demonitor", r[17], [A("flush"), A("info")]), E("get_module_info", A("testing"), A("exports"))]);
+    const [pl, rl, left, again, info, testing] = (await h.rt.receive({ timeoutMs: 10_000 })) as number[][];
     expect(info).toBe(false);
+    // a linked program's module: its entries, as the export table knows them
+    const entries = (testing as unknown as Tuple[]).map((t) => `testing:${(t.elements[0] as Atom).name}/${t.elements[1]}`).sort();
+    expect(entries).toEqual(h.rt.entries().filter((e) => e.startsWith("testing:")).sort());
     expect(left).toBeGreaterThan(90_000);
     expect(again).toBe(false);
     expect(String.fromCharCode(...pl)).toBe(`<0.${caller.slot}.${caller.serial}>`);
