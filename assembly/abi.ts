@@ -194,7 +194,7 @@ export function arith_bsl(a: Term, b: Term): Term { return arithBsl(a, b); }
 export function arith_bsr(a: Term, b: Term): Term { return arithBsr(a, b); }
 
 // ---- numeric conversions: the natives of erlang:integer_to_list/1 ... (assembly/natives/numbers.ts),
-//      exported as they are (the natives mechanism will call them by name) -----------------------
+//      exported under these names too; compiled code finds them by name, docs/abi.md "Natives") -----
 
 export {
   erlang_integer_to_list_1, erlang_integer_to_list_2, erlang_integer_to_binary_1, erlang_integer_to_binary_2, erlang_list_to_integer_1, erlang_list_to_integer_2, erlang_binary_to_integer_1,

@@ -32,6 +32,7 @@ import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
 import { applyEntry } from "./runtime/apply";
 import { hostLink, hostUnlink, hostExitSignal, monitorNumber, hostDemonitor } from "./runtime/signals";
 import { supervisorIndex } from "./runtime/supervisor";
+import { nativesCount, nativesInit } from "./natives/registry";
 
 // set by the link step to the linked program's entry directory (assembly/boundary/entries.ts)
 export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
@@ -45,7 +46,9 @@ export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
 export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
   minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool, nativeStackBytes: u32): void {
   atomsInit();
-  exportsInit(applyEntry.index);
+  // the program's entries, then the natives (which replace an entry of the same name)
+  exportsInit(applyEntry.index, nativesCount());
+  nativesInit();
   fiber_init(nativeStackBytes);
   processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
   gcConfigure(poison);

@@ -464,11 +464,17 @@ export class Runtime {
     return Object.keys(this.ex).filter((name) => ENTRY_NAME.test(name));
   }
 
+  /** Whether module:function/arity is a native of the core (docs/abi.md "Natives"): the export table knows it though no export names it. */
+  private isNative(module: string, fn: string, arity: number): boolean {
+    const m = this.findAtom(module), f = this.findAtom(fn);
+    return m !== undefined && f !== undefined && arity <= 255 && this.ex.export_lookup(m, f, arity) >= 0;
+  }
+
   /** `entry` ("module:function") checked to be an entry of the program taking `arity` arguments: its module and function names. */
   protected entryOf(entry: string, arity: number): [string, string] {
     const m = typeof entry === "string" ? /^([^:]+):(.+)$/su.exec(entry) : null;
     if (!m) throw new BadargError(`spawn: an entry is named "module:function", not ${describe(entry)}`);
-    if (typeof (this.ex as unknown as Record<string, unknown>)[`${entry}/${arity}`] !== "function") {
+    if (typeof (this.ex as unknown as Record<string, unknown>)[`${entry}/${arity}`] !== "function" && !this.isNative(m[1], m[2], arity)) {
       const others = this.entries().filter((e) => e.startsWith(`${entry}/`));
       throw new BadargError(`the program has no entry ${entry}/${arity}` +
         (others.length ? ` (it has ${others.join(", ")})` : this.entries().length ? "" : " (it exports no entries: start it with { program })"));

@@ -135,6 +135,11 @@ function integerText(t: Term, base: u32): void {
   textLen = text + chars - at;
 }
 
+/** The decimal text of integer t (display.ts): its address in scratch memory, decimalLen() bytes, valid until the next scratch use. */
+export function integerDecimal(t: Term): usize { integerText(t, 10); return textAt; }
+/** Bytes of integerDecimal's text. */
+export function decimalLen(): usize { return textLen; }
+
 /** The base argument: 2..36, else 0. */
 function baseOf(b: Term): u32 {
   if (!isSmall(b)) return 0;

@@ -13,8 +13,16 @@
 //     index+1 = 0: empty slot. Capacity a power of two, at least twice the
 //     entries, so a lookup ends at an empty slot.
 //
+// After the program's entries, the natives (assembly/natives/registry.ts:
+// built-in functions of the runtime core, found by name like entries) are put
+// in with exportsPut, which replaces an entry of the same name: OTP's
+// lists.beam and maps.beam define stubs of their BIFs (calling
+// erlang:nif_error), and when those modules are compiled and linked the
+// native must win, as BEAM's BIFs do.
+//
 // Invariants: the table never changes after init (a program is linked once);
-// an atom index fits 28 bits (MAX_ATOMS is below 2^28).
+// an atom index fits 28 bits (MAX_ATOMS is below 2^28); the capacity is at
+// least twice the entries and natives together.
 
 import { Term, NIL, isAtom, atomIndex, isBoxed, isList, tail, boxedSubtag, SUB_TUPLE, tupleArity, tupleGet } from "../../gc/term/term";
 import { atomIntern } from "../../gc/term/atoms";
@@ -38,13 +46,22 @@ let mask: u32 = 0;
 // @ts-ignore: decorator
 @inline function slotFor(key: u64, i: u32): usize { return table + ((<usize>(<u32>(key ^ (key >> 29)) * 0x9E3779B1 + i) & mask) << 4); }
 
-/** Intern the directory's names and fill the table; `trampoline` is the apply trampoline's table index. */
-export function exportsInit(trampoline: u32): void {
+/** Room the table was made for (entries and natives), and what it holds. */
+let room: u32 = 0;
+let held: u32 = 0;
+
+/**
+ * Intern the directory's names and fill the table; `trampoline` is the apply trampoline's table
+ * index, `natives` how many more the natives' registration will put (exportsPut) after this.
+ */
+export function exportsInit(trampoline: u32, natives: u32): void {
   if (DEBUG) assert(MAX_ATOMS <= (1 << 28));
   applyTrampoline = trampoline;
-  if (entryCount == 0) return;
+  room = entryCount + natives;
+  held = 0;
+  if (room == 0) return;
   let cap: u32 = 16;
-  while (cap < entryCount * 2) cap <<= 1;
+  while (cap < room * 2) cap <<= 1;
   table = heap.alloc(<usize>cap << 4);
   memory.fill(table, 0, <usize>cap << 4);
   mask = cap - 1;
@@ -60,10 +77,45 @@ export function exportsInit(trampoline: u32): void {
       if (load<u32>(s, 8) == 0) {
         store<u64>(s, key);
         store<u32>(s, load<u32>(r, EntryField.INDEX) + 1, 8);
+        held++;
         break;
       }
       if (DEBUG) assert(load<u64>(s) != key);   // the link step refuses duplicate exports
     }
+  }
+}
+
+/**
+ * Put module:function/arity → table index `index` (atom indices m and f), replacing an entry of the
+ * same name: how the natives are registered, after the program's entries (they win).
+ */
+export function exportsPut(m: u32, f: u32, arity: u32, index: u32): void {
+  if (DEBUG) assert(table != 0 && arity <= 255);
+  const key = keyOf(m, f, arity);
+  for (let probe: u32 = 0; ; probe++) {
+    const s = slotFor(key, probe);
+    if (load<u32>(s, 8) == 0) {
+      assert(held < room, "more natives than exportsInit was told");
+      store<u64>(s, key);
+      held++;
+      store<u32>(s, index + 1, 8);
+      return;
+    }
+    if (load<u64>(s) == key) { store<u32>(s, index + 1, 8); return; }
+  }
+}
+
+/**
+ * The exports of module `m` (an atom index): calls `each(function atom index, arity)` for every
+ * entry and native of that module, in the table's order. (module_info(exports).)
+ */
+export function exportsOf(m: u32, each: (f: u32, arity: u32) => void): void {
+  if (table == 0) return;
+  for (let s = table, end = table + ((<usize>mask + 1) << 4); s < end; s += 16) {
+    if (load<u32>(s, 8) == 0) continue;
+    const key = load<u64>(s);
+    if (<u32>(key >> 36) != m) continue;
+    each(<u32>(key >> 8) & 0x0FFF_FFFF, <u32>key & 0xFF);
   }
 }
 

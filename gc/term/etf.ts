@@ -602,8 +602,37 @@ let writing: bool = false;
 // @ts-ignore: decorator
 @inline function putBytes(p: usize, n: usize): void { if (writing) memory.copy(outBase + outPos, p, n); outPos += n; }
 
-/** An atom named by the UTF-8 bytes p[0..n), as OTP 26+ writes it. */
+/**
+ * Atoms as OTP 25's term_to_binary/1 writes them (erlang:term_to_binary, assembly/natives): ATOM_EXT
+ * (100) of Latin-1 bytes when every character is below 256; else as OTP 26+ (below).
+ */
+let latin1Atoms = false;
+
+/** The Latin-1 length of the UTF-8 name p[0..n), or -1 if a character is 256 or above. */
+function latin1Length(p: usize, n: usize): i32 {
+  let chars = 0;
+  for (let i: usize = 0; i < n; chars++) {
+    const c = load<u8>(p + i);
+    if (c < 0x80) { i++; continue; }
+    if (c != 0xC2 && c != 0xC3) return -1;      // a 2-byte sequence of U+0080..U+00FF
+    i += 2;
+  }
+  return chars;
+}
+
+/** An atom named by the UTF-8 bytes p[0..n), as OTP 26+ writes it (or OTP 25: latin1Atoms). */
 function putAtomName(p: usize, n: usize): void {
+  if (latin1Atoms) {
+    const k = latin1Length(p, n);
+    if (k >= 0) {
+      put8(ATOM_EXT); put16(<u32>k);
+      for (let i: usize = 0; i < n;) {
+        const c = <u32>load<u8>(p + i);
+        if (c < 0x80) { put8(c); i++; } else { put8(((c & 0x03) << 6) | (load<u8>(p + i + 1) & 0x3F)); i += 2; }
+      }
+      return;
+    }
+  }
   if (n < 256) { put8(SMALL_ATOM_UTF8_EXT); put8(<u32>n); }
   else { put8(ATOM_UTF8_EXT); put16(<u32>n); }
   putBytes(p, n);
@@ -730,19 +759,24 @@ function encodeTerm(root: Term): bool {
 }
 
 /** Bytes term_to_binary(t) takes (version byte included), or -1 if it holds a fun or a non-finite float (neither has bytes). */
-export function etfEncodedSize(t: Term): i64 {
+export function etfEncodedSize(t: Term, otp25Atoms: bool = false): i64 {
   writing = false;
   outPos = 1;
-  return encodeTerm(t) ? <i64>outPos : -1;
+  latin1Atoms = otp25Atoms;
+  const ok = encodeTerm(t);
+  latin1Atoms = false;
+  return ok ? <i64>outPos : -1;
 }
 
 /** Write term_to_binary(t) at out (etfEncodedSize(t) bytes, which must be >= 0); returns the bytes written. */
-export function etfEncode(t: Term, out: usize): usize {
+export function etfEncode(t: Term, out: usize, otp25Atoms: bool = false): usize {
   writing = true;
   outBase = out;
   outPos = 0;
+  latin1Atoms = otp25Atoms;
   put8(VERSION);
   const ok = encodeTerm(t);
   writing = false;
+  latin1Atoms = false;
   return ok ? outPos : 0;
 }

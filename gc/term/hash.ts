@@ -176,7 +176,7 @@ function blockHash(p: usize, n: usize, init: u32): u32 {
 }
 
 /** An atom's hvalue: hashpjw over its UTF-8 name, Latin-1 characters as their one byte (atom.c atom_hash). */
-function atomHash(t: Term): u32 {
+export function atomHash(t: Term): u32 {
   const i = <i32>atomIndex(t);
   const p = atomNamePtr(i);
   const n = <usize>atomNameLen(i);

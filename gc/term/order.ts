@@ -267,6 +267,11 @@ export function compareTerms(a: Term, b: Term): i32 {
   return e;
 }
 
+/** -1, 0 or 1 in Erlang's term order itself, as BEAM's < and == see it: 0 for terms that are == (1 and 1.0). */
+export function compareOrder(a: Term, b: Term): i32 {
+  return a == b ? 0 : compareIn(a, b, false);
+}
+
 /** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in map-key order. */
 export function compareMapKeys(a: Term, b: Term): i32 {
   return a == b ? 0 : compareIn(a, b, true);

@@ -66,6 +66,8 @@ export interface CoreExports {
   atom_name_ptr(i: number): number;
   atom_name_len(i: number): number;
   atom_count(): number;
+  /** Function-table index of the entry or native module:function/arity (atom terms), or -1. */
+  export_lookup(module: bigint, fn: bigint, arity: number): number;
   /** Raise or lower the process limit after init (at least the processes alive); the limit now in force. */
   set_max_processes(limit: number): number;
 }
@@ -116,7 +118,7 @@ const FUNCTIONS = [
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
   "process_bytes", "spawn_encoded", "apply_entry", "supervisor_entry", "host_link", "host_monitor", "host_demonitor", "host_unlink", "exit_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
-  "set_max_processes",
+  "set_max_processes", "export_lookup",
 ] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
 
 /**
