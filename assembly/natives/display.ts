@@ -20,8 +20,8 @@
 //   tuples {..}, maps #{K=>V,..} (in the map's key order), pids <0.Slot.Serial>,
 //   references #Ref<0.Id2.Id1.Id0>, funs #Fun<shoal.Entry.Arity> (BEAM
 //   prints #Fun<Module.Index.Uniq>, which Shoal's funs do not record)
-// A line ends with "\n" (erts writes "\r\n" to a terminal-less stdout too;
-// Shoal's channel is text, so one newline).
+// A line ends with "\r\n", as erts writes it (to a terminal-less stdout too):
+// a program's output is then the BEAM's byte for byte.
 //
 // Nesting recurses on the native stack (a list's tail does not); display of
 // a term nested some thousands deep may overflow it, ending the process with
@@ -192,6 +192,7 @@ export function formatTerm(t: Term): void {
 export function erlang_display_1(t: Term): Term {
   textReset();
   formatTerm(t);
+  textByte(13);
   textByte(10);
   hostStdout(textPtr(), textN);
   return TRUE;
