@@ -1,0 +1,534 @@
+// A .beam module compiled to one Wasm module against Shoal's ABI: the code
+// shape docs/depth.md chose by measurement, for BEAM's register machine.
+//
+// The whole module's code is one Wasm function, $run, a dispatch loop: every
+// label (BEAM's, and the continuations the compiler adds after each call) is a
+// case of one br_table, laid out in code order as nested blocks, so a jump
+// forward is a plain `br` and a jump backward (or to a computed place: a
+// return, a handler) sets $k and goes round the loop.
+//
+//   (loop $dispatch
+//     (block $exc
+//       (block $B<n> ... (block $B1 (block $B0 (br_table $B0 $B1 ... (local.get $k)))
+//                         (return x0))              id 0: return from $run
+//                        code of label id 1) ...     falls through to id 2, as BEAM's code does
+//       code of label id n)
+//     a raise in a call: ours → k := exc_resume(), loop; a caller's → return 0)
+//
+// BEAM's machine, mapped:
+//
+//   x registers      locals $x0..: they live only between calls; across a point
+//                    that can collect or suspend, the live ones (BEAM gives the
+//                    count) are spilled to a frame of root slots and reloaded
+//   y registers      the function's frame on the shadow stack, pushed by
+//                    `allocate`: slot 0 the continuation (CP), slots 1.. y0..;
+//                    a handler frame (2 slots) pushed by `try`/`catch` sits on
+//                    top of it, so y addresses shift by 16 per open handler
+//                    (known at each instruction: handlerDepths below)
+//   CP               local $cp: the id to continue at on `return`; `allocate`
+//                    saves it in slot 0, `deallocate` restores it; 0 returns
+//                    from $run
+//   calls            local: $cp := the continuation's id, jump; to another
+//                    module or a native: a call_indirect through the
+//                    function table, the index looked up by name once
+//                    (export_lookup) and cached in a global; unknown at run
+//                    time: apply_mfa, which raises undef as BEAM does
+//   reductions       one at each function's entry, inline against shoal_budget
+//   exceptions       try/catch install the runtime's handler (try_enter) with a
+//                    resume id of this module; a raise restores the shadow
+//                    stack and hands over the id; a call that returns the
+//                    non-value 0 sends us to $exc
+//   funs             make_fun of a per-lambda wrapper in the table; calling a
+//                    fun is a call_indirect of its entry
+//
+// Each exported function f/a is an entry `module:f/a` (a wrapper that puts
+// its arguments where $run reads them and runs it at f's label), so the
+// runtime (spawn, apply) and other modules call it by name.
+//
+// Invariants: $run returns with the shadow stack as it found it, or 0 after a
+// raise whose handler is a caller's; between two calls that can collect, no
+// term is held in a local that the collector cannot see, except x registers
+// that BEAM says are live, which are spilled around every such call.
+
+import type { BeamFile, BeamFunction, Instruction, Operand } from "../beam/index.js";
+import { CompileError } from "./error.js";
+import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
+import { EMITTERS } from "./instructions.js";
+
+/** The ABI functions compiled code calls: name → Wasm signature. */
+const ABI: Record<string, string> = {
+  reduce: "(param i32)", yield_now: "", self: "(result i64)",
+  frame_enter: "(param i32)", frame_leave: "(param i32)",
+  gc_reserve: "(param i32)",
+  make_fun: "(param i32 i32 i32) (result i64)",
+  try_enter: "(param i32)", try_leave: "", raise: "(param i64 i64 i64) (result i32)",
+  exc_class: "(result i64)", exc_reason: "(result i64)", exc_trace: "(result i64)", exc_clear: "",
+  exc_resume: "(result i32)", stack_depth: "(result i32)",
+  apply: "(param i64 i64) (result i64)", apply_mfa: "(param i64 i64 i64) (result i64)",
+  export_lookup: "(param i64 i64 i32) (result i32)",
+  spawn_fun: "(param i64 i32) (result i64)", spawn_mfa: "(param i64 i64 i64 i32) (result i64)",
+  send: "(param i64 i64)", send_named: "(param i64 i64) (result i32)",
+  recv_peek: "(result i64)", recv_next: "", recv_accept: "(result i64)", recv_wait: "(param f64) (result i32)", recv_timeout: "",
+  term_compare: "(param i64 i64) (result i32)", term_equal: "(param i64 i64) (result i32)",
+  atom_intern: "(param i32 i32) (result i32)",
+  arith_add: "(param i64 i64) (result i64)", arith_sub: "(param i64 i64) (result i64)", arith_mul: "(param i64 i64) (result i64)",
+  arith_div: "(param i64 i64) (result i64)", arith_rem: "(param i64 i64) (result i64)", arith_fdiv: "(param i64 i64) (result i64)",
+  arith_neg: "(param i64) (result i64)", arith_band: "(param i64 i64) (result i64)", arith_bor: "(param i64 i64) (result i64)",
+  arith_bxor: "(param i64 i64) (result i64)", arith_bnot: "(param i64) (result i64)",
+  arith_bsl: "(param i64 i64) (result i64)", arith_bsr: "(param i64 i64) (result i64)",
+};
+
+
+/** One case of the dispatch: a label (BEAM's or added) and the instructions up to the next. */
+export interface Segment {
+  /** Its id: the br_table index, the value of $k and of a continuation. */
+  id: number;
+  /** BEAM's label number, if it is one. */
+  label?: number;
+  code: string[];
+}
+
+/** A call_ext target: the cache global of its table index. */
+interface External { module: string; fn: string; arity: number }
+
+/** What compiling one module builds up. */
+export class ModuleContext {
+  readonly data = new DataBuilder();
+  readonly module: string;
+  readonly segments: Segment[] = [];
+  /** BEAM label → segment id. */
+  readonly labelIds = new Map<number, number>();
+  /** Highest x register used + 1, and float registers. */
+  xCount = 1;
+  fCount = 0;
+  /** Argument globals $a0.. the wrappers fill (the most any entry or fun passes). */
+  argCount = 1;
+  /** call_indirect types by parameter count. */
+  readonly types = new Set<number>();
+  /** call_ext targets, by "m:f/a". */
+  readonly externals = new Map<string, number>();
+  readonly externalList: External[] = [];
+  /** Function being compiled and its handler depth at each instruction (index in its code). */
+  fn!: BeamFunction;
+  depths!: number[];
+  /** Segment being emitted. */
+  current!: Segment;
+  /** Stubs (segments reached only by dispatch) added at the end. */
+  readonly stubs: Segment[] = [];
+  /** Largest number of free variables of a fun (test_heap reserves this much per fun). */
+  maxFree = 0;
+  /** A catch's label → the segment after its catch_end (where the raise path rejoins). */
+  readonly catchAfter = new Map<number, number>();
+  private nextId = 1;
+
+  constructor(readonly beam: BeamFile) {
+    this.module = beam.module;
+  }
+
+  /** A fresh segment id (for continuations and stubs). */
+  freshId(): number { return this.nextId++; }
+  idOf(label: number): number {
+    let id = this.labelIds.get(label);
+    if (id === undefined) { id = this.freshId(); this.labelIds.set(label, id); }
+    return id;
+  }
+
+  /** Where this instruction is, for errors. */
+  where(ins?: Instruction): string {
+    return `${this.module}.beam: function ${this.fn.name}/${this.fn.arity}${ins ? `: ${ins.name}` : ""}`;
+  }
+
+  // ---- operands -----------------------------------------------------------
+
+  x(n: number): string { this.xCount = Math.max(this.xCount, n + 1); return `$x${n}`; }
+  fr(n: number): string { this.fCount = Math.max(this.fCount, n + 1); return `$f${n}`; }
+
+  /** Address of y register n at instruction index `at` of the current function. */
+  yAddr(n: number, depth: number): string {
+    return `(i32.add (global.get $sp) (i32.const ${8 * (n + 1) + 16 * depth}))`;
+  }
+
+  /** An atom's term as a WAT expression. */
+  atom(name: string): string {
+    const pre = PREDEFINED[name];
+    if (pre !== undefined) return `(i64.const ${atomTerm(pre)})`;
+    return `(global.get $atom${this.data.atom(name)})`;
+  }
+
+  /** A constant word (literal or immediate) as a WAT expression. */
+  word(w: Word): string {
+    switch (w.kind) {
+      case "imm": return `(i64.const ${BigInt.asIntN(64, w.value)})`;
+      case "atom": return `(global.get $atom${w.atom})`;
+      case "ptr": return `(i64.extend_i32_u (i32.add (global.get $mb) (i32.const ${w.offset + w.tag})))`;
+    }
+  }
+
+  /** A source operand's term as a WAT expression (i64), at handler depth `depth`. */
+  src(op: Operand, depth: number, ins: Instruction): string {
+    switch (op.kind) {
+      case "x": return `(local.get ${this.x(op.n)})`;
+      case "y": return `(i64.load ${this.yAddr(op.n, depth)})`;
+      case "tr": return this.src(op.reg, depth, ins);
+      case "atom": return this.atom(op.name);
+      case "nil": return `(i64.const ${NIL})`;
+      case "i": {
+        const v = BigInt(op.value);
+        if (fitsSmall(v)) return `(i64.const ${BigInt.asIntN(64, small(v))})`;
+        return this.literalWord(this.data.integer(v, this.where(ins)));
+      }
+      case "literal": return this.literalWord(this.literals[op.index]);
+      case "u": return `(i64.const ${small(BigInt(op.value))})`;
+      default: throw new CompileError(`${this.where(ins)}: operand ${op.kind} is not a term`);
+    }
+  }
+
+  /** Store `value` (an i64 expression) into a destination register. */
+  dst(op: Operand, value: string, depth: number, ins: Instruction): string {
+    switch (op.kind) {
+      case "x": return `(local.set ${this.x(op.n)} ${value})`;
+      case "y": return `(i64.store ${this.yAddr(op.n, depth)} ${value})`;
+      case "tr": return this.dst(op.reg, value, depth, ins);
+      default: throw new CompileError(`${this.where(ins)}: operand ${op.kind} is not a register`);
+    }
+  }
+
+  /** The module's literals as words (LitT, in order), filled by compileModule. */
+  literals: Word[] = [];
+  private literalWord(w: Word): string { return this.word(w); }
+
+  // ---- control ------------------------------------------------------------
+
+  /** Go to segment `id` (a label's or a continuation's). */
+  jump(id: number): string {
+    // a br when the target lies later in the layout, else round the loop: which one is known only
+    // once the layout is (assemble resolves the mark)
+    return `@@J${id}@@`;
+  }
+  /** Go to BEAM label `label`. */
+  jumpLabel(label: number): string { return this.jump(this.idOf(label)); }
+
+  /** `body` with x0..x(live-1) in root slots around it (it may collect or suspend). */
+  spill(live: number, body: string): string {
+    if (live === 0) return body;
+    const save: string[] = [`(call $frame_enter (i32.const ${live}))`];
+    for (let i = 0; i < live; i++) save.push(`(i64.store offset=${8 * i} (global.get $sp) (local.get ${this.x(i)}))`);
+    const load: string[] = [];
+    for (let i = 0; i < live; i++) load.push(`(local.set ${this.x(i)} (i64.load offset=${8 * i} (global.get $sp)))`);
+    return `${save.join(" ")} ${body} ${load.join(" ")} (call $frame_leave (i32.const ${live}))`;
+  }
+
+  /** Make sure `words` words can be bumped from shoal_htop, collecting (live x registers rooted) if not. */
+  reserve(words: number, live: number): string {
+    if (words === 0) return "";
+    return `(if (i32.gt_u (i32.add (global.get $htop) (i32.const ${8 * words})) (global.get $hend)) (then ${this.spill(live, `(call $gc_reserve (i32.const ${words}))`)}))`;
+  }
+
+  /** The table slot of a call_ext target, cached after its first lookup (-1 while unknown). */
+  external(module: string, fn: string, arity: number): number {
+    const key = `${module}:${fn}/${arity}`;
+    let i = this.externals.get(key);
+    if (i === undefined) {
+      i = this.externalList.length;
+      this.externalList.push({ module, fn, arity });
+      this.externals.set(key, i);
+    }
+    this.types.add(arity);
+    return i;
+  }
+
+  /**
+   * Call module:fn/arity with x0..x(arity-1), its result to x0; a raise goes to $exc. Looked up by
+   * name once; if nothing by that name is linked, apply_mfa raises undef (as BEAM's late binding).
+   */
+  callExternal(module: string, fn: string, arity: number): string {
+    const i = this.external(module, fn, arity);
+    const args = Array.from({ length: arity }, (_, j) => `(local.get ${this.x(j)})`).join(" ");
+    return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
+        (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
+      (if (i32.ge_s (global.get $ext${i}) (i32.const 0))
+        (then (local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i}))))
+        (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))
+      (br_if $exc (i64.eqz (local.get $r)))
+      (local.set ${this.x(0)} (local.get $r))`;
+  }
+
+  /** x0..x(n-1) as a list in $r (collecting if need be, those registers rooted), then `then`. */
+  argList(n: number, then: string, live = n): string {
+    const parts = [this.reserve(2 * n, live), `(local.set $r (i64.const ${NIL}))`];
+    for (let j = n - 1; j >= 0; j--) {
+      parts.push(`(i64.store (global.get $htop) (local.get ${this.x(j)}))`,
+        `(i64.store offset=8 (global.get $htop) (local.get $r))`,
+        `(local.set $r (i64.or (i64.extend_i32_u (global.get $htop)) (i64.const 1)))`,
+        `(global.set $htop (i32.add (global.get $htop) (i32.const 16)))`);
+    }
+    parts.push(then);
+    return parts.join(" ");
+  }
+}
+
+/** Handler depth (open try/catch frames of the current function) before each instruction. */
+function handlerDepths(fn: BeamFunction, where: string): number[] {
+  const code = fn.code;
+  const atLabel = new Map<number, number>();
+  const depths = new Array<number>(code.length).fill(0);
+  const targetOf = (op: Operand | undefined) => (op && op.kind === "f" && op.label !== 0 ? op.label : undefined);
+  // two passes: a label reached only by a jump from later code gets its depth on the second
+  for (let pass = 0; pass < 2; pass++) {
+    let d = 0, reachable = true;
+    for (let i = 0; i < code.length; i++) {
+      const ins = code[i];
+      if (ins.name === "label") {
+        const l = (ins.args[0] as { value: number }).value;
+        const known = atLabel.get(l);
+        if (known !== undefined) d = known;
+        else if (reachable) atLabel.set(l, d);
+        reachable = true;
+      }
+      depths[i] = d;
+      switch (ins.name) {
+        case "try": atLabel.set(targetOf(ins.args[1])!, d); d++; break;          // the handler resumes at depth d
+        case "catch": atLabel.set(targetOf(ins.args[1])!, d + 1); d++; break;    // catch_end is reached with it open
+        case "try_end": case "catch_end": d--; break;
+        case "try_case": break;                                                   // arrived by a raise: already d
+        default:
+          for (const op of ins.args) {
+            const t = targetOf(op);
+            if (t !== undefined && !atLabel.has(t)) atLabel.set(t, d);
+            if (op.kind === "list") for (const o of op.items) { const u = targetOf(o); if (u !== undefined && !atLabel.has(u)) atLabel.set(u, d); }
+          }
+      }
+      if (d < 0) throw new CompileError(`${where}: try/catch frames do not nest`);
+      if (["return", "jump", "call_only", "call_last", "call_ext_only", "call_ext_last", "func_info", "badmatch", "case_end",
+        "if_end", "try_case_end", "raise", "wait", "loop_rec_end", "apply_last", "badrecord"].includes(ins.name)) reachable = false;
+    }
+  }
+  return depths;
+}
+
+/** The WAT text of one .beam module. */
+export function compileModule(beam: BeamFile, functions: BeamFunction[]): string {
+  const c = new ModuleContext(beam);
+  c.literals = beam.literals.map((l, i) => c.data.literal(l.etf, `${beam.module}.beam: literal ${i}`));
+  for (const l of beam.lambdas) c.maxFree = Math.max(c.maxFree, l.numFree);
+
+  // every BEAM label gets its id in code order first, so that ids follow the layout
+  for (const fn of functions) for (const ins of fn.code) if (ins.name === "label") c.idOf((ins.args[0] as { value: number }).value);
+
+  for (const fn of functions) {
+    c.fn = fn;
+    c.depths = handlerDepths(fn, c.where());
+    for (let i = 0; i < fn.code.length; i++) {
+      const ins = fn.code[i];
+      if (ins.name === "label") {
+        const label = (ins.args[0] as { value: number }).value;
+        c.current = { id: c.idOf(label), label, code: [] };
+        c.segments.push(c.current);
+        if (label === fn.entry) c.current.code.push(reduction(c, fn.arity));
+        continue;
+      }
+      if (!c.current) continue;
+      const emit = EMITTERS[ins.name];
+      if (!emit) throw new CompileError(`${c.where(ins)}: opcode ${ins.opcode} (${ins.name}) is not supported yet`);
+      emit(c, ins, c.depths[i], i);
+    }
+  }
+  for (const s of c.stubs) c.segments.push(s);
+  c.argCount = Math.max(1, ...beam.exports.map((e) => e.arity), ...beam.lambdas.map((l) => l.arity));
+  c.xCount = Math.max(c.xCount, c.argCount);
+  return assemble(c);
+}
+
+/** One reduction at a function's entry; on the slice's end, suspend with its arguments rooted. */
+function reduction(c: ModuleContext, arity: number): string {
+  return `(global.set $budget (i32.sub (global.get $budget) (i32.const 1)))
+    (if (i32.le_s (global.get $budget) (i32.const 0)) (then ${c.spill(arity, "(call $yield_now)")}))`;
+}
+
+/** The module's text: imports, data, $init, $run with its segments in layout order, the entries. */
+function assemble(c: ModuleContext): string {
+  const maxId = Math.max(0, ...c.segments.map((s) => s.id));
+  const position = new Map(c.segments.map((s, i) => [s.id, i + 1] as [number, number]));
+  const present = new Set(c.segments.map((s) => s.id));
+  const { data, beam } = c;
+  const layout = data.layout();
+  const lines: string[] = [];
+  lines.push(`(module`);
+  lines.push(`  (import "shoal" "memory" (memory 0))`);
+  lines.push(`  (import "shoal" "table" (table 0 funcref))`);
+  lines.push(`  (import "shoal" "__memory_base" (global $mb i32))`);
+  lines.push(`  (import "shoal" "__table_base" (global $tb i32))`);
+  lines.push(`  (import "shoal" "shoal_sp" (global $sp (mut i32)))`);
+  lines.push(`  (import "shoal" "shoal_htop" (global $htop (mut i32)))`);
+  lines.push(`  (import "shoal" "shoal_hend" (global $hend (mut i32)))`);
+  lines.push(`  (import "shoal" "shoal_budget" (global $budget (mut i32)))`);
+  for (const [name, sig] of Object.entries(ABI)) lines.push(`  (import "shoal" "${name}" (func $${name} ${sig}))`);
+  for (const n of [...c.types].sort((a, b) => a - b)) lines.push(`  (type $t${n} (func (param${" i64".repeat(n)}) (result i64)))`);
+  lines.push(`  (global $ready (mut i32) (i32.const 0))`);
+  for (let i = 0; i < data.atoms.length; i++) lines.push(`  (global $atom${i} (mut i64) (i64.const 0))`);
+  for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
+  for (let i = 0; i < c.argCount; i++) lines.push(`  (global $a${i} (mut i64) (i64.const 0))`);
+  if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
+
+  // $init: intern the atoms, then fix the literals' words (pointers get the base, atoms their term)
+  const init: string[] = [];
+  layout.atomNames.forEach((n, i) => {
+    init.push(`(local.set $i (call $atom_intern (i32.add (global.get $mb) (i32.const ${n.offset})) (i32.const ${n.length})))`,
+      `(if (i32.lt_s (local.get $i) (i32.const 0)) (then (unreachable)))`,   // the atom table is full (system_limit)
+      `(global.set $atom${i} (i64.or (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 6)) (i64.const 11)))`,
+      `(i64.store (i32.add (global.get $mb) (i32.const ${layout.atomTable + 8 * i})) (global.get $atom${i}))`);
+  });
+  lines.push(`  (func $init (local $i i32) (local $p i32) (local $w i32) (local $at i32)
+    ${init.join("\n    ")}
+    (local.set $p (i32.add (global.get $mb) (i32.const ${layout.relocations})))
+    (local.set $i (i32.const ${layout.relocationCount}))
+    (block $done (loop $fix
+      (br_if $done (i32.eqz (local.get $i)))
+      (local.set $at (i32.add (global.get $mb) (i32.load (local.get $p))))
+      (local.set $w (i32.load offset=4 (local.get $p)))
+      (if (i32.eqz (local.get $w))
+        (then (i64.store (local.get $at) (i64.add (i64.load (local.get $at)) (i64.extend_i32_u (global.get $mb)))))
+        (else (i64.store (local.get $at) (i64.load (i32.add (global.get $mb) (i32.add (i32.const ${layout.atomTable}) (i32.shl (i32.sub (local.get $w) (i32.const 1)) (i32.const 3))))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br $fix)))
+    (global.set $ready (i32.const 1)))`);
+
+  lines.push(HELPERS);
+
+  // the dispatch loop
+  const locals = [`(local $cp i32) (local $d0 i32) (local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64)`];
+  for (let i = 0; i < c.xCount; i++) locals.push(`(local $x${i} i64)`);
+  for (let i = 0; i < c.fCount; i++) locals.push(`(local $f${i} f64)`);
+  const body: string[] = [];
+  body.push(`(local.set $d0 (call $stack_depth))`);
+  for (let i = 0; i < Math.min(c.argCount, c.xCount); i++) body.push(`(local.set $x${i} (global.get $a${i}))`);
+  body.push(`(loop $dispatch (block $exc`);
+  const order = [0, ...c.segments.map((s) => s.id)];
+  for (let i = order.length - 1; i >= 0; i--) body.push(`(block $B${order[i]}`);
+  const targets: string[] = [];
+  for (let id = 0; id <= maxId; id++) targets.push(present.has(id) || id === 0 ? `$B${id}` : "$B0");
+  body.push(`(br_table ${targets.join(" ")} (local.get $k)))`);
+  body.push(`(return (local.get $x0)))`);   // id 0: return from $run
+  for (const s of c.segments) {
+    const here = position.get(s.id)!;
+    const resolve = (code: string) => code.replace(/@@J(\d+)@@/g, (_m, t: string) => {
+      const id = Number(t);
+      const there = position.get(id);
+      if (there === undefined) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
+      return there > here ? `(br $B${id})` : `(local.set $k (i32.const ${id})) (br $dispatch)`;
+    });
+    s.code = s.code.map(resolve);
+    body.push(`;; ${s.label !== undefined ? `label ${s.label}` : "added"} (id ${s.id})`);
+    body.push(...s.code);
+    if (s !== c.segments[c.segments.length - 1]) body.push(`)`);   // closes the next segment's block
+  }
+  body.push(`(unreachable))`);   // nothing falls out of the last segment; closes $exc's block
+  body.push(`(if (i32.lt_s (call $stack_depth) (local.get $d0)) (then (return (i64.const 0))))`);   // a caller's handler
+  body.push(`(local.set $k (call $exc_resume)) (br $dispatch))`);
+  body.push(`(unreachable)`);
+  lines.push(`  (func $run (param $k i32) (result i64) ${locals.join(" ")}\n    ${body.join("\n    ")})`);
+
+  // entries: the exported functions, and the funs' wrappers in the table
+  for (const e of beam.exports) {
+    const id = c.labelIds.get(e.label);
+    if (id === undefined) throw new CompileError(`${c.module}.beam: export ${e.function}/${e.arity} has no code`);
+    const params = Array.from({ length: e.arity }, () => "(param i64)").join(" ");
+    const sets = Array.from({ length: e.arity }, (_, j) => `(global.set $a${j} (local.get ${j}))`).join(" ");
+    lines.push(`  (func (export "${watString(`${c.module}:${e.function}/${e.arity}`)}") ${params} (result i64)
+    (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets} (call $run (i32.const ${id})))`);
+  }
+  const funs: string[] = [];
+  beam.lambdas.forEach((l, i) => {
+    const id = c.labelIds.get(l.label);
+    if (id === undefined) throw new CompileError(`${c.module}.beam: fun ${l.function} has no code`);
+    const own = l.arity - l.numFree;
+    const params = Array.from({ length: own + 1 }, () => "(param i64)").join(" ");
+    const sets: string[] = [];
+    for (let j = 0; j < own; j++) sets.push(`(global.set $a${j} (local.get ${j}))`);
+    for (let k = 0; k < l.numFree; k++) sets.push(`(global.set $a${own + k} (i64.load offset=${14 + 8 * k} (i32.wrap_i64 (local.get ${own}))))`);
+    lines.push(`  (func $fun${i} ${params} (result i64)
+    (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets.join(" ")} (call $run (i32.const ${id})))`);
+    funs.push(`$fun${i}`);
+  });
+  if (funs.length) lines.push(`  (elem (global.get $tb) func ${funs.join(" ")})`);
+  lines.push(`)`);
+  return lines.join("\n");
+}
+
+const ERROR = atomTerm(PREDEFINED.error), THROW = atomTerm(PREDEFINED.throw), EXIT = atomTerm(PREDEFINED.exit);
+const BADARG = atomTerm(PREDEFINED.badarg), INFINITY = atomTerm(PREDEFINED.infinity), EXIT_TAG = atomTerm(PREDEFINED.EXIT);
+
+/** Out-of-line helpers every compiled module has (the cold paths of instructions.ts). */
+const HELPERS = `
+  ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made
+  (func $error_tuple (param $tag i64) (param $v i64) (local $t i32)
+    (call $frame_enter (i32.const 1)) (i64.store (global.get $sp) (local.get $v))
+    (call $gc_reserve (i32.const 3))
+    (local.set $v (i64.load (global.get $sp))) (call $frame_leave (i32.const 1))
+    (local.set $t (global.get $htop))
+    (i64.store (local.get $t) (i64.const ${header(2, SUB.TUPLE)}))
+    (i64.store offset=8 (local.get $t) (local.get $tag)) (i64.store offset=16 (local.get $t) (local.get $v))
+    (global.set $htop (i32.add (local.get $t) (i32.const 24)))
+    (drop (call $raise (i64.const ${ERROR}) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (i64.const ${NIL}))))
+  ;; catch Expr's value after a raise: throw → Reason; error → {'EXIT', {Reason, Trace}}; exit → {'EXIT', Reason}
+  ;; (the exception is a root of the process while the words are made, so it is read after)
+  (func $catch_value (result i64) (local $cls i64) (local $t i32) (local $r i64)
+    (local.set $cls (call $exc_class))
+    (if (i64.eq (local.get $cls) (i64.const ${THROW})) (then (local.set $r (call $exc_reason)))
+      (else (if (i64.eq (local.get $cls) (i64.const ${EXIT}))
+        (then (call $gc_reserve (i32.const 3)) (local.set $r (call $exc_reason)))
+        (else (call $gc_reserve (i32.const 6))
+          (local.set $t (global.get $htop))
+          (i64.store (local.get $t) (i64.const ${header(2, SUB.TUPLE)}))
+          (i64.store offset=8 (local.get $t) (call $exc_reason)) (i64.store offset=16 (local.get $t) (call $exc_trace))
+          (global.set $htop (i32.add (local.get $t) (i32.const 24)))
+          (local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))))
+        (local.set $t (global.get $htop))
+        (i64.store (local.get $t) (i64.const ${header(2, SUB.TUPLE)}))
+        (i64.store offset=8 (local.get $t) (i64.const ${EXIT_TAG})) (i64.store offset=16 (local.get $t) (local.get $r))
+        (global.set $htop (i32.add (local.get $t) (i32.const 24)))
+        (local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))))
+    (call $exc_clear)
+    (local.get $r))
+  ;; Dest ! Msg: a pid, or a registered name; anything else (or a name nobody has) raises badarg: 0
+  (func $send_op (param $to i64) (param $m i64) (result i32)
+    (if (i64.eq (i64.and (local.get $to) (i64.const 15)) (i64.const 3)) (then (call $send (local.get $to) (local.get $m)) (return (i32.const 1))))
+    (if (i64.eq (i64.and (local.get $to) (i64.const 63)) (i64.const 11))
+      (then (if (call $send_named (local.get $to) (local.get $m)) (then (return (i32.const 1))))))
+    (drop (call $raise (i64.const ${ERROR}) (i64.const ${BADARG}) (i64.const ${NIL})))
+    (i32.const 0))
+  ;; length of a proper list, -1 if improper
+  (func $list_length (param $l i64) (result i64) (local $n i64)
+    (block $done (loop $next
+      (br_if $done (i64.ne (i64.and (local.get $l) (i64.const 3)) (i64.const 1)))
+      (local.set $n (i64.add (local.get $n) (i64.const 1)))
+      (local.set $l (i64.load offset=7 (i32.wrap_i64 (local.get $l))))
+      (br $next)))
+    (select (local.get $n) (i64.const -1) (i64.eq (local.get $l) (i64.const ${NIL}))))
+  ;; receive ... after T: T a non-negative integer or infinity
+  (func $timeout_ok (param $v i64) (result i32)
+    (i32.or (i64.eq (local.get $v) (i64.const ${INFINITY}))
+      (i32.and (i64.eq (i64.and (local.get $v) (i64.const 15)) (i64.const 15)) (i64.ge_s (local.get $v) (i64.const 0)))))
+  (func $timeout_ms (param $v i64) (result f64)
+    (if (result f64) (i64.eq (local.get $v) (i64.const ${INFINITY})) (then (f64.const inf))
+      (else (f64.convert_i64_s (i64.shr_s (local.get $v) (i64.const 4))))))
+  ;; a number as a float (fconv): small, boxed integer, or float
+  (func $to_f64 (param $v i64) (result f64)
+    (if (i64.eq (i64.and (local.get $v) (i64.const 15)) (i64.const 15)) (then (return (f64.convert_i64_s (i64.shr_s (local.get $v) (i64.const 4))))))
+    (if (i32.eq (i32.and (i32.wrap_i64 (i64.shr_u (i64.load (i32.sub (i32.wrap_i64 (local.get $v)) (i32.const 2))) (i64.const 2))) (i32.const 15)) (i32.const ${SUB.FLOAT}))
+      (then (return (f64.load offset=6 (i32.wrap_i64 (local.get $v))))))
+    (f64.convert_i64_s (i64.load offset=6 (i32.wrap_i64 (local.get $v)))))
+`;
+
+function watBytes(b: Uint8Array): string {
+  let s = "";
+  for (const x of b) s += x >= 0x20 && x < 0x7F && x !== 0x22 && x !== 0x5C ? String.fromCharCode(x) : `\\${x.toString(16).padStart(2, "0")}`;
+  return s;
+}
+
+export function watString(s: string): string {
+  return watBytes(new TextEncoder().encode(s));
+}
+
+export { header, SUB, small, NIL };
