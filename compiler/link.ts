@@ -72,6 +72,14 @@ export const BACKENDS: readonly Backend[] = ["fx", "asyncify"];
  */
 export const OPTIMIZE = ["-O3", "-aimfs", "12", "-fimfs", "70", "-ocimfs", "200", "-ifwl", "-pii", "4"];
 
+/**
+ * The same at Binaryen's -O2: a link of a big compiled module in seconds rather than minutes.
+ * -O3's extra passes are superlinear in a function's size, and a compiled .beam module is one
+ * large dispatch function (compiler/codegen/module.ts): OTP's lists.beam, 214 KB of Wasm, takes
+ * 3.0 s at -O2 and 41 s at -O3 with these inlining limits, for 2% less code.
+ */
+export const OPTIMIZE_O2 = ["-O2", ...OPTIMIZE.slice(1)];
+
 /** The name AssemblyScript gives the global its allocator starts at. */
 const HEAP_BASE = "~lib/memory/__heap_base";
 /** The core's globals (exported by name) the link step sets to the entry directory (assembly/runtime/exports.ts). */
@@ -379,6 +387,8 @@ export interface LinkOptions {
   modules?: ProgramModule[];
   /** A smaller maximum for the linear memory than the core's 4 GiB (64 KiB pages), for tests that run out of memory quickly. */
   maxMemoryPages?: number;
+  /** Binaryen's optimisation level for the linked program: 3 (the default) or 2 (OPTIMIZE_O2: much faster for big modules). */
+  optimize?: 2 | 3;
 }
 
 /** What a link made: the module, and the entries it exports by name. */
@@ -388,8 +398,9 @@ export interface Linked { bytes: Uint8Array; entries: string[] }
  * Link the prepared core, a backend's fiber module and program modules into one
  * module for `backend` ("fx" or "asyncify"). Throws LinkError naming what is wrong.
  */
-export function link({ core, fiber, backend, modules = [], maxMemoryPages }: LinkOptions): Linked {
+export function link({ core, fiber, backend, modules = [], maxMemoryPages, optimize = 3 }: LinkOptions): Linked {
   if (!FEATURES[backend]) throw new LinkError(`unknown backend ${backend}`);
+  const OPT = optimize === 2 ? OPTIMIZE_O2 : OPTIMIZE;
   const c = read(core);
   const heapBaseGlobal = exportTarget(c, "__heap_base");
   const tableName = exportTarget(c, "table");
@@ -489,7 +500,7 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }: Lin
     let program = file("core.wasm");
     if (programs.length) {
       run("wasm-merge", [program, "shoal", ...programs, ...FEATURES[backend], "-o", file("joined.wasm")]);
-      run("wasm-opt", [file("joined.wasm"), ...FEATURES[backend], ...OPTIMIZE, "-o", file("program.wasm")]);
+      run("wasm-opt", [file("joined.wasm"), ...FEATURES[backend], ...OPT, "-o", file("program.wasm")]);
       program = file("program.wasm");
     }
     // 2. the backend: merged, then (Asyncify right after the merge) optimised
@@ -497,8 +508,8 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }: Lin
     run("wasm-merge", [program, "shoal", file("fiber.wasm"), "fiber", ...FEATURES[backend], "-o", file("merged.wasm")]);
     keepOnly(file("merged.wasm"), keep);
     const out = file("out.wasm");
-    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPTIMIZE, "--strip-debug", "-o", out]);
-    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPTIMIZE, "--strip-debug", "-o", out]);
+    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPT, "--strip-debug", "-o", out]);
+    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPT, "--strip-debug", "-o", out]);
     keepOnly(out, keep, backend);   // (Asyncify adds asyncify_* exports nobody calls)
     return { bytes: new Uint8Array(readFileSync(out)), entries: entries.map((e) => e.exportName) };
   } finally {
@@ -517,15 +528,17 @@ export interface LinkProgramOptions {
   /** Link the core whose invariants are checked (build/shoal.core.debug.wasm): slower, for testing a compiler. */
   debug?: boolean;
   maxMemoryPages?: number;
+  /** Binaryen's level: 3 (default) or 2 (LinkOptions.optimize). */
+  optimize?: 2 | 3;
 }
 
 /** Link program modules with the shipped core, one module per backend (what `npx shoal link` does). */
-export function linkProgram({ modules, backends = BACKENDS, debug = false, maxMemoryPages }: LinkProgramOptions): Partial<Record<Backend, Linked>> {
+export function linkProgram({ modules, backends = BACKENDS, debug = false, maxMemoryPages, optimize }: LinkProgramOptions): Partial<Record<Backend, Linked>> {
   const core = readFileSync(new URL(debug ? "shoal.core.debug.wasm" : "shoal.core.wasm", artifacts));
   const mods = modules.map((m, i) => (m instanceof Uint8Array ? { name: `module ${i + 1}`, bytes: m } : m));
   const out: Partial<Record<Backend, Linked>> = {};
   for (const backend of backends) {
-    out[backend] = link({ core, fiber: readFileSync(new URL(`fiber.${backend}.wasm`, artifacts)), backend, modules: mods, maxMemoryPages });
+    out[backend] = link({ core, fiber: readFileSync(new URL(`fiber.${backend}.wasm`, artifacts)), backend, modules: mods, maxMemoryPages, optimize });
   }
   return out;
 }

@@ -154,7 +154,7 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
       const fast = smallArith(name);
       const slow = c.spill(live, `(local.set $r (call $${ARITH2[name]} ${v} ${w}))`);
       const call = fail
-        ? `(call $try_enter (i32.const ${guardStub(c, fail)})) ${slow} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`
+        ? `(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${slow} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`
         : `${slow} (br_if $exc (i64.eqz (local.get $r)))`;
       if (fast) out.push(`(local.set $r (i64.const 0)) (if (i64.eq (i64.and (i64.and ${v} ${w}) (i64.const 15)) (i64.const 15)) (then ${fast}))`,
         `(if (i64.eqz (local.get $r)) (then ${call}))`);
@@ -165,7 +165,7 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
     if (n === 1 && ARITH1[name]) {
       const slow = c.spill(live, `(local.set $r (call $${ARITH1[name]} ${v}))`);
       const call = fail
-        ? `(call $try_enter (i32.const ${guardStub(c, fail)})) ${slow} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`
+        ? `(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${slow} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`
         : `${slow} (br_if $exc (i64.eqz (local.get $r)))`;
       out.push(call);
       set(`(local.get $r)`);
@@ -226,7 +226,7 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
       (then (global.set $ext${i} (call $export_lookup ${c.atom(mod)} ${c.atom(name)} (i32.const ${n})))))
     (if (i32.lt_s (global.get $ext${i}) (i32.const 0)) (then ${raiseError(c.atom("undef"))}))`;
   out.push(lookup);
-  if (fail) out.push(`(call $try_enter (i32.const ${guardStub(c, fail)})) ${call} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`);
+  if (fail) out.push(`(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${call} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`);
   else out.push(`${call} (br_if $exc (i64.eqz (local.get $r)))`);
   set(`(local.get $r)`);
 }
@@ -243,7 +243,7 @@ function unlessOrRaise(c: ModuleContext, cond: string, fail: number, reason: big
 function guardStub(c: ModuleContext, fail: number): number {
   const id = c.freshId();
   const saved = c.current;
-  const stub = { id, code: [] as string[] };
+  const stub = { id, group: c.group, code: [] as string[] };
   c.current = stub;
   stub.code.push(`(call $exc_clear)`, c.jumpLabel(fail));
   c.current = saved;
@@ -253,7 +253,7 @@ function guardStub(c: ModuleContext, fail: number): number {
 
 /** Start a new segment (a continuation after a call, or the code after a catch) with `id`. */
 function continueAt(c: ModuleContext, id: number): void {
-  c.current = { id, code: [] };
+  c.current = { id, group: c.group, code: [] };
   c.segments.push(c.current);
 }
 
@@ -274,10 +274,11 @@ function bump(values: string[]): string {
   return `(local.set $t (global.get $htop)) ${values.map((v, i) => `(i64.store offset=${8 * i} (local.get $t) ${v})`).join(" ")} (global.set $htop (i32.add (local.get $t) (i32.const ${8 * values.length})))`;
 }
 
-/** The frame's continuation word: $cp as a small integer (slot 0 must hold a term). */
-const saveCp = `(i64.store (global.get $sp) (i64.or (i64.shl (i64.extend_i32_u (local.get $cp)) (i64.const 4)) (i64.const 15)))`;
-const deallocate = (n: number) => `(local.set $cp (i32.wrap_i64 (i64.shr_u (i64.load (global.get $sp)) (i64.const 4)))) (call $frame_leave (i32.const ${n + 1}))`;
-const doReturn = `(local.set $k (local.get $cp)) (br $dispatch)`;
+/** The frame's continuation word: CP as a small integer (slot 0 must hold a term). */
+const saveCp = `(i64.store (global.get $sp) (i64.or (i64.shl (i64.extend_i32_u (global.get $CP)) (i64.const 4)) (i64.const 15)))`;
+const deallocate = (n: number) => `(global.set $CP (i32.wrap_i64 (i64.shr_u (i64.load (global.get $sp)) (i64.const 4)))) (call $frame_leave (i32.const ${n + 1}))`;
+/** Continue at CP (resolved per function by module.ts: a local jump, or x0 handed back to the trampoline). */
+const doReturn = `@@R@@`;
 
 // ---- funs and apply ---------------------------------------------------------------
 
@@ -334,6 +335,60 @@ function external(c: ModuleContext, imp: number, ins: Instruction): string {
   const e = c.beam.imports[imp];
   if (!e) throw new CompileError(`${c.where(ins)}: import ${imp} is not in the import table`);
   return intrinsic(c, e.module, e.function, e.arity) ?? c.callExternal(e.module, e.function, e.arity);
+}
+
+// ---- maps ----------------------------------------------------------------------------
+
+/** $r := Name(args...) of the native mod:name/arity (no collection: lookups). */
+function nativeCall(c: ModuleContext, mod: string, name: string, args: string[]): string {
+  const i = c.external(mod, name, args.length);
+  return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
+      (then (global.set $ext${i} (call $export_lookup ${c.atom(mod)} ${c.atom(name)} (i32.const ${args.length})))))
+    (if (i32.lt_s (global.get $ext${i}) (i32.const 0)) (then ${raiseError(c.atom("undef"))}))
+    (local.set $r (call_indirect (type $t${args.length}) ${args.join(" ")} (global.get $ext${i})))
+    (br_if $exc (i64.eqz (local.get $r)))`;
+}
+
+/** Keys present (get_map_elements binds their values): else to Fail. Src is a map (else Fail too). */
+function mapElements(c: ModuleContext, i: Instruction, d: number, bind: boolean): void {
+  const out = c.current.code;
+  const fail = label(i.args[0]);
+  const list = items(i.args[2]);
+  const step = bind ? 2 : 1;
+  out.push(`(local.set $w ${c.src(i.args[1], d, i)})`, unless(c, isBoxedOf("(local.get $w)", SUB.MAP), fail));
+  for (let k = 0; k < list.length; k += step) {
+    out.push(`(local.set $v ${c.src(list[k], d, i)})`, nativeCall(c, "erlang", "is_map_key", ["(local.get $v)", "(local.get $w)"]),
+      unless(c, `(i64.eq (local.get $r) (i64.const ${TRUE}))`, fail));
+    if (bind) {
+      out.push(`(local.set $v ${c.src(list[k], d, i)})`, nativeCall(c, "erlang", "map_get", ["(local.get $v)", "(local.get $w)"]),
+        c.dst(list[k + 1], "(local.get $r)", d, i));
+    }
+  }
+}
+
+/**
+ * put_map_assoc / put_map_exact: the pairs put one by one with maps:put/3 (maps:update/3, which
+ * raises {badkey, K}). Each call may collect, so the live x registers and the map being built
+ * stay in root slots for the whole instruction, and every operand is read again after a call.
+ */
+function mapPut(c: ModuleContext, i: Instruction, d: number, fn: "put" | "update"): void {
+  const out = c.current.code;
+  const live = u(i.args[3]);
+  const pairs = items(i.args[4]);
+  const slots = live + 1;
+  const reload = Array.from({ length: live }, (_, j) => `(local.set ${c.x(j)} (i64.load offset=${8 * j} (global.get $sp)))`).join(" ");
+  out.push(`(local.set $w ${c.src(i.args[1], d, i)})`, `(call $frame_enter (i32.const ${slots}))`,
+    ...Array.from({ length: live }, (_, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get ${c.x(j)}))`),
+    `(i64.store offset=${8 * live} (global.get $sp) (local.get $w))`);
+  c.pushed = 8 * slots;
+  for (let k = 0; k < pairs.length; k += 2) {
+    out.push(`(local.set $v ${c.src(pairs[k], d, i)}) (local.set $u ${c.src(pairs[k + 1], d, i)})`,
+      nativeCall(c, "maps", fn, ["(local.get $v)", "(local.get $u)", `(i64.load offset=${8 * live} (global.get $sp))`]),
+      `(i64.store offset=${8 * live} (global.get $sp) (local.get $r))`, reload);
+  }
+  c.pushed = 0;
+  out.push(reload, `(local.set $r (i64.load offset=${8 * live} (global.get $sp)))`, `(call $frame_leave (i32.const ${slots}))`,
+    c.dst(i.args[2], "(local.get $r)", d, i));
 }
 
 // ---- the table ---------------------------------------------------------------------
@@ -395,11 +450,11 @@ export const EMITTERS: Record<string, Emit> = {
   return: (c) => { c.current.code.push(doReturn); },
   call: (c, i) => {
     const cont = c.freshId();
-    c.current.code.push(`(local.set $cp (i32.const ${cont}))`, c.jumpLabel(label(i.args[1])));
+    c.current.code.push(`(global.set $CP (i32.const @@K${cont}@@))`, c.callLabel(label(i.args[1]), u(i.args[0])));
     continueAt(c, cont);
   },
-  call_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), c.jumpLabel(label(i.args[1]))); },
-  call_only: (c, i) => { c.current.code.push(c.jumpLabel(label(i.args[1]))); },
+  call_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), c.callLabel(label(i.args[1]), u(i.args[0]))); },
+  call_only: (c, i) => { c.current.code.push(c.callLabel(label(i.args[1]), u(i.args[0]))); },
   call_ext: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i)); },
   call_ext_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), external(c, u(i.args[1]), i), doReturn); },
   call_ext_only: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i), doReturn); },
@@ -416,6 +471,12 @@ export const EMITTERS: Record<string, Emit> = {
       ...free.map((f, k) => `(i64.store offset=${14 + 8 * k} (i32.wrap_i64 (local.get $r)) ${c.src(f, d, i)})`),
       c.dst(i.args[1], `(local.get $r)`, d, i));
   },
+
+  // maps
+  get_map_elements: (c, i, d) => { mapElements(c, i, d, true); },
+  has_map_fields: (c, i, d) => { mapElements(c, i, d, false); },
+  put_map_assoc: (c, i, d) => { mapPut(c, i, d, "put"); },
+  put_map_exact: (c, i, d) => { mapPut(c, i, d, "update"); },
 
   // control
   jump: (c, i) => { c.current.code.push(c.jumpLabel(label(i.args[0]))); },
@@ -464,7 +525,7 @@ export const EMITTERS: Record<string, Emit> = {
   if_end: (c) => { c.current.code.push(raiseError(c.atom("if_clause"))); },
 
   // exceptions
-  try: (c, i) => { c.current.code.push(`(call $try_enter (i32.const ${c.idOf(label(i.args[1]))}))`); },
+  try: (c, i) => { c.current.code.push(`(call $try_enter (i32.const @@K${c.idOf(label(i.args[1]))}@@))`); },
   try_end: (c) => { c.current.code.push(`(call $try_leave)`); },
   try_case: (c) => {
     c.current.code.push(`(local.set $cls (call $exc_class)) (local.set ${c.x(0)} (local.get $cls))`,
@@ -474,10 +535,10 @@ export const EMITTERS: Record<string, Emit> = {
     // the raise path: a stub that makes catch's value and continues after the catch_end
     const after = c.freshId();
     c.catchAfter.set(label(i.args[1]), after);
-    const stub = { id: c.freshId(), code: [`(local.set $x0 (call $catch_value))`, `@@J${after}@@`] };
+    const stub = { id: c.freshId(), group: c.group, code: [`(local.set $x0 (call $catch_value))`, `@@J${after}@@`] };
     c.stubs.push(stub);
     c.x(0);
-    c.current.code.push(`(call $try_enter (i32.const ${stub.id}))`);
+    c.current.code.push(`(call $try_enter (i32.const @@K${stub.id}@@))`);
   },
   catch_end: (c, i) => {
     const after = c.current.label !== undefined ? c.catchAfter.get(c.current.label) : undefined;

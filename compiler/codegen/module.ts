@@ -85,6 +85,8 @@ export interface Segment {
   id: number;
   /** BEAM's label number, if it is one. */
   label?: number;
+  /** The function it belongs to (1..: the dispatch's outer level). */
+  group: number;
   code: string[];
 }
 
@@ -111,10 +113,13 @@ export class ModuleContext {
   /** Function being compiled and its handler depth at each instruction (index in its code). */
   fn!: BeamFunction;
   depths!: number[];
-  /** Segment being emitted. */
+  /** Segment being emitted, and its function's group. */
   current!: Segment;
+  group = 0;
   /** Stubs (segments reached only by dispatch) added at the end. */
   readonly stubs: Segment[] = [];
+  /** Each function group's arity (the x registers live when it is entered by a call). */
+  readonly groupArity = new Map<number, number>();
   /** Largest number of free variables of a fun (test_heap reserves this much per fun). */
   maxFree = 0;
   /** A catch's label → the segment after its catch_end (where the raise path rejoins). */
@@ -145,8 +150,10 @@ export class ModuleContext {
 
   /** Address of y register n at instruction index `at` of the current function. */
   yAddr(n: number, depth: number): string {
-    return `(i32.add (global.get $sp) (i32.const ${8 * (n + 1) + 16 * depth}))`;
+    return `(i32.add (global.get $sp) (i32.const ${8 * (n + 1) + 16 * depth + this.pushed}))`;
   }
+  /** Bytes of root slots an instruction has pushed above the frame while it reads operands. */
+  pushed = 0;
 
   /** An atom's term as a WAT expression. */
   atom(name: string): string {
@@ -205,8 +212,10 @@ export class ModuleContext {
     // once the layout is (assemble resolves the mark)
     return `@@J${id}@@`;
   }
-  /** Go to BEAM label `label`. */
+  /** Go to BEAM label `label` (in this function). */
   jumpLabel(label: number): string { return this.jump(this.idOf(label)); }
+  /** Go to `label`, maybe another function's, with x0..x(arity-1) live (a call). */
+  callLabel(label: number, arity: number): string { return `@@C${this.idOf(label)}:${arity}@@`; }
 
   /** `body` with x0..x(live-1) in root slots around it (it may collect or suspend). */
   spill(live: number, body: string): string {
@@ -317,12 +326,14 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
 
   for (const fn of functions) {
     c.fn = fn;
+    c.group++;
+    c.groupArity.set(c.group, fn.arity);
     c.depths = handlerDepths(fn, c.where());
     for (let i = 0; i < fn.code.length; i++) {
       const ins = fn.code[i];
       if (ins.name === "label") {
         const label = (ins.args[0] as { value: number }).value;
-        c.current = { id: c.idOf(label), label, code: [] };
+        c.current = { id: c.idOf(label), label, group: c.group, code: [] };
         c.segments.push(c.current);
         if (label === fn.entry) c.current.code.push(reduction(c, fn.arity));
         continue;
@@ -333,7 +344,6 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
       emit(c, ins, c.depths[i], i);
     }
   }
-  for (const s of c.stubs) c.segments.push(s);
   c.argCount = Math.max(1, ...beam.exports.map((e) => e.arity), ...beam.lambdas.map((l) => l.arity));
   c.xCount = Math.max(c.xCount, c.argCount);
   return assemble(c);
@@ -347,9 +357,6 @@ function reduction(c: ModuleContext, arity: number): string {
 
 /** The module's text: imports, data, $init, $run with its segments in layout order, the entries. */
 function assemble(c: ModuleContext): string {
-  const maxId = Math.max(0, ...c.segments.map((s) => s.id));
-  const position = new Map(c.segments.map((s, i) => [s.id, i + 1] as [number, number]));
-  const present = new Set(c.segments.map((s) => s.id));
   const { data, beam } = c;
   const layout = data.layout();
   const lines: string[] = [];
@@ -367,7 +374,9 @@ function assemble(c: ModuleContext): string {
   lines.push(`  (global $ready (mut i32) (i32.const 0))`);
   for (let i = 0; i < data.atoms.length; i++) lines.push(`  (global $atom${i} (mut i64) (i64.const 0))`);
   for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
-  for (let i = 0; i < c.argCount; i++) lines.push(`  (global $a${i} (mut i64) (i64.const 0))`);
+  for (let i = 0; i < c.xCount; i++) lines.push(`  (global $X${i} (mut i64) (i64.const 0))`);
+  lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`);
+  lines.push(`  (type $group (func (param i32) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
   // $init: intern the atoms, then fix the literals' words (pointers get the base, atoms their term)
@@ -396,47 +405,95 @@ function assemble(c: ModuleContext): string {
 
   lines.push(HELPERS);
 
-  // the dispatch loop
-  const locals = [`(local $cp i32) (local $d0 i32) (local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64)`];
+  // one Wasm function per BEAM function (its "group": its labels, continuations and stubs), each a
+  // dispatch loop over its own labels; $run is the trampoline between them. Jumps within a
+  // function are br (forward) or its own loop (backward); a call or return to another function
+  // hands the live x registers over in the globals $X.. and returns the id to run next.
+  const groups = new Map<number, Segment[]>();
+  for (const s of [...c.segments, ...c.stubs]) {
+    let g = groups.get(s.group);
+    if (!g) groups.set(s.group, g = []);
+    g.push(s);
+  }
+  const where = new Map<number, { group: number; pos: number }>();
+  for (const [g, segs] of groups) segs.forEach((s, i) => where.set(s.id, { group: g, pos: i + 1 }));
+  const encode = (id: number): number => {
+    const w = where.get(id);
+    if (!w) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
+    return (w.group << 16) | w.pos;
+  };
+  const groupIds = [...groups.keys()].sort((a, b) => a - b);
+  const handOver = (live: number) => Array.from({ length: live }, (_, j) => `(global.set $X${j} (local.get $x${j}))`).join(" ");
+  const locals = [`(local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64) (local $u i64)`];
   for (let i = 0; i < c.xCount; i++) locals.push(`(local $x${i} i64)`);
   for (let i = 0; i < c.fCount; i++) locals.push(`(local $f${i} f64)`);
-  const body: string[] = [];
-  body.push(`(local.set $d0 (call $stack_depth))`);
-  for (let i = 0; i < Math.min(c.argCount, c.xCount); i++) body.push(`(local.set $x${i} (global.get $a${i}))`);
-  body.push(`(loop $dispatch (block $exc`);
-  const order = [0, ...c.segments.map((s) => s.id)];
-  for (let i = order.length - 1; i >= 0; i--) body.push(`(block $B${order[i]}`);
-  const targets: string[] = [];
-  for (let id = 0; id <= maxId; id++) targets.push(present.has(id) || id === 0 ? `$B${id}` : "$B0");
-  body.push(`(br_table ${targets.join(" ")} (local.get $k)))`);
-  body.push(`(return (local.get $x0)))`);   // id 0: return from $run
-  for (const s of c.segments) {
-    const here = position.get(s.id)!;
-    const resolve = (code: string) => code.replace(/@@J(\d+)@@/g, (_m, t: string) => {
-      const id = Number(t);
-      const there = position.get(id);
-      if (there === undefined) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
-      return there > here ? `(br $B${id})` : `(local.set $k (i32.const ${id})) (br $dispatch)`;
+  const groupFuncs: string[] = [];
+  for (const g of groupIds) {
+    const segs = groups.get(g)!;
+    const liveIn = Math.max(1, c.groupArity.get(g) ?? 1);
+    const body: string[] = [];
+    // entered from the trampoline: the live x registers come in the globals (a continuation reads
+    // x0 only, a handler none; the others are stale and never read before written)
+    for (let j = 0; j < liveIn; j++) body.push(`(local.set $x${j} (global.get $X${j}))`);
+    body.push(`(loop $L (block $exc`);
+    for (let i = segs.length; i >= 1; i--) body.push(`(block $B${i}`);
+    body.push(`(block $B0 (br_table $B0 ${segs.map((_, i) => `$B${i + 1}`).join(" ")} (i32.and (local.get $k) (i32.const 65535))))`);
+    body.push(`(unreachable))`);
+    segs.forEach((s, si) => {
+      const here = si + 1;
+      const jumpTo = (id: number, live: number) => {
+        const there = where.get(id);
+        if (!there) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
+        if (there.group === g) return there.pos > here ? `(br $B${there.pos})` : `(local.set $k (i32.const ${encode(id)})) (br $L)`;
+        if (live < 0) throw new CompileError(`${c.module}.beam: internal: a jump out of function group ${g}`);
+        return `${handOver(live)} (return (i32.const ${encode(id)}))`;
+      };
+      const code = s.code.map((line) => line
+        .replace(/@@K(\d+)@@/g, (_m, t: string) => String(encode(Number(t))))
+        .replace(/@@J(\d+)@@/g, (_m, t: string) => jumpTo(Number(t), -1))
+        .replace(/@@C(\d+):(\d+)@@/g, (_m, t: string, live: string) => jumpTo(Number(t), Number(live)))
+        .replace(/@@R@@/g, `(local.set $k (global.get $CP)) (if (i32.eq (i32.shr_u (local.get $k) (i32.const 16)) (i32.const ${g})) (then (br $L))) ${handOver(1)} (return (local.get $k))`));
+      body.push(`;; ${s.label !== undefined ? `label ${s.label}` : "added"}`, ...code);
+      if (si < segs.length - 1) body.push(`)`);   // closes the next segment's block
     });
-    s.code = s.code.map(resolve);
-    body.push(`;; ${s.label !== undefined ? `label ${s.label}` : "added"} (id ${s.id})`);
-    body.push(...s.code);
-    if (s !== c.segments[c.segments.length - 1]) body.push(`)`);   // closes the next segment's block
+    body.push(`(unreachable))`);   // nothing falls out of the last segment; closes $exc's block
+    // a raise in a call or our own: this activation's handler (its resume id) or a caller's (-1)
+    body.push(`(if (i32.lt_s (call $stack_depth) (global.get $D0)) (then (return (i32.const -1))))`);
+    body.push(`(local.set $k (call $exc_resume))`);
+    body.push(`(if (i32.eq (i32.shr_u (local.get $k) (i32.const 16)) (i32.const ${g})) (then (br $L)))`);
+    body.push(`(return (local.get $k)))`);
+    body.push(`(unreachable)`);
+    lines.push(`  (func $g${g} (param $k i32) (result i32) ${locals.join(" ")}\n    ${body.join("\n    ")})`);
+    groupFuncs.push(`$g${g}`);
   }
-  body.push(`(unreachable))`);   // nothing falls out of the last segment; closes $exc's block
-  body.push(`(if (i32.lt_s (call $stack_depth) (local.get $d0)) (then (return (i64.const 0))))`);   // a caller's handler
-  body.push(`(local.set $k (call $exc_resume)) (br $dispatch))`);
-  body.push(`(unreachable)`);
-  lines.push(`  (func $run (param $k i32) (result i64) ${locals.join(" ")}\n    ${body.join("\n    ")})`);
+  // the trampoline: runs function groups until one returns to id 0 (x0 is the result) or a raise
+  // goes to a caller's handler (0, the non-value); CP and the depth of this activation's bottom
+  // are globals, saved and restored around it (a fun or an entry may run it again inside)
+  const groupBase = beam.lambdas.length;
+  lines.push(`  (func $run (param $k i32) (result i64) (local $cp i32) (local $d0 i32)
+    (local.set $cp (global.get $CP)) (local.set $d0 (global.get $D0))
+    (global.set $CP (i32.const 0)) (global.set $D0 (call $stack_depth))
+    (block $out (loop $next
+      (local.set $k (call_indirect (type $group) (local.get $k)
+        (i32.add (global.get $tb) (i32.add (i32.const ${groupBase - 1}) (i32.shr_u (local.get $k) (i32.const 16))))))
+      (br_if $next (i32.gt_s (local.get $k) (i32.const 0)))
+      (br_if $out (i32.eqz (local.get $k)))
+      ;; -1: not one of ours; ours: where its resume id says
+      (if (i32.lt_s (call $stack_depth) (global.get $D0))
+        (then (global.set $CP (local.get $cp)) (global.set $D0 (local.get $d0)) (return (i64.const 0))))
+      (local.set $k (call $exc_resume))
+      (br $next)))
+    (global.set $CP (local.get $cp)) (global.set $D0 (local.get $d0))
+    (global.get $X0))`);
 
   // entries: the exported functions, and the funs' wrappers in the table
   for (const e of beam.exports) {
     const id = c.labelIds.get(e.label);
     if (id === undefined) throw new CompileError(`${c.module}.beam: export ${e.function}/${e.arity} has no code`);
     const params = Array.from({ length: e.arity }, () => "(param i64)").join(" ");
-    const sets = Array.from({ length: e.arity }, (_, j) => `(global.set $a${j} (local.get ${j}))`).join(" ");
+    const sets = Array.from({ length: e.arity }, (_, j) => `(global.set $X${j} (local.get ${j}))`).join(" ");
     lines.push(`  (func (export "${watString(`${c.module}:${e.function}/${e.arity}`)}") ${params} (result i64)
-    (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets} (call $run (i32.const ${id})))`);
+    (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets} (call $run (i32.const ${encode(id)})))`);
   }
   const funs: string[] = [];
   beam.lambdas.forEach((l, i) => {
@@ -445,12 +502,13 @@ function assemble(c: ModuleContext): string {
     const own = l.arity - l.numFree;
     const params = Array.from({ length: own + 1 }, () => "(param i64)").join(" ");
     const sets: string[] = [];
-    for (let j = 0; j < own; j++) sets.push(`(global.set $a${j} (local.get ${j}))`);
-    for (let k = 0; k < l.numFree; k++) sets.push(`(global.set $a${own + k} (i64.load offset=${14 + 8 * k} (i32.wrap_i64 (local.get ${own}))))`);
+    for (let j = 0; j < own; j++) sets.push(`(global.set $X${j} (local.get ${j}))`);
+    for (let k = 0; k < l.numFree; k++) sets.push(`(global.set $X${own + k} (i64.load offset=${14 + 8 * k} (i32.wrap_i64 (local.get ${own}))))`);
     lines.push(`  (func $fun${i} ${params} (result i64)
-    (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets.join(" ")} (call $run (i32.const ${id})))`);
+    (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets.join(" ")} (call $run (i32.const ${encode(id)})))`);
     funs.push(`$fun${i}`);
   });
+  funs.push(...groupFuncs);   // the function groups follow the funs in the table (the trampoline's call_indirect)
   if (funs.length) lines.push(`  (elem (global.get $tb) func ${funs.join(" ")})`);
   lines.push(`)`);
   return lines.join("\n");
