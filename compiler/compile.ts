@@ -19,7 +19,7 @@ export async function compileBeam(bytes: Uint8Array, file = "<bytes>"): Promise<
   const wat = compileModule(beam, disassemble(beam));
   const m = binaryen.parseText(wat);
   try {
-    m.setFeatures(binaryen.Features.MVP | binaryen.Features.BulkMemory | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt);
     if (!m.validate()) throw new CompileError(`${file}: internal: the generated module does not validate`);
     return { module: beam.module, wasm: m.emitBinary(), wat };
   } finally {

@@ -83,16 +83,25 @@ export class DataBuilder {
     return { kind: "ptr", offset: at * 8, tag: 2 };
   }
 
-  /** An integer constant: small, or boxed when it does not fit. */
-  integer(v: bigint, what: string): Word {
+  /** An integer constant: small, or a big (sign, then 64-bit limbs least significant first: gc/term/bignum.ts). */
+  integer(v: bigint, _what: string): Word {
     if (fitsSmall(v)) return { kind: "imm", value: small(v) };
-    if (v >= -(1n << 63n) && v < (1n << 63n)) {
-      const at = this.alloc(2);
-      this.words[at] = { kind: "imm", value: header(1, SUB.BIG) };
-      this.words[at + 1] = { kind: "imm", value: BigInt.asUintN(64, v) };
-      return { kind: "ptr", offset: at * 8, tag: 2 };
+    let m = v < 0n ? -v : v;
+    const limbs: bigint[] = [];
+    while (m > 0n) { limbs.push(m & 0xFFFFFFFFFFFFFFFFn); m >>= 64n; }
+    return this.boxed(SUB.BIG, [{ kind: "imm", value: v < 0n ? 1n : 0n }, ...limbs.map((l) => ({ kind: "imm" as const, value: l }))]);
+  }
+
+  /** Raw bytes (a string of the StrT chunk) in the literal area: their offset from the segment's start. */
+  raw(bytes: Uint8Array): number {
+    const n = Math.ceil(bytes.length / 8);
+    const at = this.alloc(Math.max(1, n));
+    for (let i = 0; i < n; i++) {
+      let w = 0n;
+      for (let j = 7; j >= 0; j--) w = (w << 8n) | BigInt(bytes[i * 8 + j] ?? 0);
+      this.words[at + i] = { kind: "imm", value: w };
     }
-    throw new CompileError(`${what}: the integer ${v} needs more than 64 bits, which Shoal's integers do not have yet`);
+    return at * 8;
   }
 
   private alloc(n: number): number {

@@ -54,6 +54,7 @@ import type { BeamFile, BeamFunction, Instruction, Operand } from "../beam/index
 import { CompileError } from "./error.js";
 import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
 import { EMITTERS } from "./instructions.js";
+import { BINARY_EMITTERS, BINARY_HELPERS } from "./binaries.js";
 
 /** The ABI functions compiled code calls: name → Wasm signature. */
 const ABI: Record<string, string> = {
@@ -69,6 +70,7 @@ const ABI: Record<string, string> = {
   spawn_fun: "(param i64 i32) (result i64)", spawn_mfa: "(param i64 i64 i64 i32) (result i64)",
   send: "(param i64 i64)", send_named: "(param i64 i64) (result i32)",
   recv_peek: "(result i64)", recv_next: "", recv_accept: "(result i64)", recv_wait: "(param f64) (result i32)", recv_timeout: "",
+  make_binary: "(param i32) (result i64)", binary_words: "(param i32) (result i32)", binary_data: "(param i64) (result i32)",
   term_compare: "(param i64 i64) (result i32)", term_equal: "(param i64 i64) (result i32)",
   atom_intern: "(param i32 i32) (result i32)",
   arith_add: "(param i64 i64) (result i64)", arith_sub: "(param i64 i64) (result i64)", arith_mul: "(param i64 i64) (result i64)",
@@ -339,7 +341,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
         continue;
       }
       if (!c.current) continue;
-      const emit = EMITTERS[ins.name];
+      const emit = EMITTERS[ins.name] ?? BINARY_EMITTERS[ins.name];
       if (!emit) throw new CompileError(`${c.where(ins)}: opcode ${ins.opcode} (${ins.name}) is not supported yet`);
       emit(c, ins, c.depths[i], i);
     }
@@ -403,7 +405,7 @@ function assemble(c: ModuleContext): string {
       (br $fix)))
     (global.set $ready (i32.const 1)))`);
 
-  lines.push(HELPERS);
+  lines.push(HELPERS, BINARY_HELPERS);
 
   // one Wasm function per BEAM function (its "group": its labels, continuations and stubs), each a
   // dispatch loop over its own labels; $run is the trampoline between them. Jumps within a
@@ -424,7 +426,7 @@ function assemble(c: ModuleContext): string {
   };
   const groupIds = [...groups.keys()].sort((a, b) => a - b);
   const handOver = (live: number) => Array.from({ length: live }, (_, j) => `(global.set $X${j} (local.get $x${j}))`).join(" ");
-  const locals = [`(local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64) (local $u i64)`];
+  const locals = [`(local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64) (local $u i64) (local $bits i64)`];
   for (let i = 0; i < c.xCount; i++) locals.push(`(local $x${i} i64)`);
   for (let i = 0; i < c.fCount; i++) locals.push(`(local $f${i} f64)`);
   const groupFuncs: string[] = [];
@@ -576,7 +578,18 @@ const HELPERS = `
     (if (i64.eq (i64.and (local.get $v) (i64.const 15)) (i64.const 15)) (then (return (f64.convert_i64_s (i64.shr_s (local.get $v) (i64.const 4))))))
     (if (i32.eq (i32.and (i32.wrap_i64 (i64.shr_u (i64.load (i32.sub (i32.wrap_i64 (local.get $v)) (i32.const 2))) (i64.const 2))) (i32.const 15)) (i32.const ${SUB.FLOAT}))
       (then (return (f64.load offset=6 (i32.wrap_i64 (local.get $v))))))
-    (f64.convert_i64_s (i64.load offset=6 (i32.wrap_i64 (local.get $v)))))
+    (call $big_to_f64 (local.get $v)))
+  ;; a big integer as the nearest float (limbs from the top: exact to within rounding, as float/1)
+  (func $big_to_f64 (param $v i64) (result f64) (local $p i32) (local $n i32) (local $f f64)
+    (local.set $p (i32.sub (i32.wrap_i64 (local.get $v)) (i32.const 2)))
+    (local.set $n (i32.sub (i32.wrap_i64 (i64.shr_u (i64.load (local.get $p)) (i64.const 6))) (i32.const 1)))
+    (block $done (loop $limb
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (local.set $f (f64.add (f64.mul (local.get $f) (f64.const 18446744073709551616))
+        (f64.convert_i64_u (i64.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3)))))))
+      (br $limb)))
+    (select (f64.neg (local.get $f)) (local.get $f) (i64.ne (i64.load offset=8 (local.get $p)) (i64.const 0))))
 `;
 
 function watBytes(b: Uint8Array): string {
