@@ -70,11 +70,11 @@ function unless(c: ModuleContext, cond: string, fail: number): string {
 
 /** Raise error:Reason (a term expression, built without collecting) and go to the handler. */
 function raiseError(reason: string): string {
-  return `(drop (call $raise (i64.const ${ERROR}) ${reason} (i64.const ${NIL}))) (br $exc)`;
+  return `(drop (call $raise (i64.const ${ERROR}) ${reason} @@T@@)) (br $exc)`;
 }
 /** Raise error:{Tag, Value}: the tuple is built by $error_tuple (module.ts), which roots Value. */
 function raiseErrorTuple(c: ModuleContext, tag: string, value: string): string {
-  return `(call $error_tuple ${c.atom(tag)} ${value}) (br $exc)`;
+  return `(call $error_tuple ${c.atom(tag)} ${value} @@T@@) (br $exc)`;
 }
 
 /** A BIF failing: to `fail` if there is one (a guard), else raise error:Reason. */
@@ -200,7 +200,8 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
       case "erlang:element/2": // element(N, Tuple): 1 <= N <= arity
         out.push(unlessOrRaise(c, `(if (result i32) (i32.and ${isSmall(v)} ${isTuple(w)})
           (then (i64.lt_u (i64.sub (i64.shr_s ${v} (i64.const 4)) (i64.const 1)) (i64.shr_u ${hdr(w)} (i64.const 6)))) (else (i32.const 0)))`, fail, BADARG));
-        set(`(i64.load (i32.add (i32.wrap_i64 ${w}) (i32.add (i32.const 6) (i32.shl (i32.wrap_i64 (i64.shr_s ${v} (i64.const 4))) (i32.const 3)))))`);
+        // element N (from 1) is the word at the tuple's address + 8N: the term + 8N - 2
+        set(`(i64.load (i32.add (i32.wrap_i64 ${w}) (i32.sub (i32.shl (i32.wrap_i64 (i64.shr_s ${v} (i64.const 4))) (i32.const 3)) (i32.const 2))))`);
         return;
       case "erlang:hd/1": out.push(unlessOrRaise(c, isCons(v), fail, BADARG)); set(`(i64.load offset=0 (i32.sub (i32.wrap_i64 ${v}) (i32.const 1)))`); return;
       case "erlang:tl/1": out.push(unlessOrRaise(c, isCons(v), fail, BADARG)); set(`(i64.load offset=7 (i32.wrap_i64 ${v}))`); return;
@@ -315,9 +316,9 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number): st
     case "erlang:get_module_info/2":
       return `(local.set ${c.x(0)} (select (local.get ${c.x(0)}) (i64.const ${NIL}) (i64.eq (local.get ${c.x(1)}) ${c.atom("module")})))`;
     // raising needs no call into a native: straight to the handler
-    case "erlang:throw/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.throw)}) (local.get ${c.x(0)}) (i64.const ${NIL}))) (br $exc)`;
-    case "erlang:error/1": case "erlang:error/2": return `(drop (call $raise (i64.const ${ERROR}) (local.get ${c.x(0)}) (i64.const ${NIL}))) (br $exc)`;
-    case "erlang:exit/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get ${c.x(0)}) (i64.const ${NIL}))) (br $exc)`;
+    case "erlang:throw/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.throw)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
+    case "erlang:error/1": case "erlang:error/2": return `(drop (call $raise (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
+    case "erlang:exit/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:apply/2": // apply(Fun, Args)
       return `(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)}))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:apply/3":
@@ -397,7 +398,17 @@ export const EMITTERS: Record<string, Emit> = {
   line: () => {},
   int_code_end: () => {},
   nif_start: () => {},
-  func_info: (c) => { c.current.code.push(raiseError(c.atom("function_clause"))); },
+  func_info: (c) => {
+    // error:function_clause, its trace's top frame {M, F, Args, Location} with the arguments
+    const n = c.fn.arity;
+    const parts = [c.reserve(2 * n + 7, n), `(local.set $r (i64.const ${NIL}))`];
+    for (let j = n - 1; j >= 0; j--) parts.push(bump([`(local.get ${c.x(j)})`, "(local.get $r)"]), `(local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 1)))`);
+    parts.push(bump([`(i64.const ${header(4, SUB.TUPLE)})`, c.atom(c.module), c.atom(c.fn.name), "(local.get $r)", c.word(c.location())]),
+      `(local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))`,
+      bump(["(local.get $r)", `(i64.const ${NIL})`]),
+      `(drop (call $raise (i64.const ${ERROR}) ${c.atom("function_clause")} (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 1)))) (br $exc)`);
+    c.current.code.push(...parts);
+  },
 
   // data
   move: (c, i, d) => { c.current.code.push(c.dst(i.args[1], c.src(i.args[0], d, i), d, i)); },

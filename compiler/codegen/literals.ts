@@ -110,6 +110,11 @@ export class DataBuilder {
     return at;
   }
 
+  /** A tuple, a proper list and a string (a list of character codes) of words: literals the compiler makes itself. */
+  tupleOf(els: Word[]): Word { return this.boxed(SUB.TUPLE, els); }
+  listOf(items: Word[]): Word { return this.list(items, { kind: "imm", value: NIL }); }
+  string(s: string): Word { return this.listOf([...s].map((ch) => ({ kind: "imm" as const, value: small(BigInt(ch.codePointAt(0)!)) }))); }
+
   private cons(head: Word, tail: Word): Word {
     const at = this.alloc(2);
     this.words[at] = head;

@@ -140,6 +140,35 @@ export class ModuleContext {
     return id;
   }
 
+  /** The Line chunk's item of the newest `line` instruction (0: none). */
+  lineItem = 0;
+  private readonly traces = new Map<string, Word>();
+
+  /** The current location as BEAM writes it in a stack trace: [{file, F}, {line, L}], or []. */
+  location(): Word {
+    const lines = this.beam.lines;
+    const item = lines?.items[this.lineItem];
+    if (!lines || !item || item.line === 0) return { kind: "imm", value: NIL };
+    const d = this.data;
+    return d.listOf([
+      d.tupleOf([{ kind: "atom", atom: d.atom("file") }, d.string(lines.files[item.file] ?? `${this.module}.erl`)]),
+      d.tupleOf([{ kind: "atom", atom: d.atom("line") }, { kind: "imm", value: small(BigInt(item.line)) }]),
+    ]);
+  }
+
+  /** The stack trace a raise here gives: its top frame, [{M, F, Arity, Location}] (a literal, made once per place). */
+  trace(): string {
+    const key = `${this.fn.name}/${this.fn.arity}@${this.lineItem}`;
+    let w = this.traces.get(key);
+    if (!w) {
+      const d = this.data;
+      w = d.listOf([d.tupleOf([{ kind: "atom", atom: d.atom(this.module) }, { kind: "atom", atom: d.atom(this.fn.name) },
+        { kind: "imm", value: small(BigInt(this.fn.arity)) }, this.location()])]);
+      this.traces.set(key, w);
+    }
+    return this.word(w);
+  }
+
   /** Where this instruction is, for errors. */
   where(ins?: Instruction): string {
     return `${this.module}.beam: function ${this.fn.name}/${this.fn.arity}${ins ? `: ${ins.name}` : ""}`;
@@ -328,6 +357,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
 
   for (const fn of functions) {
     c.fn = fn;
+    c.lineItem = 0;
     c.group++;
     c.groupArity.set(c.group, fn.arity);
     c.depths = handlerDepths(fn, c.where());
@@ -340,10 +370,16 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
         if (label === fn.entry) c.current.code.push(reduction(c, fn.arity));
         continue;
       }
+      if (ins.name === "line") c.lineItem = (ins.args[0] as { value: number }).value;
       if (!c.current) continue;
       const emit = EMITTERS[ins.name] ?? BINARY_EMITTERS[ins.name];
       if (!emit) throw new CompileError(`${c.where(ins)}: opcode ${ins.opcode} (${ins.name}) is not supported yet`);
+      const seg = c.current, from = seg.code.length;
       emit(c, ins, c.depths[i], i);
+      // a raise carries the trace of where it is (the instruction may have started new segments)
+      for (const s of new Set([seg, c.current, ...c.stubs.slice(-2)])) {
+        for (let j = s === seg ? from : 0; j < s.code.length; j++) if (s.code[j].includes("@@T@@")) s.code[j] = s.code[j].replaceAll("@@T@@", c.trace());
+      }
     }
   }
   c.argCount = Math.max(1, ...beam.exports.map((e) => e.arity), ...beam.lambdas.map((l) => l.arity));
@@ -522,7 +558,7 @@ const BADARG = atomTerm(PREDEFINED.badarg), INFINITY = atomTerm(PREDEFINED.infin
 /** Out-of-line helpers every compiled module has (the cold paths of instructions.ts). */
 const HELPERS = `
   ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made
-  (func $error_tuple (param $tag i64) (param $v i64) (local $t i32)
+  (func $error_tuple (param $tag i64) (param $v i64) (param $trace i64) (local $t i32)
     (call $frame_enter (i32.const 1)) (i64.store (global.get $sp) (local.get $v))
     (call $gc_reserve (i32.const 3))
     (local.set $v (i64.load (global.get $sp))) (call $frame_leave (i32.const 1))
@@ -530,7 +566,7 @@ const HELPERS = `
     (i64.store (local.get $t) (i64.const ${header(2, SUB.TUPLE)}))
     (i64.store offset=8 (local.get $t) (local.get $tag)) (i64.store offset=16 (local.get $t) (local.get $v))
     (global.set $htop (i32.add (local.get $t) (i32.const 24)))
-    (drop (call $raise (i64.const ${ERROR}) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (i64.const ${NIL}))))
+    (drop (call $raise (i64.const ${ERROR}) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (local.get $trace))))
   ;; catch Expr's value after a raise: throw → Reason; error → {'EXIT', {Reason, Trace}}; exit → {'EXIT', Reason}
   ;; (the exception is a root of the process while the words are made, so it is read after)
   (func $catch_value (result i64) (local $cls i64) (local $t i32) (local $r i64)

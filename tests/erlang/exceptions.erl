@@ -17,7 +17,13 @@ main() ->
     erlang:display(try no_clause(7) catch error:E2 -> E2 end),
     erlang:display(try 1 + list_to_atom_or_not() catch error:E3 -> E3 end),
     erlang:display(try of_clause(1) catch C4:E4 -> {C4, E4} end),
+    %% the top frame of a stack trace: the raising function, its arity (or, for a
+    %% function_clause, its arguments) and its file and line
+    erlang:display(try raiser() catch error:boom:S -> hd(S) end),
+    erlang:display(try no_clause(7) catch error:function_clause:S2 -> hd(S2) end),
     ok.
+
+raiser() -> error(boom).
 
 catcher(Class, Depth) ->
     try deep(Class, Depth) of
