@@ -43,7 +43,8 @@ afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 describe.each(BACKENDS)("compiled Erlang on %s", (backend) => {
   test.each(PROGRAMS)("%s prints what the BEAM prints", async (program) => {
     let stdout = "";
-    const rt = await Runtime.start({ program: { [backend]: linked[backend]! }, backend, poisonFromSpace: true, stdout: (t) => { stdout += t; } });
+    // BEAM-deep recursion: frames on the shadow stack, which may grow to 256 MiB (allocated as it grows)
+    const rt = await Runtime.start({ program: { [backend]: linked[backend]! }, backend, poisonFromSpace: true, shadowStackBytes: 256 << 20, stdout: (t) => { stdout += t; } });
     try {
       const exits: string[] = [];
       const pid = rt.spawn(`${program}:main`);
