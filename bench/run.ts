@@ -1,7 +1,7 @@
 // Shoal's benchmarks: `npm run bench` (all), `npm run bench -- yield c10m`
 // (some), `npm run bench:smoke` (all, scaled down, no BEAM: a few seconds).
 //
-//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth ...]
+//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth|compiled ...]
 //
 // Each suite prints its tables and targets and writes bench/results/<name>.json
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
@@ -22,6 +22,7 @@ import * as messagesSuite from "./messages";
 import * as signalsSuite from "./signals";
 import * as exceptionsSuite from "./exceptions";
 import * as depthSuite from "./depth";
+import * as compiledSuite from "./compiled";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
@@ -33,6 +34,7 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   signals: signalsSuite.run,
   exceptions: exceptionsSuite.run,
   depth: depthSuite.run,
+  compiled: compiledSuite.run,
 };
 
 async function main(): Promise<number> {

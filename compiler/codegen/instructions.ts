@@ -623,9 +623,19 @@ for (const [name, test] of Object.entries(TYPE_TESTS)) {
     c.current.code.push(`(local.set $v ${c.src(i.args[1], d, i)})`, unless(c, test("(local.get $v)"), label(i.args[0])));
   };
 }
+/** An operand that is an immediate constant: a small integer, an atom or []; =:= with one is identity. */
+const immediate = (op: Operand): boolean =>
+  op.kind === "atom" || op.kind === "nil" || (op.kind === "i" && BigInt(op.value) >= -(1n << 59n) && BigInt(op.value) < (1n << 59n));
 for (const [name, op] of Object.entries(COMPARE_TESTS)) {
   EMITTERS[name] = (c, i, d) => {
-    c.current.code.push(`(local.set $v ${c.src(i.args[1], d, i)}) (local.set $w ${c.src(i.args[2], d, i)})`, unless(c, compare(op), label(i.args[0])));
+    c.current.code.push(`(local.set $v ${c.src(i.args[1], d, i)}) (local.set $w ${c.src(i.args[2], d, i)})`);
+    // exact (in)equality with an immediate needs no call: two terms are =:= to one exactly when their words are equal
+    const exactImmediate = (op === "eqx" || op === "nex" || ((op === "eq" || op === "ne") && (i.args[1].kind === "atom" || i.args[1].kind === "nil" || i.args[2].kind === "atom" || i.args[2].kind === "nil")))
+      && (immediate(i.args[1]) || immediate(i.args[2]));
+    const cond = exactImmediate
+      ? (op === "eqx" || op === "eq" ? `(i64.eq (local.get $v) (local.get $w))` : `(i64.ne (local.get $v) (local.get $w))`)
+      : compare(op);
+    c.current.code.push(unless(c, cond, label(i.args[0])));
   };
 }
 
