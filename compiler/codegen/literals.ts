@@ -13,7 +13,9 @@
 //   │ literals: cons cells (2 words), boxed terms (header + words)       │
 //   │ atom table: one i64 per atom the module uses, its term (filled in) │
 //   │ relocations: u32 pairs (word offset, what): what = 0: add the base │
-//   │              (a pointer); what = 1 + i: atom i's term              │
+//   │              (a pointer); what = 1 + i: atom i's term; what =      │
+//   │              0x80000000 | j: add (table base + j) << 4 (an export  │
+//   │              fun's entry: the module's thunk j, in its table)      │
 //   │ atom names (UTF-8, back to back)                                   │
 //   └────────────────────────────────────────────────────────────────────┘
 //
@@ -30,6 +32,7 @@ import { CompileError } from "./error.js";
 /** A term as the code generator holds it: an immediate word, or a base-relative address with its tag. */
 export type Word =
   | { kind: "imm"; value: bigint }                 // a small integer, [], ... (no relocation)
+  | { kind: "slot"; value: bigint; thunk: number } // value + (this module's table base + thunk) << 4: an export fun's entry word
   | { kind: "atom"; atom: number }                 // atom i of the module's atom list
   | { kind: "ptr"; offset: number; tag: 1 | 2 };   // list (1) or boxed (2), at base + offset
 
@@ -66,6 +69,15 @@ export class DataBuilder {
       this.atomIndex.set(name, i);
     }
     return i;
+  }
+
+  /** Arities that need an export-fun thunk, in the order of their thunk numbers. */
+  readonly thunkArities: number[] = [];
+  /** The thunk number for calling an export fun of `arity` (added if new). */
+  exportThunk(arity: number): number {
+    let j = this.thunkArities.indexOf(arity);
+    if (j < 0) { j = this.thunkArities.length; this.thunkArities.push(arity); }
+    return j;
   }
 
   /** A literal from its External Term Format (version byte included). */
@@ -185,6 +197,14 @@ export class DataBuilder {
         for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(digits[i]);
         return this.integer(sign ? -v : v, r.what);
       }
+      case 113: {                                                                      // EXPORT_EXT: fun M:F/A
+        const m = this.term(r), f = this.term(r), a = this.term(r);
+        if (m.kind !== "atom" || f.kind !== "atom" || a.kind !== "imm") throw new CompileError(`${r.what}: a malformed fun M:F/A`);
+        const arity = Number(a.value >> 4n);
+        // a fun of two free variables (M, F) whose code is the module's thunk for that arity, which
+        // calls M:F by name (module.ts): an entry's type has no fun parameter, a fun's code does
+        return this.boxed(SUB.FUN, [{ kind: "slot", value: small(BigInt(arity) << 32n), thunk: this.exportThunk(arity) }, m, f]);
+      }
       case 116: {                                                                      // MAP_EXT: pairs, in the order written
         const n = r.u32();
         const keys: Word[] = [], values: Word[] = [];
@@ -209,6 +229,7 @@ export class DataBuilder {
     this.words.forEach((w, i) => {
       if (w.kind === "ptr") relocs.push([8 * i, 0]);
       else if (w.kind === "atom") relocs.push([8 * i, 1 + w.atom]);
+      else if (w.kind === "slot") relocs.push([8 * i, (0x80000000 | w.thunk) >>> 0]);
     });
     const atomTable = 8 * this.words.length;
     const relocations = atomTable + 8 * this.atoms.length;
@@ -219,7 +240,7 @@ export class DataBuilder {
     const view = new DataView(bytes.buffer);
     this.words.forEach((w, i) => {
       // pointers are written base-relative (tag included); atoms are written at init
-      const v = w.kind === "imm" ? w.value : w.kind === "ptr" ? BigInt(w.offset) | BigInt(w.tag) : 0n;
+      const v = w.kind === "imm" || w.kind === "slot" ? w.value : w.kind === "ptr" ? BigInt(w.offset) | BigInt(w.tag) : 0n;
       view.setBigUint64(8 * i, BigInt.asUintN(64, v), true);
     });
     relocs.forEach(([off, what], i) => { view.setUint32(relocations + 8 * i, off, true); view.setUint32(relocations + 8 * i + 4, what, true); });

@@ -198,6 +198,7 @@ export class ModuleContext {
     switch (w.kind) {
       case "imm": return `(i64.const ${BigInt.asIntN(64, w.value)})`;
       case "atom": return `(global.get $atom${w.atom})`;
+      case "slot": throw new CompileError(`${this.module}.beam: internal: an export fun's entry word outside a literal`);
       case "ptr": return `(i64.extend_i32_u (i32.add (global.get $mb) (i32.const ${w.offset + w.tag})))`;
     }
   }
@@ -351,6 +352,8 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
   const c = new ModuleContext(beam);
   c.literals = beam.literals.map((l, i) => c.data.literal(l.etf, `${beam.module}.beam: literal ${i}`));
   for (const l of beam.lambdas) c.maxFree = Math.max(c.maxFree, l.numFree);
+  for (const a of c.data.thunkArities) c.types.add(a);   // the export-fun thunks' calls
+  c.atom("undef");                                       // (what they raise; atoms must all be known before assemble)
 
   // every BEAM label gets its id in code order first, so that ids follow the layout
   for (const fn of functions) for (const ins of fn.code) if (ins.name === "label") c.idOf((ins.args[0] as { value: number }).value);
@@ -417,6 +420,8 @@ function assemble(c: ModuleContext): string {
   lines.push(`  (type $group (func (param i32) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
+  // the table: the funs' wrappers, then the function groups, then the export-fun thunks
+  const thunkBase = beam.lambdas.length + c.groupArity.size;
   // $init: intern the atoms, then fix the literals' words (pointers get the base, atoms their term)
   const init: string[] = [];
   layout.atomNames.forEach((n, i) => {
@@ -435,7 +440,10 @@ function assemble(c: ModuleContext): string {
       (local.set $w (i32.load offset=4 (local.get $p)))
       (if (i32.eqz (local.get $w))
         (then (i64.store (local.get $at) (i64.add (i64.load (local.get $at)) (i64.extend_i32_u (global.get $mb)))))
-        (else (i64.store (local.get $at) (i64.load (i32.add (global.get $mb) (i32.add (i32.const ${layout.atomTable}) (i32.shl (i32.sub (local.get $w) (i32.const 1)) (i32.const 3))))))))
+        (else (if (i32.lt_s (local.get $w) (i32.const 0))
+          (then (i64.store (local.get $at) (i64.add (i64.load (local.get $at))
+            (i64.shl (i64.extend_i32_u (i32.add (global.get $tb) (i32.add (i32.const ${thunkBase}) (i32.and (local.get $w) (i32.const 0x7FFFFFFF))))) (i64.const 4)))))
+          (else (i64.store (local.get $at) (i64.load (i32.add (global.get $mb) (i32.add (i32.const ${layout.atomTable}) (i32.shl (i32.sub (local.get $w) (i32.const 1)) (i32.const 3))))))))))
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br $fix)))
@@ -547,6 +555,18 @@ function assemble(c: ModuleContext): string {
     funs.push(`$fun${i}`);
   });
   funs.push(...groupFuncs);   // the function groups follow the funs in the table (the trampoline's call_indirect)
+  // export funs (fun M:F/A literals): code of a fun's type that calls M:F by name (free variables M, F)
+  data.thunkArities.forEach((a, j) => {
+    c.types.add(a);
+    const params = Array.from({ length: a + 1 }, () => "(param i64)").join(" ");
+    const args = Array.from({ length: a }, (_, k) => `(local.get ${k})`).join(" ");
+    const fun = `(local.get ${a})`;
+    lines.push(`  (func $xfun${j} ${params} (result i64) (local $i i32)
+    (local.set $i (call $export_lookup (i64.load offset=14 (i32.wrap_i64 ${fun})) (i64.load offset=22 (i32.wrap_i64 ${fun})) (i32.const ${a})))
+    (if (i32.lt_s (local.get $i) (i32.const 0)) (then (drop (call $raise (i64.const ${ERROR}) ${c.atom("undef")} (i64.const ${NIL}))) (return (i64.const 0))))
+    (call_indirect (type $t${a}) ${args} (local.get $i)))`);
+    funs.push(`$xfun${j}`);
+  });
   if (funs.length) lines.push(`  (elem (global.get $tb) func ${funs.join(" ")})`);
   lines.push(`)`);
   return lines.join("\n");
