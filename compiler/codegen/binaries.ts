@@ -225,6 +225,25 @@ export const BINARY_EMITTERS: Record<string, Emit> = {
       `(if (i64.lt_s (local.get $r) (i64.const 0)) (then ${fail}))`,
       setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (i64.shl (i64.and (local.get $r) (i64.const 7)) (i64.const 3)))`));
   },
+  bs_get_float2: (c, i, d) => {
+    // Fail Ctx Live Size Unit Flags Dst: a 64- or 32-bit IEEE float (NaN and infinities fail, as BEAM)
+    const fail = c.jumpLabel(label(i.args[0]));
+    const live = u(i.args[2]);
+    const f = flags(c, i.args[5]);
+    const ctx = c.src(i.args[1], d, i);
+    c.current.code.push(remaining(ctx), fieldBits(c, i.args[3], u(i.args[4]), d, i, fail),
+      `(if (i32.or (i64.gt_u (local.get $w) (local.get $u)) (i32.and (i64.ne (local.get $w) (i64.const 64)) (i64.ne (local.get $w) (i64.const 32)))) (then ${fail}))`,
+      `(local.set $r (call $bits_read (call $binary_data ${ctxBin(ctx)}) ${ctxOff(ctx)} (i32.wrap_i64 (local.get $w))))`,
+      f & FLAG_LITTLE ? `(local.set $r (call $swap_bytes (local.get $r) (i32.wrap_i64 (local.get $w))))` : "",
+      `(local.set $r (if (result i64) (i64.eq (local.get $w) (i64.const 64)) (then (local.get $r))
+        (else (i64.reinterpret_f64 (f64.promote_f32 (f32.reinterpret_i32 (i32.wrap_i64 (local.get $r))))))))`,
+      `(if (f64.ne (f64.sub (f64.reinterpret_i64 (local.get $r)) (f64.reinterpret_i64 (local.get $r))) (f64.const 0)) (then ${fail}))`,
+      setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (local.get $w))`),
+      `(local.set $u (local.get $r))`, c.reserve(2, live),
+      `(local.set $t (global.get $htop)) (i64.store (local.get $t) (i64.const ${header(1, SUB.FLOAT)})) (i64.store offset=8 (local.get $t) (local.get $u))`,
+      `(global.set $htop (i32.add (local.get $t) (i32.const 16)))`,
+      c.dst(i.args[6], `(i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2))`, d, i));
+  },
   bs_create_bin: (c, i, d) => createBin(c, i, d),
   // the start of a binary comprehension: x0 (a size hint) becomes the empty binary appended to
   bs_init_writable: (c) => {

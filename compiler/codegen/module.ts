@@ -56,6 +56,9 @@ import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED,
 import { EMITTERS } from "./instructions.js";
 import { BINARY_EMITTERS, BINARY_HELPERS } from "./binaries.js";
 
+/** Labels (dispatch cases) one Wasm function holds at most: a BEAM function with more is split. */
+const MAX_SEGMENTS = 400;
+
 /** The ABI functions compiled code calls: name → Wasm signature. */
 const ABI: Record<string, string> = {
   reduce: "(param i32)", yield_now: "", self: "(result i64)",
@@ -399,6 +402,33 @@ function reduction(c: ModuleContext, arity: number): string {
 /** The module's text: imports, data, $init, $run with its segments in layout order, the entries. */
 function assemble(c: ModuleContext): string {
   const { data, beam } = c;
+  // the function groups in order, a BEAM function of more than MAX_SEGMENTS labels split into
+  // several (Binaryen recurses on block nesting, one block per label); jumps between the pieces
+  // of one function hand every x register over
+  const groups = new Map<number, Segment[]>();
+  const origin = new Map<number, number>();   // group → the BEAM function's group it is a piece of
+  const liveIn = new Map<number, number>();
+  const split = new Set<number>();            // groups that are pieces of a split function
+  {
+    const byFunction = new Map<number, Segment[]>();
+    for (const s of [...c.segments, ...c.stubs]) {
+      let g = byFunction.get(s.group);
+      if (!g) byFunction.set(s.group, g = []);
+      g.push(s);
+    }
+    let next = 1;
+    for (const f of [...byFunction.keys()].sort((a, b) => a - b)) {
+      const segs = byFunction.get(f)!;
+      const pieces = Math.ceil(segs.length / MAX_SEGMENTS);
+      for (let p = 0; p < pieces; p++) {
+        groups.set(next, segs.slice(p * MAX_SEGMENTS, (p + 1) * MAX_SEGMENTS));
+        origin.set(next, f);
+        liveIn.set(next, pieces > 1 ? c.xCount : Math.max(1, c.groupArity.get(f) ?? 1));
+        if (pieces > 1) split.add(next);
+        next++;
+      }
+    }
+  }
   const layout = data.layout();
   const lines: string[] = [];
   lines.push(`(module`);
@@ -421,7 +451,7 @@ function assemble(c: ModuleContext): string {
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
   // the table: the funs' wrappers, then the function groups, then the export-fun thunks
-  const thunkBase = beam.lambdas.length + c.groupArity.size;
+  const thunkBase = beam.lambdas.length + groups.size;
   // $init: intern the atoms, then fix the literals' words (pointers get the base, atoms their term)
   const init: string[] = [];
   layout.atomNames.forEach((n, i) => {
@@ -455,12 +485,6 @@ function assemble(c: ModuleContext): string {
   // dispatch loop over its own labels; $run is the trampoline between them. Jumps within a
   // function are br (forward) or its own loop (backward); a call or return to another function
   // hands the live x registers over in the globals $X.. and returns the id to run next.
-  const groups = new Map<number, Segment[]>();
-  for (const s of [...c.segments, ...c.stubs]) {
-    let g = groups.get(s.group);
-    if (!g) groups.set(s.group, g = []);
-    g.push(s);
-  }
   const where = new Map<number, { group: number; pos: number }>();
   for (const [g, segs] of groups) segs.forEach((s, i) => where.set(s.id, { group: g, pos: i + 1 }));
   const encode = (id: number): number => {
@@ -476,11 +500,10 @@ function assemble(c: ModuleContext): string {
   const groupFuncs: string[] = [];
   for (const g of groupIds) {
     const segs = groups.get(g)!;
-    const liveIn = Math.max(1, c.groupArity.get(g) ?? 1);
     const body: string[] = [];
     // entered from the trampoline: the live x registers come in the globals (a continuation reads
     // x0 only, a handler none; the others are stale and never read before written)
-    for (let j = 0; j < liveIn; j++) body.push(`(local.set $x${j} (global.get $X${j}))`);
+    for (let j = 0; j < liveIn.get(g)!; j++) body.push(`(local.set $x${j} (global.get $X${j}))`);
     body.push(`(loop $L (block $exc`);
     for (let i = segs.length; i >= 1; i--) body.push(`(block $B${i}`);
     body.push(`(block $B0 (br_table $B0 ${segs.map((_, i) => `$B${i + 1}`).join(" ")} (i32.and (local.get $k) (i32.const 65535))))`);
@@ -491,7 +514,10 @@ function assemble(c: ModuleContext): string {
         const there = where.get(id);
         if (!there) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
         if (there.group === g) return there.pos > here ? `(br $B${there.pos})` : `(local.set $k (i32.const ${encode(id)})) (br $L)`;
-        if (live < 0) throw new CompileError(`${c.module}.beam: internal: a jump out of function group ${g}`);
+        if (live < 0) {   // a jump within one BEAM function, to another piece of it
+          if (origin.get(there.group) !== origin.get(g)) throw new CompileError(`${c.module}.beam: internal: a jump out of function group ${g}`);
+          live = c.xCount;
+        }
         return `${handOver(live)} (return (i32.const ${encode(id)}))`;
       };
       const code = s.code.map((line) => line
@@ -507,7 +533,8 @@ function assemble(c: ModuleContext): string {
     body.push(`(if (i32.lt_s (call $stack_depth) (global.get $D0)) (then (return (i32.const -1))))`);
     body.push(`(local.set $k (call $exc_resume))`);
     body.push(`(if (i32.eq (i32.shr_u (local.get $k) (i32.const 16)) (i32.const ${g})) (then (br $L)))`);
-    body.push(`(return (local.get $k)))`);
+    // (a guard's fail stub may be in another piece of a split function: it reads every x register)
+    body.push(`${split.has(g) ? handOver(c.xCount) : ""} (return (local.get $k)))`);
     body.push(`(unreachable)`);
     lines.push(`  (func $g${g} (param $k i32) (result i32) ${locals.join(" ")}\n    ${body.join("\n    ")})`);
     groupFuncs.push(`$g${g}`);
