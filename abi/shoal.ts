@@ -78,10 +78,10 @@
 /** [head | tail]. 2 words. */
 // @ts-ignore: decorator
 @external("shoal", "make_cons") export declare function makeCons(head: u64, tail: u64): u64;
-/** An integer: small if it fits 60 bits (0 words), else boxed (2 words: integer_words). */
+/** An integer: small if it fits 60 bits (0 words), else a big of one limb (3 words: integer_words); larger integers come from the arith_* calls or etf_decode. */
 // @ts-ignore: decorator
 @external("shoal", "make_integer") export declare function makeInteger(v: i64): u64;
-/** Words make_integer(v) takes: 0 or 2. */
+/** Words make_integer(v) takes: 0 or 3. */
 // @ts-ignore: decorator
 @external("shoal", "integer_words") export declare function integerWords(v: i64): usize;
 /** A float. 2 words. */
@@ -102,6 +102,94 @@
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
 // @ts-ignore: decorator
 @external("shoal", "make_fun") export declare function makeFun(entry: u32, arity: u32, nfree: usize): u64;
+
+// ── Arithmetic
+/** A + B (erlang:'+'/2): integers of any size; a float if either is a float. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_add") export declare function arithAdd(a: u64, b: u64): u64;
+/** A - B (erlang:'-'/2): as arith_add. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_sub") export declare function arithSub(a: u64, b: u64): u64;
+/** A * B (erlang:'*'/2): as arith_add. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_mul") export declare function arithMul(a: u64, b: u64): u64;
+/** A div B: integers only, truncated toward zero; badarith if B is 0. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_div") export declare function arithDiv(a: u64, b: u64): u64;
+/** A rem B: integers only, the sign of A; badarith if B is 0. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_rem") export declare function arithRem(a: u64, b: u64): u64;
+/** A / B (erlang:'/'/2): numbers, always a float; badarith if B is 0 or 0.0. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_fdiv") export declare function arithFdiv(a: u64, b: u64): u64;
+/** -A (unary minus): an integer of any size or a float (-0.0 for 0.0). Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_neg") export declare function arithNeg(a: u64): u64;
+/** A band B: integers of any size, in two's complement. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_band") export declare function arithBand(a: u64, b: u64): u64;
+/** A bor B: as arith_band. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_bor") export declare function arithBor(a: u64, b: u64): u64;
+/** A bxor B: as arith_band. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_bxor") export declare function arithBxor(a: u64, b: u64): u64;
+/** bnot A (-A - 1): an integer of any size. Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_bnot") export declare function arithBnot(a: u64): u64;
+/** A bsl B: A * 2^B for integers (B < 0 shifts right); error:system_limit past the largest integer (2^21 32-bit digits). Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_bsl") export declare function arithBsl(a: u64, b: u64): u64;
+/** A bsr B: floor(A / 2^B) for integers (B < 0 shifts left, as arith_bsl). Raises error:badarith on a bad operand (the result is then the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "arith_bsr") export declare function arithBsr(a: u64, b: u64): u64;
+
+// ── Numeric conversions (natives of the erlang module)
+/** erlang:integer_to_list(I): its decimal digits as a list. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_integer_to_list_1") export declare function erlangIntegerToList_1(a: u64): u64;
+/** erlang:integer_to_list(I, Base): digits in Base 2..36, letters upper case. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_integer_to_list_2") export declare function erlangIntegerToList_2(a: u64, b: u64): u64;
+/** erlang:integer_to_binary(I). Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_integer_to_binary_1") export declare function erlangIntegerToBinary_1(a: u64): u64;
+/** erlang:integer_to_binary(I, Base). Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_integer_to_binary_2") export declare function erlangIntegerToBinary_2(a: u64, b: u64): u64;
+/** erlang:list_to_integer(L): [+-]digits, nothing else. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_list_to_integer_1") export declare function erlangListToInteger_1(a: u64): u64;
+/** erlang:list_to_integer(L, Base): digits of Base 2..36, either case. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_list_to_integer_2") export declare function erlangListToInteger_2(a: u64, b: u64): u64;
+/** erlang:binary_to_integer(B). Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_binary_to_integer_1") export declare function erlangBinaryToInteger_1(a: u64): u64;
+/** erlang:binary_to_integer(B, Base). Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_binary_to_integer_2") export declare function erlangBinaryToInteger_2(a: u64, b: u64): u64;
+/** erlang:abs(N). Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_abs_1") export declare function erlangAbs_1(a: u64): u64;
+/** erlang:trunc(N): a float toward zero, as an integer of any size. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_trunc_1") export declare function erlangTrunc_1(a: u64): u64;
+/** erlang:round(N): halves away from zero. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_round_1") export declare function erlangRound_1(a: u64): u64;
+/** erlang:float(N): badarg past the largest double. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_float_1") export declare function erlangFloat_1(a: u64): u64;
+/** erlang:float_to_list(F): "%.20e". Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_float_to_list_1") export declare function erlangFloatToList_1(a: u64): u64;
+/** erlang:float_to_list(F, Options): {decimals, N}, {scientific, N}, short, compact. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_float_to_list_2") export declare function erlangFloatToList_2(a: u64, b: u64): u64;
+/** erlang:list_to_float(L): Erlang float syntax, correctly rounded. Raises error:badarg on a bad argument (the non-value 0). */
+// @ts-ignore: decorator
+@external("shoal", "erlang_list_to_float_1") export declare function erlangListToFloat_1(a: u64): u64;
 
 // ── Exceptions
 /** Install a handler that resumes at `resume` (an id of the compiled code's choosing): a frame of 2 slots on the shadow stack, recording the previous handler and the depth to restore. */

@@ -12,6 +12,10 @@
 //   allocation     gc_alloc gc_reserve gc_collect (+ globals shoal_htop shoal_hend)
 //   building       make_tuple make_cons make_integer make_float make_binary
 //                  make_map make_fun binary_data (after gc_reserve; never collect)
+//   arithmetic     arith_add arith_sub arith_mul arith_div arith_rem arith_fdiv arith_neg
+//                  arith_band arith_bor arith_bxor arith_bnot arith_bsl arith_bsr
+//   numbers        erlang_integer_to_list_1 ... erlang_list_to_float_1 (the natives of the
+//                  numeric conversions, assembly/natives/numbers.ts)
 //   messages       send send_named recv_peek recv_next recv_accept recv_wait
 //                  recv_timeout
 //   timers         send_after cancel_timer read_timer
@@ -57,6 +61,9 @@ import { link as linkProcess, unlink as unlinkProcess, exitSignalTo, monitor as 
 import { current } from "./runtime/scheduler";
 import { supervisorStart } from "./runtime/supervisor";
 import { hostStdout } from "./runtime/env";
+import {
+  arithAdd, arithSub, arithMul, arithDiv, arithRem, arithFdiv, arithNeg, arithBand, arithBor, arithBxor, arithBnot, arithBsl, arithBsr,
+} from "./runtime/arith";
 
 export { budget as shoal_budget, sp as shoal_sp, spLimit as shoal_sp_limit, htop as shoal_htop, hend as shoal_hend };
 
@@ -135,9 +142,9 @@ export function gc_collect(major: bool): void { collectRunning(0, major); }
 export function make_tuple(n: usize): Term { return tupleRaw(n); }
 /** [head | tail]. 2 words. */
 export function make_cons(head: Term, tail: Term): Term { return consRaw(head, tail); }
-/** An integer: small if it fits 60 bits (0 words), else boxed (2 words: integer_words). */
+/** An integer: small if it fits 60 bits (0 words), else a big of one limb (3 words: integer_words). */
 export function make_integer(v: i64): Term { return integerRaw(v); }
-/** Words make_integer(v) takes: 0 or 2. */
+/** Words make_integer(v) takes: 0 or 3. */
 export function integer_words(v: i64): usize { return integerWords(v); }
 /** A float. 2 words. */
 export function make_float(v: f64): Term { return floatRaw(v); }
@@ -155,6 +162,45 @@ export function binary_data(t: Term): usize { return binaryData(t); }
 export function make_map(n: usize): Term { return mapRaw(n); }
 /** A fun of function-table entry `entry` and `arity`, its nfree free variables [] (fill them in). 2 + nfree words. */
 export function make_fun(entry: u32, arity: u32, nfree: usize): Term { return funRaw(entry, arity, nfree); }
+
+// ---- arithmetic (erlang's operators for what compiled code's inline small-integer path does not handle;
+//      may collect; a bad operand raises error:badarith and returns the non-value 0) -------------
+
+/** A + B. */
+export function arith_add(a: Term, b: Term): Term { return arithAdd(a, b); }
+/** A - B. */
+export function arith_sub(a: Term, b: Term): Term { return arithSub(a, b); }
+/** A * B. */
+export function arith_mul(a: Term, b: Term): Term { return arithMul(a, b); }
+/** A div B. */
+export function arith_div(a: Term, b: Term): Term { return arithDiv(a, b); }
+/** A rem B. */
+export function arith_rem(a: Term, b: Term): Term { return arithRem(a, b); }
+/** A / B. */
+export function arith_fdiv(a: Term, b: Term): Term { return arithFdiv(a, b); }
+/** -A. */
+export function arith_neg(a: Term): Term { return arithNeg(a); }
+/** A band B. */
+export function arith_band(a: Term, b: Term): Term { return arithBand(a, b); }
+/** A bor B. */
+export function arith_bor(a: Term, b: Term): Term { return arithBor(a, b); }
+/** A bxor B. */
+export function arith_bxor(a: Term, b: Term): Term { return arithBxor(a, b); }
+/** bnot A. */
+export function arith_bnot(a: Term): Term { return arithBnot(a); }
+/** A bsl B. */
+export function arith_bsl(a: Term, b: Term): Term { return arithBsl(a, b); }
+/** A bsr B. */
+export function arith_bsr(a: Term, b: Term): Term { return arithBsr(a, b); }
+
+// ---- numeric conversions: the natives of erlang:integer_to_list/1 ... (assembly/natives/numbers.ts),
+//      exported as they are (the natives mechanism will call them by name) -----------------------
+
+export {
+  erlang_integer_to_list_1, erlang_integer_to_list_2, erlang_integer_to_binary_1, erlang_integer_to_binary_2, erlang_list_to_integer_1, erlang_list_to_integer_2, erlang_binary_to_integer_1,
+  erlang_binary_to_integer_2, erlang_abs_1, erlang_trunc_1, erlang_round_1, erlang_float_1,
+  erlang_float_to_list_1, erlang_float_to_list_2, erlang_list_to_float_1,
+} from "./natives/numbers";
 
 // ---- exceptions --------------------------------------------------------------------
 

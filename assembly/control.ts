@@ -45,7 +45,7 @@ export { entryDirectory as __shoal_entries, entryCount as __shoal_entry_count };
 export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: bool,
   minHeap: u32, maxHeap: u32, fullsweepAfter: u32, sharedHeap: bool, poison: bool, nativeStackBytes: u32): void {
   atomsInit();
-  exportsInit();
+  exportsInit(applyEntry.index);
   fiber_init(nativeStackBytes);
   processTableInit(maxProcs, minHeap, maxHeap, fullsweepAfter, sharedHeap);
   gcConfigure(poison);

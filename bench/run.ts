@@ -1,7 +1,7 @@
 // Shoal's benchmarks: `npm run bench` (all), `npm run bench -- yield c10m`
 // (some), `npm run bench:smoke` (all, scaled down, no BEAM: a few seconds).
 //
-//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth|compiled ...]
+//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth|link|linked|compiled ...]
 //
 // Each suite prints its tables and targets and writes bench/results/<name>.json
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
@@ -22,6 +22,8 @@ import * as messagesSuite from "./messages";
 import * as signalsSuite from "./signals";
 import * as exceptionsSuite from "./exceptions";
 import * as depthSuite from "./depth";
+import * as linkSuite from "./link";
+import * as linkedSuite from "./linked_ab";
 import * as compiledSuite from "./compiled";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
@@ -34,6 +36,8 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   signals: signalsSuite.run,
   exceptions: exceptionsSuite.run,
   depth: depthSuite.run,
+  link: linkSuite.run,
+  linked: linkedSuite.run,
   compiled: compiledSuite.run,
 };
 

@@ -7,9 +7,9 @@
 //   program modules (import module "shoal": memory, table, ABI calls)    ─┼─ place data and table entries
 //                                                                          │  set __heap_base past them
 //                                                                          ▼
-//                wasm-merge core "shoal" + backend "fiber" + programs
-//                   ├─ fx:        wasm-opt -O3
-//                   └─ asyncify:  wasm-opt --asyncify (right after the merge, before any inlining), -O3
+//                wasm-merge core "shoal" + programs, wasm-opt -O3 (OPTIMIZE), + backend "fiber"
+//                   ├─ fx:        wasm-opt -O3                                        (OPTIMIZE_BACKEND:
+//                   └─ asyncify:  wasm-opt --asyncify (right after the merge), -O3     fiber_* never inlined)
 //
 // Placement. The core's static data ends at its __heap_base, where its
 // allocator starts. A program module's data goes above that, and the core's
@@ -65,20 +65,32 @@ export type Backend = keyof typeof FEATURES;
 export const BACKENDS: readonly Backend[] = ["fx", "asyncify"];
 
 /**
- * The optimisation every linked module gets: Binaryen's -O3 (-O4 flattens, which
- * WasmFX code does not survive) with the inlining
- * limits asc itself sets at -O3 (AssemblyScript's module.optimize), so small
- * ABI calls inline into program code as @inline functions did.
+ * The optimisation of the core (scripts/build.mjs) and of the programs with the core, before the
+ * backend joins: Binaryen's -O3 (-O4 flattens, which WasmFX code does not survive) with the
+ * inlining limits asc itself sets at -O3 (AssemblyScript's module.optimize), so small ABI calls
+ * inline into program code as @inline functions did.
  */
 export const OPTIMIZE = ["-O3", "-aimfs", "12", "-fimfs", "70", "-ocimfs", "200", "-ifwl", "-pii", "4"];
 
 /**
- * The same at Binaryen's -O2: a link of a big compiled module in seconds rather than minutes.
- * -O3's extra passes are superlinear in a function's size, and a compiled .beam module is one
- * large dispatch function (compiler/codegen/module.ts): OTP's lists.beam, 214 KB of Wasm, takes
- * 3.0 s at -O2 and 41 s at -O3 with these inlining limits, for 2% less code.
+ * The same at Binaryen's -O2: a link of big compiled modules in seconds rather than minutes
+ * (-O3's extra passes are superlinear in a function's size, and compiled Erlang has large
+ * dispatch functions, compiler/codegen/module.ts). `shoal run` and the compiler's tests use it.
  */
 export const OPTIMIZE_O2 = ["-O2", ...OPTIMIZE.slice(1)];
+
+/**
+ * The optimisation once the backend has joined (after Asyncify, on that backend): Binaryen's -O3
+ * with its own inlining limits, and the backend's functions (named fiber_* by fiberNamed) never
+ * inlined. The program and the core were inlined into each other already, with OPTIMIZE; what
+ * inlining could still do here is copy a fiber function into its callers, and that is slower in
+ * V8: a function holding a WasmFX resume or suspend gets no call feedback, so V8 inlines nothing
+ * into it (the scheduler's loop, or a program's loop that spawns), and a program grown by an
+ * inlined suspend (or, after Asyncify, any function grown by more inlining) no longer fits V8's
+ * budget for inlining it where the scheduler starts it (bench/linked_ab.ts measures it;
+ * docs/benchmarks.md, "The link step").
+ */
+const OPTIMIZE_BACKEND = ["--no-inline=fiber_*", "-O3"];
 
 /** The name AssemblyScript gives the global its allocator starts at. */
 const HEAP_BASE = "~lib/memory/__heap_base";
@@ -350,8 +362,51 @@ function keepOnly(file: string, keep: Set<string>, backend?: Backend): void {
   }
   for (const name of drop) m.removeExport(name);
   if (backend) m.addCustomSection(BACKEND_SECTION, new TextEncoder().encode(backend));
-  if (drop.length || backend) writeFileSync(file, m.emitBinary());
+  // (before the last optimisation, with its function names: OPTIMIZE_BACKEND finds the backend's by
+  // theirs; the linked module, with `backend`, without)
+  if (drop.length || backend) writeFileSync(file, backend ? m.emitBinary() : withNames(() => m.emitBinary()));
   m.dispose();
+}
+
+/** `f()` with Binaryen writing function names into the binaries it emits. */
+function withNames<T>(f: () => T): T {
+  const was = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(true);
+  try {
+    return f();
+  } finally {
+    binaryen.setDebugInfo(was);
+  }
+}
+
+/**
+ * The backend's fiber module with each exported function named as its export (fiber_resume, ...),
+ * in a name section, so the optimiser can be told to keep them out of line (OPTIMIZE_BACKEND);
+ * build/fiber.*.wasm carry no names. (Through the text format: Binaryen's JS API cannot rename a
+ * function. Without names, Binaryen prints a function's index as its name, as it does a type's or a
+ * local's, so only the places that name a function are rewritten: a definition or an export's
+ * `(func $i`, and `call`, `return_call`, `ref.func`.)
+ */
+function fiberNamed(fiber: Uint8Array): Uint8Array {
+  const m = read(fiber);
+  const names = new Map<string, string>();
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalFunction && /^fiber_[a-z_]+$/.test(e.name)) names.set(e.value, e.name);
+  }
+  const text = m.emitText().replace(/(\((?:func|call|return_call|ref\.func) )\$([^\s()]+)(?=[\s)])/g,
+    (all, head: string, fn: string) => (names.has(fn) ? `${head}$${names.get(fn)}` : all));
+  m.dispose();
+  const named = binaryen.parseText(text);
+  try {
+    named.setFeatures(binaryen.Features.All);
+    for (const name of names.values()) {
+      if (exportTarget(named, name) !== name || !named.validate()) throw new LinkError(`could not name the fiber module's ${name}`);
+    }
+    return withNames(() => named.emitBinary());
+  } finally {
+    named.dispose();
+  }
 }
 
 /** The module's bytes with its memory's maximum lowered to `pages` (through the text format: Binaryen's JS API sets no limit alone). */
@@ -401,6 +456,7 @@ export interface Linked { bytes: Uint8Array; entries: string[] }
 export function link({ core, fiber, backend, modules = [], maxMemoryPages, optimize = 3 }: LinkOptions): Linked {
   if (!FEATURES[backend]) throw new LinkError(`unknown backend ${backend}`);
   const OPT = optimize === 2 ? OPTIMIZE_O2 : OPTIMIZE;
+  const OPT_BACKEND = optimize === 2 ? ["--no-inline=fiber_*", "-O2"] : OPTIMIZE_BACKEND;
   const c = read(core);
   const heapBaseGlobal = exportTarget(c, "__heap_base");
   const tableName = exportTarget(c, "table");
@@ -503,13 +559,13 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages, optim
       run("wasm-opt", [file("joined.wasm"), ...FEATURES[backend], ...OPT, "-o", file("program.wasm")]);
       program = file("program.wasm");
     }
-    // 2. the backend: merged, then (Asyncify right after the merge) optimised
-    writeFileSync(file("fiber.wasm"), fiber);
-    run("wasm-merge", [program, "shoal", file("fiber.wasm"), "fiber", ...FEATURES[backend], "-o", file("merged.wasm")]);
+    // 2. the backend: merged (its function names kept, -g), then (Asyncify right after the merge) optimised
+    writeFileSync(file("fiber.wasm"), fiberNamed(fiber));
+    run("wasm-merge", [program, "shoal", file("fiber.wasm"), "fiber", ...FEATURES[backend], "-g", "-o", file("merged.wasm")]);
     keepOnly(file("merged.wasm"), keep);
     const out = file("out.wasm");
-    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPT, "--strip-debug", "-o", out]);
-    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPT, "--strip-debug", "-o", out]);
+    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPT_BACKEND, "--strip-debug", "-o", out]);
+    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPT_BACKEND, "--strip-debug", "-o", out]);
     keepOnly(out, keep, backend);   // (Asyncify adds asyncify_* exports nobody calls)
     return { bytes: new Uint8Array(readFileSync(out)), entries: entries.map((e) => e.exportName) };
   } finally {

@@ -9,8 +9,9 @@
 //   -----------------------------------  ----------------------  ------------------------------------
 //   number, integral and safe            integer                 number when safe, else bigint
 //     (unsafe integral numbers: RangeError; -0 is the integer 0)
-//   bigint in -2^63..2^63-1 (else        integer                 (as above)
-//     RangeError)
+//   bigint, any size a process holds     integer                 (as above)
+//     (|v| < 2^67108864, else RangeError;
+//     gc/term/bignum.ts BIG_MAX_DIGITS)
 //   number, not integral (NaN and        float                   number if not integral; Float if
 //     ±Infinity: RangeError)                                     integral (2.0, -0.0, 1.0e300), so it
 //   Float(value), any finite value       float                   encodes as a float again
@@ -59,8 +60,9 @@
 //                               integers 0..255 (as BEAM does)
 //   108  LIST_EXT               other lists                     yes
 //   109  BINARY_EXT             binaries                        yes
-//   110  SMALL_BIG_EXT          integers beyond 32 bits         yes, any size
-//   111  LARGE_BIG_EXT          -                               yes, any size
+//   110  SMALL_BIG_EXT          integers beyond 32 bits of      yes, any size
+//                               < 256 bytes
+//   111  LARGE_BIG_EXT          larger integers                 yes, any size
 //   113  EXPORT_EXT             ExportFun                       yes
 //   114  NEW_REFERENCE_EXT      -                               yes
 //   115  SMALL_ATOM_EXT         -                               yes
@@ -120,7 +122,10 @@ export class EtfError extends ShoalError {
 }
 
 const MAX_STRING_LEN = ETF_MAX_STRING_LEN;
-const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
+/** Integers past 2^BIG_MAX_BITS have no term in a process (gc/term/bignum.ts BIG_MAX_DIGITS: 2^21 digits of 32 bits). */
+const BIG_MAX_BITS = 67_108_864;
+/** Whether |v| < 2^BIG_MAX_BITS (its hex text is counted only past 2^1024: the check stays cheap). */
+const holdable = (v: bigint): boolean => (v < 0n ? -v : v) >> 1024n === 0n || (v < 0n ? -v : v).toString(16).length <= BIG_MAX_BITS / 4;
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER), SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 /** The largest uncompressed size a compressed term may declare. */
 const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
@@ -310,7 +315,7 @@ function isPlainObject(v: object): boolean {
 }
 
 function intIr(v: bigint): Ir {
-  if (v < I64_MIN || v > I64_MAX) throw new RangeError(`${describeInt(v)} is outside the 64-bit integer range`);
+  if (!holdable(v)) throw new RangeError(`${describeInt(v)} is past the largest integer a process holds (2^${BIG_MAX_BITS})`);
   return { k: K_INT, v };
 }
 
@@ -496,13 +501,16 @@ function writeAtom(w: Writer, a: AtomIr): void {
 function writeInt(w: Writer, v: bigint): void {
   if (v >= 0n && v <= 255n) { w.u8(Etf.SMALL_INTEGER_EXT); w.u8(Number(v)); return; }
   if (v >= -(1n << 31n) && v < 1n << 31n) { w.u8(Etf.INTEGER_EXT); w.u32(Number(BigInt.asUintN(32, v))); return; }
-  let m = v < 0n ? -v : v;
-  const digits: number[] = [];
-  while (m) { digits.push(Number(m & 0xffn)); m >>= 8n; }
-  if (digits.length < 256) { w.u8(Etf.SMALL_BIG_EXT); w.u8(digits.length); }
-  else { w.u8(Etf.LARGE_BIG_EXT); w.u32(digits.length); }
+  // the magnitude's bytes, little-endian, through hex text (linear in the size, as bigFromDigits)
+  let hex = (v < 0n ? -v : v).toString(16);
+  if (hex.length & 1) hex = "0" + hex;
+  const n = hex.length >> 1;
+  const digits = new Uint8Array(n);
+  for (let i = 0; i < n; i++) digits[i] = parseInt(hex.slice(hex.length - 2 * i - 2, hex.length - 2 * i), 16);
+  if (n < 256) { w.u8(Etf.SMALL_BIG_EXT); w.u8(n); }
+  else { w.u8(Etf.LARGE_BIG_EXT); w.u32(n); }
   w.u8(v < 0n ? 1 : 0);
-  w.bytes(Uint8Array.from(digits));
+  w.bytes(digits);
 }
 
 function isStringList(t: Ir & { k: typeof K_LIST }): boolean {

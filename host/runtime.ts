@@ -32,6 +32,7 @@ import { address, bytesAt, instantiateCore, ModuleAbort, type CoreExports } from
 import { compileModule, currentPlatform, moduleSource, programModules, type ModuleInput, type Platform, type ProgramInput } from "./load/modules.js";
 import { NONODE, Atom, Pid, PID_SLOTS, Ref, Tuple, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
+import { floatText, writeAscii } from "./floats.js";
 
 export type { RunOutcome } from "./driver.js";
 
@@ -372,6 +373,8 @@ export class Runtime {
       host_call: (ptr, len) => rt!.hostFunction(ptr, len),
       host_reply: (ptr) => rt!.hostReply(ptr),
       stdout_write: (ptr, len) => rt?.stdout(bytesAt(rt.ex.memory, ptr, len)),
+      float_text: (x, mode, prec, out) => writeAscii(rt!.ex.memory, out, floatText(x, mode, prec)),
+      float_parse: (p, len) => Number(new TextDecoder().decode(bytesAt(rt!.ex.memory, p, len))),
     });
     const built = ex.backend() === BackendId.FX ? "fx" : ex.backend() === BackendId.ASYNCIFY ? "asyncify" : `backend ${ex.backend()}`;
     if (built !== backend) throw new BadargError(`modules.${backend} is the ${built} build`);

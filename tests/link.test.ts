@@ -3,7 +3,7 @@
 // loaded with Runtime.start({ program }) and started by name, on both
 // backends: two independently compiled modules calling each other, literals
 // placed above the runtime's data, apply by name and through a fun with its
-// errors, spawn by name, host functions and standard output; and clear errors
+// errors, spawn by name and of funs, host functions and standard output; and clear errors
 // for modules the runtime cannot take.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -104,6 +104,21 @@ describe.each(BACKENDS)("a linked program on %s", (backend) => {
     rt.spawn("calls:spawn", Atom.of("calls"), Atom.of("missing"), []);
     const child = await reply() as Pid;
     expect((await exitOf(child)).text).toBe("{undef,[{calls,missing,[],[]}]}");
+    // an entry of one argument, in the other module (started in it, with no apply trampoline under it)
+    rt.spawn("calls:spawn", Atom.of("hello"), Atom.of("main"), [5]);
+    expect(await reply()).toBeInstanceOf(Pid);
+    expect(Buffer.from(await reply() as Uint8Array).toString()).toBe("hello, linked world");
+    expect(await reply()).toBe(10);
+  });
+
+  test("spawn_fun starts a fun of no arguments (one of another arity ends the child with badarity)", async () => {
+    rt.spawn("calls:spawn_fun", 21, 0);
+    expect(await reply()).toBeInstanceOf(Pid);
+    expect(await reply()).toBe(21);
+    rt.spawn("calls:spawn_fun", 21, 1);
+    const child = await reply() as Pid;
+    // ({badarity, {Fun, []}}: a reason holding a fun does not cross to the host yet, so only its kind shows)
+    expect((await exitOf(child)).text).toBe("#Fun<...>");
   });
 
   test("host functions: called with terms, their result a term; unknown names and throws raise errors in the caller", async () => {

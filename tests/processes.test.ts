@@ -45,6 +45,18 @@ describe.each(BACKENDS)("processes on %s", (backend) => {
     h.rt.stop();
   });
 
+  test("a process started by name does not keep its argument once its code has it (docs/abi.md)", async () => {
+    const h = await start(backend);
+    // testing:park/1 by name starts in the entry itself (no apply trampoline under it), and the
+    // argument is dropped after the first slice: park never roots it, so a collection frees it
+    const p = h.rt.spawn("park", Array.from({ length: 5000 }, (_, i) => i));
+    expect(h.rt.heapInfo(p)!.heapWords).toBeGreaterThanOrEqual(10_000);   // the list, in its heap's fragments
+    expect(await h.rt.run()).toBe("waiting");
+    expect(h.rt.garbageCollect(p, true)).toBe(true);
+    expect(h.rt.heapInfo(p)!.heapWords).toBeLessThan(1000);
+    h.rt.stop();
+  });
+
   test("the test suite runs the debug build: a broken invariant is caught where it breaks", async () => {
     const h = await start(backend);
     const p = h.rt.spawn("frame_underflow");          // leaves a frame it never entered

@@ -51,7 +51,7 @@ const fits = (...parts: Node[]) => parts.reduce((a, p) => a + walkSize(p), 1) <=
 function words(n: Node): number {
   switch (n.k) {
     case "small": case "atom": case "nil": return 0;
-    case "int": return n.v > SMALL_MAX || n.v < SMALL_MIN ? 2 : 0;
+    case "int": return n.v > SMALL_MAX || n.v < SMALL_MIN ? 3 : 0;     // a big of one limb: header, sign, limb
     case "float": return 2;
     case "tuple": return 1 + n.e.length;
     case "cons": return 2;

@@ -169,6 +169,11 @@ export function applyEntry(arg: Term): Term {
 
 /** Spawn a process running module:function(args...) (spawn/3); its pid or system_limit. A missing export ends the child with undef, as on BEAM. */
 export function spawnMfa(module: Term, fn: Term, args: Term, priority: u8): Term {
+  // an entry of one argument starts as itself, no trampoline under it (exports.ts directEntry)
+  if (isList(args) && tail(args) == NIL) {
+    const direct = exportLookup(module, fn, 1);
+    if (direct >= 0) return spawn(<u32>direct, head(args), priority, true);
+  }
   frameEnter(3);
   slotSet(0, module);
   slotSet(1, fn);
@@ -184,6 +189,9 @@ export function spawnMfa(module: Term, fn: Term, args: Term, priority: u8): Term
 
 /** Spawn a process running fun() (spawn/1); its pid or system_limit. A fun of another arity ends the child with badarity. */
 export function spawnFun(fun: Term, priority: u8): Term {
+  // a fun of no arguments is code of type (i64 fun) -> (i64), a process entry's: it starts as itself,
+  // the fun its argument, no trampoline under it
+  if (isBoxed(fun) && boxedSubtag(fun) == SUB_FUN && funArity(fun) == 0) return spawn(funEntry(fun), fun, priority, true);
   const t = pairOf(fun, NIL);
   frameLeave(2);
   return spawn(applyEntry.index, t, priority);

@@ -52,3 +52,21 @@ export declare function hostReply(ptr: usize): void;
 // @ts-ignore: decorator
 @external("env", "stdout_write")
 export declare function hostStdout(ptr: usize, len: usize): void;
+
+/**
+ * Write the finite double x as ASCII text at out and return its length (the caller's buffer
+ * holds FLOAT_TEXT_MAX bytes: modes 0 and 1 are asked only for prec <= 330). The exact decimal
+ * expansion of x, rounded half to even, as C's printf rounds it (host/floats.ts):
+ *   mode 0  "%.{prec}e" (two exponent digits at least: 1.000e+00)
+ *   mode 1  "%.{prec}f"
+ *   mode 2  the shortest digits that read back as x, then "e" and the decimal exponent of the
+ *           first digit: "12345e-3" for 0.012345, "0e0" for zero (no sign: the caller adds it)
+ */
+// @ts-ignore: decorator
+@external("env", "float_text")
+export declare function hostFloatText(x: f64, mode: i32, prec: i32, out: usize): i32;
+
+/** The double nearest the decimal text at p[0..len) (already checked to be Erlang float syntax, ASCII): JS's Number(), correctly rounded; ±Infinity past the range. */
+// @ts-ignore: decorator
+@external("env", "float_parse")
+export declare function hostFloatParse(p: usize, len: usize): f64;

@@ -16,7 +16,7 @@
 // Invariants: the table never changes after init (a program is linked once);
 // an atom index fits 28 bits (MAX_ATOMS is below 2^28).
 
-import { Term, isAtom, atomIndex } from "../../gc/term/term";
+import { Term, NIL, isAtom, atomIndex, isBoxed, isList, tail, boxedSubtag, SUB_TUPLE, tupleArity, tupleGet } from "../../gc/term/term";
 import { atomIntern } from "../../gc/term/atoms";
 import { MAX_ATOMS } from "../boundary/defaults";
 import { DEBUG } from "../../gc/mem/debug";
@@ -26,6 +26,8 @@ import { EntryField, ENTRY_RECORD_BYTES } from "../boundary/entries";
 export let entryDirectory: u32 = 0;
 /** Records at entryDirectory. */
 export let entryCount: u32 = 0;
+/** Function-table index of the apply trampoline (apply.ts applyEntry), set at init: what a process spawned by name starts in. */
+export let applyTrampoline: u32 = u32.MAX_VALUE;
 
 let table: usize = 0;
 let mask: u32 = 0;
@@ -36,9 +38,10 @@ let mask: u32 = 0;
 // @ts-ignore: decorator
 @inline function slotFor(key: u64, i: u32): usize { return table + ((<usize>(<u32>(key ^ (key >> 29)) * 0x9E3779B1 + i) & mask) << 4); }
 
-/** Intern the directory's names and fill the table. */
-export function exportsInit(): void {
+/** Intern the directory's names and fill the table; `trampoline` is the apply trampoline's table index. */
+export function exportsInit(trampoline: u32): void {
   if (DEBUG) assert(MAX_ATOMS <= (1 << 28));
+  applyTrampoline = trampoline;
   if (entryCount == 0) return;
   let cap: u32 = 16;
   while (cap < entryCount * 2) cap <<= 1;
@@ -76,4 +79,19 @@ export function exportLookup(module: Term, fn: Term, arity: u32): i32 {
     v = load<u32>(s, 8);
   }
   return <i32>v - 1;   // (empty: -1)
+}
+
+/**
+ * The entry a process spawned by name with {M, F, Args} starts in straight away, or -1: M:F/1's
+ * table index when Args is one term. An entry of one argument has a process entry's type,
+ * (i64) -> (i64), so the process starts in it with that term, and no trampoline frame lies under
+ * the program's frames for its whole life (on Asyncify each frame is saved and restored at every
+ * suspend: the trampoline's cost a yield more than a scheduler switch). Anything else (another
+ * arity, no such entry) starts in the trampoline, which calls it or ends the process with undef.
+ */
+export function directEntry(mfa: Term): i32 {
+  if (!isBoxed(mfa) || boxedSubtag(mfa) != SUB_TUPLE || tupleArity(mfa) != 3) return -1;
+  const args = tupleGet(mfa, 2);
+  if (!isList(args) || tail(args) != NIL) return -1;
+  return exportLookup(tupleGet(mfa, 0), tupleGet(mfa, 1), 1);
 }

@@ -72,7 +72,7 @@ import { Timer, TIMER_PROCESS } from "./timers";
   /** This process's pid term. */
   pid: Term;
   // ── term roots: PROCESS_ROOTS words from `arg`, scanned by the collector (roots.ts)
-  /** The argument its entry function is called with (kept live for the process's life). */
+  /** The argument its entry function is called with (kept live for the process's life, unless argOnce). */
   arg: Term;
   /** Exit reason, once it is exiting. */
   reason: Term;
@@ -122,6 +122,8 @@ import { Timer, TIMER_PROCESS } from "./timers";
   trapExit: bool;
   /** Its newest exception handler (exceptions.ts): the handler frame's distance from stackHi, in bytes; 0: none. */
   handler: u32;
+  /** Started by name (or as a fun) straight in its code: `arg` is dropped after its first slice, as the apply trampoline drops its own. */
+  argOnce: bool;
 }
 
 /** Term fields of a process block, from `arg` on, that are roots. */
@@ -251,6 +253,7 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.waitingForMessage = false;
   p.trapExit = false;
   if (DEBUG) assert(p.sigLen == 0);
+  p.argOnce = false;
   p.sp = p.stackHi;
   liveProcesses++;
   spawnedTotal++;

@@ -29,7 +29,7 @@
 // alone with a reason, while the scheduler's own state stays consistent
 // because it is kept in globals, never in the frames the trap unwound.
 
-import { Term, NIL } from "../../gc/term/term";
+import { Term, NIL, head, tupleGet } from "../../gc/term/term";
 import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED, ATOM_BADARG } from "../../gc/term/atoms";
 import {
   fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
@@ -53,6 +53,7 @@ import { DEBUG } from "../../gc/mem/debug";
 import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
 import { signalsOnExit, signalsDrop } from "./signals";
+import { applyTrampoline, directEntry } from "./exports";
 
 // @ts-ignore: decorator
 @inline export const SUSPEND_YIELD: i32 = 0;
@@ -87,11 +88,16 @@ export function schedulerInit(slice: i32, exits: bool): void {
 /** Turn exit reports to the host on or off. */
 export function setNotifyExits(on: bool): void { notifyExits = on; }
 
-/** Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument is copied into the new process's heap. */
-export function spawn(entry: u32, arg: Term, priority: u8): Term {
+/**
+ * Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument
+ * is copied into the new process's heap; with `argOnce` (a start by name: apply.ts) it is dropped
+ * after the process's first slice, else kept live for its life.
+ */
+export function spawn(entry: u32, arg: Term, priority: u8, argOnce: bool = false): Term {
   const p = allocProcess(entry, NIL, priority);
   if (!p) return ATOM_SYSTEM_LIMIT;
   p.arg = copyIntoProcess(p, arg);   // into a fragment: the heap gets a block when it first allocates
+  p.argOnce = argOnce;
   start(p);
   return p.pid;
 }
@@ -109,6 +115,16 @@ export function spawnEncoded(entry: u32, buf: usize, len: usize, priority: u8): 
     return ATOM_SYSTEM_LIMIT;
   }
   p.arg = arg;
+  if (entry == applyTrampoline) {
+    // spawned by name: an entry of one argument starts as itself (exports.ts directEntry), its
+    // argument dropped after the first slice as the trampoline drops {M, F, Args}
+    const direct = directEntry(arg);
+    if (direct >= 0) {
+      p.entry = <u32>direct;
+      p.arg = head(tupleGet(arg, 2));
+      p.argOnce = true;
+    }
+  }
   start(p);
   return p.pid;
 }
@@ -252,6 +268,10 @@ function runSlice(p: Process): void {
   shadowSwitchIn(p);
   heapSwitchIn(h);
   const code = fiber_resume(p.slot, fiberCtx(p));
+  if (p.argOnce) {                    // its code has the argument now (and roots what it keeps)
+    p.argOnce = false;
+    p.arg = NIL;
+  }
   heapSwitchOut();
   shadowSwitchOut(p);
   current = null;

@@ -4,7 +4,7 @@
 // lives in its own heap (or, in the shared-heap baseline, the one heap), so a
 // term that arrives from anywhere else is copied or decoded into it first.
 
-import { Term } from "../../gc/term/term";
+import { Term, isList, isBoxed } from "../../gc/term/term";
 import { etfDecodeWords, etfDecode, etfEncodedSize, etfEncode } from "../../gc/term/etf";
 import { termSize, copyTerm, copySpace } from "../../gc/message_copy";
 import { Heap, heapTarget, heapTargetEnd, htop, hend } from "../../gc/mem/heap";
@@ -12,11 +12,22 @@ import { DEBUG } from "../../gc/mem/debug";
 import { Vec, vecStatic, vecReserve } from "../../gc/mem/vec";
 import { Process, heapOf, sharedHeap } from "./process";
 
-/** Term `t` (from another heap) as a term of `p`'s heap: copied into a fragment of it, or `t` itself if it needs no heap. */
-export function copyIntoProcess(p: Process, t: Term): Term {
+/**
+ * Term `t` (from another heap) as a term of `p`'s heap: copied into a fragment of it, or `t` itself
+ * if it needs no heap. Inline, so that an immediate (a small integer, an atom, a pid, []: spawn's
+ * usual argument, most messages of a protocol) costs its caller one test and no call; the walk and
+ * the copy stay out of line.
+ */
+// @ts-ignore: decorator
+@inline export function copyIntoProcess(p: Process, t: Term): Term {
+  return isList(t) || isBoxed(t) ? copyHeapTerm(p, t) : t;
+}
+
+/** copyIntoProcess of a list or a boxed term. */
+function copyHeapTerm(p: Process, t: Term): Term {
   if (sharedHeap) return t;                      // one heap: already there
   const words = termSize(t);
-  if (!words) return t;
+  if (DEBUG) assert(words > 0);                  // a list or a boxed term takes words
   const h = heapOf(p);
   return copyTerm(t, copySpace(h, words), h);
 }

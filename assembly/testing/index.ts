@@ -24,6 +24,7 @@ import { hasher } from "./programs/hash";
 import { puppet } from "./programs/signals";
 import { timerAgent } from "./programs/timers";
 import { excProbe } from "./programs/exceptions";
+import { calculator } from "./programs/numbers";
 
 // the programs (entries): testing:<name>/1
 export {
@@ -62,6 +63,7 @@ export {
   puppet as entry_puppet,
   timerAgent as entry_timer_agent,
   excProbe as entry_exc_probe,
+  calculator as entry_calculator,
 };
 
 /** Function-table index of the term machine's code: what the funs it makes record as their entry. */

@@ -38,12 +38,13 @@ export function tupleRaw(n: usize): Term {
 
 // ── numbers
 
-/** An integer term: small when it fits 60 bits, else boxed. */
+/** An integer term: small when it fits 60 bits, else a big of one limb (3 words; gc/term/bignum.ts). */
 export function integerRaw(v: i64): Term {
   if (v >= SMALL_MIN && v <= SMALL_MAX) return makeSmall(v);
-  const p = bump(2);
-  store<u64>(p, makeHeader(SUB_BIG, 1));
-  store<i64>(p, v, 8);
+  const p = bump(3);
+  store<u64>(p, makeHeader(SUB_BIG, 2));
+  store<u64>(p, v < 0 ? 1 : 0, 8);
+  store<u64>(p, v < 0 ? <u64>(-v) : <u64>v, 16);    // -2^63 wraps to 2^63, its magnitude
   return makeBoxed(p);
 }
 /** A float term (2 words). */

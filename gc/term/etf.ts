@@ -27,8 +27,8 @@
 //                                                              0..255 (as BEAM does)
 //   108  LIST_EXT              list, proper or improper        other lists
 //   109  BINARY_EXT            binary (off-heap past 64 bytes) every binary
-//   110  SMALL_BIG_EXT         integer, if it fits in 64 bits  other integers (all fit 64 bits)
-//   111  LARGE_BIG_EXT         integer, if it fits in 64 bits  -
+//   110  SMALL_BIG_EXT         integer (small if it fits)      other integers of < 256 bytes
+//   111  LARGE_BIG_EXT         integer (small if it fits)      larger integers
 //   115  SMALL_ATOM_EXT        atom (Latin-1 name)             -
 //   116  MAP_EXT               map (keys sorted into map-key   every map, keys in stored (map-
 //                              order; duplicate keys: failure, key) order (below)
@@ -37,7 +37,7 @@
 //   119  SMALL_ATOM_UTF8_EXT   atom                            atoms of < 256 bytes of UTF-8
 //
 // Not supported (decoding reports -1): FLOAT_EXT (minor version 0's text
-// floats), integers beyond 64 bits, bitstrings, references of another node
+// floats), bitstrings, references of another node
 // or with more than 3 ids, and the older REFERENCE_EXT and
 // NEW_REFERENCE_EXT, ports, funs, compressed terms, distribution headers,
 // and trailing bytes after the term.
@@ -63,10 +63,11 @@
 // raw memory, which grow with nesting depth, never with a list's length.
 
 import {
-  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, integerWords, integerValue, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
+  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SMALL_MAX, SMALL_MIN, makeHeader, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
   REF_WORDS, refId, refCreation,
 } from "./term";
-import { consRaw, tupleRaw, integerRaw, floatRaw, binaryRaw, binaryData, mapRaw, refRaw } from "./build";
+import { bump } from "../mem/heap";
+import { consRaw, tupleRaw, floatRaw, binaryRaw, binaryData, mapRaw, refRaw } from "./build";
 import { NODE_NAME, NODE_NAME_LEN, nodeCreation } from "./node";
 import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
 import { MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
@@ -184,22 +185,38 @@ function atomSpan(p: usize, avail: usize): i64 {
   return <i64>(head + n);
 }
 
-/** Whether the magnitude p[0..n) (little-endian) with sign `neg` fits in an i64. */
-function bigFits(p: usize, n: usize, neg: bool): bool {
-  for (let i: usize = 8; i < n; i++) if (load<u8>(p + i)) return false;
-  if (n < 8) return true;
-  const top = load<u8>(p + 7);
-  if (top < 0x80) return true;
-  if (!neg || top != 0x80) return false;            // only -2^63 has bit 63 set
-  for (let i: usize = 0; i < 7; i++) if (load<u8>(p + i)) return false;
-  return true;
+/** Bytes of the magnitude p[0..n) (little-endian) without its zero bytes on top. */
+function bigBytes(p: usize, n: usize): usize {
+  while (n > 0 && load<u8>(p + n - 1) == 0) n--;
+  return n;
 }
 
-/** Value of a big integer that fits (bigFits). */
-function bigValue(p: usize, n: usize, neg: bool): i64 {
-  let m: u64 = 0;
-  for (let i = min(n, 8); i > 0; i--) m = (m << 8) | <u64>load<u8>(p + i - 1);
-  return neg ? -(<i64>m) : <i64>m;
+/** Heap words the integer of magnitude p[0..n) and sign `neg` takes: 0 if it is small, else a big's (gc/term/bignum.ts). */
+function bigTermWords(p: usize, n: usize, neg: bool): usize {
+  n = bigBytes(p, n);
+  if (n <= 8) {
+    let m: u64 = 0;
+    for (let i = n; i > 0; i--) m = (m << 8) | <u64>load<u8>(p + i - 1);
+    if (neg ? m <= <u64>(-SMALL_MIN) : m <= <u64>SMALL_MAX) return 0;
+  }
+  return 2 + ((n + 7) >> 3);
+}
+
+/** The integer of magnitude p[0..n) and sign `neg` on the running heap (bigTermWords words, reserved). */
+function bigTerm(p: usize, n: usize, neg: bool): Term {
+  n = bigBytes(p, n);
+  if (bigTermWords(p, n, neg) == 0) {
+    let m: u64 = 0;
+    for (let i = n; i > 0; i--) m = (m << 8) | <u64>load<u8>(p + i - 1);
+    return makeSmall(neg ? -<i64>m : <i64>m);
+  }
+  const limbs = (n + 7) >> 3;
+  const q = bump(2 + limbs);
+  store<u64>(q, makeHeader(SUB_BIG, 1 + limbs));
+  store<u64>(q, neg ? 1 : 0, 8);
+  store<u64>(q + 8 + (limbs << 3), 0);              // the top limb's bytes above the magnitude's
+  memory.copy(q + 16, p, n);
+  return makeBoxed(q);
 }
 
 /**
@@ -235,8 +252,7 @@ export function etfDecodeWords(buf: usize, len: usize): i64 {
         const n: usize = tag == SMALL_BIG_EXT ? <usize>load<u8>(p) : <usize>be32(p);
         const neg = load<u8>(p + head - 1) != 0;
         if (rest - head < n) return -1;
-        if (!bigFits(p + head, n, neg)) return -1;
-        words += <i64>integerWords(bigValue(p + head, n, neg));
+        words += <i64>bigTermWords(p + head, n, neg);
         pos += head + n;
         break;
       }
@@ -467,7 +483,7 @@ export function etfDecode(buf: usize, len: usize): Term {
       case SMALL_BIG_EXT: case LARGE_BIG_EXT: {
         const head: usize = tag == SMALL_BIG_EXT ? 2 : 5;
         const n: usize = tag == SMALL_BIG_EXT ? <usize>load<u8>(p) : <usize>be32(p);
-        t = integerRaw(bigValue(p + head, n, load<u8>(p + head - 1) != 0));
+        t = bigTerm(p + head, n, load<u8>(p + head - 1) != 0);
         pos += 1 + head + n;
         break;
       }
@@ -655,7 +671,13 @@ function encodeTerm(root: Term): bool {
         const n = headerArity(h);
         if (n < 256) { put8(SMALL_TUPLE_EXT); put8(<u32>n); } else { put8(LARGE_TUPLE_EXT); put32(<u32>n); }
         if (n) pushSrc(SRC_SEQ, <u64>(termPtr(t) + 8), n, 0);
-      } else if (s == SUB_BIG) putInteger(integerValue(t));
+      } else if (s == SUB_BIG) {
+        const limbs = <usize>headerArity(h) - 1;
+        const n = bigBytes(termPtr(t) + 16, limbs << 3);
+        if (n < 256) { put8(SMALL_BIG_EXT); put8(<u32>n); } else { put8(LARGE_BIG_EXT); put32(<u32>n); }
+        put8(load<u64>(termPtr(t), 8) ? 1 : 0);
+        putBytes(termPtr(t) + 16, n);
+      }
       else if (s == SUB_FLOAT) {
         const f = floatValue(t);
         if (!isFinite(f)) { stack.length = 0; return false; }   // Erlang has no such float: no bytes for it

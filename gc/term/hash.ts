@@ -18,8 +18,9 @@
 //   -------------------  -----------------------------------------------------------------
 //   integer in -2^27..   H(-v, K1) if v < 0, then H(v, K1) (v as 32 bits)
 //     2^27-1
-//   other integers       H2(low 32, high 32 bits of |v|, v < 0 ? K10 : K11): a bignum of one
-//                        64-bit digit (BEAM hashes every small beyond 28 bits as a bignum)
+//   other integers       per 64-bit digit of |v|, least significant first: H2(its low 32,
+//                        high 32 bits, v < 0 ? K10 : K11) (BEAM hashes every small beyond 28
+//                        bits as a bignum of one digit)
 //   float                H2(high 32, low 32 bits of the double, K12); -0.0 as 0.0
 //   atom                 hash = its hvalue if hash is 0, else H(hvalue, K3); the hvalue is
 //                        hashpjw over the UTF-8 name (atom.c atom_hash), each 2-byte
@@ -278,7 +279,17 @@ export function termHash32(root: Term): u32 {
           }
           break;
         }
-        case SUB_BIG: { foldInteger(load<i64>(p, 8)); break; }
+        case SUB_BIG: {
+          // each 64-bit limb, least significant first, as BEAM hashes its digits (a big of one
+          // limb is hashed as foldInteger hashes a small beyond 28 bits)
+          const k = load<u64>(p, 8) ? K10 : K11;
+          const limbs = <usize>headerArity(h) - 1;
+          for (let i: usize = 0; i < limbs; i++) {
+            const d = load<u64>(p + 16 + (i << 3));
+            fold2(<u32>d, <u32>(d >> 32), k);
+          }
+          break;
+        }
         case SUB_FLOAT: {
           const f = floatValue(t);
           const bits: u64 = f == 0.0 ? 0 : reinterpret<u64>(f);   // -0.0 hashes as 0.0

@@ -18,9 +18,9 @@
 //
 //   type        compared by
 //   ---------   ---------------------------------------------------------------
-//   numbers     term order: value, exactly (an integer and a float of equal
-//               value are equal); map-key order: integers by value, then floats
-//               by value, -0.0 before 0.0
+//   numbers     term order: value, exactly, integers of any size (an integer
+//               and a float of equal value are equal); map-key order: integers
+//               by value, then floats by value, -0.0 before 0.0
 //   atoms       their UTF-8 text, bytewise (= by code point), then length
 //   references  creation, then ids[2], ids[1], ids[0] (as BEAM: node, which is
 //               always 'nonode@nohost' here, then creation, then the ids from
@@ -45,10 +45,11 @@
 // depth only (a list's tail replaces its range rather than adding one).
 
 import {
-  Term, NIL, isSmall, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, integerValue, floatValue, binarySize, mapSize, mapKeyAddr, mapValueAddr,
+  Term, NIL, isSmall, smallValue, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, floatValue, binarySize, mapSize, mapKeyAddr, mapValueAddr,
   refId, refCreation,
 } from "./term";
 import { binaryData } from "./build";
+import { compareIntegers, compareBigF64 } from "./bignum";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
@@ -100,8 +101,10 @@ function rank(t: Term): i32 {
 // @ts-ignore: decorator
 @inline function isFloatTerm(t: Term): bool { return (t & 0x3) == 0x2 && headerSubtag(boxedHeader(t)) == SUB_FLOAT; }
 
-/** Integer i against float f by exact value (no rounding of either). */
-function compareIntFloat(i: i64, f: f64): i32 {
+/** Integer term n against float f by exact value (no rounding of either). */
+function compareIntFloat(n: Term, f: f64): i32 {
+  if (!isSmall(n)) return compareBigF64(n, f);
+  const i = smallValue(n);
   if (f >= 9223372036854775808.0) return -1;
   if (f < -9223372036854775808.0) return 1;
   const t = <i64>f;                 // truncated toward zero, in range
@@ -121,10 +124,7 @@ let loose = false;
 /** Two number terms: in map-key order if `exact`, else in term order. */
 function compareNumbers(a: Term, b: Term, exact: bool): i32 {
   const af = isFloatTerm(a), bf = isFloatTerm(b);
-  if (!af && !bf) {
-    const x = integerValue(a), y = integerValue(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
+  if (!af && !bf) return compareIntegers(a, b);
   if (af && bf) {
     const x = floatValue(a), y = floatValue(b);
     if (x < y) return -1;
@@ -136,7 +136,7 @@ function compareNumbers(a: Term, b: Term, exact: bool): i32 {
     return 0;
   }
   if (exact) return af ? 1 : -1;    // every integer before every float
-  const c = af ? -compareIntFloat(integerValue(b), floatValue(a)) : compareIntFloat(integerValue(a), floatValue(b));
+  const c = af ? -compareIntFloat(b, floatValue(a)) : compareIntFloat(a, floatValue(b));
   if (c == 0) loose = true;
   return c;
 }

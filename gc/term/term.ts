@@ -91,7 +91,10 @@ export type Term = u64;
 //   subtag  term            words after the header
 //   ------  --------------  ------------------------------------------------
 //   0x0     tuple           arity elements
-//   0x2     integer (big)   1 word: the value as i64 (outside the small range)
+//   0x2     integer (big)   1 + L words: the sign (0 positive, 1 negative), then
+//                           the magnitude in L >= 1 limbs of 64 bits, least
+//                           significant first, the top limb not 0; only
+//                           integers outside the small range (gc/term/bignum.ts)
 //   0x4     reference       2 words: ids[0] | ids[1] << 32, ids[2] | creation << 32
 //                           (NEWER_REFERENCE_EXT's three ids and creation; the
 //                           node is always 'nonode@nohost', gc/term/node.ts)
@@ -201,16 +204,21 @@ export type Term = u64;
 /** Number of elements of a tuple. */
 // @ts-ignore: decorator
 @inline export function tupleArity(t: Term): usize { return <usize>headerArity(boxedHeader(t)); }
-/** Words an integer takes: 0 if it is small, else 2. */
+/** Words an i64 integer takes: 0 if it is small, else 3 (a big of one limb). */
 // @ts-ignore: decorator
-@inline export function integerWords(v: i64): usize { return v >= SMALL_MIN && v <= SMALL_MAX ? 0 : 2; }
+@inline export function integerWords(v: i64): usize { return v >= SMALL_MIN && v <= SMALL_MAX ? 0 : 3; }
 /** Whether `t` is an integer (small or boxed). */
 export function isInteger(t: Term): bool {
   return isSmall(t) || (isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_BIG);
 }
-/** Value of an integer term. */
+/**
+ * Value of an integer term that fits an i64 (a small, or a big of one limb
+ * within -2^63..2^63-1; a larger big gives its low 64 bits, signed as it is).
+ */
 export function integerValue(t: Term): i64 {
-  return isSmall(t) ? smallValue(t) : load<i64>(termPtr(t), 8);
+  if (isSmall(t)) return smallValue(t);
+  const m = load<u64>(termPtr(t), 16);
+  return load<u64>(termPtr(t), 8) ? -<i64>m : <i64>m;
 }
 /** Value of a float term. */
 // @ts-ignore: decorator

@@ -95,6 +95,10 @@ export interface CoreImports {
   host_reply(ptr: number): void;
   /** A process writes UTF-8 bytes at ptr to standard output. */
   stdout_write(ptr: number, len: number): void;
+  /** Write the double x as ASCII text at out (host/floats.ts floatText: mode 0 %.Ne, 1 %.Nf, 2 shortest); its length. */
+  float_text(x: number, mode: number, prec: number, out: number): number;
+  /** The double the (checked) decimal text at p..p+len reads as. */
+  float_parse(p: number, len: number): number;
 }
 
 /** What env.abort throws: an AssemblyScript abort() (a failed assertion, an out-of-bounds access the runtime checks). */
@@ -159,6 +163,8 @@ export async function instantiateCore(module: WebAssembly.Module, env: CoreImpor
     host_call: (ptr: number, len: number) => env.host_call(address(ptr), address(len)),
     host_reply: (ptr: number) => env.host_reply(address(ptr)),
     stdout_write: (ptr: number, len: number) => env.stdout_write(address(ptr), address(len)),
+    float_text: (x: number, mode: number, prec: number, out: number) => env.float_text(x, mode, prec, address(out)),
+    float_parse: (p: number, len: number) => env.float_parse(address(p), address(len)),
     abort,
   };
   const instance = await WebAssembly.instantiate(module, { env: imports });

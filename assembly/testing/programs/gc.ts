@@ -5,7 +5,7 @@
 // must (docs/abi.md).
 
 import {
-  Term, NIL, makeSmall, smallValue, makeAtom, isList, isBoxed, isSmall, isAtom, isPid, boxedHeader, headerSubtag,
+  Term, NIL, makeSmall, smallValue, makeAtom, isList, isBoxed, isSmall, isAtom, isPid, boxedHeader, headerSubtag, headerArity, termPtr,
   SUB_BIG, SUB_FLOAT, SUB_TUPLE, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_FUN, head, tail, tupleSet, tupleGet,
   tupleArity, integerWords, integerValue, floatValue, binarySize, binaryWords, mapSize, mapKeyAddr, mapValueAddr,
   funEntry, funArity, funFreeCount, funFreeAddr, funWords, mapWords, tupleWords,
@@ -49,7 +49,15 @@ function hashInto(t: Term): void {
     if (isPid(t)) { emit(10); emit64(t); return; }
     if (!isBoxed(t)) { emit(0xBAD); return; }
     const sub = headerSubtag(boxedHeader(t));
-    if (sub == SUB_BIG) { emit(1); emit64(<u64>integerValue(t)); return; }
+    if (sub == SUB_BIG) {
+      // one limb: the i64 value, as the model hashes it; more (the machine makes none): sign and limbs
+      const limbs = <usize>headerArity(boxedHeader(t)) - 1;
+      emit(1);
+      if (limbs == 1) { emit64(<u64>integerValue(t)); return; }
+      emit(<u32>load<u64>(termPtr(t), 8));
+      for (let i: usize = 0; i < limbs; i++) emit64(load<u64>(termPtr(t) + 16 + (i << 3)));
+      return;
+    }
     if (sub == SUB_FLOAT) { emit(4); emit64(reinterpret<u64>(floatValue(t))); return; }
     if (sub == SUB_TUPLE) {
       const n = tupleArity(t);
