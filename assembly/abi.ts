@@ -322,20 +322,3 @@ export function etf_encode(t: Term, out: usize): usize { return etfEncode(t, out
 export function raw_alloc(size: usize): usize { return heap.alloc(size); }
 /** Free what raw_alloc returned. */
 export function raw_free(ptr: usize): void { heap.free(ptr); }
-
-// ---- PLACEHOLDER (uncommitted): arithmetic past the small range raises badarith until big integers land
-import { raiseError as placeholderRaise } from "./runtime/exceptions";
-function arithFail(): Term { placeholderRaise(makeAtom(PredefinedAtom.BADARITH)); return 0; }
-export function arith_add(a: Term, b: Term): Term { return arithFail(); }
-export function arith_sub(a: Term, b: Term): Term { return arithFail(); }
-export function arith_mul(a: Term, b: Term): Term { return arithFail(); }
-export function arith_div(a: Term, b: Term): Term { return arithFail(); }
-export function arith_rem(a: Term, b: Term): Term { return arithFail(); }
-export function arith_fdiv(a: Term, b: Term): Term { return arithFail(); }
-export function arith_neg(a: Term): Term { return arithFail(); }
-export function arith_band(a: Term, b: Term): Term { return arithFail(); }
-export function arith_bor(a: Term, b: Term): Term { return arithFail(); }
-export function arith_bxor(a: Term, b: Term): Term { return arithFail(); }
-export function arith_bnot(a: Term): Term { return arithFail(); }
-export function arith_bsl(a: Term, b: Term): Term { return arithFail(); }
-export function arith_bsr(a: Term, b: Term): Term { return arithFail(); }
