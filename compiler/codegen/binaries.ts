@@ -225,6 +225,10 @@ export const BINARY_EMITTERS: Record<string, Emit> = {
       `(if (i64.lt_s (local.get $r) (i64.const 0)) (then ${fail}))`,
       setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (i64.shl (i64.and (local.get $r) (i64.const 7)) (i64.const 3)))`));
   },
+  bs_get_utf16: (c, i, d) => utfGet(c, i, d, 16, true),
+  bs_skip_utf16: (c, i, d) => utfGet(c, i, d, 16, false),
+  bs_get_utf32: (c, i, d) => utfGet(c, i, d, 32, true),
+  bs_skip_utf32: (c, i, d) => utfGet(c, i, d, 32, false),
   bs_get_float2: (c, i, d) => {
     // Fail Ctx Live Size Unit Flags Dst: a 64- or 32-bit IEEE float (NaN and infinities fail, as BEAM)
     const fail = c.jumpLabel(label(i.args[0]));
@@ -250,6 +254,18 @@ export const BINARY_EMITTERS: Record<string, Emit> = {
     c.current.code.push(`(local.set ${c.x(0)} ${c.word(c.data.literal(new Uint8Array([131, 109, 0, 0, 0, 0]), "<<>>"))})`);
   },
 };
+
+/** bs_get_utf16/32 (Fail Ctx Live Flags Dst) and bs_skip_utf16/32 (Fail Ctx Live Flags): a character or to Fail. */
+function utfGet(c: ModuleContext, i: Instruction, d: number, bits: 16 | 32, get: boolean): void {
+  const fail = c.jumpLabel(label(i.args[0]));
+  const little = flags(c, i.args[3]) & FLAG_LITTLE ? 1 : 0;
+  const ctx = c.src(i.args[1], d, i);
+  c.current.code.push(remaining(ctx),
+    `(local.set $r (call $utf${bits}_decode (call $binary_data ${ctxBin(ctx)}) ${ctxOff(ctx)} (local.get $u) (i32.const ${little})))`,
+    `(if (i64.lt_s (local.get $r) (i64.const 0)) (then ${fail}))`,
+    setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (i64.shl (i64.and (local.get $r) (i64.const 7)) (i64.const 3)))`));
+  if (get) c.current.code.push(c.dst(i.args[4], `(i64.or (i64.shl (i64.shr_u (local.get $r) (i64.const 3)) (i64.const 4)) (i64.const 15))`, d, i));
+}
 
 interface Segment { type: string; unit: number; flags: number; value: Operand; size: Operand }
 
@@ -291,6 +307,10 @@ function createBin(c: ModuleContext, i: Instruction, d: number): void {
       case "utf8":
         out.push(`(local.set $r (call $utf8_size ${v}))`, `(if (i64.lt_s (local.get $r) (i64.const 0)) (then ${bad}))`, `(local.set $w (i64.shl (local.get $r) (i64.const 3)))`);
         break;
+      case "utf16": case "utf32":
+        out.push(`(local.set $r (call $utf8_size ${v}))`, `(if (i64.lt_s (local.get $r) (i64.const 0)) (then ${bad}))`,
+          s.type === "utf32" ? `(local.set $w (i64.const 32))` : `(local.set $w (select (i64.const 32) (i64.const 16) (i64.eq (local.get $r) (i64.const 4))))`);
+        break;
       case "float":
         out.push(`(if (i32.eqz (i32.or (i64.eq (i64.and ${v} (i64.const 15)) (i64.const 15)) (call $is_float_or_big ${v}))) (then ${bad}))`,
           fieldBits(c, s.size, s.unit, d, i, bad), `(if (i32.and (i64.ne (local.get $w) (i64.const 64)) (i64.ne (local.get $w) (i64.const 32))) (then ${bad}))`);
@@ -329,6 +349,21 @@ function createBin(c: ModuleContext, i: Instruction, d: number): void {
       case "utf8":
         out.push(`(local.set $w (i64.shl (call $utf8_encode (call $binary_data (local.get $r)) (local.get $bits) ${v}) (i64.const 3)))`);
         break;
+      case "utf16": case "utf32": {
+        // UTF-32: the code point; UTF-16: one unit, or a surrogate pair past U+FFFF
+        const cp = `(i64.shr_s ${v} (i64.const 4))`;
+        const units = s.type === "utf32" ? `(local.set $w (i64.const 32)) (local.set $u ${cp})`
+          : `(if (i64.lt_s ${cp} (i64.const 0x10000)) (then (local.set $w (i64.const 16)) (local.set $u ${cp}))
+              (else (local.set $w (i64.const 32)) (local.set $u (i64.sub ${cp} (i64.const 0x10000)))
+                (local.set $u (i64.or (i64.shl (i64.or (i64.const 0xD800) (i64.shr_u (local.get $u) (i64.const 10))) (i64.const 16))
+                  (i64.or (i64.const 0xDC00) (i64.and (local.get $u) (i64.const 0x3FF)))))))`;
+        const swap = s.type === "utf32" ? `(local.set $u (call $swap_bytes (local.get $u) (i32.const 32)))`
+          : `(local.set $u (if (result i64) (i64.eq (local.get $w) (i64.const 16)) (then (call $swap_bytes (local.get $u) (i32.const 16)))
+              (else (i64.or (i64.shl (call $swap_bytes (i64.shr_u (local.get $u) (i64.const 16)) (i32.const 16)) (i64.const 16)) (call $swap_bytes (i64.and (local.get $u) (i64.const 0xFFFF)) (i32.const 16))))))`;
+        out.push(units, s.flags & FLAG_LITTLE ? swap : "",
+          `(call $bits_write (call $binary_data (local.get $r)) (local.get $bits) (i32.wrap_i64 (local.get $w)) (local.get $u))`);
+        break;
+      }
       case "float":
         out.push(fieldBits(c, s.size, s.unit, d, i, bad),
           `(local.set $u (if (result i64) (i64.eq (local.get $w) (i64.const 64)) (then (i64.reinterpret_f64 (call $to_f64 ${v})))
@@ -429,6 +464,27 @@ export const BINARY_HELPERS = `
           (i64.lt_u (local.get $cp) (select (i64.const 0x80) (select (i64.const 0x800) (i64.const 0x10000) (i32.eq (local.get $n) (i32.const 3))) (i32.eq (local.get $n) (i32.const 2)))))
       (then (return (i64.const -1))))
     (i64.or (i64.shl (local.get $cp) (i64.const 3)) (i64.extend_i32_u (local.get $n))))
+  ;; a UTF-16 character (little: 1 for little-endian units): (code point << 3) | bytes, or -1
+  (func $utf16_decode (param $p i32) (param $off i64) (param $rem i64) (param $little i32) (result i64) (local $a i64) (local $b i64)
+    (if (i64.lt_u (local.get $rem) (i64.const 16)) (then (return (i64.const -1))))
+    (local.set $a (call $bits_read (local.get $p) (local.get $off) (i32.const 16)))
+    (if (local.get $little) (then (local.set $a (call $swap_bytes (local.get $a) (i32.const 16)))))
+    (if (i32.or (i64.lt_u (local.get $a) (i64.const 0xD800)) (i64.gt_u (local.get $a) (i64.const 0xDFFF)))
+      (then (return (i64.or (i64.shl (local.get $a) (i64.const 3)) (i64.const 2)))))
+    (if (i32.or (i64.gt_u (local.get $a) (i64.const 0xDBFF)) (i64.lt_u (local.get $rem) (i64.const 32))) (then (return (i64.const -1))))
+    (local.set $b (call $bits_read (local.get $p) (i64.add (local.get $off) (i64.const 16)) (i32.const 16)))
+    (if (local.get $little) (then (local.set $b (call $swap_bytes (local.get $b) (i32.const 16)))))
+    (if (i32.or (i64.lt_u (local.get $b) (i64.const 0xDC00)) (i64.gt_u (local.get $b) (i64.const 0xDFFF))) (then (return (i64.const -1))))
+    (i64.or (i64.shl (i64.add (i64.const 0x10000) (i64.or (i64.shl (i64.sub (local.get $a) (i64.const 0xD800)) (i64.const 10)) (i64.sub (local.get $b) (i64.const 0xDC00))))
+      (i64.const 3)) (i64.const 4)))
+  ;; a UTF-32 character: (code point << 3) | 4, or -1
+  (func $utf32_decode (param $p i32) (param $off i64) (param $rem i64) (param $little i32) (result i64) (local $a i64)
+    (if (i64.lt_u (local.get $rem) (i64.const 32)) (then (return (i64.const -1))))
+    (local.set $a (call $bits_read (local.get $p) (local.get $off) (i32.const 32)))
+    (if (local.get $little) (then (local.set $a (call $swap_bytes (local.get $a) (i32.const 32)))))
+    (if (i32.or (i64.gt_u (local.get $a) (i64.const 0x10FFFF)) (i32.and (i64.ge_u (local.get $a) (i64.const 0xD800)) (i64.le_u (local.get $a) (i64.const 0xDFFF))))
+      (then (return (i64.const -1))))
+    (i64.or (i64.shl (local.get $a) (i64.const 3)) (i64.const 4)))
   ;; bytes a character term takes in UTF-8, or -1 if it is not one
   (func $utf8_size (param $v i64) (result i64) (local $c i64)
     (if (i64.ne (i64.and (local.get $v) (i64.const 15)) (i64.const 15)) (then (return (i64.const -1))))
