@@ -460,12 +460,22 @@ export const EMITTERS: Record<string, Emit> = {
   // calls
   return: (c) => { c.current.code.push(doReturn); },
   call: (c, i) => {
+    const stub = c.stubs_.get(label(i.args[1]));
+    if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity)); return; }   // the native
     const cont = c.freshId();
     c.current.code.push(`(global.set $CP (i32.const @@K${cont}@@))`, c.callLabel(label(i.args[1]), u(i.args[0])));
     continueAt(c, cont);
   },
-  call_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), c.callLabel(label(i.args[1]), u(i.args[0]))); },
-  call_only: (c, i) => { c.current.code.push(c.callLabel(label(i.args[1]), u(i.args[0]))); },
+  call_last: (c, i) => {
+    const stub = c.stubs_.get(label(i.args[1]));
+    if (stub) { c.current.code.push(deallocate(u(i.args[2])), c.callExternal(c.module, stub.fn, stub.arity), doReturn); return; }
+    c.current.code.push(deallocate(u(i.args[2])), c.callLabel(label(i.args[1]), u(i.args[0])));
+  },
+  call_only: (c, i) => {
+    const stub = c.stubs_.get(label(i.args[1]));
+    if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity), doReturn); return; }
+    c.current.code.push(c.callLabel(label(i.args[1]), u(i.args[0])));
+  },
   call_ext: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i)); },
   call_ext_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), external(c, u(i.args[1]), i), doReturn); },
   call_ext_only: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i), doReturn); },

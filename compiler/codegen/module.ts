@@ -127,6 +127,12 @@ export class ModuleContext {
   readonly groupArity = new Map<number, number>();
   /** Largest number of free variables of a fun (test_heap reserves this much per fun). */
   maxFree = 0;
+  /**
+   * Entry labels of the module's BIF stubs: functions whose body only calls erlang:nif_error (OTP's
+   * lists and maps hold one for each of their BIFs). The runtime's native of that name replaces
+   * them: the module does not export them, and its own calls to them call the native by name.
+   */
+  readonly stubs_ = new Map<number, { fn: string; arity: number }>();
   /** A catch's label → the segment after its catch_end (where the raise path rejoins). */
   readonly catchAfter = new Map<number, number>();
   private nextId = 1;
@@ -311,6 +317,19 @@ export class ModuleContext {
   }
 }
 
+/** Whether `fn` is a BIF stub: after its entry label, nothing but moves and lines, then a tail call of erlang:nif_error/1,2. */
+function isNifStub(beam: BeamFile, fn: BeamFunction): boolean {
+  let after = false;
+  for (const ins of fn.code) {
+    if (ins.name === "label" && (ins.args[0] as { value: number }).value === fn.entry) { after = true; continue; }
+    if (!after || ins.name === "line" || ins.name === "move") continue;
+    if (ins.name !== "call_ext_only" && ins.name !== "call_ext_last" && ins.name !== "call_ext") return false;
+    const imp = beam.imports[(ins.args[1] as { value: number }).value];
+    return !!imp && imp.module === "erlang" && imp.function === "nif_error";
+  }
+  return false;
+}
+
 /** Handler depth (open try/catch frames of the current function) before each instruction. */
 function handlerDepths(fn: BeamFunction, where: string): number[] {
   const code = fn.code;
@@ -358,6 +377,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
   for (const a of c.data.thunkArities) c.types.add(a);   // the export-fun thunks' calls
   c.atom("undef");                                       // (what they raise; atoms must all be known before assemble)
 
+  for (const fn of functions) if (isNifStub(beam, fn)) c.stubs_.set(fn.entry, { fn: fn.name, arity: fn.arity });
   // every BEAM label gets its id in code order first, so that ids follow the layout
   for (const fn of functions) for (const ins of fn.code) if (ins.name === "label") c.idOf((ins.args[0] as { value: number }).value);
 
@@ -561,6 +581,7 @@ function assemble(c: ModuleContext): string {
 
   // entries: the exported functions, and the funs' wrappers in the table
   for (const e of beam.exports) {
+    if (c.stubs_.has(e.label)) continue;   // a native's stub: the runtime's native has the name
     const id = c.labelIds.get(e.label);
     if (id === undefined) throw new CompileError(`${c.module}.beam: export ${e.function}/${e.arity} has no code`);
     const params = Array.from({ length: e.arity }, () => "(param i64)").join(" ");
