@@ -399,16 +399,14 @@ export const EMITTERS: Record<string, Emit> = {
   int_code_end: () => {},
   nif_start: () => {},
   func_info: (c) => {
-    // error:function_clause, its trace's top frame {M, F, Args, Location} with the arguments
+    // error:function_clause, its trace's top frame {M, F, Args, Location} with the arguments: they
+    // go in a frame of root slots, which $function_clause (module.ts) makes the trace from
     const n = c.fn.arity;
-    const parts = [c.reserve(2 * n + 7, n), `(local.set $r (i64.const ${NIL}))`];
-    for (let j = n - 1; j >= 0; j--) parts.push(bump([`(local.get ${c.x(j)})`, "(local.get $r)"]), `(local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 1)))`);
-    parts.push(bump([`(i64.const ${header(4, SUB.TUPLE)})`, c.atom(c.module), c.atom(c.fn.name), "(local.get $r)", c.word(c.location())]),
-      `(local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))`,
-      bump(["(local.get $r)", `(i64.const ${NIL})`]),
-      `(drop (call $raise (i64.const ${ERROR}) ${c.atom("function_clause")} (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 1)))) (br $exc)`);
-    c.current.code.push(...parts);
+    c.current.code.push(n ? `(call $frame_enter (i32.const ${n}))` : "",
+      ...Array.from({ length: n }, (_, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get ${c.x(j)}))`),
+      `(call $function_clause ${c.atom(c.module)} ${c.atom(c.fn.name)} (i32.const ${n}) ${c.word(c.location())}) (br $exc)`);
   },
+
 
   // data
   move: (c, i, d) => { c.current.code.push(c.dst(i.args[1], c.src(i.args[0], d, i), d, i)); },

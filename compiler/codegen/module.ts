@@ -376,6 +376,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
   for (const l of beam.lambdas) c.maxFree = Math.max(c.maxFree, l.numFree);
   for (const a of c.data.thunkArities) c.types.add(a);   // the export-fun thunks' calls
   c.atom("undef");                                       // (what they raise; atoms must all be known before assemble)
+  c.atom("function_clause");                             // ($function_clause raises it)
 
   for (const fn of functions) if (isNifStub(beam, fn)) c.stubs_.set(fn.entry, { fn: fn.name, arity: fn.arity });
   // every BEAM label gets its id in code order first, so that ids follow the layout
@@ -499,7 +500,7 @@ function assemble(c: ModuleContext): string {
       (br $fix)))
     (global.set $ready (i32.const 1)))`);
 
-  lines.push(HELPERS, BINARY_HELPERS);
+  lines.push(helpers(c), BINARY_HELPERS);
 
   // one Wasm function per BEAM function (its "group": its labels, continuations and stubs), each a
   // dispatch loop over its own labels; $run is the trampoline between them. Jumps within a
@@ -624,7 +625,8 @@ const ERROR = atomTerm(PREDEFINED.error), THROW = atomTerm(PREDEFINED.throw), EX
 const BADARG = atomTerm(PREDEFINED.badarg), INFINITY = atomTerm(PREDEFINED.infinity), EXIT_TAG = atomTerm(PREDEFINED.EXIT);
 
 /** Out-of-line helpers every compiled module has (the cold paths of instructions.ts). */
-const HELPERS = `
+function helpers(c: ModuleContext): string {
+  return `
   ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made
   (func $error_tuple (param $tag i64) (param $v i64) (param $trace i64) (local $t i32)
     (call $frame_enter (i32.const 1)) (i64.store (global.get $sp) (local.get $v))
@@ -635,6 +637,28 @@ const HELPERS = `
     (i64.store offset=8 (local.get $t) (local.get $tag)) (i64.store offset=16 (local.get $t) (local.get $v))
     (global.set $htop (i32.add (local.get $t) (i32.const 24)))
     (drop (call $raise (i64.const ${ERROR}) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (local.get $trace))))
+  ;; raise error:function_clause with the trace [{M, F, Args, Location}], Args the n terms in the
+  ;; newest frame of root slots (rooted while the words are made), which it leaves
+  (func $function_clause (param $m i64) (param $f i64) (param $n i32) (param $loc i64) (local $t i32) (local $r i64)
+    (call $gc_reserve (i32.add (i32.shl (local.get $n) (i32.const 1)) (i32.const 7)))
+    (local.set $r (i64.const ${NIL}))
+    (block $done (loop $arg
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (local.set $t (global.get $htop))
+      (i64.store (local.get $t) (i64.load (i32.add (global.get $sp) (i32.shl (local.get $n) (i32.const 3)))))
+      (i64.store offset=8 (local.get $t) (local.get $r))
+      (global.set $htop (i32.add (local.get $t) (i32.const 16)))
+      (local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 1)))
+      (br $arg)))
+    (local.set $t (global.get $htop))
+    (i64.store (local.get $t) (i64.const ${header(4, SUB.TUPLE)}))
+    (i64.store offset=8 (local.get $t) (local.get $m)) (i64.store offset=16 (local.get $t) (local.get $f))
+    (i64.store offset=24 (local.get $t) (local.get $r)) (i64.store offset=32 (local.get $t) (local.get $loc))
+    (i64.store offset=40 (local.get $t) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))
+    (i64.store offset=48 (local.get $t) (i64.const ${NIL}))
+    (global.set $htop (i32.add (local.get $t) (i32.const 56)))
+    (drop (call $raise (i64.const ${ERROR}) ${c.atom("function_clause")} (i64.or (i64.extend_i32_u (i32.add (local.get $t) (i32.const 40))) (i64.const 1)))))
   ;; catch Expr's value after a raise: throw → Reason; error → {'EXIT', {Reason, Trace}}; exit → {'EXIT', Reason}
   ;; (the exception is a root of the process while the words are made, so it is read after)
   (func $catch_value (result i64) (local $cls i64) (local $t i32) (local $r i64)
@@ -695,6 +719,7 @@ const HELPERS = `
       (br $limb)))
     (select (f64.neg (local.get $f)) (local.get $f) (i64.ne (i64.load offset=8 (local.get $p)) (i64.const 0))))
 `;
+}
 
 function watBytes(b: Uint8Array): string {
   let s = "";
