@@ -277,7 +277,18 @@ function bump(values: string[]): string {
 
 /** The frame's continuation word: CP as a small integer (slot 0 must hold a term). */
 const saveCp = `(i64.store (global.get $sp) (i64.or (i64.shl (i64.extend_i32_u (global.get $CP)) (i64.const 4)) (i64.const 15)))`;
-const deallocate = (n: number) => `(global.set $CP (i32.wrap_i64 (i64.shr_u (i64.load (global.get $sp)) (i64.const 4)))) (call $frame_leave (i32.const ${n + 1}))`;
+/** Leave the function's frame of n y registers (and its CP) inline, as docs/abi.md allows: shoal_sp moves up. */
+const deallocate = (n: number) => `(global.set $CP (i32.wrap_i64 (i64.shr_u (i64.load (global.get $sp)) (i64.const 4)))) (global.set $sp (i32.add (global.get $sp) (i32.const ${8 * (n + 1)})))`;
+/**
+ * Push the function's frame of n y registers and its CP inline while the region has room (shoal_sp
+ * - 8(n+1) >= shoal_sp_limit), zeroing it as frame_enter does; else frame_enter, which grows the region.
+ */
+const pushFrame = (n: number) => {
+  const b = 8 * (n + 1);
+  return `(if (i32.and (i32.ge_u (global.get $sp) (i32.const ${b})) (i32.ge_u (i32.sub (global.get $sp) (i32.const ${b})) (global.get $sp_limit)))
+      (then (global.set $sp (i32.sub (global.get $sp) (i32.const ${b}))) (memory.fill (global.get $sp) (i32.const 0) (i32.const ${b})))
+      (else (call $frame_enter (i32.const ${n + 1}))))`;
+};
 /** Continue at CP (resolved per function by module.ts: a local jump, or x0 handed back to the trampoline). */
 const doReturn = `@@R@@`;
 
@@ -439,13 +450,13 @@ export const EMITTERS: Record<string, Emit> = {
 
   // frames and the heap
   test_heap: (c, i) => { c.current.code.push(c.reserve(heapWords(c, i.args[0]), u(i.args[1]))); },
-  allocate: (c, i) => { c.current.code.push(`(call $frame_enter (i32.const ${u(i.args[0]) + 1}))`, saveCp); },
-  allocate_zero: (c, i) => { c.current.code.push(`(call $frame_enter (i32.const ${u(i.args[0]) + 1}))`, saveCp); },
+  allocate: (c, i) => { c.current.code.push(pushFrame(u(i.args[0])), saveCp); },
+  allocate_zero: (c, i) => { c.current.code.push(pushFrame(u(i.args[0])), saveCp); },
   allocate_heap: (c, i) => {
-    c.current.code.push(`(call $frame_enter (i32.const ${u(i.args[0]) + 1}))`, saveCp, c.reserve(heapWords(c, i.args[1]), u(i.args[2])));
+    c.current.code.push(pushFrame(u(i.args[0])), saveCp, c.reserve(heapWords(c, i.args[1]), u(i.args[2])));
   },
   allocate_heap_zero: (c, i) => {
-    c.current.code.push(`(call $frame_enter (i32.const ${u(i.args[0]) + 1}))`, saveCp, c.reserve(heapWords(c, i.args[1]), u(i.args[2])));
+    c.current.code.push(pushFrame(u(i.args[0])), saveCp, c.reserve(heapWords(c, i.args[1]), u(i.args[2])));
   },
   init_yregs: (c, i, d) => { for (const y of items(i.args[0])) c.current.code.push(c.dst(y, `(i64.const ${NIL})`, d, i)); },
   deallocate: (c, i) => { c.current.code.push(deallocate(u(i.args[0]))); },

@@ -458,6 +458,7 @@ function assemble(c: ModuleContext): string {
   lines.push(`  (import "shoal" "__memory_base" (global $mb i32))`);
   lines.push(`  (import "shoal" "__table_base" (global $tb i32))`);
   lines.push(`  (import "shoal" "shoal_sp" (global $sp (mut i32)))`);
+  lines.push(`  (import "shoal" "shoal_sp_limit" (global $sp_limit (mut i32)))`);
   lines.push(`  (import "shoal" "shoal_htop" (global $htop (mut i32)))`);
   lines.push(`  (import "shoal" "shoal_hend" (global $hend (mut i32)))`);
   lines.push(`  (import "shoal" "shoal_budget" (global $budget (mut i32)))`);
