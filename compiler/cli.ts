@@ -9,7 +9,7 @@
 //              exits 1, as `erl -noshell -eval 'mod:fun(), init:stop().'` fails
 //
 //   shoal link app.wasm [more.wasm ...] -o out/ [--name app] [--backend fx|asyncify]
-//              [--debug] [--max-memory-pages N]
+//              [--debug] [--max-memory-pages N] [--optimize 2|3]
 //
 // writes out/<name>.fx.wasm and out/<name>.asyncify.wasm (the name defaults
 // to the first module's), which Runtime.start({ program: "out/<name>" }) loads.
@@ -23,7 +23,7 @@ import { compileBeam, CompileError } from "./compile.js";
 import { BeamError } from "./beam/index.js";
 import { Runtime } from "../host/index.js";
 
-const USAGE = `usage: shoal link <module.wasm> [more.wasm ...] -o <dir> [--name <name>] [--backend fx|asyncify] [--debug] [--max-memory-pages <n>]
+const USAGE = `usage: shoal link <module.wasm> [more.wasm ...] -o <dir> [--name <name>] [--backend fx|asyncify] [--debug] [--max-memory-pages <n>] [--optimize 2|3]
        shoal compile <a.beam> [more.beam ...] -o <dir>
        shoal run <a.beam> [more.beam or folders ...] --entry <module:function> [--backend fx|asyncify]`;
 
@@ -32,7 +32,7 @@ class UsageError extends Error {}
 function linkCommand(args: string[]): void {
   const inputs: string[] = [];
   let outDir: string | undefined, name: string | undefined, backends: readonly Backend[] = BACKENDS;
-  let debug = false, maxMemoryPages: number | undefined;
+  let debug = false, maxMemoryPages: number | undefined, optimize: 2 | 3 = 3;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -46,6 +46,11 @@ function linkCommand(args: string[]): void {
       if (!(BACKENDS as readonly string[]).includes(b)) throw new UsageError(`unknown backend ${b} (fx or asyncify)`);
       backends = [b as Backend];
     } else if (a === "--debug") debug = true;
+    else if (a === "--optimize") {
+      const o = value();
+      if (o !== "2" && o !== "3") throw new UsageError("--optimize takes 2 or 3");
+      optimize = Number(o) as 2 | 3;
+    }
     else if (a === "--max-memory-pages") {
       maxMemoryPages = Number(value());
       if (!Number.isInteger(maxMemoryPages) || maxMemoryPages < 1 || maxMemoryPages > 65536) throw new UsageError("--max-memory-pages takes 1..65536");
@@ -56,7 +61,7 @@ function linkCommand(args: string[]): void {
   if (!outDir) throw new UsageError("no output folder (-o)");
   name ??= basename(inputs[0]).replace(/\.wasm$/, "");
   const modules = inputs.map((path) => ({ name: basename(path), bytes: new Uint8Array(readFileSync(path)) }));
-  const linked = linkProgram({ modules, backends, debug, maxMemoryPages });
+  const linked = linkProgram({ modules, backends, debug, maxMemoryPages, optimize });
   mkdirSync(outDir, { recursive: true });
   for (const backend of backends) {
     const out = join(outDir, `${name}.${backend}.wasm`);

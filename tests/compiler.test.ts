@@ -4,15 +4,14 @@
 // compiler, linked with OTP's own lists, maps and proplists (the installed
 // .beam files, unmodified) and Shoal's io (compiler/lib, compiled by erlc here
 // too) and the runtime's debug build, and run on both backends with from-space
-// poisoned; standard output must be the same bytes. `shoal run` does the same
-// from the command line for one program. Also: an instruction the compiler
-// lacks is refused with its name, the module and the function.
+// poisoned; standard output must be the same bytes. Everything goes through
+// the `shoal` command as a user's would (`shoal compile`, `shoal link`; `shoal
+// run` for one program). Also: an instruction the compiler lacks is refused
+// with its name, the module and the function.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { compileBeam, CompileError } from "../compiler/compile";
-import { linkProgram } from "../compiler/link";
 import { Runtime } from "../host";
 import { BACKENDS } from "./helpers";
 
@@ -39,16 +38,22 @@ beforeAll(async () => {
     beamOutput.set(p, r.stdout);
   }
   // (the BEAM ran the programs with OTP's own io; every .beam in the folder is compiled for Shoal)
-  const modules = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".beam")).sort()) {
-    const c = await compileBeam(new Uint8Array(fs.readFileSync(path.join(dir, f))), f);
-    modules.push({ name: f, bytes: c.wasm });
-  }
-  const out = linkProgram({ modules, debug: true, optimize: 2 });
-  for (const b of BACKENDS) linked[b] = out[b]!.bytes;
+  const beams = fs.readdirSync(dir).filter((x) => x.endsWith(".beam")).sort().map((f) => path.join(dir, f));
+  shoal(["compile", ...beams, "-o", path.join(dir, "wasm")]);
+  const wasm = fs.readdirSync(path.join(dir, "wasm")).map((f) => path.join(dir, "wasm", f));
+  shoal(["link", ...wasm, "-o", path.join(dir, "linked"), "--name", "programs", "--debug", "--optimize", "2"]);
+  for (const b of BACKENDS) linked[b] = new Uint8Array(fs.readFileSync(path.join(dir, "linked", `programs.${b}.wasm`)));
 }, 300_000);
 
 afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+/** Run the shoal command (bin/shoal.mjs) with this Node and its WasmFX flag; its output, or a thrown error with stderr. */
+function shoal(args: string[], timeout = 600_000): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [...process.execArgv.filter((a) => a.startsWith("--experimental-wasm")), BIN, ...args],
+    { encoding: "utf8", timeout, maxBuffer: 64 << 20 });
+  if (r.status !== 0 && args[0] !== "run" && !args.includes("uses_onload.beam")) throw new Error(`shoal ${args[0]} failed (${r.status}): ${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
 
 describe.each(BACKENDS)("compiled Erlang on %s", (backend) => {
   test.each(PROGRAMS)("%s prints what the BEAM prints", async (program) => {
@@ -69,19 +74,18 @@ describe.each(BACKENDS)("compiled Erlang on %s", (backend) => {
 });
 
 test("shoal run prints what erl prints", () => {
-  const r = spawnSync(process.execPath, [...process.execArgv.filter((a) => a.startsWith("--experimental-wasm")), BIN, "run", dir, "--entry", "formatting:main"],
-    { encoding: "utf8", timeout: 240_000 });
+  const r = shoal(["run", dir, "--entry", "formatting:main"]);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(beamOutput.get("formatting"));
 }, 300_000);
 
-test("an instruction the compiler lacks is refused, naming it, the module and the function", async () => {
+test("an instruction the compiler lacks is refused, naming it, the module and the function", () => {
   // -on_load makes erlc emit on_load, which the compiler does not take (a module's load hook)
   const src = path.join(dir, "uses_onload.erl");
   fs.writeFileSync(src, "-module(uses_onload).\n-export([f/1]).\n-on_load(init/0).\ninit() -> ok.\nf(X) -> X.\n");
   execFileSync("erlc", ["-o", dir, src]);
-  const bytes = new Uint8Array(fs.readFileSync(path.join(dir, "uses_onload.beam")));
-  await expect(compileBeam(bytes, "uses_onload.beam")).rejects.toThrow(CompileError);
-  await expect(compileBeam(bytes, "uses_onload.beam")).rejects.toThrow(/^uses_onload\.beam: function init\/0: on_load: opcode 149 \(on_load\) is not supported yet$/);
+  const r = shoal(["compile", path.join(dir, "uses_onload.beam"), "-o", path.join(dir, "refused")]);
+  expect(r.status).toBe(3);
+  expect(r.stderr.trim()).toBe("shoal compile: uses_onload.beam: function init/0: on_load: opcode 149 (on_load) is not supported yet");
 });
