@@ -28,17 +28,19 @@ const linked: Partial<Record<(typeof BACKENDS)[number], Uint8Array>> = {};
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "shoal-erlang-"));
-  execFileSync("erlc", ["-o", dir, ...PROGRAMS.map((p) => path.join(SOURCES, `${p}.erl`)),
-    ...fs.readdirSync(LIB).filter((f) => f.endsWith(".erl")).map((f) => path.join(LIB, f))]);
+  // the programs in dir (what the BEAM runs, with OTP's own io); Shoal's io and OTP's modules in lib
+  const lib = path.join(dir, "lib");
+  fs.mkdirSync(lib);
+  execFileSync("erlc", ["-o", dir, ...PROGRAMS.map((p) => path.join(SOURCES, `${p}.erl`))]);
+  execFileSync("erlc", ["-o", lib, ...fs.readdirSync(LIB).filter((f) => f.endsWith(".erl")).map((f) => path.join(LIB, f))]);
   const stdlib = execFileSync("erl", ["-noshell", "-eval", 'io:format("~s", [code:lib_dir(stdlib, ebin)]), init:stop().'], { encoding: "utf8" }).trim();
-  for (const m of OTP_MODULES) fs.copyFileSync(path.join(stdlib, `${m}.beam`), path.join(dir, `${m}.beam`));
+  for (const m of OTP_MODULES) fs.copyFileSync(path.join(stdlib, `${m}.beam`), path.join(lib, `${m}.beam`));
   for (const p of PROGRAMS) {
-    const r = spawnSync("erl", ["-noshell", "-pa", dir, "-eval", `${p}:main(), init:stop().`], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("erl", ["-noshell", "-pa", dir, "-eval", `${p}:main(), init:stop().`], { cwd: dir, encoding: "utf8", timeout: 60_000 });
     if (r.status !== 0) throw new Error(`erl ${p}: ${r.stderr}`);
     beamOutput.set(p, r.stdout);
   }
-  // (the BEAM ran the programs with OTP's own io; every .beam in the folder is compiled for Shoal)
-  const beams = fs.readdirSync(dir).filter((x) => x.endsWith(".beam")).sort().map((f) => path.join(dir, f));
+  const beams = [dir, lib].flatMap((d) => fs.readdirSync(d).filter((x) => x.endsWith(".beam")).sort().map((f) => path.join(d, f)));
   shoal(["compile", ...beams, "-o", path.join(dir, "wasm")]);
   const wasm = fs.readdirSync(path.join(dir, "wasm")).map((f) => path.join(dir, "wasm", f));
   shoal(["link", ...wasm, "-o", path.join(dir, "linked"), "--name", "programs", "--debug", "--optimize", "2"]);
@@ -74,7 +76,7 @@ describe.each(BACKENDS)("compiled Erlang on %s", (backend) => {
 });
 
 test("shoal run prints what erl prints", () => {
-  const r = shoal(["run", dir, "--entry", "formatting:main"]);
+  const r = shoal(["run", dir, path.join(dir, "lib"), "--entry", "formatting:main"]);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(beamOutput.get("formatting"));
