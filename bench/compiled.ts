@@ -91,7 +91,9 @@ export async function run(o: Options): Promise<SuiteResult> {
 
   // 3. per backend: link, start-up, then every program's RESULT lines
   const shoal: Partial<Record<Backend, { linkMs: number; startupMs: number; metrics: Record<string, number[]>; units: Record<string, string> }>> = {};
-  for (const backend of backends()) {
+  // (a smoke run takes one backend: two links of the io modules and OTP's would be most of CI's smoke time)
+  const list = o.smoke ? backends().slice(0, 1) : backends();
+  for (const backend of list) {
     const elapsed = stopwatch();
     const linked = linkProgram({ modules, backends: [backend], optimize: 2 });
     const linkMs = elapsed() / 1e6;
@@ -136,8 +138,7 @@ export async function run(o: Options): Promise<SuiteResult> {
     for (const p of PROGRAMS) Object.assign(beam, beamSeries([], p.mod, p.args, reps, console.log).median);
   }
 
-  const names = [...new Set(Object.values(shoal).flatMap((s) => Object.keys(s!.metrics)))].filter((n) => !n.endsWith("_per_item") || true).sort();
-  const list = backends();
+  const names = [...new Set(Object.values(shoal).flatMap((s) => Object.keys(s!.metrics)))].sort();
   table(`compiled: medians of ${reps} runs (RESULT lines of the programs themselves)`,
     ["metric", "unit", ...list.flatMap((b) => [b, `${b}/BEAM`]), "BEAM"],
     names.map((n) => {
