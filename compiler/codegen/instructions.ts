@@ -294,16 +294,32 @@ const doReturn = `@@R@@`;
 
 // ---- funs and apply ---------------------------------------------------------------
 
-/** Call the fun in $v with x0..x(arity-1); result to x0. Not a fun of that arity: apply raises BEAM's error. */
-function callFun(c: ModuleContext, arity: number): string {
+/**
+ * Call the fun in $v with x0..x(arity-1); result to x0, then continue at a new segment. A fun of
+ * this module (its entry one of the module's fun wrappers) is entered through the trampoline as a
+ * local call is: the arguments and its free variables handed over in the globals (its
+ * $fenter stub, module.ts, sets the free ones and gives the id of its code), CP the continuation,
+ * so no Wasm call nests; any other fun is called natively through its entry. Not a fun of that
+ * arity: apply raises BEAM's error.
+ */
+function callFun(c: ModuleContext, arity: number): void {
   c.types.add(arity + 1);
   const args = Array.from({ length: arity }, (_, j) => `(local.get ${c.x(j)})`).join(" ");
   const word = `(i64.load offset=6 (i32.wrap_i64 (local.get $v)))`;   // small integer: entry | arity << 32
-  return `(if (if (result i32) ${isBoxedOf("(local.get $v)", SUB.FUN)} (then (i64.eq (i64.shr_u ${word} (i64.const 36)) (i64.const ${arity}))) (else (i32.const 0)))
-      (then (local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) (i32.wrap_i64 (i64.shr_u ${word} (i64.const 4))))))
+  const entry = `(i32.wrap_i64 (i64.shr_u ${word} (i64.const 4)))`;
+  const cont = c.freshId();
+  const handOver = Array.from({ length: arity }, (_, j) => `(global.set $X${j} (local.get ${c.x(j)}))`).join(" ");
+  const local = c.beam.lambdas.length
+    ? `(if (i32.lt_u (i32.sub ${entry} (global.get $tb)) (i32.const ${c.beam.lambdas.length}))
+        (then ${handOver} (global.set $CP (i32.const @@K${cont}@@))
+          (return (call_indirect (type $fenter) (local.get $v) (i32.add ${entry} (i32.const @@FENTER@@))))))`
+    : "";
+  c.current.code.push(`(if (if (result i32) ${isBoxedOf("(local.get $v)", SUB.FUN)} (then (i64.eq (i64.shr_u ${word} (i64.const 36)) (i64.const ${arity}))) (else (i32.const 0)))
+      (then ${local} (local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry})))
       (else (local.set ${c.x(arity)} (local.get $v)) ${c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1)}))
     (br_if $exc (i64.eqz (local.get $r)))
-    (local.set ${c.x(0)} (local.get $r))`;
+    (local.set ${c.x(0)} (local.get $r))`, c.jump(cont));
+  continueAt(c, cont);
 }
 
 /** apply/3 with the arguments in x0..x(arity-1), module in x(arity), function in x(arity+1). */
@@ -488,8 +504,8 @@ export const EMITTERS: Record<string, Emit> = {
   call_ext: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i)); },
   call_ext_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), external(c, u(i.args[1]), i), doReturn); },
   call_ext_only: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i), doReturn); },
-  call_fun: (c, i) => { const a = u(i.args[0]); c.current.code.push(`(local.set $v (local.get ${c.x(a)}))`, callFun(c, a)); },
-  call_fun2: (c, i, d) => { const a = u(i.args[1]); c.current.code.push(`(local.set $v ${c.src(i.args[2], d, i)})`, callFun(c, a)); },
+  call_fun: (c, i) => { const a = u(i.args[0]); c.current.code.push(`(local.set $v (local.get ${c.x(a)}))`); callFun(c, a); },
+  call_fun2: (c, i, d) => { const a = u(i.args[1]); c.current.code.push(`(local.set $v ${c.src(i.args[2], d, i)})`); callFun(c, a); },
   apply: (c, i) => { c.current.code.push(applyMfa(c, u(i.args[0]))); },
   apply_last: (c, i) => { c.current.code.push(deallocate(u(i.args[1])), applyMfa(c, u(i.args[0])), doReturn); },
   make_fun3: (c, i, d) => {

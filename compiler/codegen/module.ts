@@ -469,11 +469,12 @@ function assemble(c: ModuleContext): string {
   for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
   for (let i = 0; i < c.xCount; i++) lines.push(`  (global $X${i} (mut i64) (i64.const 0))`);
   lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`);
-  lines.push(`  (type $group (func (param i32) (result i32)))`);
+  lines.push(`  (type $group (func (param i32) (result i32)))`, `  (type $fenter (func (param i64) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
   // the table: the funs' wrappers, then the function groups, then the export-fun thunks
   const thunkBase = beam.lambdas.length + groups.size;
+  const fenterBase = thunkBase + data.thunkArities.length;   // the funs' $fenter stubs follow the thunks
   // $init: intern the atoms, then fix the literals' words (pointers get the base, atoms their term)
   const init: string[] = [];
   layout.atomNames.forEach((n, i) => {
@@ -543,6 +544,7 @@ function assemble(c: ModuleContext): string {
         return `${handOver(live)} (return (i32.const ${encode(id)}))`;
       };
       const code = s.code.map((line) => line
+        .replace(/@@FENTER@@/g, String(fenterBase))
         .replace(/@@K(\d+)@@/g, (_m, t: string) => String(encode(Number(t))))
         .replace(/@@J(\d+)@@/g, (_m, t: string) => jumpTo(Number(t), -1))
         .replace(/@@C(\d+):(\d+)@@/g, (_m, t: string, live: string) => jumpTo(Number(t), Number(live)))
@@ -616,6 +618,14 @@ function assemble(c: ModuleContext): string {
     (if (i32.lt_s (local.get $i) (i32.const 0)) (then (drop (call $raise (i64.const ${ERROR}) ${c.atom("undef")} (i64.const ${NIL}))) (return (i64.const 0))))
     (call_indirect (type $t${a}) ${args} (local.get $i)))`);
     funs.push(`$xfun${j}`);
+  });
+  // a fun of this module entered through the trampoline (instructions.ts callFun): its free
+  // variables handed over after its arguments, and the id of its code
+  beam.lambdas.forEach((l, j) => {
+    const own = l.arity - l.numFree;
+    const sets = Array.from({ length: l.numFree }, (_, k) => `(global.set $X${own + k} (i64.load offset=${14 + 8 * k} (i32.wrap_i64 (local.get 0))))`).join(" ");
+    lines.push(`  (func $fenter${j} (param i64) (result i32) ${sets} (i32.const ${encode(c.labelIds.get(l.label)!)}))`);
+    funs.push(`$fenter${j}`);
   });
   if (funs.length) lines.push(`  (elem (global.get $tb) func ${funs.join(" ")})`);
   lines.push(`)`);
