@@ -358,6 +358,14 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number): st
   return undefined;
 }
 
+/** The entry label of import `imp` if it names a function of this module (not a BIF stub), else undefined. */
+function ownFunction(c: ModuleContext, imp: number): number | undefined {
+  const e = c.beam.imports[imp];
+  if (!e || e.module !== c.module) return undefined;
+  const label = c.localEntries.get(`${e.function}/${e.arity}`);
+  return label !== undefined && !c.stubs_.has(label) ? label : undefined;
+}
+
 /** A call to an external function (call_ext*), intrinsic or by name. */
 function external(c: ModuleContext, imp: number, ins: Instruction): string {
   const e = c.beam.imports[imp];
@@ -501,9 +509,23 @@ export const EMITTERS: Record<string, Emit> = {
     if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity), doReturn); return; }
     c.current.code.push(c.callLabel(label(i.args[1]), u(i.args[0])));
   },
-  call_ext: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i)); },
-  call_ext_last: (c, i) => { c.current.code.push(deallocate(u(i.args[2])), external(c, u(i.args[1]), i), doReturn); },
-  call_ext_only: (c, i) => { c.current.code.push(external(c, u(i.args[1]), i), doReturn); },
+  // a call to this module by name (?MODULE:f(...)) is a local call: Shoal never reloads code, so
+  // "the latest version" BEAM's external call asks for is this one
+  call_ext: (c, i) => {
+    const own = ownFunction(c, u(i.args[1]));
+    if (own === undefined) { c.current.code.push(external(c, u(i.args[1]), i)); return; }
+    const cont = c.freshId();
+    c.current.code.push(`(global.set $CP (i32.const @@K${cont}@@))`, c.callLabel(own, u(i.args[0])));
+    continueAt(c, cont);
+  },
+  call_ext_last: (c, i) => {
+    const own = ownFunction(c, u(i.args[1]));
+    c.current.code.push(deallocate(u(i.args[2])), own === undefined ? `${external(c, u(i.args[1]), i)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
+  },
+  call_ext_only: (c, i) => {
+    const own = ownFunction(c, u(i.args[1]));
+    c.current.code.push(own === undefined ? `${external(c, u(i.args[1]), i)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
+  },
   call_fun: (c, i) => { const a = u(i.args[0]); c.current.code.push(`(local.set $v (local.get ${c.x(a)}))`); callFun(c, a); },
   call_fun2: (c, i, d) => { const a = u(i.args[1]); c.current.code.push(`(local.set $v ${c.src(i.args[2], d, i)})`); callFun(c, a); },
   apply: (c, i) => { c.current.code.push(applyMfa(c, u(i.args[0]))); },

@@ -133,6 +133,8 @@ export class ModuleContext {
    * them: the module does not export them, and its own calls to them call the native by name.
    */
   readonly stubs_ = new Map<number, { fn: string; arity: number }>();
+  /** "function/arity" → entry label, for every function of the module. */
+  readonly localEntries = new Map<string, number>();
   /** A catch's label → the segment after its catch_end (where the raise path rejoins). */
   readonly catchAfter = new Map<number, number>();
   private nextId = 1;
@@ -378,7 +380,10 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
   c.atom("undef");                                       // (what they raise; atoms must all be known before assemble)
   c.atom("function_clause");                             // ($function_clause raises it)
 
-  for (const fn of functions) if (isNifStub(beam, fn)) c.stubs_.set(fn.entry, { fn: fn.name, arity: fn.arity });
+  for (const fn of functions) {
+    c.localEntries.set(`${fn.name}/${fn.arity}`, fn.entry);
+    if (isNifStub(beam, fn)) c.stubs_.set(fn.entry, { fn: fn.name, arity: fn.arity });
+  }
   // every BEAM label gets its id in code order first, so that ids follow the layout
   for (const fn of functions) for (const ins of fn.code) if (ins.name === "label") c.idOf((ins.args[0] as { value: number }).value);
 
