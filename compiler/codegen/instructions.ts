@@ -19,7 +19,6 @@ type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => v
 
 const TRUE = atomTerm(PREDEFINED.true), FALSE = atomTerm(PREDEFINED.false);
 const ERROR = atomTerm(PREDEFINED.error), BADARG = atomTerm(PREDEFINED.badarg), BADARITH = atomTerm(PREDEFINED.badarith);
-const EXIT_ATOM = atomTerm(PREDEFINED.EXIT);
 
 const u = (op: Operand): number => {
   if (op.kind !== "u" && op.kind !== "i") throw new CompileError(`expected a number operand, got ${op.kind}`);
@@ -703,4 +702,3 @@ function floatOp(c: ModuleContext, i: Instruction, op: string): void {
     `(if (f64.ne (f64.sub (local.get ${c.fr(t.n)}) (local.get ${c.fr(t.n)})) (f64.const 0)) (then ${raiseError(`(i64.const ${BADARITH})`)}))`);
 }
 
-export { EXIT_ATOM, small };

@@ -108,7 +108,7 @@ export class ModuleContext {
   /** Highest x register used + 1, and float registers. */
   xCount = 1;
   fCount = 0;
-  /** Argument globals $a0.. the wrappers fill (the most any entry or fun passes). */
+  /** Arguments the most any entry or fun passes (x registers and $X globals are at least as many). */
   argCount = 1;
   /** call_indirect types by parameter count. */
   readonly types = new Set<number>();
@@ -225,9 +225,9 @@ export class ModuleContext {
       case "i": {
         const v = BigInt(op.value);
         if (fitsSmall(v)) return `(i64.const ${BigInt.asIntN(64, small(v))})`;
-        return this.literalWord(this.data.integer(v, this.where(ins)));
+        return this.word(this.data.integer(v, this.where(ins)));
       }
-      case "literal": return this.literalWord(this.literals[op.index]);
+      case "literal": return this.word(this.literals[op.index]);
       case "u": return `(i64.const ${small(BigInt(op.value))})`;
       default: throw new CompileError(`${this.where(ins)}: operand ${op.kind} is not a term`);
     }
@@ -245,7 +245,6 @@ export class ModuleContext {
 
   /** The module's literals as words (LitT, in order), filled by compileModule. */
   literals: Word[] = [];
-  private literalWord(w: Word): string { return this.word(w); }
 
   // ---- control ------------------------------------------------------------
 
@@ -747,4 +746,3 @@ export function watString(s: string): string {
   return watBytes(new TextEncoder().encode(s));
 }
 
-export { header, SUB, small, NIL };
