@@ -1,7 +1,7 @@
 // Shoal's benchmarks: `npm run bench` (all), `npm run bench -- yield c10m`
 // (some), `npm run bench:smoke` (all, scaled down, no BEAM: a few seconds).
 //
-//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth|link|linked ...]
+//   node --experimental-wasm-wasmfx --expose-gc dist/bench/run.js [--smoke] [--no-beam] [yield|spawn|memory|c10m|gc|messages|exceptions|depth|link|linked|compiled ...]
 //
 // Each suite prints its tables and targets and writes bench/results/<name>.json
 // (bench/results/smoke/ with --smoke). Exits 1 if any suite crashed or a
@@ -24,6 +24,7 @@ import * as exceptionsSuite from "./exceptions";
 import * as depthSuite from "./depth";
 import * as linkSuite from "./link";
 import * as linkedSuite from "./linked_ab";
+import * as compiledSuite from "./compiled";
 
 const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   yield: yieldSuite.run,
@@ -37,6 +38,7 @@ const SUITES: Record<string, (o: Options) => Promise<SuiteResult>> = {
   depth: depthSuite.run,
   link: linkSuite.run,
   linked: linkedSuite.run,
+  compiled: compiledSuite.run,
 };
 
 async function main(): Promise<number> {

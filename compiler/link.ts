@@ -73,6 +73,13 @@ export const BACKENDS: readonly Backend[] = ["fx", "asyncify"];
 export const OPTIMIZE = ["-O3", "-aimfs", "12", "-fimfs", "70", "-ocimfs", "200", "-ifwl", "-pii", "4"];
 
 /**
+ * The same at Binaryen's -O2: a link of big compiled modules in seconds rather than minutes
+ * (-O3's extra passes are superlinear in a function's size, and compiled Erlang has large
+ * dispatch functions, compiler/codegen/module.ts). `shoal run` and the compiler's tests use it.
+ */
+export const OPTIMIZE_O2 = ["-O2", ...OPTIMIZE.slice(1)];
+
+/**
  * The optimisation once the backend has joined (after Asyncify, on that backend): Binaryen's -O3
  * with its own inlining limits, and the backend's functions (named fiber_* by fiberNamed) never
  * inlined. The program and the core were inlined into each other already, with OPTIMIZE; what
@@ -435,6 +442,8 @@ export interface LinkOptions {
   modules?: ProgramModule[];
   /** A smaller maximum for the linear memory than the core's 4 GiB (64 KiB pages), for tests that run out of memory quickly. */
   maxMemoryPages?: number;
+  /** Binaryen's optimisation level for the linked program: 3 (the default) or 2 (OPTIMIZE_O2: much faster for big modules). */
+  optimize?: 2 | 3;
 }
 
 /** What a link made: the module, and the entries it exports by name. */
@@ -444,8 +453,10 @@ export interface Linked { bytes: Uint8Array; entries: string[] }
  * Link the prepared core, a backend's fiber module and program modules into one
  * module for `backend` ("fx" or "asyncify"). Throws LinkError naming what is wrong.
  */
-export function link({ core, fiber, backend, modules = [], maxMemoryPages }: LinkOptions): Linked {
+export function link({ core, fiber, backend, modules = [], maxMemoryPages, optimize = 3 }: LinkOptions): Linked {
   if (!FEATURES[backend]) throw new LinkError(`unknown backend ${backend}`);
+  const OPT = optimize === 2 ? OPTIMIZE_O2 : OPTIMIZE;
+  const OPT_BACKEND = optimize === 2 ? ["--no-inline=fiber_*", "-O2"] : OPTIMIZE_BACKEND;
   const c = read(core);
   const heapBaseGlobal = exportTarget(c, "__heap_base");
   const tableName = exportTarget(c, "table");
@@ -545,7 +556,7 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }: Lin
     let program = file("core.wasm");
     if (programs.length) {
       run("wasm-merge", [program, "shoal", ...programs, ...FEATURES[backend], "-o", file("joined.wasm")]);
-      run("wasm-opt", [file("joined.wasm"), ...FEATURES[backend], ...OPTIMIZE, "-o", file("program.wasm")]);
+      run("wasm-opt", [file("joined.wasm"), ...FEATURES[backend], ...OPT, "-o", file("program.wasm")]);
       program = file("program.wasm");
     }
     // 2. the backend: merged (its function names kept, -g), then (Asyncify right after the merge) optimised
@@ -553,8 +564,8 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages }: Lin
     run("wasm-merge", [program, "shoal", file("fiber.wasm"), "fiber", ...FEATURES[backend], "-g", "-o", file("merged.wasm")]);
     keepOnly(file("merged.wasm"), keep);
     const out = file("out.wasm");
-    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPTIMIZE_BACKEND, "--strip-debug", "-o", out]);
-    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPTIMIZE_BACKEND, "--strip-debug", "-o", out]);
+    if (backend === "fx") run("wasm-opt", [file("merged.wasm"), ...FEATURES.fx, ...OPT_BACKEND, "--strip-debug", "-o", out]);
+    else run("wasm-opt", [file("merged.wasm"), ...FEATURES.asyncify, "--asyncify", "--pass-arg=asyncify-ignore-imports", ...OPT_BACKEND, "--strip-debug", "-o", out]);
     keepOnly(out, keep, backend);   // (Asyncify adds asyncify_* exports nobody calls)
     return { bytes: new Uint8Array(readFileSync(out)), entries: entries.map((e) => e.exportName) };
   } finally {
@@ -573,15 +584,17 @@ export interface LinkProgramOptions {
   /** Link the core whose invariants are checked (build/shoal.core.debug.wasm): slower, for testing a compiler. */
   debug?: boolean;
   maxMemoryPages?: number;
+  /** Binaryen's level: 3 (default) or 2 (LinkOptions.optimize). */
+  optimize?: 2 | 3;
 }
 
 /** Link program modules with the shipped core, one module per backend (what `npx shoal link` does). */
-export function linkProgram({ modules, backends = BACKENDS, debug = false, maxMemoryPages }: LinkProgramOptions): Partial<Record<Backend, Linked>> {
+export function linkProgram({ modules, backends = BACKENDS, debug = false, maxMemoryPages, optimize }: LinkProgramOptions): Partial<Record<Backend, Linked>> {
   const core = readFileSync(new URL(debug ? "shoal.core.debug.wasm" : "shoal.core.wasm", artifacts));
   const mods = modules.map((m, i) => (m instanceof Uint8Array ? { name: `module ${i + 1}`, bytes: m } : m));
   const out: Partial<Record<Backend, Linked>> = {};
   for (const backend of backends) {
-    out[backend] = link({ core, fiber: readFileSync(new URL(`fiber.${backend}.wasm`, artifacts)), backend, modules: mods, maxMemoryPages });
+    out[backend] = link({ core, fiber: readFileSync(new URL(`fiber.${backend}.wasm`, artifacts)), backend, modules: mods, maxMemoryPages, optimize });
   }
   return out;
 }

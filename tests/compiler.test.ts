@@ -1,0 +1,93 @@
+// The compiler against the BEAM: every program in tests/erlang/ is compiled by
+// the real erlc during this run, run on the BEAM (`erl -noshell -eval
+// 'mod:main(), init:stop().'`), and compiled from the same .beam by Shoal's
+// compiler, linked with OTP's own lists, maps and proplists (the installed
+// .beam files, unmodified) and Shoal's io (compiler/lib, compiled by erlc here
+// too) and the runtime's debug build, and run on both backends with from-space
+// poisoned; standard output must be the same bytes. Everything goes through
+// the `shoal` command as a user's would (`shoal compile`, `shoal link`; `shoal
+// run` for one program). Also: an instruction the compiler lacks is refused
+// with its name, the module and the function.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Runtime } from "../host";
+import { BACKENDS } from "./helpers";
+
+const SOURCES = path.join(__dirname, "erlang");
+const PROGRAMS = fs.readdirSync(SOURCES).filter((f) => f.endsWith(".erl")).map((f) => f.replace(/\.erl$/, "")).sort();
+/** Shoal's own io (compiler/lib/*.erl) and OTP's modules the programs use, linked with them. */
+const LIB = path.join(__dirname, "..", "compiler", "lib");
+const OTP_MODULES = ["lists", "maps", "proplists"];
+const BIN = path.join(__dirname, "..", "bin", "shoal.mjs");
+
+let dir: string;
+const beamOutput = new Map<string, string>();
+const linked: Partial<Record<(typeof BACKENDS)[number], Uint8Array>> = {};
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "shoal-erlang-"));
+  // the programs in dir (what the BEAM runs, with OTP's own io); Shoal's io and OTP's modules in lib
+  const lib = path.join(dir, "lib");
+  fs.mkdirSync(lib);
+  execFileSync("erlc", ["-o", dir, ...PROGRAMS.map((p) => path.join(SOURCES, `${p}.erl`))]);
+  execFileSync("erlc", ["-o", lib, ...fs.readdirSync(LIB).filter((f) => f.endsWith(".erl")).map((f) => path.join(LIB, f))]);
+  const stdlib = execFileSync("erl", ["-noshell", "-eval", 'io:format("~s", [code:lib_dir(stdlib, ebin)]), init:stop().'], { encoding: "utf8" }).trim();
+  for (const m of OTP_MODULES) fs.copyFileSync(path.join(stdlib, `${m}.beam`), path.join(lib, `${m}.beam`));
+  for (const p of PROGRAMS) {
+    const r = spawnSync("erl", ["-noshell", "-pa", dir, "-eval", `${p}:main(), init:stop().`], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`erl ${p}: ${r.stderr}`);
+    beamOutput.set(p, r.stdout);
+  }
+  const beams = [dir, lib].flatMap((d) => fs.readdirSync(d).filter((x) => x.endsWith(".beam")).sort().map((f) => path.join(d, f)));
+  shoal(["compile", ...beams, "-o", path.join(dir, "wasm")]);
+  const wasm = fs.readdirSync(path.join(dir, "wasm")).map((f) => path.join(dir, "wasm", f));
+  shoal(["link", ...wasm, "-o", path.join(dir, "linked"), "--name", "programs", "--debug", "--optimize", "2"]);
+  for (const b of BACKENDS) linked[b] = new Uint8Array(fs.readFileSync(path.join(dir, "linked", `programs.${b}.wasm`)));
+}, 300_000);
+
+afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+/** Run the shoal command (bin/shoal.mjs) with this Node and its WasmFX flag: its output; a failure throws with stderr unless `mayFail`. */
+function shoal(args: string[], mayFail = false, timeout = 600_000): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [...process.execArgv.filter((a) => a.startsWith("--experimental-wasm")), BIN, ...args],
+    { encoding: "utf8", timeout, maxBuffer: 64 << 20 });
+  if (r.status !== 0 && !mayFail) throw new Error(`shoal ${args[0]} failed (${r.status}): ${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+describe.each(BACKENDS)("compiled Erlang on %s", (backend) => {
+  test.each(PROGRAMS)("%s prints what the BEAM prints", async (program) => {
+    let stdout = "";
+    // BEAM-deep recursion: frames on the shadow stack, which may grow to 256 MiB (allocated as it grows)
+    const rt = await Runtime.start({ program: { [backend]: linked[backend]! }, backend, poisonFromSpace: true, shadowStackBytes: 256 << 20, stdout: (t) => { stdout += t; } });
+    try {
+      const exits: string[] = [];
+      const pid = rt.spawn(`${program}:main`);
+      rt.onExit((e) => { if (e.pid.equals(pid)) exits.push(e.text); });
+      await rt.run();
+      expect(exits).toEqual(["normal"]);
+      expect(stdout).toBe(beamOutput.get(program));
+    } finally {
+      rt.stop();
+    }
+  }, 60_000);
+});
+
+test("shoal run prints what erl prints", () => {
+  const r = shoal(["run", dir, path.join(dir, "lib"), "--entry", "formatting:main"], true);
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(beamOutput.get("formatting"));
+}, 300_000);
+
+test("an instruction the compiler lacks is refused, naming it, the module and the function", () => {
+  // -on_load makes erlc emit on_load, which the compiler does not take (a module's load hook)
+  const src = path.join(dir, "uses_onload.erl");
+  fs.writeFileSync(src, "-module(uses_onload).\n-export([f/1]).\n-on_load(init/0).\ninit() -> ok.\nf(X) -> X.\n");
+  execFileSync("erlc", ["-o", dir, src]);
+  const r = shoal(["compile", path.join(dir, "uses_onload.beam"), "-o", path.join(dir, "refused")], true);
+  expect(r.status).toBe(3);
+  expect(r.stderr.trim()).toBe("shoal compile: uses_onload.beam: function init/0: on_load: opcode 149 (on_load) is not supported yet");
+});
