@@ -270,7 +270,7 @@ describe.each(BACKENDS)("natives on %s", (backend) => {
     const pid = h.rt.spawn("erlang:display", T(A("hello"), [1, 2], 2.5));
     await h.rt.run();
     expect(h.exitOf(pid)).toBe("normal");
-    expect(out).toBe("{hello,[1,2],2.500000e+00}\n");
+    expect(out).toBe("{hello,[1,2],2.500000e+00}\r\n");
     expect(() => h.rt.spawn("erlang:no_such_native")).toThrow(/no entry erlang:no_such_native\/0/);
   });
 
@@ -324,7 +324,7 @@ describe.each(BACKENDS)("natives on %s", (backend) => {
     expect(String.fromCharCode(...rl)).toBe(`#Ref<0.${ids[2]}.${ids[1]}.${ids[0]}>`);
     h.rt.send(caller, A("stop"));
     await h.rt.run();
-    expect(out.split("\n").sort()).toEqual(["", "child", "linked", "watched"]);
+    expect(out.split("\r\n").sort()).toEqual(["", "child", "linked", "watched"]);
   });
 
   test("exceptions raised by natives end a process with no handler as on BEAM", async () => {
