@@ -409,9 +409,20 @@ function fiberNamed(fiber: Uint8Array): Uint8Array {
   }
 }
 
-/** The module's bytes with its memory's maximum lowered to `pages` (through the text format: Binaryen's JS API sets no limit alone). */
-function withMaxMemory(m: Module, pages: number): Uint8Array {
-  const text = m.emitText().replace(/\(memory \$(\S+) (\d+) (\d+)\)/, (_all, name, initial) => `(memory $${name} ${initial} ${pages})`);
+/** The initial size of the module's memory, in 64 KiB pages. */
+function memoryInitialPages(m: Module): number {
+  return (loose(m).getMemoryInfo() as { initial: number }).initial;
+}
+
+/**
+ * The module's bytes with its memory's initial size at least `minPages` (every module's data must
+ * fit the memory the module starts with: instantiation refuses a data segment past its end) and,
+ * if `maxPages` is given, its maximum lowered to it. Through the text format: Binaryen's JS API
+ * sets neither alone.
+ */
+function withMemory(m: Module, minPages: number, maxPages?: number): Uint8Array {
+  const text = m.emitText().replace(/\(memory \$(\S+) (\d+) (\d+)\)/, (_all, name, initial, max) =>
+    `(memory $${name} ${Math.max(Number(initial), minPages)} ${maxPages ?? max})`);
   const t = binaryen.parseText(text);
   t.setFeatures(binaryen.Features.All);
   const bytes = t.emitBinary();
@@ -535,7 +546,9 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages, optim
   const tmp = mkdtempSync(join(tmpdir(), "shoal-link-"));
   try {
     const file = (name: string) => join(tmp, name);
-    writeFileSync(file("core.wasm"), maxMemoryPages ? withMaxMemory(c, maxMemoryPages) : c.emitBinary());
+    // (the data of big programs can pass the core's initial memory: it grows to hold it and 1 MiB more)
+    const minPages = Math.ceil(dataEnd / 65536) + 16;
+    writeFileSync(file("core.wasm"), maxMemoryPages || minPages > memoryInitialPages(c) ? withMemory(c, minPages, maxMemoryPages) : c.emitBinary());
     c.dispose();
     const programs = mods.flatMap((mod, i) => {
       writeFileSync(file(`m${i}.wasm`), mod.m.emitBinary());

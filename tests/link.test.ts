@@ -157,6 +157,33 @@ test("a program linked for one backend runs on it, and says so when asked for th
   await expect(Runtime.start({ program: path.join(tmp, "one", "app"), backend: "fx" })).rejects.toThrow(/linked for asyncify only/);
 });
 
+test("a program whose data passes the core's initial memory links and runs (the memory starts large enough)", async () => {
+  // a relocatable module with 1.5 MiB of data (the core starts with 1 MiB of memory), whose entry
+  // sends the host the last byte of it
+  const n = 1536 * 1024;
+  const wat = `(module
+  (import "shoal" "memory" (memory 0))
+  (import "shoal" "__memory_base" (global $mb i32))
+  (import "shoal" "host_pid" (func $host_pid (result i64)))
+  (import "shoal" "send" (func $send (param i64 i64)))
+  (data (global.get $mb) "${"a".repeat(n - 1)}z")
+  (func $last (param $x i64) (result i64)
+    (call $send (call $host_pid) (i64.or (i64.shl (i64.load8_u (i32.add (global.get $mb) (i32.const ${n - 1}))) (i64.const 4)) (i64.const 15)))
+    (i64.const 0x3B))
+  (export "big_data:last/1" (func $last)))`;
+  fs.writeFileSync(path.join(tmp, "big_data.wat"), wat);
+  execFileSync(process.execPath, [WASM_AS, "--enable-bulk-memory", path.join(tmp, "big_data.wat"), "-o", path.join(tmp, "big_data.wasm")]);
+  const r = shoalLink([path.join(tmp, "big_data.wasm")], "big", "--backend", "asyncify");
+  expect(r.stderr).toBe("");
+  const rt = await Runtime.start({ program: fs.readFileSync(path.join(tmp, "big", "big_data.asyncify.wasm")) });
+  try {
+    rt.spawn("big_data:last", 0);
+    expect(await rt.receive({ timeoutMs: 10_000 })).toBe("z".charCodeAt(0));
+  } finally {
+    rt.stop();
+  }
+}, 120_000);
+
 describe("link errors name the module and the import or export at fault", () => {
   const refused = (modules: string[], message: RegExp) => {
     const r = shoalLink(modules.map(assemble), "bad");

@@ -343,7 +343,7 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number): st
       return `(local.set ${c.x(0)} (select (local.get ${c.x(0)}) (i64.const ${NIL}) (i64.eq (local.get ${c.x(1)}) ${c.atom("module")})))`;
     // raising needs no call into a native: straight to the handler
     case "erlang:throw/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.throw)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
-    case "erlang:error/1": case "erlang:error/2": return `(drop (call $raise (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
+    case "erlang:error/1": case "erlang:error/2": case "erlang:error/3": return `(drop (call $raise (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:exit/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:apply/2": // apply(Fun, Args)
       return `(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)}))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
