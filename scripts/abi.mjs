@@ -104,10 +104,23 @@ function assemblyScript() {
   return `${lines.join("\n")}\n`;
 }
 
+/** The process-code imports' Wasm signatures, for the .beam compiler's generated modules (compiler/codegen/module.ts). */
+function compilerSignatures() {
+  const rows = abi.groups.filter((x) => x.for === "process").flatMap((g) => g.functions.map((f) => {
+    const params = f.params.length ? `(param ${f.params.map(([, t]) => WASM[t]).join(" ")})` : "";
+    const result = f.result ? `(result ${WASM[f.result]})` : "";
+    return `  ${f.name}: "${[params, result].filter(Boolean).join(" ")}",`;
+  }));
+  return [`// The ABI's process-code functions, each's Wasm signature in WAT (${NOTICE}).`,
+    "// The compiler's modules import them from \"shoal\" with these types (compiler/codegen/module.ts).",
+    "export const ABI_SIGNATURES: Readonly<Record<string, string>> = {", ...rows, "};", ""].join("\n");
+}
+
 const outputs = [
   ["docs/abi.md", docs(readFileSync(at("docs/abi.md"), "utf8"))],
   ["abi/shoal.wat", wat()],
   ["abi/shoal.ts", assemblyScript()],
+  ["compiler/codegen/abi_signatures.ts", compilerSignatures()],
 ];
 if (process.argv.includes("--check")) {
   const stale = outputs.filter(([file, text]) => { try { return readFileSync(at(file), "utf8") !== text; } catch { return true; } }).map(([f]) => f);

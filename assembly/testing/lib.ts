@@ -1,7 +1,7 @@
 // Small helpers the test programs share, built on the ABI imports only.
 
-import { Term, makeAtom, tupleSet } from "../../gc/term/term";
-import { atomIntern, gcReserve, makeTuple, reduce, recvPeek, recvAccept, recvNext, recvWait, recvTimeout } from "./shoal";
+import { Term, NIL, makeAtom, tupleSet, isList, head, tail } from "../../gc/term/term";
+import { atomIntern, gcReserve, makeTuple, makeCons, reduce, recvPeek, recvAccept, recvNext, recvWait, recvTimeout, slotGet, slotSet, send, hostPid } from "./shoal";
 
 const nameBuf = memory.data(256);
 
@@ -43,4 +43,19 @@ export function park(): void {
     recvWait(Infinity);
     if (!recvPeek()) { recvTimeout(); return; }  // woken with no new message: the host's wake
   }
+}
+
+/**
+ * Send the host the list in root slot `slot` of the newest frame, reversed (results collected by
+ * consing, put back in the order they were made). Slot `scratch` is cleared first, so nothing
+ * stale is rooted while the reversed list is built.
+ */
+export function sendReversed(slot: i32, scratch: i32): void {
+  slotSet(scratch, NIL);
+  let n: usize = 0;
+  for (let l = slotGet(slot); isList(l); l = tail(l)) n++;
+  gcReserve(2 * n);
+  let out: Term = NIL;
+  for (let l = slotGet(slot); isList(l); l = tail(l)) out = makeCons(head(l), out);
+  send(hostPid(), out);
 }

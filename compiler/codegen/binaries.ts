@@ -23,17 +23,12 @@
 
 import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
+import { u, label, items } from "./operands.js";
 import type { ModuleContext } from "./module.js";
 import { NIL, SUB, header, atomTerm, PREDEFINED } from "./literals.js";
 
 type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => void;
 
-const u = (op: Operand): number => {
-  if (op.kind !== "u" && op.kind !== "i") throw new CompileError(`expected a number operand, got ${op.kind}`);
-  return Number(op.value);
-};
-const label = (op: Operand): number => (op.kind === "f" ? op.label : 0);
-const items = (op: Operand): readonly Operand[] => (op.kind === "list" ? op.items : []);
 const ERROR = atomTerm(PREDEFINED.error), BADARG = atomTerm(PREDEFINED.badarg);
 const raiseBadarg = `(drop (call $raise (i64.const ${ERROR}) (i64.const ${BADARG}) @@T@@)) (br $exc)`;
 const FLAG_LITTLE = 2, FLAG_SIGNED = 4;
@@ -119,7 +114,7 @@ function startMatch(c: ModuleContext, i: Instruction, d: number, fail: number, l
         (then (i64.eq (i64.load offset=6 (i32.wrap_i64 ${v})) ${c.atom(MATCH_ATOM)})) (else (i32.const 0)))) (else (i32.const 0)))`;
   const isBin = `(if (result i32) (i64.eq (i64.and ${v} (i64.const 3)) (i64.const 2))
       (then (local.set $t (i32.and (i32.wrap_i64 (i64.shr_u (i64.load (i32.sub (i32.wrap_i64 ${v}) (i32.const 2))) (i64.const 2))) (i32.const 15)))
-        (i32.or (i32.eq (local.get $t) (i32.const 8)) (i32.eq (local.get $t) (i32.const 9)))) (else (i32.const 0)))`;
+        (i32.or (i32.eq (local.get $t) (i32.const ${SUB.REFC_BIN})) (i32.eq (local.get $t) (i32.const ${SUB.HEAP_BIN})))) (else (i32.const 0)))`;
   c.current.code.push(`(local.set $v ${c.src(src, d, i)})`,
     `(if ${isCtx} (then (local.set $r ${v}))
       (else
@@ -515,7 +510,7 @@ export const BINARY_HELPERS = `
       (else (i32.const -1))))
   (func $is_big (param $v i64) (result i32) (i32.eq (call $boxed_subtag (local.get $v)) (i32.const ${SUB.BIG})))
   (func $is_binary (param $v i64) (result i32) (local $s i32) (local.set $s (call $boxed_subtag (local.get $v)))
-    (i32.or (i32.eq (local.get $s) (i32.const 8)) (i32.eq (local.get $s) (i32.const 9))))
+    (i32.or (i32.eq (local.get $s) (i32.const ${SUB.REFC_BIN})) (i32.eq (local.get $s) (i32.const ${SUB.HEAP_BIN}))))
   (func $is_float_or_big (param $v i64) (result i32) (local $s i32) (local.set $s (call $boxed_subtag (local.get $v)))
     (i32.or (i32.eq (local.get $s) (i32.const ${SUB.FLOAT})) (i32.eq (local.get $s) (i32.const ${SUB.BIG}))))
   ;; a big integer's low 64 bits, two's complement (an integer field takes its low bits, as BEAM)

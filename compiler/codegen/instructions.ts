@@ -12,6 +12,7 @@
 
 import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
+import { u, label, items } from "./operands.js";
 import type { ModuleContext } from "./module.js";
 import { NIL, SUB, small, header, atomTerm, PREDEFINED } from "./literals.js";
 
@@ -20,12 +21,6 @@ type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => v
 const TRUE = atomTerm(PREDEFINED.true), FALSE = atomTerm(PREDEFINED.false);
 const ERROR = atomTerm(PREDEFINED.error), BADARG = atomTerm(PREDEFINED.badarg), BADARITH = atomTerm(PREDEFINED.badarith);
 
-const u = (op: Operand): number => {
-  if (op.kind !== "u" && op.kind !== "i") throw new CompileError(`expected a number operand, got ${op.kind}`);
-  return Number(op.value);
-};
-const label = (op: Operand): number => (op.kind === "f" ? op.label : u(op));
-const items = (op: Operand): readonly Operand[] => (op.kind === "list" ? op.items : []);
 
 // ---- inline tests on a term held in a local -----------------------------------
 
@@ -42,14 +37,14 @@ const isAtom = (v: string) => `(i64.eq (i64.and ${v} (i64.const 63)) (i64.const 
 const isTuple = (v: string) => isBoxedOf(v, SUB.TUPLE);
 const isInteger = (v: string) => `(i32.or ${isSmall(v)} ${isBoxedOf(v, SUB.BIG)})`;
 const isFloat = (v: string) => isBoxedOf(v, SUB.FLOAT);
-const isBinary = (v: string) => isBoxedIn(v, [0x8, 0x9]);
+const isBinary = (v: string) => isBoxedIn(v, [SUB.REFC_BIN, SUB.HEAP_BIN]);
 const TYPE_TESTS: Record<string, (v: string) => string> = {
   is_integer: isInteger,
   is_float: isFloat,
   is_number: (v) => `(i32.or ${isSmall(v)} ${isBoxedIn(v, [SUB.BIG, SUB.FLOAT])})`,
   is_atom: isAtom,
   is_pid: (v) => `(i64.eq (i64.and ${v} (i64.const 15)) (i64.const 3))`,
-  is_reference: (v) => isBoxedOf(v, 0x4),
+  is_reference: (v) => isBoxedOf(v, SUB.REF),
   is_port: () => `(i32.const 0)`,
   is_nil: (v) => `(i64.eq ${v} (i64.const ${NIL}))`,
   is_list: (v) => `(i32.or ${isCons(v)} (i64.eq ${v} (i64.const ${NIL})))`,

@@ -28,6 +28,8 @@
 // words never point into a process heap.
 
 import { CompileError } from "./error.js";
+import { PREDEFINED_ATOM_NAMES } from "../../assembly/boundary/atoms.js";
+import { Tag, TagShift, SMALL_BITS, Subtag } from "../../assembly/boundary/terms.js";
 
 /** A term as the code generator holds it: an immediate word, or a base-relative address with its tag. */
 export type Word =
@@ -36,22 +38,19 @@ export type Word =
   | { kind: "atom"; atom: number }                 // atom i of the module's atom list
   | { kind: "ptr"; offset: number; tag: 1 | 2 };   // list (1) or boxed (2), at base + offset
 
-/** Predefined atoms' fixed numbers (docs/abi.md "Terms"): no global needed. */
-export const PREDEFINED: Record<string, number> = {
-  normal: 0, kill: 1, killed: 2, noproc: 3, system_limit: 4, stack_overflow: 5, shadow_stack_overflow: 6, badarg: 7,
-  trap: 8, undefined: 9, true: 10, false: 11, ok: 12, error: 13, exit: 14, throw: 15, max: 16, high: 17, low: 18,
-  timeout: 19, infinity: 20, abort: 21, shutdown: 22, EXIT: 23, DOWN: 24, badarith: 25, nocatch: 26, max_heap_size: 27,
-};
-export const atomTerm = (n: number): bigint => (BigInt(n) << 6n) | 0x0Bn;
+/** Predefined atoms' fixed numbers (assembly/boundary/atoms.ts): no global needed. */
+export const PREDEFINED: Readonly<Record<string, number>> =
+  Object.fromEntries(PREDEFINED_ATOM_NAMES.split(" ").map((name, i) => [name, i]));
+export const atomTerm = (n: number): bigint => (BigInt(n) << BigInt(TagShift.ATOM)) | BigInt(Tag.ATOM);
 
-const SMALL_MIN = -(1n << 59n), SMALL_MAX = (1n << 59n) - 1n;
-export const NIL = 0x3Bn;
-export const small = (v: bigint): bigint => (v << 4n) | 0xFn;
+const SMALL_MIN = -(1n << BigInt(SMALL_BITS - 1)), SMALL_MAX = (1n << BigInt(SMALL_BITS - 1)) - 1n;
+export const NIL = BigInt(Tag.NIL);
+export const small = (v: bigint): bigint => (v << BigInt(TagShift.SMALL)) | BigInt(Tag.SMALL);
 export const fitsSmall = (v: bigint): boolean => v >= SMALL_MIN && v <= SMALL_MAX;
 
 /** Header word of a boxed term: arity << 6 | subtag << 2. */
 export const header = (arity: number, subtag: number): bigint => (BigInt(arity) << 6n) | (BigInt(subtag) << 2n);
-export const SUB = { TUPLE: 0x0, BIG: 0x2, FUN: 0x5, FLOAT: 0x6, HEAP_BIN: 0x9, MAP: 0xF } as const;
+export const SUB = Subtag;
 
 /** The module's data: atoms and literal terms, built up while compiling. */
 export class DataBuilder {

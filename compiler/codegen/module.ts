@@ -55,33 +55,21 @@ import { CompileError } from "./error.js";
 import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
 import { EMITTERS } from "./instructions.js";
 import { BINARY_EMITTERS, BINARY_HELPERS } from "./binaries.js";
+import { ABI_SIGNATURES } from "./abi_signatures.js";
 
 /** Labels (dispatch cases) one Wasm function holds at most: a BEAM function with more is split. */
 const MAX_SEGMENTS = 400;
 
-/** The ABI functions compiled code calls: name → Wasm signature. */
-const ABI: Record<string, string> = {
-  reduce: "(param i32)", yield_now: "", self: "(result i64)",
-  frame_enter: "(param i32)", frame_leave: "(param i32)",
-  gc_reserve: "(param i32)",
-  make_fun: "(param i32 i32 i32) (result i64)",
-  try_enter: "(param i32)", try_leave: "", raise: "(param i64 i64 i64) (result i32)",
-  exc_class: "(result i64)", exc_reason: "(result i64)", exc_trace: "(result i64)", exc_clear: "",
-  exc_resume: "(result i32)", stack_depth: "(result i32)",
-  apply: "(param i64 i64) (result i64)", apply_mfa: "(param i64 i64 i64) (result i64)",
-  export_lookup: "(param i64 i64 i32) (result i32)",
-  spawn_fun: "(param i64 i32) (result i64)", spawn_mfa: "(param i64 i64 i64 i32) (result i64)",
-  send: "(param i64 i64)", send_named: "(param i64 i64) (result i32)",
-  recv_peek: "(result i64)", recv_next: "", recv_accept: "(result i64)", recv_wait: "(param f64) (result i32)", recv_timeout: "",
-  make_binary: "(param i32) (result i64)", binary_words: "(param i32) (result i32)", binary_data: "(param i64) (result i32)",
-  term_compare: "(param i64 i64) (result i32)", term_equal: "(param i64 i64) (result i32)",
-  atom_intern: "(param i32 i32) (result i32)",
-  arith_add: "(param i64 i64) (result i64)", arith_sub: "(param i64 i64) (result i64)", arith_mul: "(param i64 i64) (result i64)",
-  arith_div: "(param i64 i64) (result i64)", arith_rem: "(param i64 i64) (result i64)", arith_fdiv: "(param i64 i64) (result i64)",
-  arith_neg: "(param i64) (result i64)", arith_band: "(param i64 i64) (result i64)", arith_bor: "(param i64 i64) (result i64)",
-  arith_bxor: "(param i64 i64) (result i64)", arith_bnot: "(param i64) (result i64)",
-  arith_bsl: "(param i64 i64) (result i64)", arith_bsr: "(param i64 i64) (result i64)",
-};
+/** The ABI functions compiled code calls (their Wasm signatures: abi_signatures.ts, generated from abi/abi.json). */
+const ABI_USED = [
+  "reduce", "yield_now", "self", "frame_enter", "frame_leave", "gc_reserve", "make_fun",
+  "try_enter", "try_leave", "raise", "exc_class", "exc_reason", "exc_trace", "exc_clear", "exc_resume", "stack_depth",
+  "apply", "apply_mfa", "export_lookup", "spawn_fun", "spawn_mfa",
+  "send", "send_named", "recv_peek", "recv_next", "recv_accept", "recv_wait", "recv_timeout",
+  "make_binary", "binary_words", "binary_data", "term_compare", "term_equal", "atom_intern",
+  "arith_add", "arith_sub", "arith_mul", "arith_div", "arith_rem", "arith_fdiv", "arith_neg",
+  "arith_band", "arith_bor", "arith_bxor", "arith_bnot", "arith_bsl", "arith_bsr",
+];
 
 
 /** One case of the dispatch: a label (BEAM's or added) and the instructions up to the next. */
@@ -466,7 +454,7 @@ function assemble(c: ModuleContext): string {
   lines.push(`  (import "shoal" "shoal_htop" (global $htop (mut i32)))`);
   lines.push(`  (import "shoal" "shoal_hend" (global $hend (mut i32)))`);
   lines.push(`  (import "shoal" "shoal_budget" (global $budget (mut i32)))`);
-  for (const [name, sig] of Object.entries(ABI)) lines.push(`  (import "shoal" "${name}" (func $${name} ${sig}))`);
+  for (const name of ABI_USED) lines.push(`  (import "shoal" "${name}" (func $${name} ${ABI_SIGNATURES[name]}))`);
   for (const n of [...c.types].sort((a, b) => a - b)) lines.push(`  (type $t${n} (func (param${" i64".repeat(n)}) (result i64)))`);
   lines.push(`  (global $ready (mut i32) (i32.const 0))`);
   for (let i = 0; i < data.atoms.length; i++) lines.push(`  (global $atom${i} (mut i64) (i64.const 0))`);

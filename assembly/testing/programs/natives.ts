@@ -22,7 +22,7 @@ import {
   frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect, makeTuple, makeCons, send, hostPid, tryEnter, tryLeave,
   excClass, excReason, excClear, applyMfa, shoalHtop, shoalHend,
 } from "../shoal";
-import { atom, receive } from "../lib";
+import { atom, receive, sendReversed } from "../lib";
 
 /** The atoms a command is told by (set at start). */
 let GC: Term = 0, FILL: Term = 0, STOP: Term = 0;
@@ -60,13 +60,7 @@ function runBatch(gc: bool, fill: bool): void {
     gcReserve(2);
     slotSet(1, makeCons(slotGet(2), slotGet(1)));
   }
-  let out: Term = NIL;
-  slotSet(2, NIL);
-  let n: usize = 0;
-  for (let l = slotGet(1); isList(l); l = tail(l)) n++;
-  gcReserve(2 * n);
-  for (let l = slotGet(1); isList(l); l = tail(l)) out = makeCons(head(l), out);
-  send(hostPid(), out);
+  sendReversed(1, 2);   // the results, put back in order
 }
 
 export function nativeCaller(arg: Term): Term {

@@ -29,7 +29,7 @@ import {
   erlangListToInteger_2, erlangBinaryToInteger_1, erlangBinaryToInteger_2, erlangAbs_1, erlangTrunc_1, erlangRound_1,
   erlangFloat_1, erlangFloatToList_1, erlangFloatToList_2, erlangListToFloat_1,
 } from "../shoal";
-import { atom, receive } from "../lib";
+import { atom, receive, sendReversed } from "../lib";
 import { PredefinedAtom } from "../../boundary/atoms";
 
 function anything(t: Term): bool { return true; }
@@ -120,14 +120,7 @@ function runBatch(): void {
     gcReserve(2);
     slotSet(1, makeCons(slotGet(2), slotGet(1)));
   }
-  // the results, put back in order
-  let out: Term = NIL;
-  slotSet(2, NIL);
-  let n: usize = 0;
-  for (let l = slotGet(1); isList(l); l = tail(l)) n++;
-  gcReserve(2 * n);
-  for (let l = slotGet(1); isList(l); l = tail(l)) out = makeCons(head(l), out);
-  send(hostPid(), out);
+  sendReversed(1, 2);   // the results, put back in order
 }
 
 /** N! by arith_mul, a major collection after each step if asked. */
