@@ -74,6 +74,8 @@
 (import "shoal" "try_enter" (func $try_enter (param i32)))
 (import "shoal" "try_leave" (func $try_leave))
 (import "shoal" "raise" (func $raise (param i64 i64 i64) (result i32)))
+(import "shoal" "raise_trace" (func $raise_trace (param i64 i64 i64 i64) (result i32)))
+(import "shoal" "trace_module" (func $trace_module (param i64) (result i32)))
 (import "shoal" "exc_class" (func $exc_class (result i64)))
 (import "shoal" "exc_reason" (func $exc_reason (result i64)))
 (import "shoal" "exc_trace" (func $exc_trace (result i64)))

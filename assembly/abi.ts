@@ -53,7 +53,8 @@ import { monotonicTime, systemTime } from "./runtime/clock";
 import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
-import { tryEnter, tryLeave, raise as raiseException, excClass, excReason, excTrace, excClear, excResume, stackDepth } from "./runtime/exceptions";
+import { tryEnter, tryLeave, raise as raiseException, raiseTrace, excClass, excReason, excTrace, excClear, excResume, stackDepth } from "./runtime/exceptions";
+import { traceModule } from "./runtime/traces";
 import { makeAtom } from "../gc/term/term";
 import { PredefinedAtom } from "./boundary/atoms";
 import { hostCall } from "./runtime/hostcall";
@@ -210,6 +211,10 @@ export function try_enter(resume: i32): void { tryEnter(resume); }
 export function try_leave(): void { tryLeave(); }
 /** Raise (class, reason, trace): the newest handler's resume id, the shadow stack back as it was when that handler was installed; with none, the process ends (throw: {{nocatch, Value}, Trace}; error: {Reason, Trace}; exit: Reason). */
 export function raise(cls: Term, reason: Term, trace: Term): i32 { return raiseException(cls, reason, trace); }
+/** Raise (class, reason) with BEAM's trace: [frame | the callers' frames from the CP words on the shadow stack]; cp the raiser's return address if it has no frame, else 0. As raise otherwise. */
+export function raise_trace(cls: Term, reason: Term, frame: Term, cp: u64): i32 { return raiseTrace(cls, reason, frame, cp); }
+/** Register a module's frame table {K1, Frame1, K2, Frame2, ...} (a literal): the module id its CP words carry (-1: a bad table). */
+export function trace_module(table: Term): i32 { return traceModule(table); }
 /** The exception being handled: its class (throw, error, exit; 0 if none). */
 export function exc_class(): Term { return excClass(); }
 /** The resume id the last raise went to (for code that learned of the raise from a call's non-value 0). */

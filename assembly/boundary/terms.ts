@@ -17,6 +17,12 @@ export enum Tag {
   ATOM = 0x0B,
   /** The whole word of [] */
   NIL = 0x3B,
+  /**
+   * A saved return address on a shadow stack (never a term: BEAM's immediate-2 "catch" tag, which
+   * Shoal's terms do not use): module id << CP_MODULE_SHIFT | continuation id << TagShift.CP | CP.
+   * What stack traces are walked from (assembly/runtime/traces.ts, docs/abi.md "Exceptions").
+   */
+  CP = 0x1B,
 }
 
 /** Bits below an atom's index, a small integer's value and a pid's slot. */
@@ -24,7 +30,11 @@ export enum TagShift {
   ATOM = 6,
   SMALL = 4,
   PID = 4,
+  CP = 6,
 }
+
+/** Bit where a saved return address (Tag.CP) holds its module's id, above its 32-bit continuation id. */
+export const CP_MODULE_SHIFT = 38;
 
 /** Bits of a small integer's value (signed). */
 export const SMALL_BITS = 60;

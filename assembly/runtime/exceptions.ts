@@ -35,6 +35,7 @@ import { PredefinedAtom } from "../boundary/atoms";
 import { current, processExit } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit, setSp } from "./shadowstack";
 import { reserve } from "./alloc";
+import { traceOf, traceList, traceWords } from "./traces";
 
 // @ts-ignore: decorator
 @inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
@@ -83,6 +84,21 @@ export function raise(cls: Term, reason: Term, trace: Term): i32 {
   frameLeave(2);
   p.excResume = resume;
   return resume;
+}
+
+/**
+ * Raise (class, reason) from compiled code at the place whose frame tuple is `frame`, its trace
+ * BEAM's: [frame | the callers' frames] from the CP words on the shadow stack (traces.ts), `cp`
+ * the raising function's return address (a CP word) when it has no frame of its own, else 0. As
+ * raise otherwise. May collect: reason and frame are rooted in the process meanwhile.
+ */
+export function raiseTrace(cls: Term, reason: Term, frame: Term, cp: u64): i32 {
+  const p = current!;
+  const n = traceOf(cp);   // before anything moves the stack or allocates
+  p.excReason = reason;
+  p.excTrace = frame;
+  reserve(traceWords(n));
+  return raise(cls, p.excReason, traceList(p.excTrace, n));
 }
 
 /** The process ends with the reason an uncaught exception gives, as on BEAM. */

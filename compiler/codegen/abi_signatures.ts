@@ -58,6 +58,8 @@ export const ABI_SIGNATURES: Readonly<Record<string, string>> = {
   try_enter: "(param i32)",
   try_leave: "",
   raise: "(param i64 i64 i64) (result i32)",
+  raise_trace: "(param i64 i64 i64 i64) (result i32)",
+  trace_module: "(param i64) (result i32)",
   exc_class: "(result i64)",
   exc_reason: "(result i64)",
   exc_trace: "(result i64)",

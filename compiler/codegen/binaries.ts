@@ -30,7 +30,7 @@ import { NIL, SUB, header, atomTerm, PREDEFINED } from "./literals.js";
 type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => void;
 
 const ERROR = atomTerm(PREDEFINED.error), BADARG = atomTerm(PREDEFINED.badarg);
-const raiseBadarg = `(drop (call $raise (i64.const ${ERROR}) (i64.const ${BADARG}) @@T@@)) (br $exc)`;
+const raiseBadarg = `(drop (call $raise_trace (i64.const ${ERROR}) (i64.const ${BADARG}) @@T@@)) (br $exc)`;
 const FLAG_LITTLE = 2, FLAG_SIGNED = 4;
 const MATCH_ATOM = "$shoal_match";
 
@@ -172,7 +172,7 @@ export const BINARY_EMITTERS: Record<string, Emit> = {
     const ctx = c.src(i.args[1], d, i);
     const out = [remaining(ctx), fieldBits(c, i.args[3], u(i.args[4]), d, i, fail),
       `(if (i64.gt_u (local.get $w) (local.get $u)) (then ${fail}))`,
-      `(if (i64.gt_u (local.get $w) (i64.const 64)) (then (drop (call $raise (i64.const ${ERROR}) (i64.const ${atomTerm(PREDEFINED.system_limit)}) @@T@@)) (br $exc)))`,
+      `(if (i64.gt_u (local.get $w) (i64.const 64)) (then (drop (call $raise_trace (i64.const ${ERROR}) (i64.const ${atomTerm(PREDEFINED.system_limit)}) @@T@@)) (br $exc)))`,
       `(local.set $r (call $bits_read (call $binary_data ${ctxBin(ctx)}) ${ctxOff(ctx)} (i32.wrap_i64 (local.get $w))))`];
     if (f & FLAG_LITTLE) out.push(`(local.set $r (call $swap_bytes (local.get $r) (i32.wrap_i64 (local.get $w))))`);
     if (f & FLAG_SIGNED) out.push(`(if (i64.lt_u (i64.sub (local.get $w) (i64.const 1)) (i64.const 63)) (then (local.set $r (i64.shr_s (i64.shl (local.get $r) (i64.sub (i64.const 64) (local.get $w))) (i64.sub (i64.const 64) (local.get $w))))))`);

@@ -14,6 +14,7 @@ import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
 import { u, label, items } from "./operands.js";
 import type { ModuleContext } from "./module.js";
+import { cpWord } from "./cp.js";
 import { NIL, SUB, small, header, atomTerm, PREDEFINED } from "./literals.js";
 
 type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => void;
@@ -64,7 +65,7 @@ function unless(c: ModuleContext, cond: string, fail: number): string {
 
 /** Raise error:Reason (a term expression, built without collecting) and go to the handler. */
 function raiseError(reason: string): string {
-  return `(drop (call $raise (i64.const ${ERROR}) ${reason} @@T@@)) (br $exc)`;
+  return `(drop (call $raise_trace (i64.const ${ERROR}) ${reason} @@T@@)) (br $exc)`;
 }
 /** Raise error:{Tag, Value}: the tuple is built by $error_tuple (module.ts), which roots Value. */
 function raiseErrorTuple(c: ModuleContext, tag: string, value: string): string {
@@ -269,10 +270,10 @@ function bump(values: string[]): string {
   return `(local.set $t (global.get $htop)) ${values.map((v, i) => `(i64.store offset=${8 * i} (local.get $t) ${v})`).join(" ")} (global.set $htop (i32.add (local.get $t) (i32.const ${8 * values.length})))`;
 }
 
-/** The frame's continuation word: CP as a small integer (slot 0 must hold a term). */
-const saveCp = `(i64.store (global.get $sp) (i64.or (i64.shl (i64.extend_i32_u (global.get $CP)) (i64.const 4)) (i64.const 15)))`;
-/** Leave the function's frame of n y registers (and its CP) inline, as docs/abi.md allows: shoal_sp moves up. */
-const deallocate = (n: number) => `(global.set $CP (i32.wrap_i64 (i64.shr_u (i64.load (global.get $sp)) (i64.const 4)))) (global.set $sp (i32.add (global.get $sp) (i32.const ${8 * (n + 1)})))`;
+/** The frame's slot 0: CP as a CP word (never a term; what stack traces are walked from: module.ts cpWord). */
+const saveCp = `(i64.store (global.get $sp) ${cpWord("(global.get $CP)")})`;
+/** Leave the function's frame of n y registers (and its CP: the CP word's 32 bits above its tag) inline, as docs/abi.md allows: shoal_sp moves up. */
+const deallocate = (n: number) => `(global.set $CP (i32.wrap_i64 (i64.shr_u (i64.load (global.get $sp)) (i64.const 6)))) (global.set $sp (i32.add (global.get $sp) (i32.const ${8 * (n + 1)})))`;
 /**
  * Push the function's frame of n y registers and its CP inline while the region has room (shoal_sp
  * - 8(n+1) >= shoal_sp_limit), zeroing it as frame_enter does; else frame_enter, which grows the region.
@@ -303,47 +304,50 @@ function callFun(c: ModuleContext, arity: number): void {
   const entry = `(i32.wrap_i64 (i64.shr_u ${word} (i64.const 4)))`;
   const cont = c.freshId();
   const handOver = Array.from({ length: arity }, (_, j) => `(global.set $X${j} (local.get ${c.x(j)}))`).join(" ");
+  c.continuation(cont);
   const local = c.beam.lambdas.length
     ? `(if (i32.lt_u (i32.sub ${entry} (global.get $tb)) (i32.const ${c.beam.lambdas.length}))
         (then ${handOver} (global.set $CP (i32.const @@K${cont}@@))
           (return (call_indirect (type $fenter) (local.get $v) (i32.add ${entry} (i32.const @@FENTER@@))))))`
     : "";
   c.current.code.push(`(if (if (result i32) ${isBoxedOf("(local.get $v)", SUB.FUN)} (then (i64.eq (i64.shr_u ${word} (i64.const 36)) (i64.const ${arity}))) (else (i32.const 0)))
-      (then ${local} (local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry})))
+      (then ${local} ${c.withSite(`(local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry}))`)})
       (else (local.set ${c.x(arity)} (local.get $v)) ${c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1)}))
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`, c.jump(cont));
   continueAt(c, cont);
 }
 
-/** apply/3 with the arguments in x0..x(arity-1), module in x(arity), function in x(arity+1). */
-function applyMfa(c: ModuleContext, arity: number): string {
+/** apply/3 with the arguments in x0..x(arity-1), module in x(arity), function in x(arity+1); `body`: not a tail call (its place is a frame of the trace). */
+function applyMfa(c: ModuleContext, arity: number, body: boolean): string {
   c.types.add(arity);
   const args = Array.from({ length: arity }, (_, j) => `(local.get ${c.x(j)})`).join(" ");
   const m = `(local.get ${c.x(arity)})`, f = `(local.get ${c.x(arity + 1)})`;
-  return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
-    (if (i32.ge_s (local.get $t) (i32.const 0))
+  const call = `(if (i32.ge_s (local.get $t) (i32.const 0))
       (then (local.set $r (call_indirect (type $t${arity}) ${args} (local.get $t))))
-      (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))
+      (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))`;
+  return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
+    ${body ? c.withSite(call) : call}
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`;
 }
 
-/** Calls the compiler answers itself (functions erlang.beam has in Erlang, or module_info's BIFs). */
-function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number): string | undefined {
+/** Calls the compiler answers itself (functions erlang.beam has in Erlang, or module_info's BIFs); `body`: not a tail call. */
+function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, body: boolean): string | undefined {
+  const site = (call: string) => (body ? c.withSite(call) : call);
   const key = `${mod}:${fn}/${arity}`;
   switch (key) {
     case "erlang:get_module_info/1": return `(local.set ${c.x(0)} (i64.const ${NIL}))`;
     case "erlang:get_module_info/2":
       return `(local.set ${c.x(0)} (select (local.get ${c.x(0)}) (i64.const ${NIL}) (i64.eq (local.get ${c.x(1)}) ${c.atom("module")})))`;
     // raising needs no call into a native: straight to the handler
-    case "erlang:throw/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.throw)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
-    case "erlang:error/1": case "erlang:error/2": case "erlang:error/3": return `(drop (call $raise (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
-    case "erlang:exit/1": return `(drop (call $raise (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
+    case "erlang:throw/1": return `(drop (call $raise_trace (i64.const ${atomTerm(PREDEFINED.throw)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
+    case "erlang:error/1": case "erlang:error/2": case "erlang:error/3": return `(drop (call $raise_trace (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
+    case "erlang:exit/1": return `(drop (call $raise_trace (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:apply/2": // apply(Fun, Args)
-      return `(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)}))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
+      return `${site(`(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)})))`)} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:apply/3":
-      return `(local.set $r (call $apply_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)}))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
+      return `${site(`(local.set $r (call $apply_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)})))`)} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:spawn/1":
       return `(local.set $r (call $spawn_fun (local.get ${c.x(0)}) (i32.const 2))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:spawn/3":
@@ -360,11 +364,15 @@ function ownFunction(c: ModuleContext, imp: number): number | undefined {
   return label !== undefined && !c.stubs_.has(label) ? label : undefined;
 }
 
-/** A call to an external function (call_ext*), intrinsic or by name. */
-function external(c: ModuleContext, imp: number, ins: Instruction): string {
+/**
+ * A call to an external function (call_ext*), intrinsic or by name. `body`: not a tail call, so the
+ * caller's place is a frame of a trace raised inside (a CP word pushed around the call:
+ * ModuleContext.withSite), except for erlang's functions: natives, which run no Erlang code.
+ */
+function external(c: ModuleContext, imp: number, ins: Instruction, body: boolean): string {
   const e = c.beam.imports[imp];
   if (!e) throw new CompileError(`${c.where(ins)}: import ${imp} is not in the import table`);
-  return intrinsic(c, e.module, e.function, e.arity) ?? c.callExternal(e.module, e.function, e.arity);
+  return intrinsic(c, e.module, e.function, e.arity, body) ?? c.callExternal(e.module, e.function, e.arity, body && e.module !== "erlang");
 }
 
 // ---- maps ----------------------------------------------------------------------------
@@ -433,7 +441,7 @@ export const EMITTERS: Record<string, Emit> = {
     const n = c.fn.arity;
     c.current.code.push(n ? `(call $frame_enter (i32.const ${n}))` : "",
       ...Array.from({ length: n }, (_, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get ${c.x(j)}))`),
-      `(call $function_clause ${c.atom(c.module)} ${c.atom(c.fn.name)} (i32.const ${n}) ${c.word(c.location())}) (br $exc)`);
+      `(call $function_clause ${c.atom(c.module)} ${c.atom(c.fn.name)} (i32.const ${n}) ${c.word(c.location())} ${cpWord("(global.get $CP)")}) (br $exc)`);
   },
 
 
@@ -490,6 +498,7 @@ export const EMITTERS: Record<string, Emit> = {
     const stub = c.stubs_.get(label(i.args[1]));
     if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity)); return; }   // the native
     const cont = c.freshId();
+    c.continuation(cont);
     c.current.code.push(`(global.set $CP (i32.const @@K${cont}@@))`, c.callLabel(label(i.args[1]), u(i.args[0])));
     continueAt(c, cont);
   },
@@ -507,23 +516,24 @@ export const EMITTERS: Record<string, Emit> = {
   // "the latest version" BEAM's external call asks for is this one
   call_ext: (c, i) => {
     const own = ownFunction(c, u(i.args[1]));
-    if (own === undefined) { c.current.code.push(external(c, u(i.args[1]), i)); return; }
+    if (own === undefined) { c.current.code.push(external(c, u(i.args[1]), i, true)); return; }
     const cont = c.freshId();
+    c.continuation(cont);
     c.current.code.push(`(global.set $CP (i32.const @@K${cont}@@))`, c.callLabel(own, u(i.args[0])));
     continueAt(c, cont);
   },
   call_ext_last: (c, i) => {
     const own = ownFunction(c, u(i.args[1]));
-    c.current.code.push(deallocate(u(i.args[2])), own === undefined ? `${external(c, u(i.args[1]), i)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
+    c.current.code.push(deallocate(u(i.args[2])), own === undefined ? `${external(c, u(i.args[1]), i, false)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
   },
   call_ext_only: (c, i) => {
     const own = ownFunction(c, u(i.args[1]));
-    c.current.code.push(own === undefined ? `${external(c, u(i.args[1]), i)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
+    c.current.code.push(own === undefined ? `${external(c, u(i.args[1]), i, false)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
   },
   call_fun: (c, i) => { const a = u(i.args[0]); c.current.code.push(`(local.set $v (local.get ${c.x(a)}))`); callFun(c, a); },
   call_fun2: (c, i, d) => { const a = u(i.args[1]); c.current.code.push(`(local.set $v ${c.src(i.args[2], d, i)})`); callFun(c, a); },
-  apply: (c, i) => { c.current.code.push(applyMfa(c, u(i.args[0]))); },
-  apply_last: (c, i) => { c.current.code.push(deallocate(u(i.args[1])), applyMfa(c, u(i.args[0])), doReturn); },
+  apply: (c, i) => { c.current.code.push(applyMfa(c, u(i.args[0]), true)); },
+  apply_last: (c, i) => { c.current.code.push(deallocate(u(i.args[1])), applyMfa(c, u(i.args[0]), false), doReturn); },
   make_fun3: (c, i, d) => {
     const idx = u(i.args[0]);
     const l = c.beam.lambdas[idx];

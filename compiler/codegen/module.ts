@@ -53,6 +53,8 @@
 import type { BeamFile, BeamFunction, Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
 import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
+import { Tag, CP_MODULE_SHIFT } from "../../assembly/boundary/terms.js";
+import { cpWord, EXTERNAL_SITE } from "./cp.js";
 import { EMITTERS } from "./instructions.js";
 import { BINARY_EMITTERS, BINARY_HELPERS } from "./binaries.js";
 import { ABI_SIGNATURES } from "./abi_signatures.js";
@@ -63,7 +65,7 @@ const MAX_SEGMENTS = 400;
 /** The ABI functions compiled code calls (their Wasm signatures: abi_signatures.ts, generated from abi/abi.json). */
 const ABI_USED = [
   "reduce", "yield_now", "self", "frame_enter", "frame_leave", "gc_reserve", "make_fun",
-  "try_enter", "try_leave", "raise", "exc_class", "exc_reason", "exc_trace", "exc_clear", "exc_resume", "stack_depth",
+  "try_enter", "try_leave", "raise", "raise_trace", "trace_module", "exc_class", "exc_reason", "exc_trace", "exc_clear", "exc_resume", "stack_depth",
   "apply", "apply_mfa", "export_lookup", "spawn_fun", "spawn_mfa",
   "send", "send_named", "recv_peek", "recv_next", "recv_accept", "recv_wait", "recv_timeout",
   "make_binary", "binary_words", "binary_data", "term_compare", "term_equal", "atom_intern",
@@ -155,17 +157,53 @@ export class ModuleContext {
     ]);
   }
 
-  /** The stack trace a raise here gives: its top frame, [{M, F, Arity, Location}] (a literal, made once per place). */
-  trace(): string {
+  /** The frame of this place in a stack trace: {M, F, Arity, Location} (a literal, made once per place). */
+  frame(): Word {
     const key = `${this.fn.name}/${this.fn.arity}@${this.lineItem}`;
     let w = this.traces.get(key);
     if (!w) {
       const d = this.data;
-      w = d.listOf([d.tupleOf([{ kind: "atom", atom: d.atom(this.module) }, { kind: "atom", atom: d.atom(this.fn.name) },
-        { kind: "imm", value: small(BigInt(this.fn.arity)) }, this.location()])]);
+      w = d.tupleOf([{ kind: "atom", atom: d.atom(this.module) }, { kind: "atom", atom: d.atom(this.fn.name) },
+        { kind: "imm", value: small(BigInt(this.fn.arity)) }, this.location()]);
       this.traces.set(key, w);
     }
-    return this.word(w);
+    return w;
+  }
+
+  /**
+   * raise_trace's last two operands for a raise here: the frame, and the return address when the
+   * function has no frame of its own at instruction `at` (then it is only in $CP, not on the
+   * shadow stack, where the runtime walks the others from).
+   */
+  trace(at: number): string {
+    return `${this.word(this.frame())} ${this.framed[at] ? "(i64.const 0)" : cpWord("(global.get $CP)")}`;
+  }
+
+  /** Frames of the continuations of body calls (segment id → the frame of the call). */
+  readonly contFrames = new Map<number, Word>();
+  /** Frames of the calls to other modules, by site number (their CP words' ids are EXTERNAL_SITE + n). */
+  readonly siteFrames: Word[] = [];
+  /** Whether the current function has its frame (allocate..deallocate) before each instruction. */
+  framed!: boolean[];
+
+  /** Continuation `id` of a body call made here: its frame in a trace is this place's. */
+  continuation(id: number): void { this.contFrames.set(id, this.frame()); }
+
+  /**
+   * `call` (a call to another module, or through a fun or apply, which runs another trampoline)
+   * with this place's CP word pushed in a slot of its own around it, so that a trace walked from
+   * inside sees the caller (a body call's return address, as BEAM's stack holds it). The slot is
+   * left only when the call returns a value: a raise has restored the stack already.
+   */
+  withSite(call: string): string {
+    const n = this.siteFrames.length;
+    this.siteFrames.push(this.frame());
+    return `(if (i32.and (i32.ge_u (global.get $sp) (i32.const 8)) (i32.ge_u (i32.sub (global.get $sp) (i32.const 8)) (global.get $sp_limit)))
+        (then (global.set $sp (i32.sub (global.get $sp) (i32.const 8)))) (else (call $frame_enter (i32.const 1))))
+      (i64.store (global.get $sp) ${cpWord(`(i32.const ${(EXTERNAL_SITE + n) | 0})`)})
+      ${call}
+      (br_if $exc (i64.eqz (local.get $r)))
+      (global.set $sp (i32.add (global.get $sp) (i32.const 8)))`;
   }
 
   /** Where this instruction is, for errors. */
@@ -280,14 +318,15 @@ export class ModuleContext {
    * Call module:fn/arity with x0..x(arity-1), its result to x0; a raise goes to $exc. Looked up by
    * name once; if nothing by that name is linked, apply_mfa raises undef (as BEAM's late binding).
    */
-  callExternal(module: string, fn: string, arity: number): string {
+  callExternal(module: string, fn: string, arity: number, site = false): string {
     const i = this.external(module, fn, arity);
     const args = Array.from({ length: arity }, (_, j) => `(local.get ${this.x(j)})`).join(" ");
+    const call = `(if (i32.ge_s (global.get $ext${i}) (i32.const 0))
+        (then (local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i}))))
+        (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))`;
     return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
         (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
-      (if (i32.ge_s (global.get $ext${i}) (i32.const 0))
-        (then (local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i}))))
-        (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))
+      ${site ? this.withSite(call) : call}
       (br_if $exc (i64.eqz (local.get $r)))
       (local.set ${this.x(0)} (local.get $r))`;
   }
@@ -319,15 +358,21 @@ function isNifStub(beam: BeamFile, fn: BeamFunction): boolean {
   return false;
 }
 
-/** Handler depth (open try/catch frames of the current function) before each instruction. */
-function handlerDepths(fn: BeamFunction, where: string): number[] {
+/**
+ * Handler depth (open try/catch frames of the current function) before each instruction, and
+ * whether the function's frame (allocate ... deallocate) is there: both are the same at every
+ * way into a label (BEAM's validator checks it), so each is carried along the code and to labels.
+ */
+function handlerDepths(fn: BeamFunction, where: string): { depths: number[]; framed: boolean[] } {
   const code = fn.code;
   const atLabel = new Map<number, number>();
   const depths = new Array<number>(code.length).fill(0);
+  const framedAt = new Map<number, boolean>();
+  const framed = new Array<boolean>(code.length).fill(false);
   const targetOf = (op: Operand | undefined) => (op && op.kind === "f" && op.label !== 0 ? op.label : undefined);
   // two passes: a label reached only by a jump from later code gets its depth on the second
   for (let pass = 0; pass < 2; pass++) {
-    let d = 0, reachable = true;
+    let d = 0, f = false, reachable = true;
     for (let i = 0; i < code.length; i++) {
       const ins = code[i];
       if (ins.name === "label") {
@@ -335,19 +380,29 @@ function handlerDepths(fn: BeamFunction, where: string): number[] {
         const known = atLabel.get(l);
         if (known !== undefined) d = known;
         else if (reachable) atLabel.set(l, d);
+        const knownF = framedAt.get(l);
+        if (knownF !== undefined) f = knownF;
+        else if (reachable) framedAt.set(l, f);
         reachable = true;
       }
       depths[i] = d;
+      framed[i] = f;
+      const reach = (t: number | undefined) => {
+        if (t === undefined) return;
+        if (!atLabel.has(t)) atLabel.set(t, d);
+        if (!framedAt.has(t)) framedAt.set(t, f);
+      };
       switch (ins.name) {
-        case "try": atLabel.set(targetOf(ins.args[1])!, d); d++; break;          // the handler resumes at depth d
-        case "catch": atLabel.set(targetOf(ins.args[1])!, d + 1); d++; break;    // catch_end is reached with it open
+        case "try": atLabel.set(targetOf(ins.args[1])!, d); framedAt.set(targetOf(ins.args[1])!, f); d++; break;   // the handler resumes at depth d
+        case "catch": atLabel.set(targetOf(ins.args[1])!, d + 1); framedAt.set(targetOf(ins.args[1])!, f); d++; break;   // catch_end is reached with it open
         case "try_end": case "catch_end": d--; break;
         case "try_case": break;                                                   // arrived by a raise: already d
+        case "allocate": case "allocate_zero": case "allocate_heap": case "allocate_heap_zero": f = true; break;
+        case "deallocate": f = false; break;
         default:
           for (const op of ins.args) {
-            const t = targetOf(op);
-            if (t !== undefined && !atLabel.has(t)) atLabel.set(t, d);
-            if (op.kind === "list") for (const o of op.items) { const u = targetOf(o); if (u !== undefined && !atLabel.has(u)) atLabel.set(u, d); }
+            reach(targetOf(op));
+            if (op.kind === "list") for (const o of op.items) reach(targetOf(o));
           }
       }
       if (d < 0) throw new CompileError(`${where}: try/catch frames do not nest`);
@@ -355,7 +410,7 @@ function handlerDepths(fn: BeamFunction, where: string): number[] {
         "if_end", "try_case_end", "raise", "wait", "loop_rec_end", "apply_last", "badrecord"].includes(ins.name)) reachable = false;
     }
   }
-  return depths;
+  return { depths, framed };
 }
 
 /** The WAT text of one .beam module. */
@@ -379,7 +434,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
     c.lineItem = 0;
     c.group++;
     c.groupArity.set(c.group, fn.arity);
-    c.depths = handlerDepths(fn, c.where());
+    ({ depths: c.depths, framed: c.framed } = handlerDepths(fn, c.where()));
     for (let i = 0; i < fn.code.length; i++) {
       const ins = fn.code[i];
       if (ins.name === "label") {
@@ -397,7 +452,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
       emit(c, ins, c.depths[i], i);
       // a raise carries the trace of where it is (the instruction may have started new segments)
       for (const s of new Set([seg, c.current, ...c.stubs.slice(-2)])) {
-        for (let j = s === seg ? from : 0; j < s.code.length; j++) if (s.code[j].includes("@@T@@")) s.code[j] = s.code[j].replaceAll("@@T@@", c.trace());
+        for (let j = s === seg ? from : 0; j < s.code.length; j++) if (s.code[j].includes("@@T@@")) s.code[j] = s.code[j].replaceAll("@@T@@", c.trace(i));
       }
     }
   }
@@ -442,6 +497,21 @@ function assemble(c: ModuleContext): string {
       }
     }
   }
+  // where each segment lands (its id's code: group << 16 | position), known before the data's layout
+  // so that the frame table (continuations and call sites → their frames) can be a literal
+  const where = new Map<number, { group: number; pos: number }>();
+  for (const [g, segs] of groups) segs.forEach((s, i) => where.set(s.id, { group: g, pos: i + 1 }));
+  const encode = (id: number): number => {
+    const w = where.get(id);
+    if (!w) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
+    return (w.group << 16) | w.pos;
+  };
+  if (groups.size >= 1 << 15) throw new CompileError(`${c.module}.beam: ${groups.size} function groups (at most 32767)`);
+  const frameEntries: [number, Word][] = [];
+  for (const [id, f] of c.contFrames) if (where.has(id)) frameEntries.push([encode(id), f]);
+  c.siteFrames.forEach((f, n) => frameEntries.push([EXTERNAL_SITE + n, f]));
+  frameEntries.sort((a, b) => a[0] - b[0]);
+  const frameTable = data.tupleOf(frameEntries.flatMap(([k, f]) => [{ kind: "imm" as const, value: small(BigInt(k)) }, f]));
   const layout = data.layout();
   const lines: string[] = [];
   lines.push(`(module`);
@@ -460,7 +530,7 @@ function assemble(c: ModuleContext): string {
   for (let i = 0; i < data.atoms.length; i++) lines.push(`  (global $atom${i} (mut i64) (i64.const 0))`);
   for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
   for (let i = 0; i < c.xCount; i++) lines.push(`  (global $X${i} (mut i64) (i64.const 0))`);
-  lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`);
+  lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`, `  (global $cpBase (mut i64) (i64.const 0))`);
   lines.push(`  (type $group (func (param i32) (result i32)))`, `  (type $fenter (func (param i64) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
@@ -492,6 +562,10 @@ function assemble(c: ModuleContext): string {
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br $fix)))
+    ;; the frame table, for stack traces: the module id goes in every CP word
+    (local.set $i (call $trace_module ${c.word(frameTable)}))
+    (if (i32.lt_s (local.get $i) (i32.const 0)) (then (unreachable)))
+    (global.set $cpBase (i64.or (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const ${CP_MODULE_SHIFT})) (i64.const ${Tag.CP})))
     (global.set $ready (i32.const 1)))`);
 
   lines.push(helpers(c), BINARY_HELPERS);
@@ -500,13 +574,6 @@ function assemble(c: ModuleContext): string {
   // dispatch loop over its own labels; $run is the trampoline between them. Jumps within a
   // function are br (forward) or its own loop (backward); a call or return to another function
   // hands the live x registers over in the globals $X.. and returns the id to run next.
-  const where = new Map<number, { group: number; pos: number }>();
-  for (const [g, segs] of groups) segs.forEach((s, i) => where.set(s.id, { group: g, pos: i + 1 }));
-  const encode = (id: number): number => {
-    const w = where.get(id);
-    if (!w) throw new CompileError(`${c.module}.beam: a jump to a label with no code (id ${id})`);
-    return (w.group << 16) | w.pos;
-  };
   const groupIds = [...groups.keys()].sort((a, b) => a - b);
   const handOver = (live: number) => Array.from({ length: live }, (_, j) => `(global.set $X${j} (local.get $x${j}))`).join(" ");
   const locals = [`(local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64) (local $u i64) (local $bits i64)`];
@@ -630,8 +697,9 @@ const BADARG = atomTerm(PREDEFINED.badarg), INFINITY = atomTerm(PREDEFINED.infin
 /** Out-of-line helpers every compiled module has (the cold paths of instructions.ts). */
 function helpers(c: ModuleContext): string {
   return `
-  ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made
-  (func $error_tuple (param $tag i64) (param $v i64) (param $trace i64) (local $t i32)
+  ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made;
+  ;; frame and cp as raise_trace's
+  (func $error_tuple (param $tag i64) (param $v i64) (param $frame i64) (param $cp i64) (local $t i32)
     (call $frame_enter (i32.const 1)) (i64.store (global.get $sp) (local.get $v))
     (call $gc_reserve (i32.const 3))
     (local.set $v (i64.load (global.get $sp))) (call $frame_leave (i32.const 1))
@@ -639,11 +707,12 @@ function helpers(c: ModuleContext): string {
     (i64.store (local.get $t) (i64.const ${header(2, SUB.TUPLE)}))
     (i64.store offset=8 (local.get $t) (local.get $tag)) (i64.store offset=16 (local.get $t) (local.get $v))
     (global.set $htop (i32.add (local.get $t) (i32.const 24)))
-    (drop (call $raise (i64.const ${ERROR}) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (local.get $trace))))
-  ;; raise error:function_clause with the trace [{M, F, Args, Location}], Args the n terms in the
-  ;; newest frame of root slots (rooted while the words are made), which it leaves
-  (func $function_clause (param $m i64) (param $f i64) (param $n i32) (param $loc i64) (local $t i32) (local $r i64)
-    (call $gc_reserve (i32.add (i32.shl (local.get $n) (i32.const 1)) (i32.const 7)))
+    (drop (call $raise_trace (i64.const ${ERROR}) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (local.get $frame) (local.get $cp))))
+  ;; raise error:function_clause, the trace's top frame {M, F, Args, Location}, Args the n terms in
+  ;; the newest frame of root slots (rooted while the words are made), which it leaves; the
+  ;; function has no frame yet: $cp is its return address
+  (func $function_clause (param $m i64) (param $f i64) (param $n i32) (param $loc i64) (param $cp i64) (local $t i32) (local $r i64)
+    (call $gc_reserve (i32.add (i32.shl (local.get $n) (i32.const 1)) (i32.const 5)))
     (local.set $r (i64.const ${NIL}))
     (block $done (loop $arg
       (br_if $done (i32.eqz (local.get $n)))
@@ -658,10 +727,8 @@ function helpers(c: ModuleContext): string {
     (i64.store (local.get $t) (i64.const ${header(4, SUB.TUPLE)}))
     (i64.store offset=8 (local.get $t) (local.get $m)) (i64.store offset=16 (local.get $t) (local.get $f))
     (i64.store offset=24 (local.get $t) (local.get $r)) (i64.store offset=32 (local.get $t) (local.get $loc))
-    (i64.store offset=40 (local.get $t) (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))
-    (i64.store offset=48 (local.get $t) (i64.const ${NIL}))
-    (global.set $htop (i32.add (local.get $t) (i32.const 56)))
-    (drop (call $raise (i64.const ${ERROR}) ${c.atom("function_clause")} (i64.or (i64.extend_i32_u (i32.add (local.get $t) (i32.const 40))) (i64.const 1)))))
+    (global.set $htop (i32.add (local.get $t) (i32.const 40)))
+    (drop (call $raise_trace (i64.const ${ERROR}) ${c.atom("function_clause")} (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)) (local.get $cp))))
   ;; catch Expr's value after a raise: throw → Reason; error → {'EXIT', {Reason, Trace}}; exit → {'EXIT', Reason}
   ;; (the exception is a root of the process while the words are made, so it is read after)
   (func $catch_value (result i64) (local $cls i64) (local $t i32) (local $r i64)
