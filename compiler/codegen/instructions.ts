@@ -297,25 +297,35 @@ const doReturn = `@@R@@`;
  * so no Wasm call nests; any other fun is called natively through its entry. Not a fun of that
  * arity: apply raises BEAM's error.
  */
-function callFun(c: ModuleContext, arity: number): void {
+function callFun(c: ModuleContext, arity: number, tail: boolean): void {
   c.types.add(arity + 1);
   const args = Array.from({ length: arity }, (_, j) => `(local.get ${c.x(j)})`).join(" ");
   const word = `(i64.load offset=6 (i32.wrap_i64 (local.get $v)))`;   // small integer: entry | arity << 32
   const entry = `(i32.wrap_i64 (i64.shr_u ${word} (i64.const 4)))`;
   const cont = c.freshId();
   const handOver = Array.from({ length: arity }, (_, j) => `(global.set $X${j} (local.get ${c.x(j)}))`).join(" ");
-  c.continuation(cont);
+  // a trace raised inside sees this place, unless the call is in tail position (its function's
+  // frame left right after: BEAM's loader makes that a tail call, which leaves no frame); then the
+  // function's frame, still there, gives its return address as BEAM's stack would
+  if (!tail) c.continuation(cont);
+  const call = `(local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry}))`;
   const local = c.beam.lambdas.length
     ? `(if (i32.lt_u (i32.sub ${entry} (global.get $tb)) (i32.const ${c.beam.lambdas.length}))
         (then ${handOver} (global.set $CP (i32.const @@K${cont}@@))
           (return (call_indirect (type $fenter) (local.get $v) (i32.add ${entry} (i32.const @@FENTER@@))))))`
     : "";
   c.current.code.push(`(if (if (result i32) ${isBoxedOf("(local.get $v)", SUB.FUN)} (then (i64.eq (i64.shr_u ${word} (i64.const 36)) (i64.const ${arity}))) (else (i32.const 0)))
-      (then ${local} ${c.withSite(`(local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry}))`)})
+      (then ${local} ${tail ? call : c.withSite(call)})
       (else (local.set ${c.x(arity)} (local.get $v)) ${c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1)}))
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`, c.jump(cont));
   continueAt(c, cont);
+}
+
+/** Whether the call at instruction `at` is in tail position: `deallocate` and `return` follow it. */
+function tailPosition(c: ModuleContext, at: number): boolean {
+  const next = c.fn.code.slice(at + 1).filter((i) => i.name !== "line");
+  return next[0]?.name === "deallocate" && next[1]?.name === "return";
 }
 
 /** apply/3 with the arguments in x0..x(arity-1), module in x(arity), function in x(arity+1); `body`: not a tail call (its place is a frame of the trace). */
@@ -327,14 +337,14 @@ function applyMfa(c: ModuleContext, arity: number, body: boolean): string {
       (then (local.set $r (call_indirect (type $t${arity}) ${args} (local.get $t))))
       (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))`;
   return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
-    ${body ? c.withSite(call) : call}
+    ${c.withSite(call, body ? "body" : "tail")}
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`;
 }
 
 /** Calls the compiler answers itself (functions erlang.beam has in Erlang, or module_info's BIFs); `body`: not a tail call. */
 function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, body: boolean): string | undefined {
-  const site = (call: string) => (body ? c.withSite(call) : call);
+  const site = (call: string) => c.withSite(call, body ? "body" : "tail");
   const key = `${mod}:${fn}/${arity}`;
   switch (key) {
     case "erlang:get_module_info/1": return `(local.set ${c.x(0)} (i64.const ${NIL}))`;
@@ -365,14 +375,15 @@ function ownFunction(c: ModuleContext, imp: number): number | undefined {
 }
 
 /**
- * A call to an external function (call_ext*), intrinsic or by name. `body`: not a tail call, so the
- * caller's place is a frame of a trace raised inside (a CP word pushed around the call:
- * ModuleContext.withSite), except for erlang's functions: natives, which run no Erlang code.
+ * A call to an external function (call_ext*), intrinsic or by name. A trace raised inside sees the
+ * caller as BEAM's stack holds it (a CP word pushed around the call: ModuleContext.withSite): for a
+ * body call (`body`) this place, for a tail call the function's return address. Not around
+ * erlang's functions: natives, which run no Erlang code.
  */
 function external(c: ModuleContext, imp: number, ins: Instruction, body: boolean): string {
   const e = c.beam.imports[imp];
   if (!e) throw new CompileError(`${c.where(ins)}: import ${imp} is not in the import table`);
-  return intrinsic(c, e.module, e.function, e.arity, body) ?? c.callExternal(e.module, e.function, e.arity, body && e.module !== "erlang");
+  return intrinsic(c, e.module, e.function, e.arity, body) ?? c.callExternal(e.module, e.function, e.arity, e.module === "erlang" ? undefined : body ? "body" : "tail");
 }
 
 // ---- maps ----------------------------------------------------------------------------
@@ -530,8 +541,8 @@ export const EMITTERS: Record<string, Emit> = {
     const own = ownFunction(c, u(i.args[1]));
     c.current.code.push(own === undefined ? `${external(c, u(i.args[1]), i, false)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
   },
-  call_fun: (c, i) => { const a = u(i.args[0]); c.current.code.push(`(local.set $v (local.get ${c.x(a)}))`); callFun(c, a); },
-  call_fun2: (c, i, d) => { const a = u(i.args[1]); c.current.code.push(`(local.set $v ${c.src(i.args[2], d, i)})`); callFun(c, a); },
+  call_fun: (c, i, _d, at) => { const a = u(i.args[0]); c.current.code.push(`(local.set $v (local.get ${c.x(a)}))`); callFun(c, a, tailPosition(c, at)); },
+  call_fun2: (c, i, d, at) => { const a = u(i.args[1]); c.current.code.push(`(local.set $v ${c.src(i.args[2], d, i)})`); callFun(c, a, tailPosition(c, at)); },
   apply: (c, i) => { c.current.code.push(applyMfa(c, u(i.args[0]), true)); },
   apply_last: (c, i) => { c.current.code.push(deallocate(u(i.args[1])), applyMfa(c, u(i.args[0]), false), doReturn); },
   make_fun3: (c, i, d) => {

@@ -191,16 +191,22 @@ export class ModuleContext {
 
   /**
    * `call` (a call to another module, or through a fun or apply, which runs another trampoline)
-   * with this place's CP word pushed in a slot of its own around it, so that a trace walked from
-   * inside sees the caller (a body call's return address, as BEAM's stack holds it). The slot is
-   * left only when the call returns a value: a raise has restored the stack already.
+   * with a CP word pushed in a slot of its own around it, so that a trace walked from inside sees
+   * what BEAM's stack would hold there: for a body call ("body") this place, a frame of the trace;
+   * for a tail call ("tail") the function's own return address, which is only in $CP (the function
+   * has no frame then), so the caller's frame is not lost. The slot is left only when the call
+   * returns a value: a raise has restored the stack already.
    */
-  withSite(call: string): string {
-    const n = this.siteFrames.length;
-    this.siteFrames.push(this.frame());
+  withSite(call: string, kind: "body" | "tail" = "body"): string {
+    let word: string;
+    if (kind === "body") {
+      const n = this.siteFrames.length;
+      this.siteFrames.push(this.frame());
+      word = cpWord(`(i32.const ${(EXTERNAL_SITE + n) | 0})`);
+    } else word = cpWord("(global.get $CP)");
     return `(if (i32.and (i32.ge_u (global.get $sp) (i32.const 8)) (i32.ge_u (i32.sub (global.get $sp) (i32.const 8)) (global.get $sp_limit)))
         (then (global.set $sp (i32.sub (global.get $sp) (i32.const 8)))) (else (call $frame_enter (i32.const 1))))
-      (i64.store (global.get $sp) ${cpWord(`(i32.const ${(EXTERNAL_SITE + n) | 0})`)})
+      (i64.store (global.get $sp) ${word})
       ${call}
       (br_if $exc (i64.eqz (local.get $r)))
       (global.set $sp (i32.add (global.get $sp) (i32.const 8)))`;
@@ -318,7 +324,7 @@ export class ModuleContext {
    * Call module:fn/arity with x0..x(arity-1), its result to x0; a raise goes to $exc. Looked up by
    * name once; if nothing by that name is linked, apply_mfa raises undef (as BEAM's late binding).
    */
-  callExternal(module: string, fn: string, arity: number, site = false): string {
+  callExternal(module: string, fn: string, arity: number, site?: "body" | "tail"): string {
     const i = this.external(module, fn, arity);
     const args = Array.from({ length: arity }, (_, j) => `(local.get ${this.x(j)})`).join(" ");
     const call = `(if (i32.ge_s (global.get $ext${i}) (i32.const 0))
@@ -326,7 +332,7 @@ export class ModuleContext {
         (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))`;
     return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
         (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
-      ${site ? this.withSite(call) : call}
+      ${site ? this.withSite(call, site) : call}
       (br_if $exc (i64.eqz (local.get $r)))
       (local.set ${this.x(0)} (local.get $r))`;
   }
