@@ -204,7 +204,7 @@
 /** Raise (class, reason) as raise does, with BEAM's stack trace: [frame | one frame per CP word on the shadow stack, newest first, a word equal to the previous counted once], 8 frames at most. `frame` is the raising place's {M, F, ArityOrArgs, Location}; `cp` the raising function's return address (a CP word) when it has no frame of its own on the shadow stack, else 0. May collect (reason and frame are kept meanwhile). */
 // @ts-ignore: decorator
 @external("shoal", "raise_trace") export declare function raiseTrace(cls: u64, reason: u64, frame: u64, cp: u64): i32;
-/** Register a compiled module's frame table, a literal tuple {K1, Frame1, K2, Frame2, ...}: the Ks small integers in increasing order (continuation ids), each Frame {M, F, Arity, Location} with the line of the call that continues at K. The module id (>= 1) its CP words carry (module id << 38 | K << 6 | 0x1B); -1 for a table of another shape. */
+/** Register a compiled module's frame table, a literal tuple {Bases, Frames, Sites}: continuation id K = Group << 16 | Pos has the frame Frames[Bases[Group] + Pos] (Pos below Bases[Group + 1] - Bases[Group]), call site id K = 2^31 | N the frame Sites[N]; each frame {M, F, Arity, Location} with the line of the call that continues at K, or [] for none. The module id (>= 1) its CP words carry (module id << 38 | K << 6 | 0x1B); -1 for a table of another shape. */
 // @ts-ignore: decorator
 @external("shoal", "trace_module") export declare function traceModule(table: u64): i32;
 /** The exception being handled: its class (throw, error or exit; 0 if none). */

@@ -35,7 +35,7 @@ import { PredefinedAtom } from "../boundary/atoms";
 import { current, processExit } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit, setSp } from "./shadowstack";
 import { reserve } from "./alloc";
-import { traceOf, traceList, traceWords } from "./traces";
+import { traceOf, traceList, traceSame, traceWords } from "./traces";
 
 // @ts-ignore: decorator
 @inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
@@ -95,10 +95,12 @@ export function raise(cls: Term, reason: Term, trace: Term): i32 {
 export function raiseTrace(cls: Term, reason: Term, frame: Term, cp: u64): i32 {
   const p = current!;
   const n = traceOf(cp);   // before anything moves the stack or allocates
+  if (traceSame(p.traceCache, frame, n)) return raise(cls, reason, p.traceCache);
   p.excReason = reason;
   p.excTrace = frame;
   reserve(traceWords(n));
-  return raise(cls, p.excReason, traceList(p.excTrace, n));
+  p.traceCache = traceList(p.excTrace, n);
+  return raise(cls, p.excReason, p.traceCache);
 }
 
 /** The process ends with the reason an uncaught exception gives, as on BEAM. */

@@ -11,7 +11,7 @@
 //             timer record (timers.ts), armed while it sleeps or waits with a
 //             timeout
 //  Process    pid; the term roots arg reason dict matching excClass excReason
-//             excTrace (PROCESS_ROOTS); handler (exceptions.ts);
+//             excTrace traceCache (PROCESS_ROOTS); handler (exceptions.ts);
 //             reductions, next (run queue); sp stackLo stackHi (shadow
 //             stack); entry slot; mqHead mqTail mqSave mqLen (mailbox); name;
 //             sendTimers (message timers aimed at it); sigData sigLen sigCap
@@ -84,6 +84,8 @@ import { Timer, TIMER_PROCESS } from "./timers";
   excClass: Term;
   excReason: Term;
   excTrace: Term;
+  /** The stack trace its last raise_trace built (traces.ts): the next one reuses it when it is the same. */
+  traceCache: Term;
   // ── end of term roots
   /** The resume id the last raise went to (exceptions.ts): read by code that learns of the raise from a call's non-value 0. */
   excResume: i32;
@@ -128,7 +130,7 @@ import { Timer, TIMER_PROCESS } from "./timers";
 
 /** Term fields of a process block, from `arg` on, that are roots. */
 // @ts-ignore: decorator
-@inline export const PROCESS_ROOTS: usize = 7;
+@inline export const PROCESS_ROOTS: usize = 8;
 
 /** Where the backend's per-fiber context starts in a block: after the fields, 8-aligned. */
 // @ts-ignore: decorator
@@ -239,6 +241,7 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.excResume = -1;
   p.excReason = NIL;
   p.excTrace = NIL;
+  p.traceCache = NIL;
   p.handler = 0;
   if (!sharedHeap) heapInit(heapOf(p), defaultMinHeap, defaultMaxHeap, defaultFullsweepAfter);
   p.entry = entry;

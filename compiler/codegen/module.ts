@@ -513,11 +513,19 @@ function assemble(c: ModuleContext): string {
     return (w.group << 16) | w.pos;
   };
   if (groups.size >= 1 << 15) throw new CompileError(`${c.module}.beam: ${groups.size} function groups (at most 32767)`);
-  const frameEntries: [number, Word][] = [];
-  for (const [id, f] of c.contFrames) if (where.has(id)) frameEntries.push([encode(id), f]);
-  c.siteFrames.forEach((f, n) => frameEntries.push([EXTERNAL_SITE + n, f]));
-  frameEntries.sort((a, b) => a[0] - b[0]);
-  const frameTable = data.tupleOf(frameEntries.flatMap(([k, f]) => [{ kind: "imm" as const, value: small(BigInt(k)) }, f]));
+  // {Bases, Frames, Sites} (assembly/runtime/traces.ts): group g's positions 0.. at Frames[Bases[g] + pos]
+  const bases: Word[] = [], frames: Word[] = [];
+  const maxGroup = Math.max(0, ...groups.keys());
+  for (let g = 0; g <= maxGroup; g++) {
+    bases.push({ kind: "imm", value: small(BigInt(frames.length)) });
+    const segs = groups.get(g) ?? [];
+    for (let pos = 0; pos <= segs.length; pos++) {
+      const f = pos === 0 ? undefined : c.contFrames.get(segs[pos - 1].id);
+      frames.push(f ?? { kind: "imm", value: NIL });
+    }
+  }
+  bases.push({ kind: "imm", value: small(BigInt(frames.length)) });
+  const frameTable = data.tupleOf([data.tupleOf(bases), data.tupleOf(frames), data.tupleOf(c.siteFrames)]);
   const layout = data.layout();
   const lines: string[] = [];
   lines.push(`(module`);

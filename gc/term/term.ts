@@ -12,6 +12,11 @@
 // │ 0                                                │ 1 1 1 0 1 1 │ nil []
 // └──────────────────────────────────────────────────────┴─────────┘
 //
+// The immediate-2 tag 0x1B (BEAM's "catch") is no term's: Shoal's compiled
+// code saves return addresses on the shadow stack with it (CP words,
+// assembly/runtime/traces.ts), which the collector, an immediate to it,
+// leaves as they are.
+//
 // Immediates (small integers, atoms, pids, nil) need no heap. Boxed terms and
 // lists point into the owning process's heap (gc/mem/heap.ts), never into another's.
 // The tag values are defined once, in assembly/boundary/terms.ts.
