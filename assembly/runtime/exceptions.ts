@@ -35,7 +35,7 @@ import { PredefinedAtom } from "../boundary/atoms";
 import { current, processExit } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit, setSp } from "./shadowstack";
 import { reserve } from "./alloc";
-import { traceOf, traceList, traceSame, traceWords } from "./traces";
+import { traceOf, traceList, traceSame, traceWords, traceKeep, lastWalkSame } from "./traces";
 
 // @ts-ignore: decorator
 @inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
@@ -94,12 +94,15 @@ export function raise(cls: Term, reason: Term, trace: Term): i32 {
  */
 export function raiseTrace(cls: Term, reason: Term, frame: Term, cp: u64): i32 {
   const p = current!;
+  // the same walk as the one that built this process's last trace: that trace (a loop's raise)
+  if (lastWalkSame(p.pid, p.traceCache, frame, cp)) return raise(cls, reason, p.traceCache);
   const n = traceOf(cp);   // before anything moves the stack or allocates
-  if (traceSame(p.traceCache, frame, n)) return raise(cls, reason, p.traceCache);
+  if (traceSame(p.traceCache, frame, n)) { traceKeep(p.pid); return raise(cls, reason, p.traceCache); }
   p.excReason = reason;
   p.excTrace = frame;
   reserve(traceWords(n));
   p.traceCache = traceList(p.excTrace, n);
+  traceKeep(p.pid);
   return raise(cls, p.excReason, p.traceCache);
 }
 

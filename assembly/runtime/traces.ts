@@ -104,23 +104,79 @@ export function frameOf(w: u64): Term {
  * nothing allocated) and says how many.
  */
 export function traceOf(cp: u64): i32 {
-  // the walk: the frames behind the raise, newest first, literals only
-  let n = 0;
+  // the walk: the frames behind the raise, newest first, literals only; the CP words it looks up
+  // are recorded (the last walk's key: lastWalkSame)
+  let n = 0, k = 0;
   let prev: u64 = 0;
+  keyPid = 0;   // the key is this walk's from now on: no process's list until traceKeep says
   if (isCp(cp)) {
     const f = frameOf(cp);
+    unchecked(keyWords[k] = cp); unchecked(keyFrame[k++] = f != 0);
     if (f) { unchecked(found[n++] = f); prev = cp; }
   }
   const hi = current!.stackHi;
-  for (let at = sp; at < hi && n < BACKTRACE_DEPTH - 1; at += 8) {
+  let at = sp;
+  for (; at < hi && n < BACKTRACE_DEPTH - 1; at += 8) {
     const w = load<u64>(at);
     if (!isCp(w) || w == prev) continue;
     const f = frameOf(w);
+    if (k < KEY_MAX) { unchecked(keyWords[k] = w); unchecked(keyFrame[k] = f != 0); }
+    k++;
     if (!f) continue;
     unchecked(found[n++] = f);
     prev = w;
   }
+  if (DEBUG) assert(n < BACKTRACE_DEPTH);
+  keyLength = k <= KEY_MAX ? k : -1;
+  keyToEnd = at >= hi;
+  keyCp = cp;
   return n;
+}
+
+/** CP words a walk's key records at most (a longer walk is not kept). */
+// @ts-ignore: decorator
+@inline const KEY_MAX: i32 = 16;
+/** The last walk's CP words, in order, each looked up (deduplicated as the walk does); whether each gave a frame. */
+const keyWords = new StaticArray<u64>(KEY_MAX);
+const keyFrame = new StaticArray<bool>(KEY_MAX);
+/** How many (-1: too many to keep, or none since the key was given away), the cp it had, whether it reached the stack's first slot. */
+let keyLength: i32 = -1;
+let keyCp: u64 = 0;
+let keyToEnd = false;
+/** The process whose traceCache the key is (0: none). */
+let keyPid: Term = 0;
+
+/**
+ * Keep the last walk as the key of `pid`'s traceCache (raiseTrace, after it built that list from
+ * this walk).
+ */
+export function traceKeep(pid: Term): void { keyPid = keyLength >= 0 ? pid : 0; }
+
+/**
+ * Whether a raise at `frame` with `cp` in the running process would walk exactly what the walk
+ * kept last (for this process's traceCache, whose head must be `frame`): then its trace is that
+ * list, and no frame is looked up or allocated. The same CP words in the same order give the same
+ * frames; a heap frame (function_clause's, made for this raise) is never the head of an older list.
+ */
+export function lastWalkSame(pid: Term, cache: Term, frame: Term, cp: u64): bool {
+  if (pid != keyPid || cp != keyCp || !isList(cache) || head(cache) != frame) return false;
+  let k = 0;
+  let prev: u64 = 0;
+  if (isCp(cp)) {
+    if (keyLength == 0 || unchecked(keyWords[0]) != cp) return false;
+    if (unchecked(keyFrame[0])) prev = cp;
+    k = 1;
+  }
+  const hi = current!.stackHi;
+  for (let at = sp; at < hi; at += 8) {
+    const w = load<u64>(at);
+    if (!isCp(w) || w == prev) continue;
+    if (k == keyLength) return !keyToEnd;   // the kept walk stopped here, at its last frame
+    if (w != unchecked(keyWords[k])) return false;
+    if (unchecked(keyFrame[k])) prev = w;
+    k++;
+  }
+  return k == keyLength && keyToEnd;
 }
 
 /**
