@@ -379,21 +379,36 @@ function quarantine(block: usize, bytes: usize): void {
   quarantineNext = (quarantineNext + 1) % QUARANTINE;
 }
 
-/**
- * The caller's roots: a function that calls evacuateRange on every range of
- * term words that may point into heap `h` (the collector knows no process;
- * the runtime hands it the roots, assembly/runtime/roots.ts).
- */
-export type RootScanner = (h: Heap) => void;
+// A collection is two calls with the roots between them, so that the runtime
+// hands the collector its roots by direct calls (evacuateRange on each range)
+// and the collector calls nothing of the runtime's: no function pointer, which
+// Binaryen's Asyncify would have to assume may suspend, instrumenting every
+// function that can allocate, the scheduler's loop included.
+//
+//   collectBegin(h, need, major)   true: evacuate the roots now, then
+//                                  collectEnd(h); false: nothing to collect
+//                                  (the heap just got its first block)
+//   evacuateRange(lo, hi)          per range of term words that may point
+//                                  into h (the caller's roots)
+//   collectEnd(h)                  scan, sweep, size: the kind run
+
+/** The collection under way (between collectBegin and collectEnd). */
+let colHeap: Heap | null = null;
+let colMajor = false;
+let colNeed: usize = 0;
+let colTo: usize = 0;
+let colAllocWords: usize = 0;
+let colPromStart: usize = 0;
 
 /**
- * Collect heap `h` so that at least `need` words are free in its young
- * generation afterwards; `major` forces a full sweep. Returns the kind run.
- * The caller has written the running heap's top back (heapSync). The caller
- * decides what follows: max_heap_size is its policy, not the collector's.
+ * Start collecting heap `h` so that at least `need` words are free in its young generation
+ * afterwards; `major` forces a full sweep. The caller has written the running heap's top back
+ * (heapSync). True: the caller now evacuates its roots and calls collectEnd; false: `h` had no
+ * block yet and got one, nothing to collect.
  */
-export function collect(h: Heap, need: usize, major: bool, scanRoots: RootScanner): i32 {
-  if (!h.start) { heapFirstBlock(h, need); return GC_MINOR; }
+export function collectBegin(h: Heap, need: usize, major: bool): bool {
+  if (DEBUG) assert(colHeap == null);   // collections do not nest
+  if (!h.start) { heapFirstBlock(h, need); return false; }
   const youngWords = youngSize(h);
   const youngUsedWords = (h.top - h.start) >> 3;
   const promote = (h.hwm - h.start) >> 3;           // words a minor would promote, at most
@@ -422,10 +437,21 @@ export function collect(h: Heap, need: usize, major: bool, scanRoots: RootScanne
   keepSpan = major ? 0 : h.oldEnd - h.oldStart;
   promoteBelow = major ? 0 : h.hwm;
   toTop = to;
-  const promStart = h.oldTop;
-  promTop = promStart;
+  promTop = h.oldTop;
+  colHeap = h;
+  colMajor = major;
+  colNeed = need;
+  colTo = to;
+  colAllocWords = allocWords;
+  colPromStart = h.oldTop;
+  return true;
+}
 
-  scanRoots(h);
+/** Finish the collection collectBegin started, once the caller has evacuated its roots: GC_MINOR or GC_MAJOR. */
+export function collectEnd(h: Heap): i32 {
+  if (DEBUG) assert(colHeap == h);
+  colHeap = null;
+  const major = colMajor, need = colNeed, to = colTo, allocWords = colAllocWords, promStart = colPromStart;
   if (major) scan(to, 0, true);
   else scan(to, promStart, false);
   if (DEBUG) assert(toTop <= to + (allocWords << 3) && promTop <= (major ? promStart : h.oldEnd));   // the copies fit

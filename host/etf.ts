@@ -913,3 +913,19 @@ export function decode(bytes: Uint8Array): unknown {
   }
   return toJS(t);
 }
+
+/**
+ * The order a map's keys take in Shoal (every map's keys sorted in map-key order, gc/term/order.ts
+ * compareMapKeys): the indices of `keys`, each one term's External Term Format without the version
+ * byte, sorted. For a compiler laying out a literal map that OTP wrote in its own order (past 32
+ * keys, its hash trie's). Throws EtfError on malformed bytes.
+ */
+export function mapKeyOrder(keys: Uint8Array[]): number[] {
+  const terms = keys.map((k) => {
+    const r = new Reader(k);
+    const t = readTerm(r);
+    if (r.pos !== k.length) throw new EtfError(`${k.length - r.pos} bytes after a map key`);
+    return t;
+  });
+  return terms.map((_, i) => i).sort((a, b) => compare(terms[a], terms[b]));
+}

@@ -149,6 +149,19 @@ describe.each(BACKENDS)("links and exit signals on %s", (backend) => {
     expect(h.exits.every((e) => e.text === "cascade")).toBe(true);
   });
 
+  test("a process that ends a linked process with kill/2 hears its exit signal after the call: it ends at its next scheduling point", async () => {
+    // (as BEAM delivers the signal once the call that caused it has returned: the killer's next
+    // action happens, then it ends with the reason, not normal)
+    const [a, b] = [puppet(), puppet()];
+    await tell(a, A("link"), b);
+    await tell(a, A("kill"), b, T(A("boom"), 2));
+    const m = await got();
+    expect(formatTerm(m.elements[0])).toBe("killed");
+    expect(m.elements[1]).toEqual(a);
+    expect([alive(a), alive(b)]).toEqual([false, false]);
+    expect([h.exitOf(b), h.exitOf(a)]).toEqual(["{boom,2}", "{boom,2}"]);
+  });
+
   test("the host links like a process trapping exits, and sends exit signals", async () => {
     const a = puppet();
     expect(h.rt.link(a)).toBe(true);

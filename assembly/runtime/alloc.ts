@@ -18,12 +18,13 @@
 // collector only reports on: a heap past max_heap_size ends its process.
 
 import { htop, hend, active, heapSync, heapReload, bump, Heap } from "../../gc/mem/heap";
-import { collect, heapWords, GC_MAJOR } from "../../gc/collector";
+import { collectBegin, collectEnd, heapWords, GC_MINOR } from "../../gc/collector";
 import { current, processExit, kill } from "./scheduler";
 import { Process, heapOf, ownerOf, sharedHeap } from "./process";
 import { scanProcessRoots, scanAllRoots } from "./roots";
 import { hostNow, hostGcEvent } from "./env";
 import { ATOM_MAX_HEAP_SIZE } from "../../gc/term/atoms";
+import { DEBUG } from "../../gc/mem/debug";
 
 /** Report each collection's pause to the host (env.gc_event). */
 let reportPauses: bool = false;
@@ -54,7 +55,13 @@ export function reserve(words: usize): void {
 /** Collect heap `h` with the roots of whoever owns it, reporting the pause if asked. */
 function collectHeap(h: Heap, need: usize, major: bool): void {
   const t0 = reportPauses ? hostNow() : 0;
-  const kind = collect(h, need, major, sharedHeap ? scanAllRoots : scanProcessRoots);
+  let kind = GC_MINOR;
+  if (collectBegin(h, need, major)) {
+    // the roots, by direct calls (gc/collector.ts says why not a function pointer)
+    if (sharedHeap) scanAllRoots();
+    else scanProcessRoots(ownerOf(h));
+    kind = collectEnd(h);
+  }
   if (reportPauses) {
     const live = ((h.top - h.start) + (h.oldTop - h.oldStart)) >> 3;
     hostGcEvent(sharedHeap ? 0 : ownerOf(h).pid, kind, hostNow() - t0, <u32>live, <u32>heapWords(h));
@@ -83,7 +90,17 @@ export function collectRunning(words: usize, major: bool): void {
  */
 export function collectProcess(p: Process, major: bool): void {
   if (p == current || (sharedHeap && current)) { collectRunning(0, major); return; }
+  if (collectSuspended(p, major)) kill(p.pid, ATOM_MAX_HEAP_SIZE);
+}
+
+/**
+ * Collect the heap of `p`, which is not running (the scheduler before its slice, the host): whether it
+ * passed max_heap_size (the caller ends it). Nothing here can end the running process, so the
+ * scheduler's loop stays free of Asyncify's instrumentation.
+ */
+export function collectSuspended(p: Process, major: bool): bool {
+  if (DEBUG) assert(p != current);
   const h = heapOf(p);
   collectHeap(h, 0, major);
-  if (overMaxHeap(h)) kill(p.pid, ATOM_MAX_HEAP_SIZE);
+  return overMaxHeap(h);
 }

@@ -126,6 +126,8 @@ import { Timer, TIMER_PROCESS } from "./timers";
   handler: u32;
   /** Started by name (or as a fun) straight in its code: `arg` is dropped after its first slice, as the apply trampoline drops its own. */
   argOnce: bool;
+  /** An exit signal has ended it while it ran (signals.ts linkExit): it ends, with `reason`, at its next scheduling point. */
+  exitPending: bool;
 }
 
 /** Term fields of a process block, from `arg` on, that are roots. */
@@ -257,6 +259,7 @@ export function allocProcess(entry: u32, arg: Term, priority: u8): Process | nul
   p.trapExit = false;
   if (DEBUG) assert(p.sigLen == 0);
   p.argOnce = false;
+  p.exitPending = false;
   p.sp = p.stackHi;
   liveProcesses++;
   spawnedTotal++;

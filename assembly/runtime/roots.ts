@@ -14,17 +14,16 @@
 // it needs across a call that can collect (any allocation, and any point the
 // process can be suspended at) in a slot, and reload it from there after.
 // The collector (gc/collector.ts) rewrites every root in place to the term's
-// new address; it gets these scanners from the runtime (alloc.ts) and knows
-// nothing of processes.
+// new address; alloc.ts calls these scanners between the collector's
+// collectBegin and collectEnd, and the collector knows nothing of processes.
 
-import { Heap } from "../../gc/mem/heap";
 import { evacuateRange } from "../../gc/collector";
-import { Process, PROCESS_ROOTS, processAt, slotCount, ownerOf, STATE_FREE } from "./process";
+import { Process, PROCESS_ROOTS, processAt, slotCount, STATE_FREE } from "./process";
 import { shadowSpOf } from "./shadowstack";
 import { Message } from "./message";
 
-/** Evacuate and rewrite every root of process `p`. */
-function scanRoots(p: Process): void {
+/** Evacuate and rewrite every root of process `p` (the owner of the heap being collected). */
+export function scanProcessRoots(p: Process): void {
   evacuateRange(shadowSpOf(p), p.stackHi);
   const roots = changetype<usize>(p) + offsetof<Process>("arg");
   evacuateRange(roots, roots + (PROCESS_ROOTS << 3));
@@ -34,13 +33,10 @@ function scanRoots(p: Process): void {
   }
 }
 
-/** The roots of the process that owns heap `h` (a RootScanner). */
-export function scanProcessRoots(h: Heap): void { scanRoots(ownerOf(h)); }
-
-/** The roots of every live process: the shared-heap baseline, where one heap holds everyone's terms (a RootScanner). */
-export function scanAllRoots(h: Heap): void {
+/** The roots of every live process: the shared-heap baseline, where one heap holds everyone's terms. */
+export function scanAllRoots(): void {
   for (let slot: u32 = 0, n = slotCount(); slot < n; slot++) {
     const p = processAt(slot);
-    if (p.state != STATE_FREE) scanRoots(p);
+    if (p.state != STATE_FREE) scanProcessRoots(p);
   }
 }

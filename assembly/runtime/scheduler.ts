@@ -30,7 +30,7 @@
 // because it is kept in globals, never in the frames the trap unwound.
 
 import { Term, NIL, head, tupleGet } from "../../gc/term/term";
-import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED, ATOM_BADARG } from "../../gc/term/atoms";
+import { ATOM_SYSTEM_LIMIT, ATOM_KILL, ATOM_KILLED, ATOM_BADARG, ATOM_NORMAL, ATOM_MAX_HEAP_SIZE } from "../../gc/term/atoms";
 import {
   fiber_create, fiber_resume, fiber_suspend, fiber_exit, fiber_destroy, fiber_release, fiber_recover,
 } from "../fiber/fiber";
@@ -45,7 +45,7 @@ import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
 import { heapSwitchIn, heapSwitchOut, heapTargetAbort, youngSize } from "../../gc/mem/heap";
 import { etfReset } from "../../gc/term/etf";
 import { heapRelease } from "../../gc/collector";
-import { collectProcess } from "./alloc";
+import { collectSuspended } from "./alloc";
 import { hostNow, hostExited } from "./env";
 import { copyIntoProcess, encodedWords, decodeIntoProcess, encodeForHost, encodedBytes } from "./transfer";
 import { Status, HostResult } from "../boundary/codes";
@@ -170,8 +170,23 @@ export function wake(p: Process): bool {
 
 /** End the running process now with `reason`. */
 export function processExit(reason: Term): void {
-  current!.reason = reason;
+  const p = current!;
+  p.reason = reason;
+  p.exitPending = false;   // (its own end comes first)
   fiber_exit();
+}
+
+/**
+ * Mark the running process `p` to end with `reason` (a term of its heap) at its next scheduling
+ * point, without suspending it here: its budget is spent, so its next reduction check yields, and
+ * runSlice ends it whether it yields, waits or ends first (returning normally: then its reason is
+ * normal, the signal not yet handled).
+ */
+export function endPending(p: Process, reason: Term): void {
+  if (DEBUG) assert(p == current);
+  p.reason = reason;
+  p.exitPending = true;
+  budget = 0;
 }
 
 /** End process `pid` with `reason` (a term of the caller's heap, copied into the victim's), from the host or another process; false if it is not alive. */
@@ -257,9 +272,10 @@ function fireTimers(now: f64): void {
 function runSlice(p: Process): void {
   const h = heapOf(p);
   // messages in fragments, or off-heap binaries, outgrowing the heap: collect before it runs
-  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit)) {
-    collectProcess(p, false);
-    if (p.state == STATE_EXITING) { finish(p); return; }   // it passed max_heap_size
+  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit) && collectSuspended(p, false)) {
+    p.reason = ATOM_MAX_HEAP_SIZE;   // it passed max_heap_size
+    finish(p);
+    return;
   }
   if (DEBUG) assert(current == null && p.state == STATE_RUNNABLE);
   current = p;
@@ -279,7 +295,11 @@ function runSlice(p: Process): void {
   p.reductions += spent;
   reductionsTotal += spent;
   switches++;
-  if (code < 0) finish(p);
+  if (p.exitPending) {                // endPending: it ends now, or ended (normally if it returned)
+    if (code < 0) p.reason = ATOM_NORMAL;
+    p.exitPending = false;
+    finish(p);
+  } else if (code < 0) finish(p);
   else if (code == SUSPEND_YIELD) {
     p.state = STATE_RUNNABLE;
     enqueue(p);

@@ -47,7 +47,7 @@ import { Vec, vecReserve } from "../../gc/mem/vec";
 import { DEBUG } from "../../gc/mem/debug";
 import { PredefinedAtom } from "../boundary/atoms";
 import { Process, lookup, STATE_EXITING, STATE_FREE } from "./process";
-import { current, processExit, terminate } from "./scheduler";
+import { current, processExit, terminate, endPending } from "./scheduler";
 import { copyIntoProcess, encodedWords, decodeIntoProcess } from "./transfer";
 import { raiseError } from "./exceptions";
 import { HostResult } from "../boundary/codes";
@@ -209,17 +209,39 @@ export function hostDemonitor(pid: Term, n: u64): bool {
  * the table above says so: never returns if `to` is the running process.
  */
 export function exitSignal(to: Process, from: Term, reason: Term, viaLink: bool): void {
-  if (to.state == STATE_EXITING || to.state == STATE_FREE) return;
-  if (reason == ATOM_KILL && !viaLink) { end(to, ATOM_KILLED); return; }
-  if (to.trapExit) { sendFromRuntime(to.pid, exitMessage(from, reason)); return; }
-  if (reason == ATOM_NORMAL && from != to.pid) return;
-  end(to, reason);
+  const r = exitReason(to, from, reason, viaLink);
+  if (!r) return;
+  if (to == current) processExit(r);
+  else terminate(to, r, true);
 }
 
-/** End `to` with `reason` (copied into its heap); the running process ends at once. */
-function end(to: Process, reason: Term): void {
-  if (to == current) processExit(copyIntoProcess(to, reason));
-  else terminate(to, copyIntoProcess(to, reason), true);
+/**
+ * The exit signal a linked process's end sends `to` (signalsOnExit). As exitSignal, except that
+ * the running process is not ended at once: it is marked to end at its next scheduling point
+ * (endPending), as BEAM handles such a signal after the call that caused it returns. (It can be
+ * the running process only when its own call ended a waiting process linked to it, exit/2.) So
+ * nothing the scheduler's loop or finish() calls can end, and so suspend, the running process:
+ * Asyncify leaves them uninstrumented.
+ */
+function linkExit(to: Process, from: Term, reason: Term): void {
+  const r = exitReason(to, from, reason, true);
+  if (!r) return;
+  if (to == current) endPending(to, r);
+  else terminate(to, r, true);
+}
+
+/**
+ * What the exit signal (from, reason) does to `to`, by the table above: 0 when it leaves `to`
+ * running (ignored, or a message to a process trapping exits: sent here), else the reason `to`
+ * ends with, copied into its heap.
+ */
+// @ts-ignore: decorator
+@inline function exitReason(to: Process, from: Term, reason: Term, viaLink: bool): Term {
+  if (to.state == STATE_EXITING || to.state == STATE_FREE) return 0;
+  if (reason == ATOM_KILL && !viaLink) return ATOM_KILLED;
+  if (to.trapExit) { sendFromRuntime(to.pid, exitMessage(from, reason)); return 0; }
+  if (reason == ATOM_NORMAL && from != to.pid) return 0;
+  return copyIntoProcess(to, reason);
 }
 
 /**
@@ -281,7 +303,7 @@ export function signalsOnExit(p: Process): void {
     if (!q) continue;
     const j = findEntry(q, p.pid, KIND_LINK);
     if (j >= 0) removeEntry(q, <u32>j);
-    exitSignal(q, p.pid, p.reason, true);
+    linkExit(q, p.pid, p.reason);
   }
   signalsDrop(p);
 }

@@ -21,13 +21,15 @@
 //
 // A literal is read straight from its External Term Format (the bytes LitT
 // holds), so nothing is lost on the way through JavaScript values: a string
-// stays a list of small integers, a map keeps the key order OTP wrote it in
-// (deterministic: map-key order up to 32 keys, which is Shoal's).
+// stays a list of small integers. A map's keys go in Shoal's order, map-key
+// order: OTP writes a map of up to 32 keys in that order already, a larger one
+// in its hash trie's order, which is sorted here (host/etf.ts mapKeyOrder).
 //
 // Invariants: a literal is immutable and lives as long as the program; its
 // words never point into a process heap.
 
 import { CompileError } from "./error.js";
+import { mapKeyOrder } from "../../host/etf.js";
 import { PREDEFINED_ATOM_NAMES } from "../../assembly/boundary/atoms.js";
 import { Tag, TagShift, SMALL_BITS, Subtag } from "../../assembly/boundary/terms.js";
 
@@ -206,9 +208,19 @@ export class DataBuilder {
       }
       case 116: {                                                                      // MAP_EXT: pairs, in the order written
         const n = r.u32();
-        const keys: Word[] = [], values: Word[] = [];
-        for (let i = 0; i < n; i++) { keys.push(this.term(r)); values.push(this.term(r)); }
-        if (n > 32) throw new CompileError(`${r.what}: a literal map of ${n} keys (over 32, OTP's order differs from Shoal's): not supported yet`);
+        let keys: Word[] = [], values: Word[] = [];
+        const spans: [number, number][] = [];
+        for (let i = 0; i < n; i++) {
+          const from = r.pos;
+          keys.push(this.term(r));
+          spans.push([from, r.pos]);
+          values.push(this.term(r));
+        }
+        if (n > 32) {
+          const order = mapKeyOrder(spans.map(([from, to]) => r.slice(from, to)));
+          keys = order.map((i) => keys[i]);
+          values = order.map((i) => values[i]);
+        }
         return this.boxed(SUB.MAP, [{ kind: "imm", value: small(BigInt(n)) }, ...keys, ...values]);
       }
       default:
@@ -266,6 +278,9 @@ class EtfReader {
   private need(n: number): void {
     if (this.at + n > this.b.length) throw new CompileError(`${this.what}: External Term Format ends early`);
   }
+  /** Where the next byte is read from, and the bytes between two such places (for a term's own bytes). */
+  get pos(): number { return this.at; }
+  slice(from: number, to: number): Uint8Array { return this.b.subarray(from, to); }
   u8(): number { this.need(1); return this.b[this.at++]; }
   u16(): number { this.need(2); const v = this.view.getUint16(this.at); this.at += 2; return v; }
   u32(): number { this.need(4); const v = this.view.getUint32(this.at); this.at += 4; return v; }

@@ -19,7 +19,25 @@ main() ->
     erlang:display(case_of(3)),
     erlang:display([case_of(X) || X <- [0, 1, 2, 10, foo]]),
     erlang:display(lists_nth(3, [p, q, r, s])),
+    big_literal_map(),
     ok.
+
+%% A literal map of more than 32 keys (OTP writes it in its hash trie's order; Shoal sorts it):
+%% lookups, size, equality with the same map built at run time (only what does not depend on
+%% the iteration order, which differs past 32 keys).
+big_literal_map() ->
+    M = #{k1 => 1, k2 => 2, k3 => 3, k4 => 4, k5 => 5, k6 => 6, k7 => 7, k8 => 8, k9 => 9, k10 => 10,
+          k11 => 11, k12 => 12, k13 => 13, k14 => 14, k15 => 15, k16 => 16, k17 => 17, k18 => 18,
+          k19 => 19, k20 => 20, k21 => 21, k22 => 22, k23 => 23, k24 => 24, k25 => 25, k26 => 26,
+          k27 => 27, k28 => 28, k29 => 29, k30 => 30, k31 => 31, k32 => 32, k33 => 33, 1 => one,
+          2.0 => two, "str" => str, {t, 1} => tuple},
+    Built = lists:foldl(fun({K, V}, Acc) -> Acc#{K => V} end, #{},
+        [{list_to_atom("k" ++ integer_to_list(I)), I} || I <- lists_seq(1, 33)] ++
+        [{1, one}, {2.0, two}, {"str", str}, {{t, 1}, tuple}]),
+    erlang:display({map_size(M), maps:get(k33, M), maps:get(1, M), maps:get(2.0, M), maps:get({t, 1}, M),
+                    maps:is_key(2, M), M =:= Built, M == Built}),
+    #{k7 := Seven, "str" := S} = M,
+    erlang:display({Seven, S}).
 
 fact(0) -> 1;
 fact(N) when N > 0 -> N * fact(N - 1).

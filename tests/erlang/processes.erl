@@ -23,7 +23,38 @@ main() ->
     receive {'EXIT', C, Why} -> erlang:display({exited, Why}) end,
     {M, Ref} = spawn_monitor(fun() -> erlang:error(oops) end),
     receive {'DOWN', Ref, process, M, {Reason, _}} -> erlang:display({down, Reason}) end,
+    killed_by_own_call(),
     ok.
+
+%% A process whose exit(B, kill) ends B, linked to it, is ended by B's exit signal, but after the
+%% call returns: it goes on to its next scheduling point (here, inside a loop); one that returns
+%% first ends normally.
+killed_by_own_call() ->
+    Self = self(),
+    {A, Ref} = spawn_monitor(fun() ->
+        B = spawn_link(fun() -> receive never -> ok end end),
+        receive go -> ok end,
+        exit(B, kill),
+        Self ! after_exit_call,
+        count_down(100000),
+        Self ! after_loop
+    end),
+    A ! go,
+    receive {'DOWN', Ref, process, A, R} -> erlang:display({down, R}) end,
+    receive after_exit_call -> erlang:display(after_exit_call) after 0 -> erlang:display(missing) end,
+    receive after_loop -> erlang:display(after_loop) after 0 -> erlang:display(no_after_loop) end,
+    {A2, Ref2} = spawn_monitor(fun() ->
+        B = spawn_link(fun() -> receive never -> ok end end),
+        receive go -> ok end,
+        exit(B, kill),
+        Self ! returned
+    end),
+    A2 ! go,
+    receive {'DOWN', Ref2, process, A2, R2} -> erlang:display({down, R2}) end,
+    receive returned -> erlang:display(returned) after 0 -> erlang:display(missing) end.
+
+count_down(0) -> ok;
+count_down(N) -> count_down(N - 1).
 
 echo() ->
     receive

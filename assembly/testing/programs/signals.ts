@@ -4,6 +4,7 @@
 //   {link, Pid}  {unlink, Pid}  {trap_exit, true|false}  {exit, Pid, Reason}
 //   {die, Reason}  {send, Pid, Msg}  {spawn_link}  {chain, N}
 //   {monitor, Pid} (answers the host {monitored, Ref})  {demonitor, Ref, Flush}
+//   {kill, Pid, Reason} (the ABI's kill: Pid ends at once; then tells the host {killed, Self})
 //
 // ({spawn_link} answers the host {child, Pid}; {chain, N} spawns a linked
 // puppet and hands it {chain, N - 1}, so N more puppets in a line), and sends
@@ -12,19 +13,20 @@
 
 import { Term, NIL, makeAtom, isBoxed, boxedSubtag, SUB_TUPLE, tupleGet, tupleArity, tupleSet, makeSmall, smallValue } from "../../../gc/term/term";
 import {
-  self, spawn, send, exit, frameEnter, slotGet, slotSet, gcReserve, makeTuple, hostPid, link, unlink, exitSignal, trapExit, monitor, demonitor,
+  self, spawn, send, exit, kill, frameEnter, slotGet, slotSet, gcReserve, makeTuple, hostPid, link, unlink, exitSignal, trapExit, monitor, demonitor,
 } from "../shoal";
 import { atom, pair, receive } from "../lib";
 import { PredefinedAtom } from "../../boundary/atoms";
 import { Priority } from "../../boundary/codes";
 
 let LINK: Term = 0, UNLINK: Term = 0, TRAP_EXIT: Term = 0, EXIT: Term = 0, DIE: Term = 0, SEND: Term = 0;
-let SPAWN_LINK: Term = 0, CHAIN: Term = 0, CHILD: Term = 0, GOT: Term = 0, MONITOR: Term = 0, MONITORED: Term = 0, DEMONITOR: Term = 0;
+let KILL: Term = 0, KILLED: Term = 0, SPAWN_LINK: Term = 0, CHAIN: Term = 0, CHILD: Term = 0, GOT: Term = 0, MONITOR: Term = 0, MONITORED: Term = 0, DEMONITOR: Term = 0;
 
 function atomsInit(): void {
   if (LINK) return;
   LINK = atom("link"); UNLINK = atom("unlink"); TRAP_EXIT = atom("trap_exit"); EXIT = atom("exit"); DIE = atom("die");
   SEND = atom("send"); SPAWN_LINK = atom("spawn_link"); MONITOR = atom("monitor"); MONITORED = atom("monitored"); DEMONITOR = atom("demonitor"); CHAIN = atom("chain"); CHILD = atom("child"); GOT = atom("got");
+  KILL = atom("kill"); KILLED = atom("killed");
 }
 
 function anything(t: Term): bool { return true; }
@@ -44,6 +46,10 @@ export function puppet(arg: Term): Term {
     else if (c2 == UNLINK) unlink(tupleGet(m, 1));
     else if (c2 == TRAP_EXIT) trapExit(tupleGet(m, 1) == makeAtom(PredefinedAtom.TRUE));
     else if (c3 == EXIT) exitSignal(tupleGet(m, 1), tupleGet(m, 2));
+    else if (c3 == KILL) {
+      kill(tupleGet(m, 1), tupleGet(m, 2));
+      send(hostPid(), pair(KILLED, self()));       // (a pid and an atom: nothing to root)
+    }
     else if (c2 == DIE) exit(tupleGet(m, 1));
     else if (c2 == MONITOR) {
       slotSet(0, monitor(tupleGet(m, 1)));
