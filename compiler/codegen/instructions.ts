@@ -217,7 +217,7 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
   // anything else: the native (or another module's function) by name, looked up once
   const i = c.external(mod, name, n);
   const argList = Array.from({ length: n }, (_, j) => `(local.get ${temps[j]})`).join(" ");
-  const call = c.spill(live, `(local.set $r (call_indirect (type $t${n}) ${argList} (global.get $ext${i})))`);
+  const call = c.spill(live, c.keepRegisters(`(local.set $r (call_indirect (type $t${n}) ${argList} (global.get $ext${i})))`));
   const lookup = `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
       (then (global.set $ext${i} (call $export_lookup ${c.atom(mod)} ${c.atom(name)} (i32.const ${n})))))
     (if (i32.lt_s (global.get $ext${i}) (i32.const 0)) (then ${raiseError(c.atom("undef"))}))`;
@@ -308,7 +308,7 @@ function callFun(c: ModuleContext, arity: number, tail: boolean): void {
   // frame left right after: BEAM's loader makes that a tail call, which leaves no frame); then the
   // function's frame, still there, gives its return address as BEAM's stack would
   if (!tail) c.continuation(cont);
-  const call = `(local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry}))`;
+  const call = c.keepRegisters(`(local.set $r (call_indirect (type $t${arity + 1}) ${args} (local.get $v) ${entry}))`);
   const local = c.beam.lambdas.length
     ? `(if (i32.lt_u (i32.sub ${entry} (global.get $tb)) (i32.const ${c.beam.lambdas.length}))
         (then ${handOver} (global.set $CP (i32.const @@K${cont}@@))
@@ -316,7 +316,7 @@ function callFun(c: ModuleContext, arity: number, tail: boolean): void {
     : "";
   c.current.code.push(`(if (if (result i32) ${isBoxedOf("(local.get $v)", SUB.FUN)} (then (i64.eq (i64.shr_u ${word} (i64.const 36)) (i64.const ${arity}))) (else (i32.const 0)))
       (then ${local} ${tail ? call : c.withSite(call)})
-      (else (local.set ${c.x(arity)} (local.get $v)) ${c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1)}))
+      (else (local.set ${c.x(arity)} (local.get $v)) ${c.keepRegisters(c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1))}))
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`, c.jump(cont));
   continueAt(c, cont);
@@ -333,13 +333,18 @@ function applyMfa(c: ModuleContext, arity: number, body: boolean): string {
   c.types.add(arity);
   const args = Array.from({ length: arity }, (_, j) => `(local.get ${c.x(j)})`).join(" ");
   const m = `(local.get ${c.x(arity)})`, f = `(local.get ${c.x(arity + 1)})`;
-  const call = `(if (i32.ge_s (local.get $t) (i32.const 0))
+  const call = c.keepRegisters(`(if (i32.ge_s (local.get $t) (i32.const 0))
       (then (local.set $r (call_indirect (type $t${arity}) ${args} (local.get $t))))
-      (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))`;
+      (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))`);
   return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
     ${c.withSite(call, body ? "body" : "tail")}
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`;
+}
+
+/** The ABI's spawn answers the atom system_limit at the process limit; erlang:spawn raises it (error:system_limit), as BEAM. */
+function spawnLimit(c: ModuleContext): string {
+  return `(if (i64.eq (local.get $r) ${c.atom("system_limit")}) (then ${raiseError(c.atom("system_limit"))}))`;
 }
 
 /** Calls the compiler answers itself (functions erlang.beam has in Erlang, or module_info's BIFs); `body`: not a tail call. */
@@ -359,9 +364,9 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, bod
     case "erlang:apply/3":
       return `${site(`(local.set $r (call $apply_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)})))`)} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:spawn/1":
-      return `(local.set $r (call $spawn_fun (local.get ${c.x(0)}) (i32.const 2))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
+      return `(local.set $r (call $spawn_fun (local.get ${c.x(0)}) (i32.const 2))) (br_if $exc (i64.eqz (local.get $r))) ${spawnLimit(c)} (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:spawn/3":
-      return `(local.set $r (call $spawn_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)}) (i32.const 2))) (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
+      return `(local.set $r (call $spawn_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)}) (i32.const 2))) (br_if $exc (i64.eqz (local.get $r))) ${spawnLimit(c)} (local.set ${c.x(0)} (local.get $r))`;
   }
   return undefined;
 }
@@ -648,11 +653,12 @@ export const EMITTERS: Record<string, Emit> = {
   },
   loop_rec_end: (c, i) => { c.current.code.push(`(call $recv_next)`, c.jumpLabel(label(i.args[0]))); },
   remove_message: (c) => { c.current.code.push(`(drop (call $recv_accept))`); },
-  wait: (c, i) => { c.current.code.push(`(drop (call $recv_wait (f64.const inf)))`, c.jumpLabel(label(i.args[0]))); },
+  wait: (c, i) => { c.current.code.push(c.keepRegisters(`(drop (call $recv_wait (f64.const inf)))`), c.jumpLabel(label(i.args[0]))); },
   wait_timeout: (c, i, d) => {
     c.current.code.push(`(local.set $v ${c.src(i.args[1], d, i)})`,
       `(if (i32.eqz (call $timeout_ok (local.get $v))) (then ${raiseError(c.atom("timeout_value"))}))`,
-      `(if (call $recv_wait (call $timeout_ms (local.get $v))) (then ${c.jumpLabel(label(i.args[0]))}))`);
+      c.keepRegisters(`(local.set $t (call $recv_wait (call $timeout_ms (local.get $v))))`),
+      `(if (local.get $t) (then ${c.jumpLabel(label(i.args[0]))}))`);
   },
   timeout: (c) => { c.current.code.push(`(call $recv_timeout)`); },
   recv_marker_reserve: (c, i, d) => { c.current.code.push(c.dst(i.args[0], `(i64.const ${NIL})`, d, i)); },

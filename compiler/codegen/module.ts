@@ -301,6 +301,17 @@ export class ModuleContext {
     return `${save.join(" ")} ${body} ${load.join(" ")} (call $frame_leave (i32.const ${live}))`;
   }
 
+  /**
+   * `body`, a call that may suspend the process (a yield, a receive's wait, a call out of the
+   * module: another module's code or a native may yield or wait), with $CP and $D0 kept across it
+   * in the function's locals. They are the running process's registers but Wasm globals of the
+   * module, which every process running this module's code shares: while this one is suspended,
+   * another one running here overwrites them.
+   */
+  keepRegisters(body: string): string {
+    return `(local.set $sCP (global.get $CP)) (local.set $sD0 (global.get $D0)) ${body} (global.set $CP (local.get $sCP)) (global.set $D0 (local.get $sD0))`;
+  }
+
   /** Make sure `words` words can be bumped from shoal_htop, collecting (live x registers rooted) if not. */
   reserve(words: number, live: number): string {
     if (words === 0) return "";
@@ -327,9 +338,9 @@ export class ModuleContext {
   callExternal(module: string, fn: string, arity: number, site?: "body" | "tail"): string {
     const i = this.external(module, fn, arity);
     const args = Array.from({ length: arity }, (_, j) => `(local.get ${this.x(j)})`).join(" ");
-    const call = `(if (i32.ge_s (global.get $ext${i}) (i32.const 0))
+    const call = this.keepRegisters(`(if (i32.ge_s (global.get $ext${i}) (i32.const 0))
         (then (local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i}))))
-        (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))`;
+        (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))`);
     return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
         (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
       ${site ? this.withSite(call, site) : call}
@@ -470,7 +481,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
 /** One reduction at a function's entry; on the slice's end, suspend with its arguments rooted. */
 function reduction(c: ModuleContext, arity: number): string {
   return `(global.set $budget (i32.sub (global.get $budget) (i32.const 1)))
-    (if (i32.le_s (global.get $budget) (i32.const 0)) (then ${c.spill(arity, "(call $yield_now)")}))`;
+    (if (i32.le_s (global.get $budget) (i32.const 0)) (then ${c.spill(arity, c.keepRegisters("(call $yield_now)"))}))`;
 }
 
 /** The module's text: imports, data, $init, $run with its segments in layout order, the entries. */
@@ -590,7 +601,7 @@ function assemble(c: ModuleContext): string {
   // hands the live x registers over in the globals $X.. and returns the id to run next.
   const groupIds = [...groups.keys()].sort((a, b) => a - b);
   const handOver = (live: number) => Array.from({ length: live }, (_, j) => `(global.set $X${j} (local.get $x${j}))`).join(" ");
-  const locals = [`(local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64) (local $u i64) (local $bits i64)`];
+  const locals = [`(local $r i64) (local $t i32) (local $cls i64) (local $v i64) (local $w i64) (local $u i64) (local $bits i64) (local $sCP i32) (local $sD0 i32)`];
   for (let i = 0; i < c.xCount; i++) locals.push(`(local $x${i} i64)`);
   for (let i = 0; i < c.fCount; i++) locals.push(`(local $f${i} f64)`);
   const groupFuncs: string[] = [];

@@ -24,7 +24,24 @@ main() ->
     {M, Ref} = spawn_monitor(fun() -> erlang:error(oops) end),
     receive {'DOWN', Ref, process, M, {Reason, _}} -> erlang:display({down, Reason}) end,
     killed_by_own_call(),
+    many_waiting(5000),
     ok.
+
+%% A spawner preempted (its slice's reductions spent) while thousands of its children wait in a
+%% receive running the same module's code: its registers survive them.
+many_waiting(N) ->
+    Self = self(),
+    Pids = spawn_waiting(N, Self, []),
+    [P ! stop || P <- Pids],
+    erlang:display({stopped, count_acks(N, 0)}).
+
+spawn_waiting(0, _, Acc) -> Acc;
+spawn_waiting(K, Parent, Acc) ->
+    P = spawn(fun() -> receive stop -> Parent ! ack end end),
+    spawn_waiting(K - 1, Parent, [P | Acc]).
+
+count_acks(0, Acc) -> Acc;
+count_acks(K, Acc) -> receive ack -> count_acks(K - 1, Acc + 1) end.
 
 %% A process whose exit(B, kill) ends B, linked to it, is ended by B's exit signal, but after the
 %% call returns: it goes on to its next scheduling point (here, inside a loop); one that returns
