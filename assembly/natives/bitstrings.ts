@@ -1,4 +1,5 @@
-// The bitstring natives: erlang:bitstring_to_list/1 and list_to_bitstring/1
+// The bitstring natives: erlang:bitstring_to_list/1, list_to_bitstring/1 and
+// binary_part/2,3
 // (bit_size/1, byte_size/1 and is_bitstring/1 are with the other binary
 // natives in erlang_terms.ts). A bitstring that is not whole bytes is a 0xA
 // box around a binary (gc/term/term.ts); its bits are read and written at any
@@ -6,6 +7,7 @@
 
 import {
   Term, NIL, makeSmall, isSmall, smallValue, isList, head, tail, isBitstring, bitstringBits, bitstringWords,
+  isBoxed, boxedHeader, headerSubtag, SUB_TUPLE, tupleArity, tupleGet,
 } from "../../gc/term/term";
 import { consRaw, bitstringRaw, bitstringData } from "../../gc/term/build";
 import { copyBits } from "../../gc/term/bits";
@@ -104,4 +106,27 @@ export function erlang_list_to_bitstring_1(l: Term): Term {
   const r = bitstringRaw(<u64>n);
   bitlistBits(kept0, bitstringData(r));
   return r;
+}
+
+/**
+ * erlang:binary_part/3: the Length bytes from byte Start (a negative Length: the bytes before
+ * Start), within the whole bytes of a binary or bitstring (a bitstring's last bits are never
+ * part of one, as on BEAM); anything out of range is badarg.
+ */
+export function erlang_binary_part_3(b: Term, start: Term, len: Term): Term {
+  if (!isBitstring(b) || !isSmall(start) || !isSmall(len)) return badarg();
+  let s = smallValue(start), n = smallValue(len);
+  if (n < 0) { s += n; n = -n; }
+  const whole = <i64>(bitstringBits(b) >> 3);
+  if (s < 0 || s > whole || n > whole - s) return badarg();
+  reserveKeeping(bitstringWords(<u64>n << 3), b);
+  const r = bitstringRaw(<u64>n << 3);
+  memory.copy(bitstringData(r), bitstringData(kept0) + <usize>s, <usize>n);
+  return r;
+}
+
+/** erlang:binary_part/2: binary_part/3 with {Start, Length}. */
+export function erlang_binary_part_2(b: Term, pos: Term): Term {
+  if (!isBoxed(pos) || headerSubtag(boxedHeader(pos)) != SUB_TUPLE || tupleArity(pos) != 2) return badarg();
+  return erlang_binary_part_3(b, tupleGet(pos, 0), tupleGet(pos, 1));
 }

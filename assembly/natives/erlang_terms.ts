@@ -65,10 +65,11 @@ export function erlang_setelement_3(n: Term, t: Term, v: Term): Term {
 /** erlang:tuple_size/1. */
 export function erlang_tuple_size_1(t: Term): Term { return isTuple(t) ? makeSmall(<i64>tupleArity(t)) : badarg(); }
 
-/** erlang:size/1: a tuple's elements or a binary's bytes. */
+/** erlang:size/1: a tuple's elements or a bitstring's whole bytes (its last bits not counted, as BEAM). */
 export function erlang_size_1(t: Term): Term {
   if (isTuple(t)) return makeSmall(<i64>tupleArity(t));
   if (isBinary(t)) return makeSmall(<i64>binarySize(t));
+  if (isBits(t)) return makeSmall(<i64>(bitstringBits(t) >> 3));
   return badarg();
 }
 
