@@ -97,13 +97,25 @@ function integerOf(c: ModuleContext, live: number, unsigned: string): string {
         (local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))))`;
 }
 
-/** A new bitstring of the $w bits of `ctx` from its offset on, into $r (a binary when $w is whole bytes); the offset moves past them. */
+/**
+ * A new bitstring of the $w bits of `ctx` from its offset on, into $r (a binary when $w is whole
+ * bytes); the offset moves past them. Whole bytes at a byte offset keep the binary fast path
+ * (make_binary and memory.copy inline); any other field takes $bits_new, $bits_move, $bits_finish.
+ */
 function takeBinary(c: ModuleContext, ctxOp: Operand, live: number, d: number, i: Instruction): string {
   const ctx = () => c.src(ctxOp, d, i);
-  return `${reserveDynamic(c, `(call $bits_words (local.get $w))`, live)}
-    (local.set $r (call $bits_new (local.get $w)))
-    (call $bits_move (call $binary_data (local.get $r)) (i64.const 0) (call $binary_data ${ctxBin(ctx())}) ${ctxOff(ctx())} (local.get $w))
-    (local.set $r (call $bits_finish (local.get $r) (local.get $w)))
+  return `(if (i64.eqz (i64.and (i64.or ${ctxOff(ctx())} (local.get $w)) (i64.const 7)))
+    (then
+      ${reserveDynamic(c, `(call $binary_words (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3))))`, live)}
+      (local.set $r (call $make_binary (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3)))))
+      (memory.copy (call $binary_data (local.get $r))
+        (i32.add (call $binary_data ${ctxBin(ctx())}) (i32.wrap_i64 (i64.shr_u ${ctxOff(ctx())} (i64.const 3))))
+        (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3)))))
+    (else
+      ${reserveDynamic(c, `(call $bits_words (local.get $w))`, live)}
+      (local.set $r (call $bits_new (local.get $w)))
+      (call $bits_move (call $binary_data (local.get $r)) (i64.const 0) (call $binary_data ${ctxBin(ctx())}) ${ctxOff(ctx())} (local.get $w))
+      (local.set $r (call $bits_finish (local.get $r) (local.get $w)))))
     ${setCtxOff(ctx(), `(i64.add ${ctxOff(ctx())} (local.get $w))`)}`;
 }
 
