@@ -96,6 +96,12 @@
 /** Address of a binary's bytes. */
 // @ts-ignore: decorator
 @external("shoal", "binary_data") export declare function binaryData(t: u64): usize;
+/** The integer field of `bits` bits at bit offset `off` from byte address `data` (flags: 2 little-endian, 4 signed, as BEAM's bit syntax): a small integer, or a big. Reserve 2 + ceil(bits / 64) words first. For fields over 64 bits (narrower ones compiled code reads itself). */
+// @ts-ignore: decorator
+@external("shoal", "bits_integer_get") export declare function bitsIntegerGet(data: usize, off: u64, bits: u32, flags: u32): u64;
+/** Write integer v's low `bits` bits (two's complement) as a field at bit offset `off` from byte address `data` (flags: 2 little-endian). Takes no heap. */
+// @ts-ignore: decorator
+@external("shoal", "bits_integer_put") export declare function bitsIntegerPut(data: usize, off: u64, bits: u32, flags: u32, v: u64): void;
 /** A map of n pairs, keys and values [] (fill them in: keys ascending in map-key order, docs/abi.md "Terms", no two =:=). 2 + 2n words. */
 // @ts-ignore: decorator
 @external("shoal", "make_map") export declare function makeMap(n: usize): u64;

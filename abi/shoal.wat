@@ -38,6 +38,8 @@
 (import "shoal" "make_binary" (func $make_binary (param i32) (result i64)))
 (import "shoal" "binary_words" (func $binary_words (param i32) (result i32)))
 (import "shoal" "binary_data" (func $binary_data (param i64) (result i32)))
+(import "shoal" "bits_integer_get" (func $bits_integer_get (param i32 i64 i32 i32) (result i64)))
+(import "shoal" "bits_integer_put" (func $bits_integer_put (param i32 i64 i32 i32 i64)))
 (import "shoal" "make_map" (func $make_map (param i32) (result i64)))
 (import "shoal" "make_fun" (func $make_fun (param i32 i32 i32) (result i64)))
 ;; Arithmetic

@@ -11,7 +11,8 @@
 //   roots          frame_enter frame_leave slot_get slot_set (+ global shoal_sp)
 //   allocation     gc_alloc gc_reserve gc_collect (+ globals shoal_htop shoal_hend)
 //   building       make_tuple make_cons make_integer make_float make_binary
-//                  make_map make_fun binary_data (after gc_reserve; never collect)
+//                  make_map make_fun binary_data bits_integer_get bits_integer_put
+//                  (after gc_reserve; never collect)
 //   arithmetic     arith_add arith_sub arith_mul arith_div arith_rem arith_fdiv arith_neg
 //                  arith_band arith_bor arith_bxor arith_bnot arith_bsl arith_bsr
 //   numbers        erlang_integer_to_list_1 ... erlang_list_to_float_1 (the natives of the
@@ -34,6 +35,7 @@ import { atomIntern } from "../gc/term/atoms";
 import { etfEncodedSize, etfEncode } from "../gc/term/etf";
 import { compareTerms, equalTerms } from "../gc/term/order";
 import { phash2 } from "../gc/term/hash";
+import { bitsIntegerGet, bitsIntegerPut } from "../gc/term/bits";
 import { htop, hend, active, bump } from "../gc/mem/heap";
 import {
   spawn as spawnProcess, kill as killProcess, budget, reduce as reduceInline, yieldNow,
@@ -155,6 +157,10 @@ export function make_binary(size: u32): Term { return binaryRaw(size); }
 export function binary_words(size: u32): usize { return binaryWords(size); }
 /** Address of a binary's bytes. */
 export function binary_data(t: Term): usize { return binaryData(t); }
+/** An integer field of over 64 bits (gc/term/bits.ts): a small or a big; 2 + ceil(bits / 64) words reserved first. */
+export function bits_integer_get(data: usize, off: u64, bits: u32, flags: u32): Term { return bitsIntegerGet(data, off, bits, flags); }
+/** Write integer v's low `bits` bits as a field (gc/term/bits.ts). */
+export function bits_integer_put(data: usize, off: u64, bits: u32, flags: u32, v: Term): void { bitsIntegerPut(data, off, bits, flags, v); }
 /**
  * A map of n pairs, keys and values [] (fill them in). 2 + 2n words. The keys must be stored ascending in
  * map-key order, BEAM's exact order (gc/term/order.ts): term order, except that an integer and a float are

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { encode, decode } from "../host/etf";
-import { Atom, Tuple, Float, ImproperList, Pid, Ref, Runtime, formatTerm } from "../host";
+import { Atom, Tuple, Float, ImproperList, Pid, Ref, Runtime, BitString, formatTerm } from "../host";
 import { BACKENDS, start, type Harness } from "./helpers";
 
 const A = (name: string): Atom => Atom.of(name);
@@ -134,6 +134,34 @@ function termCalls(): Tuple[] {
   return calls;
 }
 
+/** A bitstring of `bits` bits (its bytes from the first's top bit; bits % 8 != 0). */
+const Bits = (bits: number, ...bytes: number[]): BitString => new BitString(Uint8Array.from(bytes), bits % 8);
+/** Bitstrings that are not whole bytes: small, across a word, off-heap-sized, nested in other terms. */
+const BITSTRINGS: unknown[] = [Bits(3, 32), Bits(1, 0), Bits(1, 128), Bits(18, 1, 2, 192), Bits(63, 0, 0, 0, 0, 0, 0, 0, 2),
+  new BitString(Uint8Array.from({ length: 101 }, (_, i) => (i === 100 ? 0x80 : i)), 1), T(Bits(5, 40), [Bits(33, 97, 98, 99, 100, 128)])];
+
+/** The bitstring natives, and the term natives given bitstrings, against BEAM. */
+function bitstringCalls(): Tuple[] {
+  const calls: Tuple[] = [];
+  const all = [...BITSTRINGS, B(), B(1, 2, 3), B(128)];
+  for (const b of all) {
+    for (const f of ["bit_size", "byte_size", "is_bitstring", "is_binary", "bitstring_to_list", "binary_to_list", "list_to_binary", "iolist_size",
+      "phash2", "term_to_binary", "size", "list_to_bitstring"]) calls.push(E(f, b));
+    calls.push(E("phash2", b, 1000), E("phash", b, 2 ** 32), E("phash", b, 77), E("binary_to_term", encode(b)), E("list_to_bitstring", [b, 1, [b], b]));
+    for (const [s, l] of [[0, 0], [0, 1], [1, 1], [2, -1], [0, 3], [1, 12]]) calls.push(E("binary_part", b, s, l), E("binary_part", b, T(s, l)));
+  }
+  calls.push(E("list_to_bitstring", new ImproperList([1, Bits(2, 64)], Bits(7, 254))), E("list_to_bitstring", [Bits(1, 128), 256]),
+    E("list_to_bitstring", new ImproperList([1], 2)), E("bitstring_to_list", A("a")), E("list_to_bitstring", A("a")));
+  // term order and equality between binaries and bitstrings
+  const few = [B(), Bits(1, 0), Bits(1, 128), B(0), Bits(7, 2), B(1), B(128), Bits(9, 128, 0), Bits(15, 255, 254), B(255, 255), T(Bits(3, 32)), A("a")];
+  for (const a of few) for (const b of few) for (const op of ["=:=", "==", "<", ">=", "min"]) calls.push(E(op, a, b));
+  // the External Term Format's bitstrings as BEAM writes them: the unused bits of the last byte ignored; bad Bits fields
+  calls.push(E("binary_to_term", B(131, 77, 0, 0, 0, 2, 3, 1, 255)), E("binary_to_term", B(131, 77, 0, 0, 0, 1, 8, 7)),
+    E("binary_to_term", B(131, 77, 0, 0, 0, 0, 0)), E("binary_to_term", B(131, 77, 0, 0, 0, 1, 0, 7)), E("binary_to_term", B(131, 77, 0, 0, 0, 1, 9, 7)),
+    E("binary_to_term", B(131, 77, 0, 0, 0, 0, 3)), E("binary_to_term", B(131, 77, 0, 0, 0, 2, 3, 1)));
+  return calls;
+}
+
 function listsMapsCalls(): Tuple[] {
   const calls: Tuple[] = [];
   const tl = [T(A("a"), 1), T(1, A("int")), T(new Float(2), A("float")), A("x"), T(), T(A("b"), 2, 3)];
@@ -206,13 +234,14 @@ function displayTerms(): unknown[] {
     T(), new Map(), map1, [[]], [A("a"), ...S("bc")], new ImproperList([1, 2], 3), T([]), B(), Uint8Array.from({ length: 100 }, (_, i) => i),
     Uint8Array.from({ length: 100 }, () => 97), S("\\"), B(...S("\\")), B(34), [1046], [0], [128], [159], [160], [9], [11], S("a\tb\rc"),
     [T(A("a"), [B(1), new Map([[T(1), [new Float(2)]]])])],
+    ...BITSTRINGS, [Bits(3, 32), B(97)],
   ];
 }
 
 // ── the tests ---------------------------------------------------------------------------------
 
 describe("natives against BEAM", () => {
-  const pure = [...termCalls(), ...listsMapsCalls()];
+  const pure = [...termCalls(), ...listsMapsCalls(), ...bitstringCalls()];
   const calls = [...pure, ...processCalls()];
   let want: unknown[];
   let displayWant: string;

@@ -48,5 +48,7 @@ export enum Subtag {
   FLOAT = 0x6,
   REFC_BIN = 0x8,
   HEAP_BIN = 0x9,
+  /** A bitstring whose size is not a whole number of bytes (BEAM's sub-binary subtag). */
+  BITS = 0xA,
   MAP = 0xF,
 }

@@ -29,10 +29,10 @@
 
 import {
   Term, NIL, isSmall, smallValue, isAtom, atomIndex, isPid, pidSlot, pidSerial, isList, head, tail, isBoxed, boxedHeader,
-  headerSubtag, headerArity, termPtr, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF,
+  headerSubtag, headerArity, termPtr, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SUB_BITS, bitstringBits,
   floatValue, binarySize, mapSize, mapKeyAddr, mapValueAddr, refId, funEntry, funArity,
 } from "../../gc/term/term";
-import { binaryData } from "../../gc/term/build";
+import { binaryData, bitstringData } from "../../gc/term/build";
 import { atomNamePtr, atomNameLen } from "../../gc/term/atoms";
 import { hostStdout, hostFloatText } from "../runtime/env";
 import { integerDecimal, decimalLen } from "./numbers";
@@ -100,6 +100,16 @@ function formatBinary(t: Term): void {
   } else {
     for (let i: usize = 0; i < n; i++) { if (i) textByte(44); textU64(load<u8>(binaryData(t) + i)); }
   }
+  textAscii(">>");
+}
+
+/** Append a bitstring that is not whole bytes as erts prints it: its bytes, then the last bits' value, `<<1,2,3:2>>`. */
+function formatBits(t: Term): void {
+  const p = bitstringData(t), bits = bitstringBits(t);
+  const n = <usize>(bits >> 3), r = <u32>(bits & 7);
+  textAscii("<<");
+  for (let i: usize = 0; i < n; i++) { textU64(load<u8>(p + i)); textByte(44); }
+  textU64(<u32>load<u8>(p + n) >> (8 - r)); textByte(58); textU64(r);
   textAscii(">>");
 }
 
@@ -176,6 +186,7 @@ export function formatTerm(t: Term): void {
       return;
     }
     case SUB_HEAP_BIN: case SUB_REFC_BIN: { formatBinary(t); return; }
+    case SUB_BITS: { formatBits(t); return; }
     case SUB_REF: {
       textAscii("#Ref<0."); textU64(refId(t, 2)); textByte(46); textU64(refId(t, 1)); textByte(46); textU64(refId(t, 0)); textByte(62);
       return;

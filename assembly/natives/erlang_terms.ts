@@ -12,7 +12,7 @@
 import {
   Term, NIL, isSmall, smallValue, makeSmall, isAtom, atomIndex, makeAtom, isPid, isList, head, tail, isBoxed, boxedHeader,
   headerSubtag, headerArity, termPtr, SUB_TUPLE, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, tupleWords, tupleGet,
-  tupleArity, isBinary, binarySize, binaryWords, mapSize, mapKeyAddr, mapValueAddr, funArity, isInteger, isRef,
+  tupleArity, isBinary, isBitstring, isBits, bitstringBits, binarySize, binaryWords, mapSize, mapKeyAddr, mapValueAddr, funArity, isInteger, isRef,
 } from "../../gc/term/term";
 import { consRaw, tupleRaw, binaryRaw, binaryData } from "../../gc/term/build";
 import { atomNamePtr, atomNameLen, atomIntern, atomFind } from "../../gc/term/atoms";
@@ -65,10 +65,11 @@ export function erlang_setelement_3(n: Term, t: Term, v: Term): Term {
 /** erlang:tuple_size/1. */
 export function erlang_tuple_size_1(t: Term): Term { return isTuple(t) ? makeSmall(<i64>tupleArity(t)) : badarg(); }
 
-/** erlang:size/1: a tuple's elements or a binary's bytes. */
+/** erlang:size/1: a tuple's elements or a bitstring's whole bytes (its last bits not counted, as BEAM). */
 export function erlang_size_1(t: Term): Term {
   if (isTuple(t)) return makeSmall(<i64>tupleArity(t));
   if (isBinary(t)) return makeSmall(<i64>binarySize(t));
+  if (isBits(t)) return makeSmall(<i64>(bitstringBits(t) >> 3));
   return badarg();
 }
 
@@ -176,10 +177,13 @@ export function erlang_subtract_2(a: Term, b: Term): Term {
 
 // ── binaries
 
-/** erlang:byte_size/1. */
-export function erlang_byte_size_1(b: Term): Term { return isBinary(b) ? makeSmall(<i64>binarySize(b)) : badarg(); }
+/** erlang:byte_size/1: a bitstring's bytes, a partial last byte counted. */
+export function erlang_byte_size_1(b: Term): Term {
+  if (isBinary(b)) return makeSmall(<i64>binarySize(b));
+  return isBits(b) ? makeSmall(<i64>((bitstringBits(b) + 7) >> 3)) : badarg();
+}
 /** erlang:bit_size/1. */
-export function erlang_bit_size_1(b: Term): Term { return isBinary(b) ? makeSmall(<i64>binarySize(b) << 3) : badarg(); }
+export function erlang_bit_size_1(b: Term): Term { return isBitstring(b) ? makeSmall(<i64>bitstringBits(b)) : badarg(); }
 
 /** The bytes from..to (0-based, to exclusive) of binary b as a list. */
 function bytesList(b: Term, from: usize, to: usize): Term {
@@ -518,7 +522,7 @@ export function erlang_xor_2(a: Term, b: Term): Term { return isBool(a) && isBoo
 
 export function erlang_is_atom_1(t: Term): Term { return boolTerm(isAtom(t)); }
 export function erlang_is_binary_1(t: Term): Term { return boolTerm(isBinary(t)); }
-export function erlang_is_bitstring_1(t: Term): Term { return boolTerm(isBinary(t)); }
+export function erlang_is_bitstring_1(t: Term): Term { return boolTerm(isBitstring(t)); }
 export function erlang_is_boolean_1(t: Term): Term { return boolTerm(isBool(t)); }
 export function erlang_is_float_1(t: Term): Term { return boolTerm(isFloat(t)); }
 export function erlang_is_function_1(t: Term): Term { return boolTerm(isFun(t)); }

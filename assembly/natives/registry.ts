@@ -26,6 +26,9 @@ import {
   erlang_display_1, erlang_display_string_1,
 } from "./display";
 import {
+  erlang_bitstring_to_list_1, erlang_list_to_bitstring_1, erlang_binary_part_2, erlang_binary_part_3,
+} from "./bitstrings";
+import {
   erlang_and_2, erlang_append_2, erlang_append_element_2, erlang_atom_to_binary_1, erlang_atom_to_binary_2, erlang_atom_to_list_1, erlang_binary_to_atom_1, erlang_binary_to_atom_2, erlang_binary_to_existing_atom_1, erlang_binary_to_existing_atom_2, erlang_binary_to_list_1, erlang_binary_to_list_3, erlang_binary_to_term_1, erlang_bit_size_1, erlang_byte_size_1, erlang_element_2, erlang_eq_2, erlang_exact_eq_2, erlang_exact_neq_2, erlang_fun_to_list_1, erlang_ge_2, erlang_gt_2, erlang_hd_1, erlang_iolist_size_1, erlang_iolist_to_binary_1, erlang_is_atom_1, erlang_is_binary_1, erlang_is_bitstring_1, erlang_is_boolean_1, erlang_is_float_1, erlang_is_function_1, erlang_is_function_2, erlang_is_integer_1, erlang_is_list_1, erlang_is_map_1, erlang_is_map_key_2, erlang_is_number_1, erlang_is_pid_1, erlang_is_port_1, erlang_is_reference_1, erlang_is_tuple_1, erlang_le_2, erlang_length_1, erlang_list_to_atom_1, erlang_list_to_binary_1, erlang_list_to_existing_atom_1, erlang_list_to_tuple_1, erlang_lt_2, erlang_make_tuple_2, erlang_map_get_2, erlang_map_size_1, erlang_max_2, erlang_min_2, erlang_neq_2, erlang_not_1, erlang_or_2, erlang_phash_2, erlang_phash2_1, erlang_phash2_2, erlang_pid_to_list_1, erlang_ref_to_list_1, erlang_setelement_3, erlang_size_1, erlang_split_binary_2, erlang_subtract_2, erlang_term_to_binary_1, erlang_tl_1, erlang_tuple_size_1, erlang_tuple_to_list_1, erlang_xor_2,
 } from "./erlang_terms";
 import {
@@ -76,6 +79,10 @@ function registerAll(): void {
   nat("erlang", "--", 2, erlang_subtract_2.index);
   nat("erlang", "byte_size", 1, erlang_byte_size_1.index);
   nat("erlang", "bit_size", 1, erlang_bit_size_1.index);
+  nat("erlang", "bitstring_to_list", 1, erlang_bitstring_to_list_1.index);
+  nat("erlang", "list_to_bitstring", 1, erlang_list_to_bitstring_1.index);
+  nat("erlang", "binary_part", 2, erlang_binary_part_2.index);
+  nat("erlang", "binary_part", 3, erlang_binary_part_3.index);
   nat("erlang", "binary_to_list", 1, erlang_binary_to_list_1.index);
   nat("erlang", "binary_to_list", 3, erlang_binary_to_list_3.index);
   nat("erlang", "split_binary", 2, erlang_split_binary_2.index);

@@ -25,6 +25,8 @@ export const ABI_SIGNATURES: Readonly<Record<string, string>> = {
   make_binary: "(param i32) (result i64)",
   binary_words: "(param i32) (result i32)",
   binary_data: "(param i64) (result i32)",
+  bits_integer_get: "(param i32 i64 i32 i32) (result i64)",
+  bits_integer_put: "(param i32 i64 i32 i32 i64)",
   make_map: "(param i32) (result i64)",
   make_fun: "(param i32 i32 i32) (result i64)",
   arith_add: "(param i64 i64) (result i64)",

@@ -6,20 +6,24 @@
 // A match context is the compiler's own term, a tuple no Erlang code can
 // make (its first element the atom '$shoal_match', which no program has):
 //
-//   {'$shoal_match', Binary, Offset}     Offset: bits matched so far (a small integer)
+//   {'$shoal_match', Binary, Offset, End}
+//     Binary: the bytes (a binary: a bitstring's own binary when it is not whole bytes)
+//     Offset: bits matched so far; End: the bitstring's size in bits (small integers)
 //
-// It is made by bs_start_match* (4 words: a collection point with BEAM's
+// It is made by bs_start_match* (5 words: a collection point with BEAM's
 // Live count) and updated in place as fields are taken (only its offset, a
 // small integer, so no old-to-young pointer is ever written). A context never
 // reaches code that could see it as a tuple: BEAM passes one only to
 // functions that accept a match context.
 //
-// Bits are read and written through two module helpers, $bits_read and
+// Bits are read and written through module helpers, $bits_read and
 // $bits_write (big-endian, any bit offset, up to 64 bits; whole bytes at a
-// byte offset take the byte loop). Not yet: binaries whose size is not a
-// whole number of bytes (bitstrings: construction and taking a binary at an
-// offset that is not a byte boundary raise badarg), integer fields over 64
-// bits, bs_init_writable.
+// byte offset take the byte loop), $bits_move (a field of any size between
+// any offsets; memory.copy when both are byte boundaries and the size whole
+// bytes). A result whose size is not whole bytes is a bitstring, a 0xA box
+// around its binary (docs/abi.md "Boxed terms"): $bits_new makes the binary,
+// $bits_finish the box. Integer fields over 64 bits go to the runtime
+// (bits_integer_get / bits_integer_put, gc/term/bits.ts).
 
 import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
@@ -41,8 +45,7 @@ const failTo = (c: ModuleContext, fail: number) => (fail ? c.jumpLabel(fail) : r
 const ctxBin = (ctx: string) => `(i64.load offset=14 (i32.wrap_i64 ${ctx}))`;
 const ctxOff = (ctx: string) => `(i64.shr_s (i64.load offset=22 (i32.wrap_i64 ${ctx})) (i64.const 4))`;
 const setCtxOff = (ctx: string, off: string) => `(i64.store offset=22 (i32.wrap_i64 ${ctx}) (i64.or (i64.shl ${off} (i64.const 4)) (i64.const 15)))`;
-/** Bits in a binary (heap or refc: the first word after the header is its byte size). */
-const binBits = (bin: string) => `(i64.shl (i64.load offset=6 (i32.wrap_i64 ${bin})) (i64.const 3))`;
+const ctxEnd = (ctx: string) => `(i64.shr_s (i64.load offset=30 (i32.wrap_i64 ${ctx})) (i64.const 4))`;
 
 /**
  * Flags of a field: a number (matching) or a literal list of atoms (bs_create_bin), nil for none.
@@ -94,15 +97,25 @@ function integerOf(c: ModuleContext, live: number, unsigned: string): string {
         (local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))))`;
 }
 
-/** A new binary of the whole bytes of `ctx` from its offset on, `bits` long, into $r ($w: bits; offset a byte boundary). */
+/**
+ * A new bitstring of the $w bits of `ctx` from its offset on, into $r (a binary when $w is whole
+ * bytes); the offset moves past them. Whole bytes at a byte offset keep the binary fast path
+ * (make_binary and memory.copy inline); any other field takes $bits_new, $bits_move, $bits_finish.
+ */
 function takeBinary(c: ModuleContext, ctxOp: Operand, live: number, d: number, i: Instruction): string {
   const ctx = () => c.src(ctxOp, d, i);
-  return `(if (i64.ne (i64.and (i64.or ${ctxOff(ctx())} (local.get $w)) (i64.const 7)) (i64.const 0)) (then ${raiseBadarg}))
-    ${reserveDynamic(c, `(call $binary_words (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3))))`, live)}
-    (local.set $r (call $make_binary (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3)))))
-    (memory.copy (call $binary_data (local.get $r))
-      (i32.add (call $binary_data ${ctxBin(ctx())}) (i32.wrap_i64 (i64.shr_u ${ctxOff(ctx())} (i64.const 3))))
-      (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3))))
+  return `(if (i64.eqz (i64.and (i64.or ${ctxOff(ctx())} (local.get $w)) (i64.const 7)))
+    (then
+      ${reserveDynamic(c, `(call $binary_words (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3))))`, live)}
+      (local.set $r (call $make_binary (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3)))))
+      (memory.copy (call $binary_data (local.get $r))
+        (i32.add (call $binary_data ${ctxBin(ctx())}) (i32.wrap_i64 (i64.shr_u ${ctxOff(ctx())} (i64.const 3))))
+        (i32.wrap_i64 (i64.shr_u (local.get $w) (i64.const 3)))))
+    (else
+      ${reserveDynamic(c, `(call $bits_words (local.get $w))`, live)}
+      (local.set $r (call $bits_new (local.get $w)))
+      (call $bits_move (call $binary_data (local.get $r)) (i64.const 0) (call $binary_data ${ctxBin(ctx())}) ${ctxOff(ctx())} (local.get $w))
+      (local.set $r (call $bits_finish (local.get $r) (local.get $w)))))
     ${setCtxOff(ctx(), `(i64.add ${ctxOff(ctx())} (local.get $w))`)}`;
 }
 
@@ -110,29 +123,34 @@ function takeBinary(c: ModuleContext, ctxOp: Operand, live: number, d: number, i
 function startMatch(c: ModuleContext, i: Instruction, d: number, fail: number, live: number, src: Operand, dst: Operand): void {
   const v = "(local.get $v)";
   const isCtx = `(if (result i32) (i64.eq (i64.and ${v} (i64.const 3)) (i64.const 2))
-      (then (if (result i32) (i64.eq (i64.load (i32.sub (i32.wrap_i64 ${v}) (i32.const 2))) (i64.const ${header(3, SUB.TUPLE)}))
+      (then (if (result i32) (i64.eq (i64.load (i32.sub (i32.wrap_i64 ${v}) (i32.const 2))) (i64.const ${header(4, SUB.TUPLE)}))
         (then (i64.eq (i64.load offset=6 (i32.wrap_i64 ${v})) ${c.atom(MATCH_ATOM)})) (else (i32.const 0)))) (else (i32.const 0)))`;
   const isBin = `(if (result i32) (i64.eq (i64.and ${v} (i64.const 3)) (i64.const 2))
       (then (local.set $t (i32.and (i32.wrap_i64 (i64.shr_u (i64.load (i32.sub (i32.wrap_i64 ${v}) (i32.const 2))) (i64.const 2))) (i32.const 15)))
-        (i32.or (i32.eq (local.get $t) (i32.const ${SUB.REFC_BIN})) (i32.eq (local.get $t) (i32.const ${SUB.HEAP_BIN})))) (else (i32.const 0)))`;
+        (i32.or (i32.eq (local.get $t) (i32.const ${SUB.BITS})) (i32.or (i32.eq (local.get $t) (i32.const ${SUB.REFC_BIN})) (i32.eq (local.get $t) (i32.const ${SUB.HEAP_BIN}))))) (else (i32.const 0)))`;
   c.current.code.push(`(local.set $v ${c.src(src, d, i)})`,
     `(if ${isCtx} (then (local.set $r ${v}))
       (else
         (if (i32.eqz ${isBin}) (then ${failTo(c, fail)}))
-        ${c.reserve(4, live)}
+        ${c.reserve(5, live)}
         (local.set $v ${c.src(src, d, i)})
         (local.set $t (global.get $htop))
-        (i64.store (local.get $t) (i64.const ${header(3, SUB.TUPLE)}))
+        (i64.store (local.get $t) (i64.const ${header(4, SUB.TUPLE)}))
         (i64.store offset=8 (local.get $t) ${c.atom(MATCH_ATOM)})
-        (i64.store offset=16 (local.get $t) ${v})
+        ;; a bitstring box gives its binary and its size (a small); a binary, itself and its bytes × 8
+        (if (i32.eq (call $boxed_subtag ${v}) (i32.const ${SUB.BITS}))
+          (then (i64.store offset=16 (local.get $t) (i64.load offset=14 (i32.wrap_i64 ${v})))
+            (i64.store offset=32 (local.get $t) (i64.load offset=6 (i32.wrap_i64 ${v}))))
+          (else (i64.store offset=16 (local.get $t) ${v})
+            (i64.store offset=32 (local.get $t) (i64.or (i64.shl (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 7)) (i64.const 15)))))
         (i64.store offset=24 (local.get $t) (i64.const 15))
-        (global.set $htop (i32.add (local.get $t) (i32.const 32)))
+        (global.set $htop (i32.add (local.get $t) (i32.const 40)))
         (local.set $r (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))))`,
     c.dst(dst, "(local.get $r)", d, i));
 }
 
 /** Remaining bits of the context in `ctx` into $u. */
-const remaining = (ctx: string) => `(local.set $u (i64.sub ${binBits(ctxBin(ctx))} ${ctxOff(ctx)}))`;
+const remaining = (ctx: string) => `(local.set $u (i64.sub ${ctxEnd(ctx)} ${ctxOff(ctx)}))`;
 
 export const BINARY_EMITTERS: Record<string, Emit> = {
   bs_start_match3: (c, i, d) => startMatch(c, i, d, label(i.args[0]), u(i.args[2]), i.args[1], i.args[3]),
@@ -165,19 +183,25 @@ export const BINARY_EMITTERS: Record<string, Emit> = {
       setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (local.get $w))`));
   },
   bs_get_integer2: (c, i, d) => {
-    // Fail Ctx Live Size Unit Flags Dst
+    // Fail Ctx Live Size Unit Flags Dst: up to 64 bits read here, wider ones by the runtime (a big)
     const fail = c.jumpLabel(label(i.args[0]));
     const live = u(i.args[2]);
     const f = flags(c, i.args[5]);
     const ctx = c.src(i.args[1], d, i);
-    const out = [remaining(ctx), fieldBits(c, i.args[3], u(i.args[4]), d, i, fail),
-      `(if (i64.gt_u (local.get $w) (local.get $u)) (then ${fail}))`,
-      `(if (i64.gt_u (local.get $w) (i64.const 64)) (then (drop (call $raise_trace (i64.const ${ERROR}) (i64.const ${atomTerm(PREDEFINED.system_limit)}) @@T@@)) (br $exc)))`,
-      `(local.set $r (call $bits_read (call $binary_data ${ctxBin(ctx)}) ${ctxOff(ctx)} (i32.wrap_i64 (local.get $w))))`];
-    if (f & FLAG_LITTLE) out.push(`(local.set $r (call $swap_bytes (local.get $r) (i32.wrap_i64 (local.get $w))))`);
-    if (f & FLAG_SIGNED) out.push(`(if (i64.lt_u (i64.sub (local.get $w) (i64.const 1)) (i64.const 63)) (then (local.set $r (i64.shr_s (i64.shl (local.get $r) (i64.sub (i64.const 64) (local.get $w))) (i64.sub (i64.const 64) (local.get $w))))))`);
-    out.push(setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (local.get $w))`));
-    out.push(integerOf(c, live, f & FLAG_SIGNED ? "(i32.const 0)" : "(i32.const 1)"));
+    const size = i.args[3], unit = u(i.args[4]);
+    const known = size.kind === "i" ? BigInt(size.value) * BigInt(unit) : undefined;
+    const narrow = [`(local.set $r (call $bits_read (call $binary_data ${ctxBin(ctx)}) ${ctxOff(ctx)} (i32.wrap_i64 (local.get $w))))`];
+    if (f & FLAG_LITTLE) narrow.push(`(local.set $r (call $little_read (local.get $r) (i32.wrap_i64 (local.get $w))))`);
+    if (f & FLAG_SIGNED) narrow.push(`(if (i64.lt_u (i64.sub (local.get $w) (i64.const 1)) (i64.const 63)) (then (local.set $r (i64.shr_s (i64.shl (local.get $r) (i64.sub (i64.const 64) (local.get $w))) (i64.sub (i64.const 64) (local.get $w))))))`);
+    narrow.push(setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (local.get $w))`));
+    narrow.push(integerOf(c, live, f & FLAG_SIGNED ? "(i32.const 0)" : "(i32.const 1)"));
+    const wide = [reserveDynamic(c, `(i32.wrap_i64 (i64.add (i64.const 2) (i64.shr_u (i64.add (local.get $w) (i64.const 63)) (i64.const 6))))`, live),
+      `(local.set $r (call $bits_integer_get (call $binary_data ${ctxBin(ctx)}) ${ctxOff(ctx)} (i32.wrap_i64 (local.get $w)) (i32.const ${f & (FLAG_LITTLE | FLAG_SIGNED)})))`,
+      setCtxOff(ctx, `(i64.add ${ctxOff(ctx)} (local.get $w))`)];
+    const out = [remaining(ctx), fieldBits(c, size, unit, d, i, fail),
+      `(if (i64.gt_u (local.get $w) (local.get $u)) (then ${fail}))`];
+    if (known !== undefined) out.push(...(known <= 64n ? narrow : wide));
+    else out.push(`(if (i64.le_u (local.get $w) (i64.const 64)) (then ${narrow.join("\n")}) (else ${wide.join("\n")}))`);
     out.push(c.dst(i.args[6], "(local.get $r)", d, i));
     c.current.code.push(...out);
   },
@@ -292,9 +316,11 @@ function createBin(c: ModuleContext, i: Instruction, d: number): void {
           fieldBits(c, s.size, s.unit, d, i, bad));
         break;
       case "binary": case "append": case "private_append":
-        out.push(`(if (i32.eqz (call $is_binary ${v})) (then ${bad}))`,
-          fieldBits(c, s.size, s.unit, d, i, bad, `(local.set $w ${binBits(v)})`),
-          `(if (i64.gt_u (local.get $w) ${binBits(v)}) (then ${bad}))`);
+        // a bitstring of any size; 'all' of it must be a whole number of units (a bitstring is no binary)
+        out.push(`(if (i32.eqz (call $is_bitstring ${v})) (then ${bad}))`,
+          fieldBits(c, s.size, s.unit, d, i, bad, `(local.set $w (call $bitstring_bits ${v}))` +
+            (s.unit > 1 ? ` (if (i64.ne (i64.rem_u (local.get $w) (i64.const ${s.unit})) (i64.const 0)) (then ${bad}))` : "")),
+          `(if (i64.gt_u (local.get $w) (call $bitstring_bits ${v})) (then ${bad}))`);
         break;
       case "string":
         out.push(`(local.set $w (i64.const ${8 * Number((s.size as { value: number }).value)}))`);
@@ -315,24 +341,28 @@ function createBin(c: ModuleContext, i: Instruction, d: number): void {
     }
     out.push(`(local.set $bits (i64.add (local.get $bits) (local.get $w)))`);
   }
-  out.push(`(if (i64.ne (i64.and (local.get $bits) (i64.const 7)) (i64.const 0)) (then ${raiseBadarg}))`);   // bitstrings: not yet
-  // 2. the binary (the values may move: read again below)
-  out.push(reserveDynamic(c, `(call $binary_words (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 3))))`, live),
-    `(local.set $r (call $make_binary (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 3)))))`,
+  // 2. the binary, and the box if it is not whole bytes (the values may move: read again below)
+  out.push(reserveDynamic(c, `(call $bits_words (local.get $bits))`, live),
+    `(local.set $r (call $bits_new (local.get $bits)))`,
     `(local.set $bits (i64.const 0))`);   // now: the bit offset written so far
   // 3. the segments
   for (const s of segs) {
     out.push(`(local.set $v ${c.src(s.value, d, i)})`);
     switch (s.type) {
-      case "integer":
+      case "integer": {
+        // up to 64 bits written here; wider fields by the runtime (any integer's low bits)
+        const known = s.size.kind === "i" ? BigInt(s.size.value) * BigInt(s.unit) : undefined;
+        const narrow = `(local.set $u (if (result i64) (i64.eq (i64.and ${v} (i64.const 15)) (i64.const 15)) (then (i64.shr_s ${v} (i64.const 4))) (else (call $big_low ${v}))))
+          ${s.flags & FLAG_LITTLE ? `(local.set $u (call $little_write (local.get $u) (i32.wrap_i64 (local.get $w))))` : ""}
+          (call $bits_write (call $binary_data (local.get $r)) (local.get $bits) (i32.wrap_i64 (local.get $w)) (local.get $u))`;
+        const wide = `(call $bits_integer_put (call $binary_data (local.get $r)) (local.get $bits) (i32.wrap_i64 (local.get $w)) (i32.const ${s.flags & FLAG_LITTLE}) ${v})`;
         out.push(fieldBits(c, s.size, s.unit, d, i, bad),
-          `(local.set $u (if (result i64) (i64.eq (i64.and ${v} (i64.const 15)) (i64.const 15)) (then (i64.shr_s ${v} (i64.const 4))) (else (call $big_low ${v}))))`,
-          s.flags & FLAG_LITTLE ? `(local.set $u (call $swap_bytes (local.get $u) (i32.wrap_i64 (local.get $w))))` : "",
-          `(call $bits_write (call $binary_data (local.get $r)) (local.get $bits) (i32.wrap_i64 (local.get $w)) (local.get $u))`);
+          known !== undefined ? (known <= 64n ? narrow : wide) : `(if (i64.le_u (local.get $w) (i64.const 64)) (then ${narrow}) (else ${wide}))`);
         break;
+      }
       case "binary": case "append": case "private_append":
-        out.push(fieldBits(c, s.size, s.unit, d, i, bad, `(local.set $w ${binBits(v)})`),
-          `(call $bits_copy (call $binary_data (local.get $r)) (local.get $bits) (call $binary_data ${v}) (local.get $w))`);
+        out.push(fieldBits(c, s.size, s.unit, d, i, bad, `(local.set $w (call $bitstring_bits ${v}))`),
+          `(call $bits_copy (call $binary_data (local.get $r)) (local.get $bits) (call $bitstring_data ${v}) (local.get $w))`);
         break;
       case "string": {
         const off = u(s.value), n = Number((s.size as { value: number }).value);
@@ -369,7 +399,7 @@ function createBin(c: ModuleContext, i: Instruction, d: number): void {
     }
     out.push(`(local.set $bits (i64.add (local.get $bits) (local.get $w)))`);
   }
-  out.push(c.dst(i.args[4], "(local.get $r)", d, i));
+  out.push(`(local.set $r (call $bits_finish (local.get $r) (local.get $bits)))`, c.dst(i.args[4], "(local.get $r)", d, i));
 }
 
 /** The bit-level helpers every module with binaries has (module.ts adds them to HELPERS). */
@@ -407,26 +437,79 @@ export const BINARY_HELPERS = `
         (else (i32.store8 (local.get $a) (i32.and (i32.load8_u (local.get $a)) (i32.xor (local.get $m) (i32.const -1))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $next))))
-  ;; copy n bits from byte address src to bit offset off from p (a byte loop when off is a byte boundary)
-  (func $bits_copy (param $p i32) (param $off i64) (param $src i32) (param $n i64) (local $i i64)
-    (if (i64.eqz (i64.and (i64.or (local.get $off) (local.get $n)) (i64.const 7)))
-      (then (memory.copy (i32.add (local.get $p) (i32.wrap_i64 (i64.shr_u (local.get $off) (i64.const 3)))) (local.get $src) (i32.wrap_i64 (i64.shr_u (local.get $n) (i64.const 3)))) (return)))
+  ;; copy n bits from bit offset soff of src to bit offset off of p (memory.copy when both are byte
+  ;; boundaries and n whole bytes; else 32 bits at a time)
+  (func $bits_move (param $p i32) (param $off i64) (param $src i32) (param $soff i64) (param $n i64) (local $i i64) (local $k i32)
+    (if (i64.eqz (i64.and (i64.or (i64.or (local.get $off) (local.get $soff)) (local.get $n)) (i64.const 7)))
+      (then (memory.copy (i32.add (local.get $p) (i32.wrap_i64 (i64.shr_u (local.get $off) (i64.const 3))))
+        (i32.add (local.get $src) (i32.wrap_i64 (i64.shr_u (local.get $soff) (i64.const 3)))) (i32.wrap_i64 (i64.shr_u (local.get $n) (i64.const 3)))) (return)))
     (block $done (loop $next
-      (br_if $done (i64.ge_u (i64.add (local.get $i) (i64.const 8)) (i64.add (local.get $n) (i64.const 1))))
-      (call $bits_write (local.get $p) (i64.add (local.get $off) (local.get $i)) (i32.const 8)
-        (i64.load8_u (i32.add (local.get $src) (i32.wrap_i64 (i64.shr_u (local.get $i) (i64.const 3))))))
-      (local.set $i (i64.add (local.get $i) (i64.const 8)))
+      (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+      (local.set $k (i32.wrap_i64 (select (i64.const 32) (i64.sub (local.get $n) (local.get $i)) (i64.ge_u (i64.sub (local.get $n) (local.get $i)) (i64.const 32)))))
+      (call $bits_write (local.get $p) (i64.add (local.get $off) (local.get $i)) (local.get $k)
+        (call $bits_read (local.get $src) (i64.add (local.get $soff) (local.get $i)) (local.get $k)))
+      (local.set $i (i64.add (local.get $i) (i64.extend_i32_u (local.get $k))))
       (br $next))))
-  ;; whether the n bits at bit offset off from p equal the bytes at q
-  (func $bits_equal (param $p i32) (param $off i64) (param $q i32) (param $n i32) (result i32) (local $i i32)
+  ;; copy n bits from byte address src to bit offset off from p
+  (func $bits_copy (param $p i32) (param $off i64) (param $src i32) (param $n i64)
+    (call $bits_move (local.get $p) (local.get $off) (local.get $src) (i64.const 0) (local.get $n)))
+  ;; whether the n bits at bit offset off from p equal the first n bits at q (8 at a time, the rest last)
+  (func $bits_equal (param $p i32) (param $off i64) (param $q i32) (param $n i32) (result i32) (local $i i32) (local $k i32)
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (if (i64.ne (call $bits_read (local.get $p) (i64.add (local.get $off) (i64.extend_i32_u (local.get $i))) (i32.const 8))
-            (i64.load8_u (i32.add (local.get $q) (i32.shr_u (local.get $i) (i32.const 3)))))
+      (local.set $k (select (i32.const 8) (i32.sub (local.get $n) (local.get $i)) (i32.ge_u (i32.sub (local.get $n) (local.get $i)) (i32.const 8))))
+      (if (i64.ne (call $bits_read (local.get $p) (i64.add (local.get $off) (i64.extend_i32_u (local.get $i))) (local.get $k))
+            (i64.shr_u (i64.load8_u (i32.add (local.get $q) (i32.shr_u (local.get $i) (i32.const 3)))) (i64.extend_i32_u (i32.sub (i32.const 8) (local.get $k)))))
         (then (return (i32.const 0))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
       (br $next)))
     (i32.const 1))
+  ;; words $bits_new and $bits_finish take for a bitstring of n bits (its binary, and a box unless whole bytes)
+  (func $bits_words (param $n i64) (result i32)
+    (i32.add (call $binary_words (i32.wrap_i64 (i64.shr_u (i64.add (local.get $n) (i64.const 7)) (i64.const 3))))
+      (select (i32.const 3) (i32.const 0) (i32.wrap_i64 (i64.and (local.get $n) (i64.const 7))))))
+  ;; the binary of a bitstring of n bits: ceil(n / 8) bytes, its last byte 0 (its unused bits stay 0)
+  (func $bits_new (param $n i64) (result i64) (local $b i64) (local $k i32)
+    (local.set $k (i32.wrap_i64 (i64.shr_u (i64.add (local.get $n) (i64.const 7)) (i64.const 3))))
+    (local.set $b (call $make_binary (local.get $k)))
+    (if (local.get $k) (then (i32.store8 (i32.sub (i32.add (call $binary_data (local.get $b)) (local.get $k)) (i32.const 1)) (i32.const 0))))
+    (local.get $b))
+  ;; the bitstring of n bits whose binary is b: b itself when n is whole bytes, else a 0xA box (3 words, reserved)
+  (func $bits_finish (param $b i64) (param $n i64) (result i64) (local $t i32)
+    (if (i64.eqz (i64.and (local.get $n) (i64.const 7))) (then (return (local.get $b))))
+    (local.set $t (global.get $htop))
+    (i64.store (local.get $t) (i64.const ${header(2, SUB.BITS)}))
+    (i64.store offset=8 (local.get $t) (i64.or (i64.shl (local.get $n) (i64.const 4)) (i64.const 15)))
+    (i64.store offset=16 (local.get $t) (local.get $b))
+    (global.set $htop (i32.add (local.get $t) (i32.const 24)))
+    (i64.or (i64.extend_i32_u (local.get $t)) (i64.const 2)))
+  ;; a bitstring's size in bits, and the address of its bytes (a binary's, or a box's binary's)
+  (func $bitstring_bits (param $v i64) (result i64)
+    (if (result i64) (i32.eq (call $boxed_subtag (local.get $v)) (i32.const ${SUB.BITS}))
+      (then (i64.shr_s (i64.load offset=6 (i32.wrap_i64 (local.get $v))) (i64.const 4)))
+      (else (i64.shl (i64.load offset=6 (i32.wrap_i64 (local.get $v))) (i64.const 3)))))
+  (func $bitstring_data (param $v i64) (result i32)
+    (call $binary_data (if (result i64) (i32.eq (call $boxed_subtag (local.get $v)) (i32.const ${SUB.BITS}))
+      (then (i64.load offset=14 (i32.wrap_i64 (local.get $v)))) (else (local.get $v)))))
+  ;; a little-endian field's n bits, read big-endian, as its value: the first byte is the lowest, the
+  ;; last n mod 8 bits the highest (BEAM: <<X:12/little>> = <<1, 2:4>> gives 513)
+  (func $little_read (param $v i64) (param $n i32) (result i64) (local $r i64) (local $s i64)
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+      (local.set $r (i64.or (local.get $r) (i64.shl (i64.and (i64.shr_u (local.get $v) (i64.extend_i32_u (local.get $n))) (i64.const 255)) (local.get $s))))
+      (local.set $s (i64.add (local.get $s) (i64.const 8)))
+      (br $next)))
+    (i64.or (local.get $r) (i64.shl (i64.and (local.get $v) (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1))) (local.get $s))))
+  ;; the n bits to write, big-endian, for value v as a little-endian field (the inverse of $little_read)
+  (func $little_write (param $v i64) (param $n i32) (result i64) (local $r i64)
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 8)))
+      (local.set $r (i64.or (i64.shl (local.get $r) (i64.const 8)) (i64.and (local.get $v) (i64.const 255))))
+      (local.set $v (i64.shr_u (local.get $v) (i64.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+      (br $next)))
+    (i64.or (i64.shl (local.get $r) (i64.extend_i32_u (local.get $n))) (i64.and (local.get $v) (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1)))))
   ;; the low n bits of v with their bytes in the other order (n a multiple of 8; little-endian fields)
   (func $swap_bytes (param $v i64) (param $n i32) (result i64) (local $r i64) (local $i i32)
     (block $done (loop $next
@@ -509,8 +592,8 @@ export const BINARY_HELPERS = `
       (then (i32.and (i32.wrap_i64 (i64.shr_u (i64.load (i32.sub (i32.wrap_i64 (local.get $v)) (i32.const 2))) (i64.const 2))) (i32.const 15)))
       (else (i32.const -1))))
   (func $is_big (param $v i64) (result i32) (i32.eq (call $boxed_subtag (local.get $v)) (i32.const ${SUB.BIG})))
-  (func $is_binary (param $v i64) (result i32) (local $s i32) (local.set $s (call $boxed_subtag (local.get $v)))
-    (i32.or (i32.eq (local.get $s) (i32.const ${SUB.REFC_BIN})) (i32.eq (local.get $s) (i32.const ${SUB.HEAP_BIN}))))
+  (func $is_bitstring (param $v i64) (result i32) (local $s i32) (local.set $s (call $boxed_subtag (local.get $v)))
+    (i32.or (i32.eq (local.get $s) (i32.const ${SUB.BITS})) (i32.or (i32.eq (local.get $s) (i32.const ${SUB.REFC_BIN})) (i32.eq (local.get $s) (i32.const ${SUB.HEAP_BIN})))))
   (func $is_float_or_big (param $v i64) (result i32) (local $s i32) (local.set $s (call $boxed_subtag (local.get $v)))
     (i32.or (i32.eq (local.get $s) (i32.const ${SUB.FLOAT})) (i32.eq (local.get $s) (i32.const ${SUB.BIG}))))
   ;; a big integer's low 64 bits, two's complement (an integer field takes its low bits, as BEAM)

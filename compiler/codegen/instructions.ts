@@ -39,6 +39,8 @@ const isTuple = (v: string) => isBoxedOf(v, SUB.TUPLE);
 const isInteger = (v: string) => `(i32.or ${isSmall(v)} ${isBoxedOf(v, SUB.BIG)})`;
 const isFloat = (v: string) => isBoxedOf(v, SUB.FLOAT);
 const isBinary = (v: string) => isBoxedIn(v, [SUB.REFC_BIN, SUB.HEAP_BIN]);
+/** A binary or a bitstring box (0xA); leaves the subtag in $t when boxed. */
+const isBitstr = (v: string) => isBoxedIn(v, [SUB.REFC_BIN, SUB.HEAP_BIN, SUB.BITS]);
 const TYPE_TESTS: Record<string, (v: string) => string> = {
   is_integer: isInteger,
   is_float: isFloat,
@@ -52,7 +54,7 @@ const TYPE_TESTS: Record<string, (v: string) => string> = {
   is_nonempty_list: isCons,
   is_tuple: isTuple,
   is_binary: isBinary,
-  is_bitstr: isBinary,
+  is_bitstr: isBitstr,
   is_map: (v) => isBoxedOf(v, SUB.MAP),
   is_function: (v) => isBoxedOf(v, SUB.FUN),
   is_boolean: (v) => `(i32.or (i64.eq ${v} (i64.const ${TRUE})) (i64.eq ${v} (i64.const ${FALSE})))`,
@@ -205,8 +207,11 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
         set(`(i64.or (i64.shl (local.get $r) (i64.const 4)) (i64.const 15))`);
         return;
       case "erlang:byte_size/1":
-        out.push(unlessOrRaise(c, isBinary(v), fail, BADARG));
-        set(`(i64.or (i64.shl (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 4)) (i64.const 15))`);
+        // a binary's byte size; a bitstring box's bits (a small) rounded up to bytes
+        out.push(unlessOrRaise(c, isBitstr(v), fail, BADARG));
+        set(`(if (result i64) (i32.eq (local.get $t) (i32.const ${SUB.BITS}))
+          (then (i64.or (i64.shl (i64.shr_u (i64.add (i64.shr_s (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 4)) (i64.const 7)) (i64.const 3)) (i64.const 4)) (i64.const 15)))
+          (else (i64.or (i64.shl (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 4)) (i64.const 15))))`);
         return;
       case "erlang:map_size/1":
         out.push(unlessOrRaise(c, isBoxedOf(v, SUB.MAP), fail, BADARG));

@@ -190,6 +190,15 @@ export class DataBuilder {
         return this.list(items, this.term(r));
       }
       case 109: return this.binary(r.bytes(r.u32()));                                  // BINARY_EXT
+      case 77: {                                                                       // BIT_BINARY_EXT: Len, Bits (used of the last byte), bytes
+        const n = r.u32(), b = r.u8();
+        const bytes = r.bytes(n).slice();
+        if ((b === 0) !== (n === 0) || b > 8) throw new CompileError(`${r.what}: a bitstring that uses ${b} bits of its last byte`);
+        if (n === 0 || b === 8) return this.binary(bytes);
+        bytes[n - 1] &= (0xff << (8 - b)) & 0xff;     // the unused bits are 0 (gc/term/term.ts)
+        // a bitstring box: its size in bits (a small), then its binary (docs/abi.md "Boxed terms")
+        return this.boxed(SUB.BITS, [{ kind: "imm", value: small(BigInt((n - 1) * 8 + b)) }, this.binary(bytes)]);
+      }
       case 110: case 111: {                                                            // SMALL_BIG_EXT, LARGE_BIG_EXT
         const n = tag === 110 ? r.u8() : r.u32();
         const sign = r.u8();

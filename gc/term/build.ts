@@ -9,9 +9,10 @@
 import {
   Term, NIL, makeSmall, makeHeader, makeBoxed, makeList, termPtr, boxedHeader, headerArity, headerSubtag,
   isSmall, smallValue, isBoxed, SMALL_MAX, SMALL_MIN,
-  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, RefcBin, REF_WORDS,
+  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SUB_BITS, RefcBin, REF_WORDS, BITS_WORDS, bitstringBinary,
 } from "./term";
 import { active, bump } from "../mem/heap";
+import { DEBUG } from "../mem/debug";
 import { offheapAlloc, offheapData, offheapRetain, offheapSize } from "../mem/offheap";
 import { HEAP_BIN_MAX } from "../../assembly/boundary/defaults";
 
@@ -93,6 +94,30 @@ export function binaryData(t: Term): usize {
   const p = termPtr(t);
   return headerSubtag(load<u64>(p)) == SUB_HEAP_BIN ? p + 16 : offheapData(<usize>changetype<RefcBin>(p).block);
 }
+
+/**
+ * A bitstring of `bits` bits (bitstringWords(bits) words), its bytes at
+ * bitstringData(t) uninitialised except the last byte, which is zeroed (its
+ * unused low bits must stay 0, term.ts). A whole number of bytes gives a binary.
+ */
+export function bitstringRaw(bits: u64): Term {
+  const bytes = <u32>((bits + 7) >> 3);
+  const bin = binaryRaw(bytes);
+  if (bytes) store<u8>(binaryData(bin) + bytes - 1, 0);
+  if (!(bits & 7)) return bin;
+  return bitsBox(bin, bits);
+}
+/** The 0xA box (BITS_WORDS words) for binary `bin` holding `bits` bits (bits % 8 != 0, bin ceil(bits/8) bytes). */
+export function bitsBox(bin: Term, bits: u64): Term {
+  if (DEBUG) assert((bits & 7) != 0 && <u64>load<u64>(termPtr(bin), 8) == (bits + 7) >> 3);
+  const p = bump(BITS_WORDS);
+  store<u64>(p, makeHeader(SUB_BITS, BITS_WORDS - 1));
+  store<u64>(p, makeSmall(<i64>bits), 8);
+  store<u64>(p, bin, 16);
+  return makeBoxed(p);
+}
+/** Address of a bitstring's bytes (a binary's, or a 0xA box's binary's). */
+export function bitstringData(t: Term): usize { return binaryData(bitstringBinary(t)); }
 
 // ── maps (flat: n keys in map-key order, gc/term/order.ts, then their n values)
 

@@ -26,6 +26,9 @@
 //   107  STRING_EXT            list of small integers          proper lists of 1..65535 integers
 //                                                              0..255 (as BEAM does)
 //   108  LIST_EXT              list, proper or improper        other lists
+//    77  BIT_BINARY_EXT        bitstring (Bits 8, or Len 0 with  bitstrings that are not whole
+//                              Bits 0: a binary; the unused     bytes (Len, then Bits: bits used
+//                              bits of the last byte cleared)   in the last byte, 1..7)
 //   109  BINARY_EXT            binary (off-heap past 64 bytes) every binary
 //   110  SMALL_BIG_EXT         integer (small if it fits)      other integers of < 256 bytes
 //   111  LARGE_BIG_EXT         integer (small if it fits)      larger integers
@@ -37,7 +40,7 @@
 //   119  SMALL_ATOM_UTF8_EXT   atom                            atoms of < 256 bytes of UTF-8
 //
 // Not supported (decoding reports -1): FLOAT_EXT (minor version 0's text
-// floats), bitstrings, references of another node
+// floats), references of another node
 // or with more than 3 ids, and the older REFERENCE_EXT and
 // NEW_REFERENCE_EXT, ports, funs, compressed terms, distribution headers,
 // and trailing bytes after the term.
@@ -63,11 +66,11 @@
 // raw memory, which grow with nesting depth, never with a list's length.
 
 import {
-  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SMALL_MAX, SMALL_MIN, makeHeader, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
+  Term, NIL, makeSmall, makeAtom, makePid, pidSlot, pidSerial, isSmall, isAtom, isPid, isList, termPtr, makeBoxed, boxedHeader, headerArity, headerSubtag, atomIndex, PID_SLOT_BITS, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SUB_BITS, bitstringBits, bitstringWords, SMALL_MAX, SMALL_MIN, makeHeader, floatValue, binaryWords, binarySize, mapWords, mapSize, mapKeyAddr, tupleWords,
   REF_WORDS, refId, refCreation,
 } from "./term";
 import { bump } from "../mem/heap";
-import { consRaw, tupleRaw, floatRaw, binaryRaw, binaryData, mapRaw, refRaw } from "./build";
+import { consRaw, tupleRaw, floatRaw, binaryRaw, binaryData, bitstringRaw, bitstringData, mapRaw, refRaw } from "./build";
 import { NODE_NAME, NODE_NAME_LEN, nodeCreation } from "./node";
 import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
 import { MAX_ATOM_CHARS } from "../../assembly/boundary/defaults";
@@ -104,6 +107,8 @@ import { Etf, ETF_MAX_STRING_LEN } from "../../assembly/boundary/etf_tags";
 @inline const LIST_EXT: u32 = Etf.LIST_EXT;
 // @ts-ignore: decorator
 @inline const BINARY_EXT: u32 = Etf.BINARY_EXT;
+// @ts-ignore: decorator
+@inline const BIT_BINARY_EXT: u32 = Etf.BIT_BINARY_EXT;
 // @ts-ignore: decorator
 @inline const SMALL_BIG_EXT: u32 = Etf.SMALL_BIG_EXT;
 // @ts-ignore: decorator
@@ -302,6 +307,16 @@ export function etfDecodeWords(buf: usize, len: usize): i64 {
         if (rest - 4 < <usize>n) return -1;
         words += <i64>binaryWords(n);
         pos += 4 + <usize>n;
+        break;
+      }
+      case BIT_BINARY_EXT: {
+        // Len, Bits (1..8 bits used in the last byte; 0 only with Len 0, as BEAM reads it), the bytes
+        if (rest < 5) return -1;
+        const n = be32(p);
+        const b = <u32>load<u8>(p + 4);
+        if ((b == 0) != (n == 0) || b > 8 || rest - 5 < <usize>n) return -1;
+        words += <i64>bitstringWords(n ? (<u64>(n - 1) << 3) + b : 0);
+        pos += 5 + <usize>n;
         break;
       }
       case MAP_EXT: {
@@ -535,6 +550,17 @@ export function etfDecode(buf: usize, len: usize): Term {
         pos += 5 + <usize>n;
         break;
       }
+      case BIT_BINARY_EXT: {
+        const n = be32(p);
+        const b = <u32>load<u8>(p + 4);
+        const bits: u64 = n ? (<u64>(n - 1) << 3) + b : 0;
+        t = bitstringRaw(bits);
+        const d = bitstringData(t);
+        memory.copy(d, p + 5, n);
+        if (n) store<u8>(d + n - 1, <u8>(<u32>load<u8>(d + n - 1) & (<u32>0xFF << (8 - b))));   // the unused bits are 0 (term.ts)
+        pos += 6 + <usize>n;
+        break;
+      }
       case MAP_EXT: {
         const n: usize = be32(p);
         t = mapRaw(n);
@@ -716,6 +742,11 @@ function encodeTerm(root: Term): bool {
         const n = binarySize(t);
         put8(BINARY_EXT); put32(n);
         putBytes(binaryData(t), <usize>n);
+      } else if (s == SUB_BITS) {
+        const bits = bitstringBits(t);
+        const n = <u32>((bits + 7) >> 3);
+        put8(BIT_BINARY_EXT); put32(n); put8(<u32>(bits & 7));
+        putBytes(bitstringData(t), <usize>n);
       } else if (s == SUB_MAP) {
         const n = mapSize(t);
         put8(MAP_EXT); put32(<u32>n);

@@ -35,6 +35,8 @@
 //                        rest of the list; a tail that is not a list is hashed as a term
 //   binary               hash = blockHash(bytes, K13 + hash) (Jenkins' lookup2 over the
 //                        bytes, 12 at a time), or K13 + hash if empty
+//   bitstring            (not whole bytes) blockHash of its whole bytes (even none) from
+//                        K13 + hash, then H2(bits in the last byte, their value, K15)
 //   map                  H(size, K16); then each pair's hash, starting from 0 (key, then
 //                        value), XORed together (so the order of the keys, and flatmap or
 //                        HAMT, does not matter), and H(xor, K19) into the saved hash
@@ -64,10 +66,10 @@
 
 import {
   Term, NIL, isSmall, isAtom, isPid, isList, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, smallValue, pidSlot,
-  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_FUN, floatValue, binarySize, mapSize,
+  SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_FUN, SUB_BITS, bitstringBits, floatValue, binarySize, mapSize,
   funEntry, funArity, funFreeCount,
 } from "./term";
-import { binaryData } from "./build";
+import { binaryData, bitstringData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
@@ -93,6 +95,8 @@ import { DEBUG } from "../mem/debug";
 @inline const K12: u32 = 0x6a99b4ac;
 // @ts-ignore: decorator
 @inline const K13: u32 = 0x08d12e65;
+// @ts-ignore: decorator
+@inline const K15: u32 = 0x454021d7;
 // @ts-ignore: decorator
 @inline const K16: u32 = 0xe3779b90;
 // @ts-ignore: decorator
@@ -300,6 +304,14 @@ export function termHash32(root: Term): u32 {
           const n = binarySize(t);
           const init = K13 + hash;
           hash = n ? blockHash(binaryData(t), <usize>n, init) : init;
+          break;
+        }
+        case SUB_BITS: {
+          // the whole bytes as a binary's (even none), then H2(bits in the last byte, their value, K15)
+          const bits = bitstringBits(t), d = bitstringData(t);
+          const n = <usize>(bits >> 3), r = <u32>(bits & 7);
+          hash = blockHash(d, n, K13 + hash);
+          fold2(r, <u32>load<u8>(d + n) >> (8 - r), K15);
           break;
         }
         case SUB_MAP: {

@@ -30,7 +30,7 @@
 //   tuples      size, then elements left to right
 //   maps        size, then keys in map-key order, then values in key order
 //   lists       element-wise; [] before any cons cell, so a prefix sorts first
-//   binaries    bytewise, then length
+//   bitstrings  bit by bit, then length (binaries bytewise: the same order)
 //
 // compareTerms is term order made total: terms BEAM finds equal (==) but not
 // exactly equal (1 and 1.0, {a, 1} and {a, 1.0}) are ordered by map-key order,
@@ -45,10 +45,10 @@
 // depth only (a list's tail replaces its range rather than adding one).
 
 import {
-  Term, NIL, isSmall, smallValue, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, floatValue, binarySize, mapSize, mapKeyAddr, mapValueAddr,
+  Term, NIL, isSmall, smallValue, isAtom, isPid, isList, isBoxed, termPtr, boxedHeader, headerArity, headerSubtag, atomIndex, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SUB_BITS, bitstringBits, floatValue, binarySize, mapSize, mapKeyAddr, mapValueAddr,
   refId, refCreation,
 } from "./term";
-import { binaryData } from "./build";
+import { binaryData, bitstringData } from "./build";
 import { compareIntegers, compareBigF64 } from "./bignum";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
@@ -84,7 +84,7 @@ function rank(t: Term): i32 {
     if (s == SUB_TUPLE) return R_TUPLE;
     if (s == SUB_BIG || s == SUB_FLOAT) return R_NUMBER;
     if (s == SUB_MAP) return R_MAP;
-    if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN) return R_BINARY;
+    if (s == SUB_HEAP_BIN || s == SUB_REFC_BIN || s == SUB_BITS) return R_BINARY;
     if (s == SUB_FUN) return R_FUN;
     if (s == SUB_REF) return R_REF;
     unreachable();
@@ -159,6 +159,23 @@ function compareBytes(pa: usize, la: usize, pb: usize, lb: usize): i32 {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
+/**
+ * Bits pa[0..la) against pb[0..lb) (bit counts): bit by bit from each first
+ * byte's top bit, then the shorter first, as BEAM orders bitstrings.
+ */
+function compareBits(pa: usize, la: u64, pb: usize, lb: u64): i32 {
+  const n = min(la, lb);
+  const whole = <usize>(n >> 3);
+  const c = memory.compare(pa, pb, whole);
+  if (c) return c < 0 ? -1 : 1;
+  const r = <u32>(n & 7);
+  if (r) {
+    const x = <u32>load<u8>(pa + whole) >> (8 - r), y = <u32>load<u8>(pb + whole) >> (8 - r);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
 // ── the explicit stack: ranges { a: address, b: address, words left, exact } (32-byte frames);
 //    a range's terms are compared in the order its `exact` names (a map's keys: always map-key order)
 const stack = vecStatic();
@@ -194,7 +211,9 @@ function compareIn(a: Term, b: Term, exact: bool): i32 {
         case R_PID: { c = a < b ? -1 : 1; break; }
         case R_REF: { c = compareRefs(a, b); break; }
         case R_BINARY: {
-          c = compareBytes(binaryData(a), <usize>binarySize(a), binaryData(b), <usize>binarySize(b));
+          const sa = headerSubtag(boxedHeader(a)), sb = headerSubtag(boxedHeader(b));
+          if (sa != SUB_BITS && sb != SUB_BITS) c = compareBytes(binaryData(a), <usize>binarySize(a), binaryData(b), <usize>binarySize(b));
+          else c = compareBits(bitstringData(a), bitstringBits(a), bitstringData(b), bitstringBits(b));
           break;
         }
         case R_LIST: {

@@ -12,6 +12,8 @@
 //                is below 2^32); then h *= (v < 0 ? F4 : F3)
 //   float        h = h*F6 + (high 32 bits ^ low 32 bits) of the double; -0.0 as 0.0
 //   binary       each byte h = h*F1 + b; then h = h*F4 + size
+//   bitstring    (not whole bytes) as a binary of its whole bytes, the last partial
+//                byte b (its r bits) folded in before the size: h = (h*F1 + b)*F12 + r
 //   tuple        the elements in order; then h = h*F9 + arity
 //   list         a head that is a byte (0..255): h = h*F2 + b; any other head hashed
 //                as a term; the tail that ends the list hashed as a term, then h *= F8
@@ -27,10 +29,10 @@
 
 import {
   Term, NIL, isSmall, smallValue, isAtom, isPid, pidSlot, isList, head, tail, isBoxed, boxedHeader, headerSubtag, headerArity,
-  termPtr, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, binarySize, floatValue, refId,
+  termPtr, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SUB_BITS, bitstringBits, binarySize, floatValue, refId,
   funEntry, funArity, funFreeCount, funFreeAddr,
 } from "./term";
-import { binaryData } from "./build";
+import { binaryData, bitstringData } from "./build";
 import { atomHash, termHash32 } from "./hash";
 
 // @ts-ignore: decorator
@@ -51,6 +53,8 @@ import { atomHash, termHash32 } from "./hash";
 @inline const F9: u32 = 268439627;
 // @ts-ignore: decorator
 @inline const F10: u32 = 268440479;
+// @ts-ignore: decorator
+@inline const F12: u32 = 268440581;
 // @ts-ignore: decorator
 @inline const F13: u32 = 268440593;
 // @ts-ignore: decorator
@@ -119,6 +123,14 @@ function hashTerm(t: Term): void {
       const n = <usize>binarySize(t);
       const b = binaryData(t);
       for (let i: usize = 0; i < n; i++) h = h * F1 + load<u8>(b + i);
+      h = h * F4 + <u32>n;
+      return;
+    }
+    case SUB_BITS: {
+      const bits = bitstringBits(t), b = bitstringData(t);
+      const n = <usize>(bits >> 3), r = <u32>(bits & 7);
+      for (let i: usize = 0; i < n; i++) h = h * F1 + load<u8>(b + i);
+      h = (h * F1 + (<u32>load<u8>(b + n) >> (8 - r))) * F12 + r;
       h = h * F4 + <u32>n;
       return;
     }

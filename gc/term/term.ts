@@ -109,6 +109,15 @@ export type Term = u64;
 //   0x8     refc binary     size in bytes, address of the off-heap block,
 //                           link to the heap's next refc binary (not a term)
 //   0x9     heap binary     size in bytes, then the bytes, padded to a word
+//   0xA     bitstring       2 terms: a small integer, the size in bits (never a
+//                           multiple of 8: such a bitstring is a binary, always),
+//                           then a binary (0x8 or 0x9) of ceil(bits / 8) bytes
+//                           holding the bits from its first byte's top bit on;
+//                           the unused low bits of its last byte are 0 (so
+//                           equality, order and hash read whole bytes). The
+//                           binary is the bitstring's own (nothing else refers
+//                           to it): is_binary/1 is false for a bitstring, and
+//                           every binary fast path sees a 0x8/0x9 header only
 //   0xF     map             a small integer n, then n keys (in map-key order),
 //                           then their n values
 //
@@ -136,6 +145,8 @@ export type Term = u64;
 @inline export const SUB_HEAP_BIN: u32 = Subtag.HEAP_BIN;
 // @ts-ignore: decorator
 @inline export const SUB_MAP: u32 = Subtag.MAP;
+// @ts-ignore: decorator
+@inline export const SUB_BITS: u32 = Subtag.BITS;
 
 /**
  * Subtags whose words after the header are all terms (a map's count and a
@@ -144,7 +155,7 @@ export type Term = u64;
  * the message copy's both read it.)
  */
 // @ts-ignore: decorator
-@inline export const TERM_BODY: u32 = (1 << SUB_TUPLE) | (1 << SUB_MAP) | (1 << SUB_FUN);
+@inline export const TERM_BODY: u32 = (1 << SUB_TUPLE) | (1 << SUB_MAP) | (1 << SUB_FUN) | (1 << SUB_BITS);
 
 /** A refc-binary term on a process heap (subtag 0x8): the only boxed term with raw words after its header. */
 @unmanaged export class RefcBin {
@@ -238,6 +249,32 @@ export function isBinary(t: Term): bool {
   if (!isBoxed(t)) return false;
   const s = headerSubtag(boxedHeader(t));
   return s == SUB_HEAP_BIN || s == SUB_REFC_BIN;
+}
+/** Whether `t` is a bitstring: a binary, or bits that are not a whole number of bytes. */
+export function isBitstring(t: Term): bool {
+  if (!isBoxed(t)) return false;
+  const s = headerSubtag(boxedHeader(t));
+  return s == SUB_HEAP_BIN || s == SUB_REFC_BIN || s == SUB_BITS;
+}
+/** Whether `t` is a bitstring that is not a binary (subtag 0xA). */
+export function isBits(t: Term): bool { return isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_BITS; }
+/** Words a bitstring of `bits` bits takes (its 3-word box and its binary's words when not whole bytes). */
+export function bitstringWords(bits: u64): usize {
+  const bytes = <u32>((bits + 7) >> 3);
+  return binaryWords(bytes) + ((bits & 7) ? BITS_WORDS : 0);
+}
+/** Words of a bitstring's box (subtag 0xA): header, bit size, binary. */
+// @ts-ignore: decorator
+@inline export const BITS_WORDS: usize = 3;
+/** Size in bits of a bitstring (a binary or a 0xA box). */
+export function bitstringBits(t: Term): u64 {
+  const p = termPtr(t);
+  return headerSubtag(load<u64>(p)) == SUB_BITS ? <u64>smallValue(load<u64>(p, 8)) : load<u64>(p, 8) << 3;
+}
+/** The binary holding a bitstring's bytes: the binary itself, or a 0xA box's. */
+export function bitstringBinary(t: Term): Term {
+  const p = termPtr(t);
+  return headerSubtag(load<u64>(p)) == SUB_BITS ? load<u64>(p, 16) : t;
 }
 /** Byte size of a binary. */
 // @ts-ignore: decorator
