@@ -11,7 +11,7 @@ import { offheapCount, offheapBytes } from "../gc/mem/offheap";
 import { gcConfigure, heapWords } from "../gc/collector";
 import { etfReset } from "../gc/term/etf";
 import { nodeSetCreation } from "../gc/term/node";
-import { fiber_init, fiber_backend, fiber_bytes } from "./fiber/fiber";
+import { fiber_init, fiber_backend } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
   slotCount, maxProcesses, setMaxProcesses,
@@ -22,8 +22,9 @@ import {
 } from "./runtime/scheduler";
 import { nextDeadline } from "./runtime/timers";
 import { timerMessages, timerMessageBytes, setMaxTimers } from "./runtime/message_timers";
-import { shadowInit, shadowBytes } from "./runtime/shadowstack";
+import { shadowInit } from "./runtime/shadowstack";
 import { collectProcess, reportGcPauses } from "./runtime/alloc";
+import { processBytes } from "./runtime/footprint";
 import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mailbox";
 import { Message } from "./runtime/message";
 import { registerName, unregisterName, whereis as whereisName } from "./runtime/registry";
@@ -126,10 +127,7 @@ export function is_alive(pid: Term): bool { return lookup(pid) != null; }
 /** Bytes of linear memory process `pid` holds (its block, saved frames, shadow stack, heap, queued message nodes); -1 if dead. */
 export function process_bytes(pid: Term): i32 {
   const p = lookup(pid);
-  if (!p) return -1;
-  const heapBytes: usize = sharedHeap ? <usize>0 : heapWords(heapOf(p)) << 3;
-  return <i32>(processBlockBytes() + <usize>fiber_bytes(p.slot, fiberCtx(p)) + shadowBytes(p) + heapBytes
-    + <usize>p.mqLen * offsetof<Message>());
+  return p ? <i32>processBytes(p) : -1;
 }
 
 export function stat_live(): u32 { return liveProcesses; }
