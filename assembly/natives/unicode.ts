@@ -17,7 +17,8 @@
 //   for latin1; no surrogates, at most 16#10FFFF otherwise).
 // - A bad integer or byte sequence: {error, SoFar, Rest}; a binary ending in
 //   the start of a sequence with no more characters after it:
-//   {incomplete, SoFar, Rest}. Rest is the data not converted, shaped as BEAM
+//   {incomplete, SoFar, Rest} (a start: bytes a character could begin with;
+//   for UTF-32 big-endian that means its high bytes in range). Rest is the data not converted, shaped as BEAM
 //   shapes it: the list cell of a bad integer, a binary's unread bytes in
 //   front of its list's tail ([BinRest | Tail]; BinRest alone for the data
 //   itself or a binary tail), wrapped at each enclosing list as
@@ -260,16 +261,35 @@ function walk(data: Term, enc: i32): i32 {
   return DONE;
 }
 
-/** Whether chardata t holds no character (only empty lists and binaries). */
+/** Whether well-formed chardata t holds no character (only empty lists and binaries). Walked with a stack of its own
+ *  (the walk's holds the end's enclosing tails), so depth costs no native stack. */
+let stack2: usize = 0;
+let stack2Cap: i32 = 0;
 function empty(t: Term): bool {
-  if (isBinary(t)) return binarySize(t) == 0;
-  while (isList(t)) {
-    const h = head(t);
-    if (isSmall(h) || (isBinary(h) && binarySize(h) > 0)) return false;
-    if (isList(h) && !empty(h)) return false;
-    t = tail(t);
+  let d = 0;
+  while (true) {
+    if (isList(t)) {
+      const h = head(t);
+      if (isBinary(h)) { if (binarySize(h) > 0) return false; }
+      else if (isList(h)) {
+        if (d == stack2Cap) {
+          stack2Cap = stack2Cap ? stack2Cap * 2 : 64;
+          stack2 = stack2 ? heap.realloc(stack2, <usize>stack2Cap << 3) : heap.alloc(<usize>stack2Cap << 3);
+        }
+        store<u64>(stack2 + (<usize>d << 3), tail(t));
+        d++;
+        t = h;
+        continue;
+      } else if (h != NIL) return false;   // an integer: a character
+      t = tail(t);
+      continue;
+    }
+    if (isBinary(t) && binarySize(t) > 0) return false;
+    if (d == 0) return true;
+    d--;
+    t = load<u64>(stack2 + (<usize>d << 3));
   }
-  return t == NIL || binarySize(t) == 0;
+  return true;
 }
 
 /** Whether nothing but empty data follows the end (its tail and the enclosing lists' tails). */
