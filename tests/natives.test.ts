@@ -197,6 +197,50 @@ function listsMapsCalls(): Tuple[] {
   return calls;
 }
 
+/** unicode's, math's and binary's natives (what OTP's string, gb_trees and gb_sets call), floor and ceil. */
+function otpModuleCalls(): Tuple[] {
+  const calls: Tuple[] = [];
+  const U = (f: string, ...args: unknown[]): Tuple => C("unicode", f, ...args);
+  const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const data: unknown[] = [
+    [], S("héllo"), [0x1F600, 0x10FFFF, 0], utf8("héllo wörld ✓ 😀"), B(), [S("ab"), utf8("cé"), [[0x416], B()], 100],
+    new ImproperList([97], utf8("é")), [[[[]]]], B(104, 233),
+    // bad characters: {error, SoFar, Rest} shaped as BEAM shapes it
+    [97, 0xD800, 98], [97, [utf8("xy"), 0xD800], 98], [97, B(120, 255, 122), 98], [[B(120, 255)], 98], [[[97, -5]], 98],
+    [97, 0x110000], B(120, 255, 1), B(120, 195, 40), B(120, 237, 160, 128), B(120, 192, 128), B(120, 240, 159, 152, 97),
+    new ImproperList([97], B(255)), [97, 256],
+    // cut off at the end: {incomplete, SoFar, Rest}, or an error when characters follow
+    B(120, 195), [97, B(120, 195)], [[B(120, 195)]], [B(120, 195), [], [[]]], B(120, 240, 159, 152), [97, B(120, 195), 98], [[B(120, 195)], 98],
+    // not chardata: badarg, even after a bad character
+    A("foo"), [A("a")], new ImproperList([97], 98), [0xD800, A("foo")], [B(255), A("foo")], [new Float(1)], [big], 1,
+  ];
+  for (const d of data) {
+    calls.push(U("characters_to_list", d), U("characters_to_binary", d));
+    for (const enc of [A("unicode"), A("utf8"), A("latin1")]) calls.push(U("characters_to_list", d, enc), U("characters_to_binary", d, enc));
+  }
+  // (characters_to_binary/3 is Erlang in unicode.beam: tests/erlang/otp_strings.erl)
+  for (const enc of [A("utf16"), T(A("utf16"), A("little")), A("utf32"), T(A("utf32"), A("little")), T(A("utf16"), A("big")), A("foo"), T(A("utf8"), A("big")), T(A("utf16"), A("middle"))]) {
+    for (const d of [B(0, 97, 216, 52, 221, 30), B(0, 97, 216, 52), B(0, 97, 220, 52), B(0, 97, 0), B(0, 97, 0, 0, 0), B(0, 0, 216, 0), B(0, 0, 0, 97, 0, 0, 0), B(0, 0, 0, 97, 0, 0), B(0, 0, 0, 97, 0, 17, 0), B(97, 0, 0, 0, 0, 0, 16), B(97, 0, 0, 0, 0, 0, 17), [97, 233, B(0, 98)]]) {
+      calls.push(U("characters_to_list", d, enc), U("characters_to_binary", d, enc));
+    }
+  }
+  for (const b of [B(), utf8("abc"), utf8("é"), B(127), B(128), A("foo"), S("abc")]) calls.push(U("bin_is_7bit", b));
+  // math: inputs where musl's and glibc's functions are both correctly rounded
+  for (const x of [0, 1, 2, 10, 100, 1024, 0.5, 2.5, -1, -2.5, new Float(0), big, A("a")]) {
+    for (const f of ["sqrt", "exp", "log", "log2", "log10", "floor", "ceil"]) calls.push(C("math", f, x));
+    calls.push(E("floor", x), E("ceil", x));
+  }
+  for (const [a, b] of [[2, 10], [2.5, 2], [-8, 3], [-8, 0.5], [0, -1], [10, 400], [4, 0.5], [A("a"), 1], [1, A("a")]]) calls.push(C("math", "pow", a, b));
+  calls.push(C("math", "pi"), E("floor", new Float(1e300)), E("ceil", new Float(-1e300)), E("floor", -0.5), E("ceil", -0.5), E("floor", new Float(2 ** 60)), E("ceil", new Float(4503599627370497)));
+  // binary:match/2 and compile_pattern/1's refusals (a compiled pattern itself is opaque: BEAM's holds a reference)
+  const subject = utf8("the quick, brown fox; ok");
+  for (const p of [utf8(","), utf8("o"), utf8("qu"), [utf8(","), utf8(";")], [utf8("b"), utf8("br"), utf8("brown")], utf8("zz"), utf8("ok"), utf8("ok!"),
+    B(), [], [B()], A("a"), [utf8("a"), 1]]) calls.push(C("binary", "match", subject, p), C("binary", "match", B(), p));
+  calls.push(C("binary", "match", A("a"), utf8("a")), C("binary", "compile_pattern", B()), C("binary", "compile_pattern", []), C("binary", "compile_pattern", A("a")),
+    C("binary", "compile_pattern", [utf8("a"), B()]));
+  return calls;
+}
+
 function processCalls(): Tuple[] {
   // exceptions, the dictionary, names, timers, clocks' errors: the same on both (deterministic) sides
   const k = T(A("natives_test"), A("key"));
@@ -241,7 +285,7 @@ function displayTerms(): unknown[] {
 // ── the tests ---------------------------------------------------------------------------------
 
 describe("natives against BEAM", () => {
-  const pure = [...termCalls(), ...listsMapsCalls(), ...bitstringCalls()];
+  const pure = [...termCalls(), ...listsMapsCalls(), ...bitstringCalls(), ...otpModuleCalls()];
   const calls = [...pure, ...processCalls()];
   let want: unknown[];
   let displayWant: string;

@@ -14,6 +14,7 @@
 //   erlang_abs_1                    |N| (-0.0 stays -0.0, as BEAM's abs leaves it)
 //   erlang_trunc_1, erlang_round_1  a float to the integer toward zero / nearest, halves away
 //                                   from zero, of any size, exactly; an integer is itself
+//   erlang_floor_1, erlang_ceil_1   a float to the integer below / above it, exactly
 //   erlang_float_1                  a number as a float (a big as BEAM's big_to_double; badarg
 //                                   past the largest double)
 //   erlang_float_to_list_1          "%.20e": 1.00000000000000000000e+00
@@ -259,6 +260,19 @@ export function erlang_round_1(n: Term): Term {
   if (isInt(n)) return n;
   if (!isFloat(n)) return badarg();
   return integerOfF64(roundAway(floatValue(n)));
+}
+
+/** erlang:floor/1: the greatest integer not above n (an integer is itself). */
+export function erlang_floor_1(n: Term): Term {
+  if (isInt(n)) return n;
+  if (!isFloat(n)) return badarg();
+  return integerOfF64(Math.floor(floatValue(n)));
+}
+/** erlang:ceil/1: the least integer not below n. */
+export function erlang_ceil_1(n: Term): Term {
+  if (isInt(n)) return n;
+  if (!isFloat(n)) return badarg();
+  return integerOfF64(Math.ceil(floatValue(n)));
 }
 
 /** C's round(): to the nearest integer, halves away from zero (exact: |f| - trunc(|f|) is). */

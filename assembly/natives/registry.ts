@@ -38,7 +38,7 @@ import {
   erlang_garbage_collect_0, erlang_memory_0, erlang_memory_1, erlang_process_info_2, erlang_statistics_1, erlang_system_info_1, systemInit,
 } from "./erlang_system";
 import {
-  erlang_abs_1, erlang_binary_to_integer_1, erlang_binary_to_integer_2, erlang_float_1, erlang_float_to_list_1, erlang_float_to_list_2, erlang_integer_to_binary_1, erlang_integer_to_binary_2, erlang_integer_to_list_1, erlang_integer_to_list_2, erlang_list_to_float_1, erlang_list_to_integer_1, erlang_list_to_integer_2, erlang_round_1, erlang_trunc_1,
+  erlang_abs_1, erlang_ceil_1, erlang_floor_1, erlang_binary_to_integer_1, erlang_binary_to_integer_2, erlang_float_1, erlang_float_to_list_1, erlang_float_to_list_2, erlang_integer_to_binary_1, erlang_integer_to_binary_2, erlang_integer_to_list_1, erlang_integer_to_list_2, erlang_list_to_float_1, erlang_list_to_integer_1, erlang_list_to_integer_2, erlang_round_1, erlang_trunc_1,
 } from "./numbers";
 import {
   lists_keyfind_3, lists_keymember_3, lists_keysearch_3, lists_member_2, lists_reverse_2,
@@ -46,6 +46,14 @@ import {
 import {
   erts_internal_map_next_3, maps_find_2, maps_from_keys_2, maps_from_list_1, maps_get_2, maps_is_key_2, maps_keys_1, maps_merge_2, maps_put_3, maps_remove_2, maps_take_2, maps_to_list_1, maps_update_3, maps_values_1,
 } from "./maps";
+import {
+  math_ceil_1, math_exp_1, math_floor_1, math_log10_1, math_log2_1, math_log_1, math_pi_0, math_pow_2, math_sqrt_1,
+} from "./math";
+import {
+  unicodeAtomsInit, unicode_bin_is_7bit_1, unicode_characters_to_binary_1, unicode_characters_to_binary_2,
+  unicode_characters_to_list_1, unicode_characters_to_list_2,
+} from "./unicode";
+import { binaryAtomsInit, binary_compile_pattern_1, binary_match_2 } from "./binary";
 import {
   arithAdd, arithBand, arithBnot, arithBor, arithBsl, arithBsr, arithBxor, arithDiv, arithFdiv, arithMul, arithNeg, arithRem, arithSub,
 } from "../runtime/arith";
@@ -197,10 +205,28 @@ function registerAll(): void {
   nat("erlang", "abs", 1, erlang_abs_1.index);
   nat("erlang", "trunc", 1, erlang_trunc_1.index);
   nat("erlang", "round", 1, erlang_round_1.index);
+  nat("erlang", "floor", 1, erlang_floor_1.index);
+  nat("erlang", "ceil", 1, erlang_ceil_1.index);
   nat("erlang", "float", 1, erlang_float_1.index);
   nat("erlang", "float_to_list", 1, erlang_float_to_list_1.index);
   nat("erlang", "float_to_list", 2, erlang_float_to_list_2.index);
   nat("erlang", "list_to_float", 1, erlang_list_to_float_1.index);
+  nat("math", "pi", 0, math_pi_0.index);
+  nat("math", "sqrt", 1, math_sqrt_1.index);
+  nat("math", "exp", 1, math_exp_1.index);
+  nat("math", "log", 1, math_log_1.index);
+  nat("math", "log2", 1, math_log2_1.index);
+  nat("math", "log10", 1, math_log10_1.index);
+  nat("math", "pow", 2, math_pow_2.index);
+  nat("math", "floor", 1, math_floor_1.index);
+  nat("math", "ceil", 1, math_ceil_1.index);
+  nat("unicode", "characters_to_list", 1, unicode_characters_to_list_1.index);
+  nat("unicode", "characters_to_list", 2, unicode_characters_to_list_2.index);
+  nat("unicode", "characters_to_binary", 1, unicode_characters_to_binary_1.index);
+  nat("unicode", "characters_to_binary", 2, unicode_characters_to_binary_2.index);
+  nat("unicode", "bin_is_7bit", 1, unicode_bin_is_7bit_1.index);
+  nat("binary", "compile_pattern", 1, binary_compile_pattern_1.index);
+  nat("binary", "match", 2, binary_match_2.index);
   nat("lists", "reverse", 2, lists_reverse_2.index);
   nat("lists", "keyfind", 3, lists_keyfind_3.index);
   nat("lists", "keymember", 3, lists_keymember_3.index);
@@ -255,6 +281,8 @@ export function nativesCount(): u32 {
 export function nativesInit(): void {
   nativesAtomsInit();
   systemInit();
+  unicodeAtomsInit();
+  binaryAtomsInit();
   counting = false;
   registerAll();
 }

@@ -170,8 +170,13 @@ export const BINARY_EMITTERS: Record<string, Emit> = {
     c.current.code.push(remaining(ctx), `(if (i64.ne (i64.rem_u (local.get $u) (i64.const ${u(i.args[2])})) (i64.const 0)) (then ${c.jumpLabel(label(i.args[0]))}))`);
   },
   bs_get_tail: (c, i, d) => {
+    // the rest as a binary; the context keeps its position (as erts: code after it may skip from there, as OTP's
+    // string:bin_search_loop/5 does), so the offset takeBinary advanced by $w goes back (the context read again:
+    // takeBinary may have collected)
     const ctx = c.src(i.args[0], d, i);
-    c.current.code.push(remaining(ctx), `(local.set $w (local.get $u))`, takeBinary(c, i.args[0], u(i.args[2]), d, i), c.dst(i.args[1], "(local.get $r)", d, i));
+    c.current.code.push(remaining(ctx), `(local.set $w (local.get $u))`, takeBinary(c, i.args[0], u(i.args[2]), d, i),
+      setCtxOff(c.src(i.args[0], d, i), `(i64.sub ${ctxOff(c.src(i.args[0], d, i))} (local.get $w))`),
+      c.dst(i.args[1], "(local.get $r)", d, i));
   },
   bs_skip_bits2: (c, i, d) => {
     // Fail Ctx Size Unit Flags

@@ -23,6 +23,7 @@ main() ->
     io:format("~p~n", [Cp]),
     io:format("~p~n", [{binary_to_list(<<"xyz">>), list_to_binary([$a, [$b, <<"c">>]]), iolist_size([<<1,2>>, 3])}]),
     io:format("~p~n", [{big, <<(1 bsl 40):48>>, <<255:8, 0:8, -1:16>>}]),
+    io:format("~p~n", [[tail_then_skip(<<"\t x \n">>, 2, [<<" ">>, <<"\n">>]), tail_then_skip(<<"abcdef">>, 1, [<<"e">>])]]),
     ok.
 
 sum(<<C, T/binary>>, Acc) -> sum(T, Acc + C);
@@ -31,3 +32,13 @@ sum(<<>>, Acc) -> Acc.
 words(<<$\s, T/binary>>, W, Acc) -> words(T, <<>>, [W | Acc]);
 words(<<C, T/binary>>, W, Acc) -> words(T, <<W/binary, C>>, Acc);
 words(<<>>, W, Acc) -> lists:reverse([W | Acc]).
+
+%% The rest taken as a binary (bs_get_tail), then bytes skipped from the same
+%% position of the match context: taking the tail does not move it (as
+%% OTP's string:bin_search_loop/5 relies on).
+tail_then_skip(Bin0, Start, Seps) ->
+    <<_:Start/binary, Bin/binary>> = Bin0,
+    case binary:match(Bin, Seps) of
+        nomatch -> nomatch;
+        {Where, _} -> <<_:Where/binary, Cont/binary>> = Bin, {Where, Cont, Bin}
+    end.
