@@ -238,6 +238,12 @@ function otpModuleCalls(): Tuple[] {
     B(), [], [B()], A("a"), [utf8("a"), 1]]) calls.push(C("binary", "match", subject, p), C("binary", "match", B(), p));
   calls.push(C("binary", "match", A("a"), utf8("a")), C("binary", "compile_pattern", B()), C("binary", "compile_pattern", []), C("binary", "compile_pattern", A("a")),
     C("binary", "compile_pattern", [utf8("a"), B()]));
+  // string:list_to_integer/1 and list_to_float/1 (what string:to_integer/1 and to_float/1 call)
+  for (const l of [S("123abc"), S("-12"), S("+7x"), S("abc"), [], S("-"), S("+"), new ImproperList([49, 50], A("foo")), new ImproperList([49], 50),
+    A("foo"), utf8("12"), S("0012"), S("99999999999999999999999z"), [49, 300], S("1.5"), S("1.5e3x"), S("-1.5E-2"), S("1"), S("1."), S(".5"),
+    S("1.5e"), S("1.5ex"), S("1.5e+"), S("+2.0"), new ImproperList([49, 46, 50], A("bar")), S("1.0e400"), S("1,5"), S("12.5e-3z"), [49, 46, 53, 300]]) {
+    calls.push(C("string", "list_to_integer", l), C("string", "list_to_float", l));
+  }
   return calls;
 }
 

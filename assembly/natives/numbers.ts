@@ -169,8 +169,8 @@ export function erlang_integer_to_binary_2(i: Term, base: Term): Term {
 
 // ── text to integers
 
-/** The integer [+-]digits in `base` at p[0..n), or badarg. */
-function textInteger(p: usize, n: usize, base: u32): Term {
+/** The integer [+-]digits in `base` at p[0..n), or badarg. Reserves bigWordsFor(its digits) words. */
+export function textInteger(p: usize, n: usize, base: u32): Term {
   let i: usize = 0;
   let neg = false;
   if (n > 0 && (load<u8>(p) == 43 || load<u8>(p) == 45)) { neg = load<u8>(p) == 45; i = 1; }

@@ -53,6 +53,7 @@ import {
   unicodeAtomsInit, unicode_bin_is_7bit_1, unicode_characters_to_binary_1, unicode_characters_to_binary_2,
   unicode_characters_to_list_1, unicode_characters_to_list_2,
 } from "./unicode";
+import { stringAtomsInit, string_list_to_integer_1, string_list_to_float_1 } from "./string";
 import { binaryAtomsInit, binary_compile_pattern_1, binary_match_2 } from "./binary";
 import {
   arithAdd, arithBand, arithBnot, arithBor, arithBsl, arithBsr, arithBxor, arithDiv, arithFdiv, arithMul, arithNeg, arithRem, arithSub,
@@ -225,6 +226,8 @@ function registerAll(): void {
   nat("unicode", "characters_to_binary", 1, unicode_characters_to_binary_1.index);
   nat("unicode", "characters_to_binary", 2, unicode_characters_to_binary_2.index);
   nat("unicode", "bin_is_7bit", 1, unicode_bin_is_7bit_1.index);
+  nat("string", "list_to_integer", 1, string_list_to_integer_1.index);
+  nat("string", "list_to_float", 1, string_list_to_float_1.index);
   nat("binary", "compile_pattern", 1, binary_compile_pattern_1.index);
   nat("binary", "match", 2, binary_match_2.index);
   nat("lists", "reverse", 2, lists_reverse_2.index);
@@ -282,6 +285,7 @@ export function nativesInit(): void {
   nativesAtomsInit();
   systemInit();
   unicodeAtomsInit();
+  stringAtomsInit();
   binaryAtomsInit();
   counting = false;
   registerAll();

@@ -1,6 +1,4 @@
 %% OTP's string and unicode (with unicode_util), compiled unmodified.
-%% (string:to_integer/1 and to_float/1 call the BIFs string:list_to_integer/1
-%% and list_to_float/1, which Shoal has no natives for yet.)
 -module(otp_strings).
 -export([main/0]).
 
@@ -21,6 +19,8 @@ main() ->
     p({string:equal("abc", "ABC", true), string:equal("abc", <<"abc">>), string:is_empty(""), string:is_empty([<<>>])}),
     p({string:take("abc123", "abc"), string:chomp("line\n"), string:next_grapheme("héllo"), string:next_codepoint(<<"é!"/utf8>>)}),
     p({string:nth_lexeme("a b c", 2, " "), string:to_graphemes("ae\x{301}")}),
+    p({string:to_integer("42 apples"), string:to_integer(<<"-7x">>), string:to_integer("x"), string:to_integer(foo),
+       string:to_float("3.25e2 m"), string:to_float(<<"1,5">>), string:to_float("1"), string:to_float("2.0e999")}),
     p({string:str("hello", "ll"), string:chr("hello", $l), string:substr("hello", 2, 3), string:strip("  x  "),
        string:copies("ab", 3), string:join(["a", "b", "c"], ", "), string:to_upper("abc"), string:words("a b  c")}),
     p({string:left("ab", 4, $.), string:right("ab", 4, $.), string:centre("ab", 6, $*), string:sub_word("a b c", 2)}),
