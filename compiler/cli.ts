@@ -12,13 +12,14 @@
 //              [--debug] [--max-memory-pages N] [--optimize 2|3]
 //
 // writes out/<name>.fx.wasm and out/<name>.asyncify.wasm (the name defaults
-// to the first module's), which Runtime.start({ program: "out/<name>" }) loads.
+// to the first module's), which Runtime.start({ program: "out/<name>" }) loads;
+// the two are linked at the same time (linkProgramInParallel).
 // Exit status: 0 linked, 2 a usage error, 3 a link error (the message names
 // the module and the import or export at fault).
 
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { BACKENDS, LinkError, linkProgram, type Backend } from "./link.js";
+import { BACKENDS, LinkError, linkProgram, linkProgramInParallel, type Backend } from "./link.js";
 import { compileBeam, CompileError } from "./compile.js";
 import { BeamError } from "./beam/index.js";
 import { Runtime } from "../host/index.js";
@@ -29,7 +30,7 @@ const USAGE = `usage: shoal link <module.wasm> [more.wasm ...] -o <dir> [--name 
 
 class UsageError extends Error {}
 
-function linkCommand(args: string[]): void {
+async function linkCommand(args: string[]): Promise<void> {
   const inputs: string[] = [];
   let outDir: string | undefined, name: string | undefined, backends: readonly Backend[] = BACKENDS;
   let debug = false, maxMemoryPages: number | undefined, optimize: 2 | 3 = 3;
@@ -61,7 +62,7 @@ function linkCommand(args: string[]): void {
   if (!outDir) throw new UsageError("no output folder (-o)");
   name ??= basename(inputs[0]).replace(/\.wasm$/, "");
   const modules = inputs.map((path) => ({ name: basename(path), bytes: new Uint8Array(readFileSync(path)) }));
-  const linked = linkProgram({ modules, backends, debug, maxMemoryPages, optimize });
+  const linked = await linkProgramInParallel({ modules, backends, debug, maxMemoryPages, optimize });
   mkdirSync(outDir, { recursive: true });
   for (const backend of backends) {
     const out = join(outDir, `${name}.${backend}.wasm`);
@@ -138,7 +139,7 @@ async function runCommand(args: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    if (command === "link") linkCommand(args);
+    if (command === "link") await linkCommand(args);
     else if (command === "compile") await compileCommand(args);
     else if (command === "run") return await runCommand(args);
     else throw new UsageError(command ? `unknown command ${command}` : "no command");

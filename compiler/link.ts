@@ -178,7 +178,7 @@ function inspectModule(name: string, bytes: Uint8Array, coreExports: Set<string>
     const t = binaryen.getTableInfo(m.getTableByIndex(i));
     if (t.module === "env" && t.base === "table") m.addTableImport(t.name, "shoal", "table");
   }
-  const unknown = [...m.emitText().matchAll(/\(import "shoal" "([^"]+)"/g)].map((x) => x[1])
+  const unknown = [...text.matchAll(/\(import "shoal" "([^"]+)"/g)].map((x) => x[1])
     .filter((n) => !coreExports.has(n) && n !== "__memory_base" && n !== "__table_base" && n !== "memory" && n !== "table");
   if (unknown.length) {
     throw new LinkError(`${name}: imports ${unknown.map((n) => `"shoal" "${n}"`).join(", ")}, which the runtime does not export (docs/abi.md lists the ABI)`);
@@ -610,4 +610,26 @@ export function linkProgram({ modules, backends = BACKENDS, debug = false, maxMe
     out[backend] = link({ core, fiber: readFileSync(new URL(`fiber.${backend}.wasm`, artifacts)), backend, modules: mods, maxMemoryPages, optimize });
   }
   return out;
+}
+
+/**
+ * linkProgram with each backend linked at the same time, in a worker thread of its own (what
+ * `npx shoal link` does): Binaryen's tools are single-threaded, and a link is mostly their time, so
+ * on a machine with a core per backend the two builds take the time of the slower one (Asyncify's)
+ * rather than the sum. A LinkError in a worker is thrown here as a LinkError, with its message.
+ */
+export async function linkProgramInParallel(options: LinkProgramOptions): Promise<Partial<Record<Backend, Linked>>> {
+  const backends = options.backends ?? BACKENDS;
+  if (backends.length < 2) return linkProgram(options);
+  const { Worker } = await import("node:worker_threads");
+  const results = await Promise.all(backends.map((backend) => new Promise<Linked>((resolve, reject) => {
+    const worker = new Worker(new URL("./link-worker.js", import.meta.url), { workerData: { ...options, backends: [backend] } });
+    worker.once("message", (r: { linked?: Linked; error?: { name: string; message: string } }) => {
+      if (r.linked) resolve(r.linked);
+      else reject(r.error!.name === "LinkError" ? new LinkError(r.error!.message) : new Error(r.error!.message));
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the ${backend} link's worker exited (${code}) without a result`)));
+  })));
+  return Object.fromEntries(backends.map((b, i) => [b, results[i]]));
 }

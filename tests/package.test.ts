@@ -55,7 +55,7 @@ test("the tarball holds the library, its types and the modules, and nothing of b
     "build/shoal.asyncify.wasm", "build/shoal.fx.wasm", "build/testing.asyncify.wasm", "build/testing.fx.wasm",
     // what the link step links a compiler's output with, and the command
     "build/shoal.core.wasm", "build/shoal.core.debug.wasm", "build/fiber.fx.wasm", "build/fiber.asyncify.wasm",
-    "dist/compiler/link.js", "dist/compiler/cli.js", "bin/shoal.mjs",
+    "dist/compiler/link.js", "dist/compiler/link-worker.js", "dist/compiler/cli.js", "bin/shoal.mjs",
     // the .beam compiler, and Shoal's io and io_lib in Erlang for programs to link with
     "dist/compiler/compile.js", "dist/compiler/codegen/module.js", "compiler/lib/io.erl", "compiler/lib/io_lib.erl",
   ]) expect(files).toContain(f);
