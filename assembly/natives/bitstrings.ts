@@ -6,12 +6,12 @@
 // offset by gc/term/bits.ts.
 
 import {
-  Term, NIL, makeSmall, isSmall, smallValue, isList, head, tail, isBitstring, bitstringBits, bitstringWords,
+  Term, NIL, makeSmall, isSmall, smallValue, isList, isBitstring, bitstringBits, bitstringWords,
   isBoxed, boxedHeader, headerSubtag, SUB_TUPLE, tupleArity, tupleGet,
 } from "../../gc/term/term";
 import { consRaw, bitstringRaw, bitstringData } from "../../gc/term/build";
-import { copyBits } from "../../gc/term/bits";
 import { badarg, reserveKeeping, kept0 } from "./common";
+import { bitlistBits } from "./iolist";
 
 /** erlang:bitstring_to_list/1: the whole bytes, then a bitstring of the last bits if any (<<1,2:3>> gives [1, <<2:3>>]). */
 export function erlang_bitstring_to_list_1(b: Term): Term {
@@ -29,73 +29,6 @@ export function erlang_bitstring_to_list_1(b: Term): Term {
   for (let i = n; i > 0; i--) l = consRaw(makeSmall(<i64>load<u8>(p + i - 1)), l);
   return l;
 }
-
-/**
- * Bits of bitstring list l (bytes, bitstrings and such lists, nested; its
- * tails [] or a bitstring), or -1 if it is not one. With `out`, also write
- * them there. Nesting waits on an explicit stack of raw memory.
- */
-function bitlistBits(l: Term, out: usize): i64 {
-  let n: i64 = 0;
-  let depth = 0;
-  let stack: usize = 0, cap = 0;
-  let t = l;
-  let going = true;
-  while (going) {
-    if (isList(t)) {
-      const h = head(t);
-      if (isSmall(h)) {
-        const v = smallValue(h);
-        if (v < 0 || v > 255) { n = -1; going = false; continue; }
-        if (out) { store<u8>(scratchByte, <u8>v); copyBits(out, <u64>n, scratchByte, 0, 8); }
-        n += 8;
-        t = tail(t);
-        continue;
-      }
-      if (isBitstring(h)) {
-        const k = bitstringBits(h);
-        if (out) copyBits(out, <u64>n, bitstringData(h), 0, k);
-        n += <i64>k;
-        t = tail(t);
-        continue;
-      }
-      if (isList(h) || h == NIL) {
-        // the tail waits on the stack while the head's list is walked
-        if (depth == cap) {
-          cap = cap ? cap * 2 : 64;
-          stack = stack ? heap.realloc(stack, <usize>cap << 3) : heap.alloc(<usize>cap << 3);
-        }
-        store<u64>(stack + (<usize>depth << 3), tail(t));
-        depth++;
-        t = h;
-        continue;
-      }
-      n = -1;
-      going = false;
-      continue;
-    }
-    if (t == NIL) {
-      if (depth == 0) { going = false; continue; }
-      depth--;
-      t = load<u64>(stack + (<usize>depth << 3));
-      continue;
-    }
-    if (isBitstring(t)) {
-      // a bitstring as a tail (of the whole list, or of a nested one)
-      const k = bitstringBits(t);
-      if (out) copyBits(out, <u64>n, bitstringData(t), 0, k);
-      n += <i64>k;
-      t = NIL;
-      continue;
-    }
-    n = -1;
-    going = false;
-  }
-  if (stack) heap.free(stack);
-  return n;
-}
-
-const scratchByte = memory.data(8);
 
 /** erlang:list_to_bitstring/1: the bits of a bitstring list, one bitstring. */
 export function erlang_list_to_bitstring_1(l: Term): Term {

@@ -27,6 +27,7 @@ import { raiseError } from "../runtime/exceptions";
 import { encodedWords, decodeAt } from "../runtime/transfer";
 import { isFloat, isNumber } from "../runtime/arith";
 import { formatTerm } from "./display";
+import { iolistBytes } from "./iolist";
 import {
   TRUE, FALSE, boolTerm, badarg, raiseTagged, isTuple, isMap, isFun, isBool, listLength, A_BADMAP, A_BADKEY, A_LATIN1, A_UTF8,
   A_UNICODE, reserveKeeping, kept0, kept1, textReset, textPtr, textN, textUtf8, utf8At, utf8Step,
@@ -228,69 +229,7 @@ export function erlang_split_binary_2(b: Term, pos: Term): Term {
   return t;
 }
 
-// ── iolists: nested lists of bytes and binaries (a tail may be a binary); walked with an explicit
-//    stack of list terms (raw memory), so depth costs no native stack
-
-/** Bytes of iolist l, or -1 if it is not one. With `out`, also write them there. */
-function iolistBytes(l: Term, out: usize): i64 {
-  let n: i64 = 0;
-  let depth = 0;
-  let stack: usize = 0, cap = 0;
-  let t = l;
-  let going = true;
-  while (going) {
-    if (isList(t)) {
-      const h = head(t);
-      if (isSmall(h)) {
-        const v = smallValue(h);
-        if (v < 0 || v > 255) { n = -1; going = false; continue; }
-        if (out) store<u8>(out + <usize>n, <u8>v);
-        n++;
-        t = tail(t);
-        continue;
-      }
-      if (isBinary(h)) {
-        const k = binarySize(h);
-        if (out) memory.copy(out + <usize>n, binaryData(h), k);
-        n += k;
-        t = tail(t);
-        continue;
-      }
-      if (isList(h) || h == NIL) {
-        // the tail waits on the stack while the head's list is walked
-        if (depth == cap) {
-          cap = cap ? cap * 2 : 64;
-          stack = stack ? heap.realloc(stack, <usize>cap << 3) : heap.alloc(<usize>cap << 3);
-        }
-        store<u64>(stack + (<usize>depth << 3), tail(t));
-        depth++;
-        t = h;
-        continue;
-      }
-      n = -1;
-      going = false;
-      continue;
-    }
-    if (t == NIL) {
-      if (depth == 0) { going = false; continue; }
-      depth--;
-      t = load<u64>(stack + (<usize>depth << 3));
-      continue;
-    }
-    if (isBinary(t)) {
-      // a binary as a tail (of the whole list, or of a nested one)
-      const k = binarySize(t);
-      if (out) memory.copy(out + <usize>n, binaryData(t), k);
-      n += k;
-      t = NIL;
-      continue;
-    }
-    n = -1;
-    going = false;
-  }
-  if (stack) heap.free(stack);
-  return n;
-}
+// ── iolists (walked by iolist.ts)
 
 /** erlang:iolist_size/1. */
 export function erlang_iolist_size_1(l: Term): Term {

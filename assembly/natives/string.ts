@@ -25,6 +25,7 @@ import { bigWordsFor } from "../../gc/term/bignum";
 import { hostFloatParse } from "../runtime/env";
 import { floatResult } from "../runtime/arith";
 import { reserveKeeping, kept0 } from "./common";
+import { reserve } from "../runtime/alloc";
 import { textInteger } from "./numbers";
 
 let A_ERROR: Term = 0, A_NOT_A_LIST: Term = 0, A_NO_INTEGER: Term = 0, A_NO_FLOAT: Term = 0;
@@ -82,7 +83,7 @@ function pair(a: Term, b: Term): Term {
 
 /** {error, why} (3 words). */
 function failure(why: Term): Term {
-  reserveKeeping(3, 0);
+  reserve(3);   // (`why` is an atom: nothing to keep)
   return pair(A_ERROR, why);
 }
 
