@@ -357,9 +357,21 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, bod
   const site = (call: string) => c.withSite(call, body ? "body" : "tail");
   const key = `${mod}:${fn}/${arity}`;
   switch (key) {
-    case "erlang:get_module_info/1": return `(local.set ${c.x(0)} (i64.const ${NIL}))`;
-    case "erlang:get_module_info/2":
-      return `(local.set ${c.x(0)} (select (local.get ${c.x(0)}) (i64.const ${NIL}) (i64.eq (local.get ${c.x(1)}) ${c.atom("module")})))`;
+    // module_info/0,1: this module's answers are literals (module_info.ts); another module's, the native's
+    case "erlang:get_module_info/1":
+      return `(if (i64.eq (local.get ${c.x(0)}) ${c.atom(c.module)})
+        (then (local.set ${c.x(0)} ${c.word(c.info.all)}))
+        (else ${c.callExternal("erlang", "get_module_info", 1)}))`;
+    case "erlang:get_module_info/2": {
+      let answer = raiseError(c.atom("badarg"));   // an item erts does not know
+      for (const [item, w] of c.info.items) {
+        answer = `(if (i64.eq (local.get ${c.x(1)}) ${c.atom(item)}) (then (local.set ${c.x(0)} ${c.word(w)})) (else ${answer}))`;
+      }
+      answer = `(if (i64.ne (local.get ${c.x(1)}) ${c.atom("module")}) (then ${answer}))`;   // module: x0 already
+      return `(if (i64.eq (local.get ${c.x(0)}) ${c.atom(c.module)})
+        (then ${answer})
+        (else ${c.callExternal("erlang", "get_module_info", 2)}))`;
+    }
     // raising needs no call into a native: straight to the handler
     case "erlang:throw/1": return `(drop (call $raise_trace (i64.const ${atomTerm(PREDEFINED.throw)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:error/1": case "erlang:error/2": case "erlang:error/3": return `(drop (call $raise_trace (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;

@@ -52,6 +52,7 @@
 
 import type { BeamFile, BeamFunction, Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
+import { moduleInfo, type ModuleInfo } from "./module_info.js";
 import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
 import { Tag, CP_MODULE_SHIFT } from "../../assembly/boundary/terms.js";
 import { cpWord, EXTERNAL_SITE } from "./cp.js";
@@ -275,6 +276,8 @@ export class ModuleContext {
     }
   }
 
+  /** module_info's answers (literals), filled by compileModule. */
+  info!: ModuleInfo;
   /** The module's literals as words (LitT, in order), filled by compileModule. */
   literals: Word[] = [];
 
@@ -434,6 +437,7 @@ function handlerDepths(fn: BeamFunction, where: string): { depths: number[]; fra
 export function compileModule(beam: BeamFile, functions: BeamFunction[]): string {
   const c = new ModuleContext(beam);
   c.literals = beam.literals.map((l, i) => c.data.literal(l.etf, `${beam.module}.beam: literal ${i}`));
+  c.info = moduleInfo(beam, functions, c.data);
   for (const l of beam.lambdas) c.maxFree = Math.max(c.maxFree, l.numFree);
   for (const a of c.data.thunkArities) c.types.add(a);   // the export-fun thunks' calls
   c.atom("undef");                                       // (what they raise; atoms must all be known before assemble)
