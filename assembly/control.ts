@@ -4,7 +4,7 @@
 // stat_*, process_heap, is_alive). Numbers that cross here are defined once in
 // assembly/boundary/.
 
-import { Term, makeAtom } from "../gc/term/term";
+import { Term, makeAtom, isAtom, atomIndex } from "../gc/term/term";
 import { atomsInit, atomFind, atomNamePtr, atomNameLen, atomCount, ATOM_UNDEFINED } from "../gc/term/atoms";
 import { htop, heapBlockBytes, oldUsed, heapTargetAbort } from "../gc/mem/heap";
 import { offheapCount, offheapBytes } from "../gc/mem/offheap";
@@ -29,7 +29,7 @@ import { sendEncoded, HOST_PID, sentTotal, queuedMessages } from "./runtime/mail
 import { Message } from "./runtime/message";
 import { registerName, unregisterName, whereis as whereisName } from "./runtime/registry";
 import { HeapFigure, Priority } from "./boundary/codes";
-import { exportsInit, entryDirectory, entryCount } from "./runtime/exports";
+import { exportsInit, exportsWithdraw, entryDirectory, entryCount } from "./runtime/exports";
 import { applyEntry } from "./runtime/apply";
 import { hostLink, hostUnlink, hostExitSignal, monitorNumber, hostDemonitor } from "./runtime/signals";
 import { supervisorIndex } from "./runtime/supervisor";
@@ -59,6 +59,13 @@ export function init(maxProcs: u32, slice: i32, shadowMax: u32, reportExits: boo
 
 /** Function-table index of the entry that starts a process by name: spawn_encoded(apply_entry(), {M, F, Args}) runs M:F(Args...). */
 export function apply_entry(): u32 { return applyEntry.index; }
+
+/**
+ * Withdraw module `module`'s entries from the export table (a module whose -on_load function did
+ * not return ok: calls to it raise undef from now on, as BEAM leaves it unloaded); how many. 0 for
+ * a term that is not an atom.
+ */
+export function unload_module(module: Term): u32 { return isAtom(module) ? exportsWithdraw(atomIndex(module)) : 0; }
 
 /** Function-table index of the supervisor's entry: spawn_encoded(supervisor_entry(), {HostPid, Spec}) starts one for the host. */
 export function supervisor_entry(): u32 { return supervisorIndex(); }

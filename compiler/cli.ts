@@ -22,7 +22,7 @@ import { basename, join } from "node:path";
 import { BACKENDS, LinkError, linkProgram, linkProgramInParallel, type Backend } from "./link.js";
 import { compileBeam, CompileError } from "./compile.js";
 import { BeamError } from "./beam/index.js";
-import { Runtime } from "../host/index.js";
+import { Runtime, onLoadReport } from "../host/index.js";
 
 const USAGE = `usage: shoal link <module.wasm> [more.wasm ...] -o <dir> [--name <name>] [--backend fx|asyncify] [--debug] [--max-memory-pages <n>] [--optimize 2|3]
        shoal compile <a.beam> [more.beam ...] -o <dir>
@@ -122,6 +122,7 @@ async function runCommand(args: string[]): Promise<number> {
   // BEAM-deep recursion: the shadow stack may grow to 256 MiB (it is allocated as it grows)
   const rt = await Runtime.start({ program: { [backend]: linked[backend]!.bytes }, backend, shadowStackBytes: 256 << 20, stdout: (text) => process.stdout.write(text) });
   try {
+    for (const f of rt.onLoadFailures) process.stderr.write(onLoadReport(f));   // as BEAM logs it (erl: on stdout, with the time)
     const pid = rt.spawn(entry);
     let failure: string | undefined;
     rt.onExit((e) => { if (e.pid.equals(pid) && e.text !== "normal") failure = e.text; });

@@ -9,5 +9,6 @@ export { ShoalError, BadargError, SystemLimitError, TimeoutError, AbortError, St
 export { Atom, Pid, Ref, Tuple, ImproperList, Float, BitString, ExportFun, formatTerm } from "./terms.js";
 export { encode as encodeTerm, decode as decodeTerm, EtfError } from "./etf.js";
 export { ENGINES } from "./backend.js";
+export { onLoadReport, type OnLoadFailure } from "./on_load.js";
 export type { Backend, BackendChoice, BackendMeasurement, EngineFacts } from "./backend.js";
 export type { ModuleInput, ProgramInput } from "./load/modules.js";

@@ -33,6 +33,7 @@ import { compileModule, currentPlatform, moduleSource, programModules, type Modu
 import { NONODE, Atom, Pid, PID_SLOTS, Ref, Tuple, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
 import { floatText, writeAscii } from "./floats.js";
+import { onLoadModules, type OnLoadFailure } from "./on_load.js";
 
 export type { RunOutcome } from "./driver.js";
 
@@ -414,10 +415,43 @@ export class Runtime {
       }
       const made = make({ ex, backend, backendReason: reason, sliceMs, fxStacks, imports: opts.imports, stdout });
       rt = made;
+      try {
+        await made.runOnLoad();
+      } catch (e) {
+        made.stop();
+        throw e;
+      }
       return made;
     } catch (e) {
       fxStacks?.release();
       throw e;
+    }
+  }
+
+  // ── -on_load (host/on_load.ts)
+
+  /** Modules of the program whose -on_load function did not return ok (calls to them raise undef), in the order they ran. */
+  readonly onLoadFailures: OnLoadFailure[] = [];
+
+  /** Run every module's on_load function, one process each, to its end; withdraw the modules whose function failed. */
+  private async runOnLoad(): Promise<void> {
+    for (const module of onLoadModules(this.entries())) {
+      const pid = this.spawn(`${module}:$on_load`);
+      let text: string | undefined;
+      const off = this.onExit((e) => { if (e.pid.equals(pid)) text = e.text; });
+      try {
+        await this.run({ until: () => text !== undefined });
+        if (text === undefined) {   // it waits with nothing to wake it: BEAM would wait for ever
+          this.kill(pid);
+          text = "it never returned (it waits for a message nothing sends)";
+        }
+      } finally {
+        off();
+      }
+      if (text !== "normal") {
+        this.ex.unload_module(this.atomTerm(module));
+        this.onLoadFailures.push({ module, text });
+      }
     }
   }
 

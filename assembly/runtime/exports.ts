@@ -10,8 +10,9 @@
 //   ┌──────────────────────────────────────────────┬──────────────┬─────────┐
 //   │ key: module atom << 36 | function atom << 8 | arity (u64)  │ index+1 │ (pad) │
 //   └──────────────────────────────────────────────┴──────────────┴─────────┘
-//     index+1 = 0: empty slot. Capacity a power of two, at least twice the
-//     entries, so a lookup ends at an empty slot.
+//     index+1 = 0: empty slot; WITHDRAWN: a withdrawn entry (its name stays, so
+//     probing goes past it, but a lookup finds nothing). Capacity a power of
+//     two, at least twice the entries, so a lookup ends at an empty slot.
 //
 // After the program's entries, the natives (assembly/natives/registry.ts:
 // built-in functions of the runtime core, found by name like entries) are put
@@ -20,7 +21,9 @@
 // erlang:nif_error), and when those modules are compiled and linked the
 // native must win, as BEAM's BIFs do.
 //
-// Invariants: the table never changes after init (a program is linked once);
+// Invariants: after init the table changes only by withdrawing a module's
+// entries (exportsWithdraw: a module whose -on_load function failed, as BEAM
+// leaves it unloaded; host/on_load.ts), never by adding; a program is linked once;
 // an atom index fits 28 bits (MAX_ATOMS is below 2^28); the capacity is at
 // least twice the entries and natives together.
 
@@ -45,6 +48,9 @@ let mask: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function slotFor(key: u64, i: u32): usize { return table + ((<usize>(<u32>(key ^ (key >> 29)) * 0x9E3779B1 + i) & mask) << 4); }
+
+/** The index+1 word of a withdrawn entry. */
+const WITHDRAWN: u32 = u32.MAX_VALUE;
 
 /** Room the table was made for (entries and natives), and what it holds. */
 let room: u32 = 0;
@@ -112,7 +118,8 @@ export function exportsPut(m: u32, f: u32, arity: u32, index: u32): void {
 export function exportsOf(m: u32, each: (f: u32, arity: u32) => void): void {
   if (table == 0) return;
   for (let s = table, end = table + ((<usize>mask + 1) << 4); s < end; s += 16) {
-    if (load<u32>(s, 8) == 0) continue;
+    const v = load<u32>(s, 8);
+    if (v == 0 || v == WITHDRAWN) continue;
     const key = load<u64>(s);
     if (<u32>(key >> 36) != m) continue;
     each(<u32>(key >> 8) & 0x0FFF_FFFF, <u32>key & 0xFF);
@@ -130,7 +137,25 @@ export function exportLookup(module: Term, fn: Term, arity: u32): i32 {
     s = slotFor(key, ++probe);
     v = load<u32>(s, 8);
   }
-  return <i32>v - 1;   // (empty: -1)
+  return v == WITHDRAWN ? -1 : <i32>v - 1;   // (empty: -1)
+}
+
+/**
+ * Withdraw every entry and native of module `m` (an atom index): lookups by those names find
+ * nothing from now on, so calls by name raise undef, as calls to a module BEAM did not load. How
+ * many were withdrawn. (Code that looked one up before keeps its table index: the caller withdraws
+ * before any other process of the program runs.)
+ */
+export function exportsWithdraw(m: u32): u32 {
+  if (table == 0) return 0;
+  let n: u32 = 0;
+  for (let s = table, end = table + ((<usize>mask + 1) << 4); s < end; s += 16) {
+    const v = load<u32>(s, 8);
+    if (v == 0 || v == WITHDRAWN || <u32>(load<u64>(s) >> 36) != m) continue;
+    store<u32>(s, WITHDRAWN, 8);
+    n++;
+  }
+  return n;
 }
 
 /**

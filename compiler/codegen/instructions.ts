@@ -466,6 +466,13 @@ function mapPut(c: ModuleContext, i: Instruction, d: number, fn: "put" | "update
 
 export const EMITTERS: Record<string, Emit> = {
   line: () => {},
+  // -on_load(F/0): erlc marks F's body with it; the module gets an entry that runs F (module.ts,
+  // ON_LOAD_ENTRY), which the host runs before the program (host/on_load.ts)
+  on_load: (c, ins) => {
+    if (c.fn.arity !== 0) throw new CompileError(`${c.where(ins)}: an on_load function takes no arguments`);
+    if (c.onLoad && c.onLoad !== c.fn) throw new CompileError(`${c.where(ins)}: a second on_load function (${c.onLoad.name}/0 is one)`);
+    c.onLoad = c.fn;
+  },
   int_code_end: () => {},
   nif_start: () => {},
   func_info: (c) => {

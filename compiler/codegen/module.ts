@@ -276,6 +276,8 @@ export class ModuleContext {
     }
   }
 
+  /** The module's -on_load function (its body holds the on_load instruction), if it has one. */
+  onLoad: BeamFunction | undefined;
   /** module_info's answers (literals), filled by compileModule. */
   info!: ModuleInfo;
   /** The module's literals as words (LitT, in order), filled by compileModule. */
@@ -433,6 +435,12 @@ function handlerDepths(fn: BeamFunction, where: string): { depths: number[]; fra
   return { depths, framed };
 }
 
+/**
+ * The function name of the entry a module with -on_load(F/0) exports, `module:$on_load/0`: it runs
+ * F and answers ok, or raises exit:Result (host/on_load.ts runs it, before the program).
+ */
+export const ON_LOAD_ENTRY = "$on_load";
+
 /** The WAT text of one .beam module. */
 export function compileModule(beam: BeamFile, functions: BeamFunction[]): string {
   const c = new ModuleContext(beam);
@@ -541,6 +549,10 @@ function assemble(c: ModuleContext): string {
   }
   bases.push({ kind: "imm", value: small(BigInt(frames.length)) });
   const frameTable = data.tupleOf([data.tupleOf(bases), data.tupleOf(frames), data.tupleOf(c.siteFrames)]);
+  // the on_load entry's frame, for the trace of its raise when F returns something else than ok
+  const onLoadFrame = c.onLoad && data.tupleOf([{ kind: "atom", atom: data.atom(c.module) }, { kind: "atom", atom: data.atom(c.onLoad.name) },
+    { kind: "imm", value: small(0n) }, { kind: "imm", value: NIL }]);
+  const ok = c.atom("ok");
   const layout = data.layout();
   const lines: string[] = [];
   lines.push(`(module`);
@@ -680,6 +692,18 @@ function assemble(c: ModuleContext): string {
     const sets = Array.from({ length: e.arity }, (_, j) => `(global.set $X${j} (local.get ${j}))`).join(" ");
     lines.push(`  (func (export "${watString(`${c.module}:${e.function}/${e.arity}`)}") ${params} (result i64)
     (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets} (call $run (i32.const ${encode(id)})))`);
+  }
+  // the on_load entry: F()'s result if it is ok; anything else it raises as exit:Result, so the
+  // process running it (host/on_load.ts) ends with that reason; an exception in F ends it as F's would
+  if (c.onLoad) {
+    const id = c.labelIds.get(c.onLoad.entry);
+    if (id === undefined) throw new CompileError(`${c.module}.beam: on_load function ${c.onLoad.name}/0 has no code`);
+    lines.push(`  (func (export "${watString(`${c.module}:${ON_LOAD_ENTRY}/0`)}") (result i64) (local $r i64)
+    (if (i32.eqz (global.get $ready)) (then (call $init)))
+    (local.set $r (call $run (i32.const ${encode(id)})))
+    (if (i32.and (i64.ne (local.get $r) (i64.const 0)) (i64.ne (local.get $r) ${ok}))
+      (then (drop (call $raise_trace (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get $r) ${c.word(onLoadFrame!)} (i64.const 0))) (return (i64.const 0))))
+    (local.get $r))`);
   }
   const funs: string[] = [];
   beam.lambdas.forEach((l, i) => {

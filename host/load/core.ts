@@ -47,6 +47,7 @@ export interface CoreExports {
   process_bytes(pid: bigint): number;
   spawn_encoded(entry: number, ptr: number, len: number, priority: number): bigint;
   apply_entry(): number;
+  unload_module(module: bigint): number;
   supervisor_entry(): number;
   host_link(pid: bigint): number;
   host_monitor(pid: bigint): bigint;
@@ -118,7 +119,7 @@ const FUNCTIONS = [
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
   "process_bytes", "spawn_encoded", "apply_entry", "supervisor_entry", "host_link", "host_monitor", "host_demonitor", "host_unlink", "exit_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
-  "set_max_processes", "export_lookup",
+  "set_max_processes", "export_lookup", "unload_module",
 ] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
 
 /**
