@@ -202,9 +202,11 @@ export class Driver {
 
   /**
    * Run processes, a slice at a time, until none is runnable or has a timer, `until()` holds, or
-   * `timeoutMs` passes. Called from a callback, it starts once the module has returned.
+   * `timeoutMs` passes. Called from a callback, it starts once the module has returned. With
+   * `until`, it goes on while every process waits for a message (the host may send one), unless
+   * `returnWhenWaiting` (the host will not: Runtime's on_load run).
    */
-  async run(opts: { until?: () => boolean; timeoutMs?: number } = {}): Promise<RunOutcome> {
+  async run(opts: { until?: () => boolean; timeoutMs?: number; returnWhenWaiting?: boolean } = {}): Promise<RunOutcome> {
     if (typeof opts !== "object" || opts === null) throw new BadargError(`run: options must be an object, not ${String(opts)}`);
     if (opts.until !== undefined && typeof opts.until !== "function") throw new BadargError("run: until must be a function");
     if (opts.timeoutMs !== undefined && !isTimeout(opts.timeoutMs)) {
@@ -216,7 +218,7 @@ export class Driver {
     const outer = !this.driving;
     this.driving = true;
     try {
-      return await this.drive(opts.until, end);
+      return await this.drive(opts.until, end, !!opts.returnWhenWaiting);
     } finally {
       if (outer) {
         this.driving = false;
@@ -225,13 +227,13 @@ export class Driver {
     }
   }
 
-  private async drive(until: (() => boolean) | undefined, end: number): Promise<RunOutcome> {
+  private async drive(until: (() => boolean) | undefined, end: number, returnWhenWaiting: boolean): Promise<RunOutcome> {
     for (;;) {
       const status = this.runSlice();
       if (this.stopped) throw new StoppedError();
       if (until?.()) return "until";
       if (status === Status.IDLE) return "idle";
-      if (status === Status.WAITING && !until) return "waiting";
+      if (status === Status.WAITING && (!until || returnWhenWaiting)) return "waiting";
       if (nowMs() >= end) return "timeout";
       if (status === Status.TIMERS || status === Status.WAITING) {
         // nothing to run: sleep until the next process timer, the deadline, or a poke

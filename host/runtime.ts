@@ -440,7 +440,8 @@ export class Runtime {
       let text: string | undefined;
       const off = this.onExit((e) => { if (e.pid.equals(pid)) text = e.text; });
       try {
-        await this.run({ until: () => text !== undefined });
+        // to its end, or until every process waits for a message: nothing will send one now
+        await this.driver.run({ until: () => text !== undefined, returnWhenWaiting: true });
         if (text === undefined) {   // it waits with nothing to wake it: BEAM would wait for ever
           this.kill(pid);
           text = "it never returned (it waits for a message nothing sends)";
