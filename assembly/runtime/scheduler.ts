@@ -96,7 +96,7 @@ export function setNotifyExits(on: bool): void { notifyExits = on; }
 export function spawn(entry: u32, arg: Term, priority: u8, argOnce: bool = false): Term {
   const p = allocProcess(entry, NIL, priority);
   if (!p) return ATOM_SYSTEM_LIMIT;
-  p.arg = copyIntoProcess(p, arg);   // into a fragment: the heap gets a block when it first allocates
+  p.arg = copyIntoProcess(p, arg);   // into a fragment (the heap gets a block when it first allocates), or a literal, shared
   p.argOnce = argOnce;
   start(p);
   return p.pid;
