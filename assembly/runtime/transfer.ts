@@ -4,7 +4,7 @@
 // lives in its own heap (or, in the shared-heap baseline, the one heap), so a
 // term that arrives from anywhere else is copied or decoded into it first.
 
-import { Term, isList, isBoxed, termPtr } from "../../gc/term/term";
+import { Term, isList, isBoxed } from "../../gc/term/term";
 import { etfDecodeWords, etfDecode, etfEncodedSize, etfEncode } from "../../gc/term/etf";
 import { termSize, copyTerm, copySpace } from "../../gc/message_copy";
 import { Heap, heapTarget, heapTargetEnd, htop, hend } from "../../gc/mem/heap";
@@ -16,13 +16,11 @@ import { Process, heapOf, sharedHeap } from "./process";
  * Term `t` (from another heap) as a term of `p`'s heap: copied into a fragment of it, or `t` itself
  * if it needs no heap. Inline, so that an immediate (a small integer, an atom, a pid, []: spawn's
  * usual argument, most messages of a protocol) costs its caller one test and no call; the walk and
- * the copy stay out of line. A literal (a compiled module's constant, below __heap_base: a fun of
- * no free variables spawned, a constant message) is shared, not copied: it is immutable, lives as
- * long as the program, points only at literals, and no collection moves it (gc/collector.ts inFrom).
+ * the copy stay out of line.
  */
 // @ts-ignore: decorator
 @inline export function copyIntoProcess(p: Process, t: Term): Term {
-  return (isList(t) || isBoxed(t)) && termPtr(t) >= __heap_base ? copyHeapTerm(p, t) : t;
+  return isList(t) || isBoxed(t) ? copyHeapTerm(p, t) : t;
 }
 
 /** copyIntoProcess of a list or a boxed term. */

@@ -269,7 +269,11 @@ export class DataBuilder {
     const relocs: [number, number][] = [];
     this.words.forEach((w, i) => {
       if (w.kind === "ptr") relocs.push([8 * i, 0]);
-      else if (w.kind === "atom") relocs.push([8 * i, 1 + w.atom]);
+      else if (w.kind === "atom") {
+        // (1 + i stays below the lambda flag, 0x40000000: $init tells the kinds apart by it)
+        if (w.atom >= 0x3FFFFFFF) throw new CompileError(`atom ${w.atom}: more atoms than a relocation can number`);
+        relocs.push([8 * i, 1 + w.atom]);
+      }
       else if (w.kind === "slot") relocs.push([8 * i, (0x80000000 | w.thunk) >>> 0]);
       else if (w.kind === "lambda") relocs.push([8 * i, (0x40000000 | w.index) >>> 0]);
     });
