@@ -88,8 +88,8 @@ export class DataBuilder {
   /**
    * Lambda `index` (of `arity` arguments, no free variables) as a literal fun: what make_fun would
    * build on the heap, built once. Such a fun holds nothing of the process that made it, so it
-   * need not live on its heap: making it allocates nothing, and spawning it or sending it copies
-   * nothing (a literal is shared: assembly/runtime/transfer.ts). Its entry word is lambda
+   * need not live on its heap: making it allocates nothing, and spawning it copies nothing (the
+   * child shares the literal: assembly/runtime/apply.ts spawnFun). Its entry word is lambda
    * `index`'s table slot (the funs come first in the module's table: module.ts).
    */
   lambdaFun(index: number, arity: number): Word {

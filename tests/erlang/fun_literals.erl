@@ -1,6 +1,5 @@
 %% Funs of no free variables: the compiler makes each a literal (compiler/codegen/literals.ts
-%% lambdaFun), shared by every process that gets one (spawned, sent, kept in a data structure)
-%% instead of copied. Whatever the runtime does with them must read as the BEAM's funs do:
+%% lambdaFun), which a spawned child shares instead of a copy (sent, it is copied as any term). Whatever the runtime does with them must read as the BEAM's funs do:
 %% equality, calls after collections in another process, spawn, recursion of a named fun.
 -module(fun_literals).
 -export([main/0]).
