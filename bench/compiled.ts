@@ -33,6 +33,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { Runtime } from "../host/runtime";
+import { Tuple, formatTerm } from "../host/terms";
 import { Trace } from "../assembly/boundary/codes";
 import type { Backend } from "../host/backend";
 import {
@@ -194,12 +195,15 @@ export async function run(o: Options): Promise<SuiteResult> {
       try {
         for (let rep = 0; rep < reps; rep++) {
           stdout = "";
-          let reason = "";
           const args = (o.smoke ? p.smokeArgs : p.args).map((a) => [...a].map((ch) => ch.codePointAt(0)!));
           const pid = rt.spawn(`${p.mod}:main`, args);
-          const off = rt.onExit((e) => { if (e.pid.equals(pid)) reason = e.text; });
+          // main's end through a monitor ({'DOWN', Ref, process, Pid, Reason} to the host), as the
+          // BEAM's run learns only of it: an onExit listener would make every process's exit a call
+          // into the host, which neither the BEAM nor the hand-written twin pays
+          rt.monitor(pid);
           await rt.run();
-          off();
+          const down = await rt.receive(0);
+          const reason = down instanceof Tuple && down.elements.length === 5 ? formatTerm(down.elements[4]) : `no 'DOWN' but ${formatTerm(down)}`;
           check(reason === "normal", `${backend}: ${p.mod}:main ended ${reason}: ${stdout.slice(-500)}`);
           for (const [name, m] of Object.entries(results(stdout))) {
             (metrics[name] ??= []).push(m.value);

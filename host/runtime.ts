@@ -30,8 +30,9 @@ import { AbortError, BadargError, ShoalError, StoppedError, SystemLimitError, Ti
 import { Driver, MAX_SLICE_MS, isTimeout, nowMs, type RunOutcome } from "./driver.js";
 import { address, bytesAt, instantiateCore, ModuleAbort, type CoreExports } from "./load/core.js";
 import { compileModule, currentPlatform, moduleSource, programModules, type ModuleInput, type Platform, type ProgramInput } from "./load/modules.js";
-import { NONODE, Atom, Pid, PID_SLOTS, Ref, Tuple, atomIndexOf, atomTerm, formatTerm, isPidTerm } from "./terms.js";
+import { NONODE, Atom, Pid, PID_SLOTS, Ref, Tuple, atomIndexOf, atomTerm, isPidTerm } from "./terms.js";
 import { encode, decode } from "./etf.js";
+import { LazyExitEvent, type ExitEvent } from "./exit.js";
 import { floatText, writeAscii } from "./floats.js";
 import { onLoadModules, type OnLoadFailure } from "./on_load.js";
 
@@ -132,13 +133,7 @@ export interface ReceiveOptions {
   signal?: AbortSignal;
 }
 
-export interface ExitEvent {
-  pid: Pid;
-  /** The exit reason, any term, as JS sees it (host/etf.ts; undefined if it holds a fun, which cannot leave the module). */
-  reason: unknown;
-  /** The reason written as Erlang would print it, plus the trap's message for crashes. */
-  text: string;
-}
+export type { ExitEvent } from "./exit.js";
 
 export interface TraceEvent {
   pid: Pid;
@@ -1122,16 +1117,8 @@ export class Runtime {
     const detail = this.crashDetail;
     this.crashDetail = undefined;
     if (this.driver.stopped || !this.exitListeners.length) return;
-    const got = len ? this.decodeAt(ptr, len) : { value: undefined };
-    if (!got) return;
-    let text: string;
-    try {
-      text = (len ? formatTerm(got.value) : "#Fun<...>") + (detail ? ` (${detail})` : "");
-    } catch (e) {
-      this.driver.report(e);
-      return;
-    }
-    this.dispatch(this.exitListeners, { pid: this.pid(pid), reason: got.value, text });
+    // (decoded only if a listener reads the reason: host/exit.ts; len 0 is a fun's reason)
+    this.dispatch(this.exitListeners, new LazyExitEvent(this.pid(pid), len ? bytesAt(this.ex.memory, ptr, len).slice() : null, detail));
   }
 
   /** A JS exception left schedule(): if a process was running, it ends with a reason; otherwise rethrow. */

@@ -15,7 +15,7 @@
 // list, system_limit past MAX_APPLY_ARITY arguments.
 
 import {
-  Term, NIL, isList, head, tail, isBoxed, boxedSubtag, SUB_FUN, funEntry, funArity, makeAtom, tupleWords, tupleArity, tupleGet,
+  Term, NIL, isList, head, tail, isBoxed, boxedSubtag, boxedHeader, headerArity, termPtr, SUB_FUN, funEntry, funArity, makeAtom, tupleWords, tupleArity, tupleGet,
 } from "../../gc/term/term";
 import { tupleRaw, consRaw } from "../../gc/term/build";
 import { PredefinedAtom } from "../boundary/atoms";
@@ -191,7 +191,14 @@ export function spawnMfa(module: Term, fn: Term, args: Term, priority: u8): Term
 export function spawnFun(fun: Term, priority: u8): Term {
   // a fun of no arguments is code of type (i64 fun) -> (i64), a process entry's: it starts as itself,
   // the fun its argument, no trampoline under it
-  if (isBoxed(fun) && boxedSubtag(fun) == SUB_FUN && funArity(fun) == 0) return spawn(funEntry(fun), fun, priority, true);
+  if (isBoxed(fun) && boxedSubtag(fun) == SUB_FUN && funArity(fun) == 0) {
+    // a compiled literal (a fun of no free variables: compiler/codegen/literals.ts lambdaFun, in a
+    // module's data below __heap_base) is shared, not copied: it is immutable, lives as long as the
+    // program, and no collection moves it (gc/collector.ts inFrom). Only a fun: the runtime's own
+    // static memory holds scratch terms that must be copied, never funs.
+    const literal = termPtr(fun) < __heap_base && headerArity(boxedHeader(fun)) == 1;
+    return spawn(funEntry(fun), fun, priority, true, literal);
+  }
   const t = pairOf(fun, NIL);
   frameLeave(2);
   return spawn(applyEntry.index, t, priority);

@@ -90,13 +90,15 @@ export function setNotifyExits(on: bool): void { notifyExits = on; }
 
 /**
  * Spawn a process running entry(arg) at `priority`; its pid, or the atom system_limit. The argument
- * is copied into the new process's heap; with `argOnce` (a start by name: apply.ts) it is dropped
+ * is copied into the new process's heap (unless `shared`: a literal, immutable and never moved); with `argOnce` (a start by name: apply.ts) it is dropped
  * after the process's first slice, else kept live for its life.
  */
-export function spawn(entry: u32, arg: Term, priority: u8, argOnce: bool = false): Term {
+export function spawn(entry: u32, arg: Term, priority: u8, argOnce: bool = false, shared: bool = false): Term {
   const p = allocProcess(entry, NIL, priority);
   if (!p) return ATOM_SYSTEM_LIMIT;
-  p.arg = copyIntoProcess(p, arg);   // into a fragment: the heap gets a block when it first allocates
+  // into a fragment (the heap gets a block when it first allocates), or, `shared`, a literal the
+  // child may point at as it is (apply.ts spawnFun)
+  p.arg = shared ? arg : copyIntoProcess(p, arg);
   p.argOnce = argOnce;
   start(p);
   return p.pid;

@@ -579,6 +579,8 @@ export const EMITTERS: Record<string, Emit> = {
     const l = c.beam.lambdas[idx];
     if (!l) throw new CompileError(`${c.where(i)}: fun ${idx} is not in the fun table`);
     const free = items(i.args[2]);
+    // a fun of no free variables is a literal (literals.ts lambdaFun): nothing to allocate
+    if (!free.length) { c.current.code.push(c.dst(i.args[1], c.word(c.data.lambdaFun(idx, l.arity - l.numFree)), d, i)); return; }
     c.current.code.push(`(local.set $r (call $make_fun (i32.add (global.get $tb) (i32.const ${idx})) (i32.const ${l.arity - l.numFree}) (i32.const ${free.length})))`,
       ...free.map((f, k) => `(i64.store offset=${14 + 8 * k} (i32.wrap_i64 (local.get $r)) ${c.src(f, d, i)})`),
       c.dst(i.args[1], `(local.get $r)`, d, i));

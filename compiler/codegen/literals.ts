@@ -15,7 +15,9 @@
 //   │ relocations: u32 pairs (word offset, what): what = 0: add the base │
 //   │              (a pointer); what = 1 + i: atom i's term; what =      │
 //   │              0x80000000 | j: add (table base + j) << 4 (an export  │
-//   │              fun's entry: the module's thunk j, in its table)      │
+//   │              fun's entry: the module's thunk j, in its table);     │
+//   │              0x40000000 | i: add (table base + i) << 4 (the entry  │
+//   │              of lambda i, a fun of no free variables: lambdaFun)   │
 //   │ atom names (UTF-8, back to back)                                   │
 //   └────────────────────────────────────────────────────────────────────┘
 //
@@ -37,6 +39,7 @@ import { Tag, TagShift, SMALL_BITS, Subtag } from "../../assembly/boundary/terms
 export type Word =
   | { kind: "imm"; value: bigint }                 // a small integer, [], ... (no relocation)
   | { kind: "slot"; value: bigint; thunk: number } // value + (this module's table base + thunk) << 4: an export fun's entry word
+  | { kind: "lambda"; value: bigint; index: number } // value + (this module's table base + index) << 4: lambda index's entry word
   | { kind: "atom"; atom: number }                 // atom i of the module's atom list
   | { kind: "ptr"; offset: number; tag: 1 | 2 };   // list (1) or boxed (2), at base + offset
 
@@ -79,6 +82,24 @@ export class DataBuilder {
     let j = this.thunkArities.indexOf(arity);
     if (j < 0) { j = this.thunkArities.length; this.thunkArities.push(arity); }
     return j;
+  }
+
+  private readonly lambdaFuns = new Map<number, Word>();
+  /**
+   * Lambda `index` (of `arity` arguments, no free variables) as a literal fun: what make_fun would
+   * build on the heap, built once. Such a fun holds nothing of the process that made it, so it
+   * need not live on its heap: making it allocates nothing, and spawning it copies nothing (the
+   * child shares the literal: assembly/runtime/apply.ts spawnFun). Its entry word is lambda
+   * `index`'s table slot (the funs come first in the module's table: module.ts).
+   */
+  lambdaFun(index: number, arity: number): Word {
+    let w = this.lambdaFuns.get(index);
+    if (!w) {
+      if (index >= 0x40000000) throw new CompileError(`fun ${index}: more funs than a relocation can number`);
+      w = this.boxed(SUB.FUN, [{ kind: "lambda", value: small(BigInt(arity) << 32n), index }]);
+      this.lambdaFuns.set(index, w);
+    }
+    return w;
   }
 
   /** A literal from its External Term Format (version byte included). */
@@ -248,8 +269,13 @@ export class DataBuilder {
     const relocs: [number, number][] = [];
     this.words.forEach((w, i) => {
       if (w.kind === "ptr") relocs.push([8 * i, 0]);
-      else if (w.kind === "atom") relocs.push([8 * i, 1 + w.atom]);
+      else if (w.kind === "atom") {
+        // (1 + i stays below the lambda flag, 0x40000000: $init tells the kinds apart by it)
+        if (w.atom >= 0x3FFFFFFF) throw new CompileError(`atom ${w.atom}: more atoms than a relocation can number`);
+        relocs.push([8 * i, 1 + w.atom]);
+      }
       else if (w.kind === "slot") relocs.push([8 * i, (0x80000000 | w.thunk) >>> 0]);
+      else if (w.kind === "lambda") relocs.push([8 * i, (0x40000000 | w.index) >>> 0]);
     });
     const atomTable = 8 * this.words.length;
     const relocations = atomTable + 8 * this.atoms.length;
@@ -260,7 +286,7 @@ export class DataBuilder {
     const view = new DataView(bytes.buffer);
     this.words.forEach((w, i) => {
       // pointers are written base-relative (tag included); atoms are written at init
-      const v = w.kind === "imm" || w.kind === "slot" ? w.value : w.kind === "ptr" ? BigInt(w.offset) | BigInt(w.tag) : 0n;
+      const v = w.kind === "imm" || w.kind === "slot" || w.kind === "lambda" ? w.value : w.kind === "ptr" ? BigInt(w.offset) | BigInt(w.tag) : 0n;
       view.setBigUint64(8 * i, BigInt.asUintN(64, v), true);
     });
     relocs.forEach(([off, what], i) => { view.setUint32(relocations + 8 * i, off, true); view.setUint32(relocations + 8 * i + 4, what, true); });

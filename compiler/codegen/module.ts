@@ -242,7 +242,7 @@ export class ModuleContext {
     switch (w.kind) {
       case "imm": return `(i64.const ${BigInt.asIntN(64, w.value)})`;
       case "atom": return `(global.get $atom${w.atom})`;
-      case "slot": throw new CompileError(`${this.module}.beam: internal: an export fun's entry word outside a literal`);
+      case "slot": case "lambda": throw new CompileError(`${this.module}.beam: internal: a fun's entry word outside a literal`);
       case "ptr": return `(i64.extend_i32_u (i32.add (global.get $mb) (i32.const ${w.offset + w.tag})))`;
     }
   }
@@ -599,7 +599,10 @@ function assemble(c: ModuleContext): string {
         (else (if (i32.lt_s (local.get $w) (i32.const 0))
           (then (i64.store (local.get $at) (i64.add (i64.load (local.get $at))
             (i64.shl (i64.extend_i32_u (i32.add (global.get $tb) (i32.add (i32.const ${thunkBase}) (i32.and (local.get $w) (i32.const 0x7FFFFFFF))))) (i64.const 4)))))
-          (else (i64.store (local.get $at) (i64.load (i32.add (global.get $mb) (i32.add (i32.const ${layout.atomTable}) (i32.shl (i32.sub (local.get $w) (i32.const 1)) (i32.const 3))))))))))
+          (else (if (i32.and (local.get $w) (i32.const 0x40000000))
+            (then (i64.store (local.get $at) (i64.add (i64.load (local.get $at))
+              (i64.shl (i64.extend_i32_u (i32.add (global.get $tb) (i32.and (local.get $w) (i32.const 0x3FFFFFFF)))) (i64.const 4)))))
+            (else (i64.store (local.get $at) (i64.load (i32.add (global.get $mb) (i32.add (i32.const ${layout.atomTable}) (i32.shl (i32.sub (local.get $w) (i32.const 1)) (i32.const 3))))))))))))
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br $fix)))

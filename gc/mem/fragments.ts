@@ -29,7 +29,11 @@ import { DEBUG } from "./debug";
 // @ts-ignore: decorator
 @inline const CHUNK: usize = 512;
 
-/** Room for `words` words of terms in `h`'s newest fragment (a new one if it is full). */
+/**
+ * Room for `words` words of terms in `h`'s newest fragment (a new one if it is full). The first
+ * fragment of a heap with no block yet (a new process's spawn argument) is exactly `words` long:
+ * most such processes never receive, and a CHUNK there cost each spawn a 4 KiB TLSF block.
+ */
 export function fragmentNew(h: Heap, words: usize): usize {
   const newest = changetype<Fragment | null>(h.frags);
   if (newest) {
@@ -40,7 +44,7 @@ export function fragmentNew(h: Heap, words: usize): usize {
       return changetype<usize>(newest) + FRAGMENT_HEADER + (used << 3);
     }
   }
-  const cap = max(words, CHUNK);
+  const cap = h.start || newest ? max(words, CHUNK) : words;
   const f = changetype<Fragment>(blockAlloc(FRAGMENT_HEADER + (cap << 3)));
   f.next = <u64>h.frags;
   f.capacity = <u64>cap;
