@@ -147,7 +147,7 @@ export function exportLookup(module: Term, fn: Term, arity: u32): i32 {
  * before any other process of the program runs.)
  */
 export function exportsWithdraw(m: u32): u32 {
-  if (DEBUG) assert(m < MAX_ATOMS);   // an atom index (the key's 28 bits)
+  if (DEBUG) assert(m < <u32>MAX_ATOMS);   // an atom index (the key's 28 bits)
   if (table == 0) return 0;
   let n: u32 = 0;
   for (let s = table, end = table + ((<usize>mask + 1) << 4); s < end; s += 16) {
