@@ -23,7 +23,7 @@ import { etfEncodedSize, etfEncode } from "../../gc/term/etf";
 import { isBig, bigNeg } from "../../gc/term/bignum";
 import { active, bump } from "../../gc/mem/heap";
 import { PredefinedAtom } from "../boundary/atoms";
-import { raiseError } from "../runtime/exceptions";
+import { nativeRaise } from "../runtime/bif_traces";
 import { encodedWords, decodeAt } from "../runtime/transfer";
 import { isFloat, isNumber } from "../runtime/arith";
 import { formatTerm } from "./display";
@@ -34,7 +34,7 @@ import {
 } from "./common";
 
 /** Raise error:system_limit; the non-value 0. */
-function systemLimit(): Term { raiseError(makeAtom(PredefinedAtom.SYSTEM_LIMIT)); return 0; }
+function systemLimit(): Term { return nativeRaise(makeAtom(PredefinedAtom.SYSTEM_LIMIT), 0); }
 
 /** The tuple's element i (0-based) address. */
 // @ts-ignore: decorator
