@@ -215,7 +215,9 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
           (else (i64.or (i64.shl (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 4)) (i64.const 15))))`);
         return;
       case "erlang:map_size/1":
-        out.push(unlessOrRaise(c, isBoxedOf(v, SUB.MAP), fail, BADARG, "map_size", 1));
+        // not a map: error:{badmap, V}, which the native raises (a tuple: bif_raise takes immediates)
+        out.push(fail ? unless(c, isBoxedOf(v, SUB.MAP), fail)
+          : `(if (i32.eqz ${isBoxedOf(v, SUB.MAP)}) (then ${nativeCall(c, "erlang", "map_size", [v], onBifRaise(c, "erlang", "map_size", ["$v"]))}))`);
         set(`(i64.load offset=6 (i32.wrap_i64 ${v}))`);
         return;
     }
@@ -366,8 +368,12 @@ function applyMfa(c: ModuleContext, arity: number, body: boolean): string {
   const call = c.keepRegisters(`(if (i32.ge_s (local.get $t) (i32.const 0))
       (then (local.set $r (call_indirect (type $t${arity}) ${args} (local.get $t))))
       (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))`);
+  // a native's raise in the callee (module and function are atoms then: the lookup found it): its
+  // frame {M, F, Args, ErrorInfo}, then this place (its site on the stack for a body call), as callExternal
+  const regs = Array.from({ length: arity }, (_, j) => c.x(j));
+  const onRaise = `${pushArgs(regs)} (call $bif_trace ${m} ${f} (i32.const ${arity}) (i64.const 0) (i64.const 0))`;   // (a tail call: BEAM's trace has no frame of this function, as for undef)
   return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
-    ${c.withSite(call, body ? "body" : "tail")}
+    ${c.withSite(call, body ? "body" : "tail", onRaise)}
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`;
 }
@@ -423,14 +429,17 @@ function external(c: ModuleContext, imp: number, ins: Instruction, body: boolean
 
 // ---- maps ----------------------------------------------------------------------------
 
-/** $r := Name(args...) of the native mod:name/arity (no collection: lookups). */
-function nativeCall(c: ModuleContext, mod: string, name: string, args: string[]): string {
+/**
+ * $r := Name(args...) of the native mod:name/arity (no collection: lookups). A raise (a map
+ * instruction's error, which BEAM raises with no BIF frame) is this place's: `onRaise` otherwise.
+ */
+function nativeCall(c: ModuleContext, mod: string, name: string, args: string[], onRaise = "(call $bif_trace (i64.const 0) (i64.const 0) (i32.const 0) @@T@@) (br $exc)"): string {
   const i = c.external(mod, name, args.length);
   return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
       (then (global.set $ext${i} (call $export_lookup ${c.atom(mod)} ${c.atom(name)} (i32.const ${args.length})))))
     (if (i32.lt_s (global.get $ext${i}) (i32.const 0)) (then ${raiseError(c.atom("undef"))}))
     (local.set $r (call_indirect (type $t${args.length}) ${args.join(" ")} (global.get $ext${i})))
-    (if (i64.eqz (local.get $r)) (then (call $bif_trace (i64.const 0) (i64.const 0) (i32.const 0) @@T@@) (br $exc)))`;
+    (if (i64.eqz (local.get $r)) (then ${onRaise}))`;
 }
 
 /** Keys present (get_map_elements binds their values): else to Fail. Src is a map (else Fail too). */

@@ -46,14 +46,31 @@ main() ->
     show(apply_undef, fun() -> {r, apply(id(nomod), f, [1])} end),
     show(badfun, fun() -> {r, (id(x))(1)} end),
     show(badarity, fun() -> {r, (id(fun(A) -> A end))(1, 2)} end),
+    show(badfun_tail, fun() -> call_tail(id(x)) end),
     show(guard, fun() -> {r, guard(id({a}))} end),
+    show(guard_arith, fun() -> {r, guard_arith(id(a), id(1))} end),
+    show(caught_here, fun() -> {r, caught_here(id(5))} end),
     show(deep, fun() -> deep(12) end),
+    show(deeper_than_8, fun() -> deeper(12) end),
+    show(maps_find, fun() -> {r, maps:find(k, id(x))} end),
+    show(math_sqrt, fun() -> {r, math:sqrt(id(a))} end),
+    show(abs, fun() -> {r, abs(id(a))} end),
+    show(export_fun, fun() -> {r, (id(fun erlang:element/2))(5, {a})} end),
+    show(apply_native, fun() -> {r, apply(erlang, id(element), [5, {a}])} end),
+    show(apply_native_tail, fun() -> ap_tail(id(element)) end),
+    show(map_size, fun() -> {r, map_size(id(x))} end),
+    show(put_exact, fun() -> {r, (id(#{}))#{k := 1}} end),
+    show(bif_in_catch, fun() -> {r, catch element(5, id({a}))} end),
     ok.
 
 show(Name, F) ->
     Self = self(),
     spawn(fun() -> Self ! {Name, try F() of V -> {returned, V} catch C:R:S -> {C, R, S} end} end),
-    receive {Name, Result} -> io:format("~p: ~p~n", [Name, Result]) end.
+    receive {Name, Result} -> io:format("~p: ~p~n", [Name, printable(Result)]) end.
+
+%% a fun prints differently on Shoal: shown as the atom 'fun'
+printable({C, {badarity, {F, A}}, S}) when is_function(F) -> {C, {badarity, {'fun', A}}, S};
+printable(R) -> R.
 
 id(X) -> X.
 
@@ -71,5 +88,24 @@ undef_tail(M) -> M:f(1).
 guard(T) when element(5, T) == a -> yes;
 guard(_) -> no.
 
+%% arithmetic's slow path in a guard, registers live: the guard fails, no exception
+guard_arith(X, Y) when X + 1 > Y -> {big, X, Y};
+guard_arith(X, Y) -> {small, X, Y}.
+
+%% a BIF's raise caught in the function that called it, its frame's registers intact
+caught_here(N) ->
+    Z = id(N),
+    R = try id(a) + Z catch error:badarith:S -> {caught, Z, length(S)} end,
+    {R, N, Z}.
+
+call_tail(F) -> F(1).
+
+ap_tail(F) -> apply(erlang, F, [5, {a}]).
+
 deep(0) -> {d, element(2, id({a})), element(3, id({a}))};
 deep(N) -> {d, deep(N - 1)}.
+
+deeper(0) -> [element(2, id({a}))];
+deeper(N) when N rem 2 == 0 -> [deeper(N - 1)];
+deeper(N) -> {deeper2(N - 1)}.
+deeper2(N) -> {deeper(N)}.
