@@ -228,7 +228,7 @@
 /** The exception's reason. */
 // @ts-ignore: decorator
 @external("shoal", "exc_reason") export declare function excReason(): u64;
-/** The exception's stack trace (what raise was given; the runtime's own errors give [] or, for undef, [{M, F, Args, []}]). */
+/** The exception's stack trace (what raise was given; a native's error: BEAM's once its caller completed it with bif_trace, else the callers' frames; apply's undef: [{M, F, Args, []} | the callers' frames]). */
 // @ts-ignore: decorator
 @external("shoal", "exc_trace") export declare function excTrace(): u64;
 /** Forget the exception (after the catch clause has read it), so it keeps its terms alive no longer. */
