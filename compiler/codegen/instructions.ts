@@ -260,7 +260,7 @@ function pushArgs(vars: string[]): string {
  * go to the handler. A raise in compiled code keeps its trace (bif_trace does nothing then).
  */
 function onBifRaise(c: ModuleContext, mod: string, name: string, args: string[], place = "@@T@@"): string {
-  return `${pushArgs(args)} (call $bif_trace ${c.atom(mod)} ${c.atom(name)} (i32.const ${args.length}) ${place}) (br $exc)`;
+  return `${c.bifFix(mod, name, args, place)} (br $exc)`;
 }
 
 /**
@@ -371,7 +371,7 @@ function applyMfa(c: ModuleContext, arity: number, body: boolean): string {
   // a native's raise in the callee (module and function are atoms then: the lookup found it): its
   // frame {M, F, Args, ErrorInfo}, then this place (its site on the stack for a body call), as callExternal
   const regs = Array.from({ length: arity }, (_, j) => c.x(j));
-  const onRaise = `${pushArgs(regs)} (call $bif_trace ${m} ${f} (i32.const ${arity}) (i64.const 0) (i64.const 0))`;   // (a tail call: BEAM's trace has no frame of this function, as for undef)
+  const onRaise = c.bifFixDynamic(m, f, regs, "(i64.const 0) (i64.const 0)");   // (a tail call: BEAM's trace has no frame of this function, as for undef)
   return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
     ${c.withSite(call, body ? "body" : "tail", onRaise)}
     (br_if $exc (i64.eqz (local.get $r)))

@@ -102,6 +102,27 @@ export class ModuleContext {
   argCount = 1;
   /** call_indirect types by parameter count. */
   readonly types = new Set<number>();
+  /** Arities of the $bif_fix helpers the code calls (bifFix). */
+  readonly bifFixArities = new Set<number>();
+
+  /**
+   * The raise path after a call that may reach a native (returned the non-value 0): bif_trace with
+   * the call's arguments `regs` (locals) pushed to root slots, by a helper per arity (one call at
+   * each site: the cold path's code stays small). `place`: bif_trace's frame and cp operands.
+   */
+  bifFix(mod: string, fn: string, regs: string[], place: string): string {
+    const n = regs.length;
+    if (n === 0) return `(call $bif_trace ${this.atom(mod)} ${this.atom(fn)} (i32.const 0) ${place})`;
+    this.bifFixArities.add(n);
+    return `(call $bif_fix${n} ${this.atom(mod)} ${this.atom(fn)} ${regs.map((r) => `(local.get ${r})`).join(" ")} ${place})`;
+  }
+  /** As bifFix, module and function given as i64 expressions (apply's, atoms at run time). */
+  bifFixDynamic(mod: string, fn: string, regs: string[], place: string): string {
+    const n = regs.length;
+    if (n === 0) return `(call $bif_trace ${mod} ${fn} (i32.const 0) ${place})`;
+    this.bifFixArities.add(n);
+    return `(call $bif_fix${n} ${mod} ${fn} ${regs.map((r) => `(local.get ${r})`).join(" ")} ${place})`;
+  }
   /** call_ext targets, by "m:f/a". */
   readonly externals = new Map<string, number>();
   readonly externalList: External[] = [];
@@ -349,8 +370,7 @@ export class ModuleContext {
     // CP word is its return address, not this place, which BEAM keeps for a BIF (call_bif, return)
     const regs = Array.from({ length: arity }, (_, j) => this.x(j));
     const place = site === "body" ? "(i64.const 0) (i64.const 0)" : site === "tail" ? `${this.word(this.frame())} (i64.const 0)` : "@@T@@";
-    const onRaise = `${arity ? `(call $frame_enter (i32.const ${arity})) ${regs.map((v, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get ${v}))`).join(" ")}` : ""}
-      (call $bif_trace ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity}) ${place})`;
+    const onRaise = this.bifFix(module, fn, regs, place);
     return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
         (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
       ${site ? this.withSite(call, site, onRaise) : `${call} (if (i64.eqz (local.get $r)) (then ${onRaise} (br $exc)))`}
@@ -736,7 +756,15 @@ const BADARG = atomTerm(PREDEFINED.badarg), INFINITY = atomTerm(PREDEFINED.infin
 
 /** Out-of-line helpers every compiled module has (the cold paths of instructions.ts). */
 function helpers(c: ModuleContext): string {
-  return `
+  // bif_trace with n arguments in a new frame of n root slots (ModuleContext.bifFix)
+  const fixes = [...c.bifFixArities].sort((a, b) => a - b).map((n) => {
+    const params = Array.from({ length: n }, (_, j) => `(param $a${j} i64)`).join(" ");
+    const stores = Array.from({ length: n }, (_, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get $a${j}))`).join(" ");
+    return `  (func $bif_fix${n} (param $m i64) (param $f i64) ${params} (param $frame i64) (param $cp i64)
+    (call $frame_enter (i32.const ${n})) ${stores}
+    (call $bif_trace (local.get $m) (local.get $f) (i32.const ${n}) (local.get $frame) (local.get $cp)))`;
+  }).join("\n");
+  return `${fixes}
   ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made;
   ;; frame and cp as raise_trace's
   (func $error_tuple (param $tag i64) (param $v i64) (param $frame i64) (param $cp i64) (local $t i32)
