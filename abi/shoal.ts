@@ -222,7 +222,7 @@
 /** Register a compiled module's frame table, a literal tuple {Bases, Frames, Sites}: continuation id K = Group << 16 | Pos has the frame Frames[Bases[Group] + Pos] (Pos below Bases[Group + 1] - Bases[Group]), call site id K = 2^31 | N the frame Sites[N]; each frame {M, F, Arity, Location} with the line of the call that continues at K, or [] for none. The module id (>= 1) its CP words carry (module id << 38 | K << 6 | 0x1B); -1 for a table of another shape. */
 // @ts-ignore: decorator
 @external("shoal", "trace_module") export declare function traceModule(table: u64): i32;
-/** The exception being handled: its class (throw, error or exit; 0 if none). */
+/** The exception being handled: its class (throw, error or exit; 0 if none). Collects only to settle a native's raise that its caller did not complete with bif_trace (its {Tag, Value} reason is made then). */
 // @ts-ignore: decorator
 @external("shoal", "exc_class") export declare function excClass(): u64;
 /** The exception's reason. */
