@@ -7,7 +7,10 @@
 // returns the non-value 0 (never a term), as the ABI's "may raise" calls do.
 // Invariant: a native raises before its first allocation, or with nothing of
 // its own left on the shadow stack (a raise restores the handler's depth, so
-// a frame left behind would be harmless, but none is).
+// a frame left behind would be harmless, but none is). A native that raises
+// after a collection it caused must not use badarg()/raiseTagged(): its
+// caller completes the trace with its own copies of the arguments
+// (runtime/bif_traces.ts), which the collection moved.
 
 import {
   Term, NIL, makeAtom, isBoxed, isList, tail, boxedHeader, headerSubtag, headerArity, SUB_TUPLE, SUB_MAP, SUB_FUN, isRef,

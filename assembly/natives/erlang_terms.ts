@@ -24,6 +24,7 @@ import { isBig, bigNeg } from "../../gc/term/bignum";
 import { active, bump } from "../../gc/mem/heap";
 import { PredefinedAtom } from "../boundary/atoms";
 import { nativeRaise } from "../runtime/bif_traces";
+import { raiseError } from "../runtime/exceptions";
 import { encodedWords, decodeAt } from "../runtime/transfer";
 import { isFloat, isNumber } from "../runtime/arith";
 import { formatTerm } from "./display";
@@ -518,7 +519,10 @@ export function erlang_binary_to_term_1(b: Term): Term {
   reserveKeeping(<usize>words, b);
   // (the bytes read again: a heap binary moves in the collection the reservation may take)
   const t = decodeAt(active!, bump(<usize>words), binaryData(kept0), <usize>binarySize(kept0), words);
-  return t ? t : badarg();
+  // (after the reservation: the caller's copy of b may have moved, so not a native's pending raise,
+  // whose trace the caller would complete with it; the trace is then [], as before BIF traces)
+  if (!t) { raiseError(makeAtom(PredefinedAtom.BADARG)); return 0; }
+  return t;
 }
 
 // ── text of pids, references, funs (display.ts formats them)
