@@ -210,16 +210,25 @@
 /** Raise (class, reason) as raise does, with BEAM's stack trace: [frame | one frame per CP word on the shadow stack, newest first, a word equal to the previous counted once], 8 frames at most. `frame` is the raising place's {M, F, ArityOrArgs, Location}; `cp` the raising function's return address (a CP word) when it has no frame of its own on the shadow stack, else 0. May collect (reason and frame are kept meanwhile). */
 // @ts-ignore: decorator
 @external("shoal", "raise_trace") export declare function raiseTrace(cls: u64, reason: u64, frame: u64, cp: u64): i32;
+/** Raise error:reason (an immediate) from a BIF compiled inline (element/2, hd/1, ...) with BEAM's trace for an error inside a BIF: [{m, f, Args, [{error_info, #{module => erl_erts_errors}}]} (erl_stdlib_errors for a module other than erlang), frame, the frame of cp | the callers' frames], Args the n terms in the newest n root slots (left by the raise). frame and cp as raise_trace's. May collect. */
+// @ts-ignore: decorator
+@external("shoal", "bif_raise") export declare function bifRaise(reason: u64, m: u64, f: u64, n: i32, frame: u64, cp: u64): i32;
+/** After a call that returned the non-value 0: if the raise was a native's (a BIF's), complete its trace as BEAM's: [{m, f, Args, ErrorInfo} (none when m is 0), frame (none when 0), the frame of cp (a CP word, or 0) | the callers' frames walked at the raise]; a raise in compiled code keeps its own. Args: the n terms in the newest n root slots, which this leaves. May collect. */
+// @ts-ignore: decorator
+@external("shoal", "bif_trace") export declare function bifTrace(m: u64, f: u64, n: i32, frame: u64, cp: u64): void;
+/** After apply returned the non-value 0 for a fun call (call_fun of a non-fun, or of the wrong arity): BEAM's trace for {badfun, F} and {badarity, ...}: [frame, frame, the frame of cp | the callers' frames]. A raise in compiled code keeps its own. May collect. */
+// @ts-ignore: decorator
+@external("shoal", "fun_trace") export declare function funTrace(frame: u64, cp: u64): void;
 /** Register a compiled module's frame table, a literal tuple {Bases, Frames, Sites}: continuation id K = Group << 16 | Pos has the frame Frames[Bases[Group] + Pos] (Pos below Bases[Group + 1] - Bases[Group]), call site id K = 2^31 | N the frame Sites[N]; each frame {M, F, Arity, Location} with the line of the call that continues at K, or [] for none. The module id (>= 1) its CP words carry (module id << 38 | K << 6 | 0x1B); -1 for a table of another shape. */
 // @ts-ignore: decorator
 @external("shoal", "trace_module") export declare function traceModule(table: u64): i32;
-/** The exception being handled: its class (throw, error or exit; 0 if none). */
+/** The exception being handled: its class (throw, error or exit; 0 if none). Collects only to settle a native's raise that its caller did not complete with bif_trace (its {Tag, Value} reason is made then). */
 // @ts-ignore: decorator
 @external("shoal", "exc_class") export declare function excClass(): u64;
 /** The exception's reason. */
 // @ts-ignore: decorator
 @external("shoal", "exc_reason") export declare function excReason(): u64;
-/** The exception's stack trace (what raise was given; the runtime's own errors give [] or, for undef, [{M, F, Args, []}]). */
+/** The exception's stack trace (what raise was given; a native's error: BEAM's once its caller completed it with bif_trace, else the callers' frames; apply's undef: [{M, F, Args, []} | the callers' frames]). */
 // @ts-ignore: decorator
 @external("shoal", "exc_trace") export declare function excTrace(): u64;
 /** Forget the exception (after the catch clause has read it), so it keeps its terms alive no longer. */

@@ -56,6 +56,7 @@ import { Priority } from "./boundary/codes";
 import { applyFun, applyMfa, spawnMfa, spawnFun } from "./runtime/apply";
 import { exportLookup } from "./runtime/exports";
 import { tryEnter, tryLeave, raise as raiseException, raiseTrace, excClass, excReason, excTrace, excClear, excResume, stackDepth } from "./runtime/exceptions";
+import { bifRaise, bifTrace } from "./runtime/bif_traces";
 import { traceModule } from "./runtime/traces";
 import { makeAtom } from "../gc/term/term";
 import { PredefinedAtom } from "./boundary/atoms";
@@ -219,6 +220,12 @@ export function try_leave(): void { tryLeave(); }
 export function raise(cls: Term, reason: Term, trace: Term): i32 { return raiseException(cls, reason, trace); }
 /** Raise (class, reason) with BEAM's trace: [frame | the callers' frames from the CP words on the shadow stack]; cp the raiser's return address if it has no frame, else 0. As raise otherwise. */
 export function raise_trace(cls: Term, reason: Term, frame: Term, cp: u64): i32 { return raiseTrace(cls, reason, frame, cp); }
+/** Raise error:reason from an inline BIF m:f with its n arguments in the newest n root slots: BEAM's trace [{m, f, Args, ErrorInfo}, frame, cp's frame | callers]. */
+export function bif_raise(reason: Term, m: Term, f: Term, n: i32, frame: Term, cp: u64): i32 { return bifRaise(reason, m, f, n, frame, cp); }
+/** After a call returned the non-value: a native's raise gets BEAM's trace [{m, f, Args, ErrorInfo} (m not 0), frame (not 0), cp's frame | callers]; Args the n newest root slots, left. */
+export function bif_trace(m: Term, f: Term, n: i32, frame: Term, cp: u64): void { bifTrace(m, f, n, frame, false, cp, m != 0); }
+/** After apply returned the non-value for a fun call: {badfun, F} / {badarity, ...}'s trace [frame, frame, cp's frame | callers]. */
+export function fun_trace(frame: Term, cp: u64): void { bifTrace(0, 0, 0, frame, true, cp, false); }
 /** Register a module's frame table {K1, Frame1, K2, Frame2, ...} (a literal): the module id its CP words carry (-1: a bad table). */
 export function trace_module(table: Term): i32 { return traceModule(table); }
 /** The exception being handled: its class (throw, error, exit; 0 if none). */

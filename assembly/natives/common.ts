@@ -7,7 +7,10 @@
 // returns the non-value 0 (never a term), as the ABI's "may raise" calls do.
 // Invariant: a native raises before its first allocation, or with nothing of
 // its own left on the shadow stack (a raise restores the handler's depth, so
-// a frame left behind would be harmless, but none is).
+// a frame left behind would be harmless, but none is). A native that raises
+// after a collection it caused must not use badarg()/raiseTagged(): its
+// caller completes the trace with its own copies of the arguments
+// (runtime/bif_traces.ts), which the collection moved.
 
 import {
   Term, NIL, makeAtom, isBoxed, isList, tail, boxedHeader, headerSubtag, headerArity, SUB_TUPLE, SUB_MAP, SUB_FUN, isRef,
@@ -16,7 +19,7 @@ import {
 import { tupleRaw } from "../../gc/term/build";
 import { atomOf } from "../../gc/term/atoms";
 import { PredefinedAtom } from "../boundary/atoms";
-import { raiseError } from "../runtime/exceptions";
+import { nativeRaise } from "../runtime/bif_traces";
 import { reserve } from "../runtime/alloc";
 import { frameEnter, frameLeave, slotGet, slotSet } from "../runtime/shadowstack";
 
@@ -31,21 +34,15 @@ import { frameEnter, frameLeave, slotGet, slotSet } from "../runtime/shadowstack
 // @ts-ignore: decorator
 @inline export function boolTerm(b: bool): Term { return b ? TRUE : FALSE; }
 
-/** Raise error:badarg; the non-value 0. */
-export function badarg(): Term { raiseError(makeAtom(PredefinedAtom.BADARG)); return 0; }
+/** Raise error:badarg (its trace completed by the caller: runtime/bif_traces.ts); the non-value 0. */
+export function badarg(): Term { return nativeRaise(makeAtom(PredefinedAtom.BADARG), 0); }
 
-/** Raise error:{Tag, Body} (Tag an atom term); the non-value 0. Body is rooted across the allocation. */
-export function raiseTagged(tag: Term, body: Term): Term {
-  frameEnter(1);
-  slotSet(0, body);
-  reserve(tupleWords(2));
-  const t = tupleRaw(2);
-  store<u64>(<usize>(t - 2) + 8, tag);
-  store<u64>(<usize>(t - 2) + 16, slotGet(0));
-  frameLeave(1);
-  raiseError(t);
-  return 0;
-}
+/**
+ * Raise error:{Tag, Body} (Tag an atom term); the non-value 0. The tuple is made when the caller
+ * completes the trace (runtime/bif_traces.ts): nothing is allocated before the raise, so the
+ * caller's copies of the arguments (the trace's Args) stay valid.
+ */
+export function raiseTagged(tag: Term, body: Term): Term { return nativeRaise(body, tag); }
 
 // ── kinds of term
 

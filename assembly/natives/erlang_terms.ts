@@ -23,6 +23,7 @@ import { etfEncodedSize, etfEncode } from "../../gc/term/etf";
 import { isBig, bigNeg } from "../../gc/term/bignum";
 import { active, bump } from "../../gc/mem/heap";
 import { PredefinedAtom } from "../boundary/atoms";
+import { nativeRaise } from "../runtime/bif_traces";
 import { raiseError } from "../runtime/exceptions";
 import { encodedWords, decodeAt } from "../runtime/transfer";
 import { isFloat, isNumber } from "../runtime/arith";
@@ -34,7 +35,7 @@ import {
 } from "./common";
 
 /** Raise error:system_limit; the non-value 0. */
-function systemLimit(): Term { raiseError(makeAtom(PredefinedAtom.SYSTEM_LIMIT)); return 0; }
+function systemLimit(): Term { return nativeRaise(makeAtom(PredefinedAtom.SYSTEM_LIMIT), 0); }
 
 /** The tuple's element i (0-based) address. */
 // @ts-ignore: decorator
@@ -518,7 +519,10 @@ export function erlang_binary_to_term_1(b: Term): Term {
   reserveKeeping(<usize>words, b);
   // (the bytes read again: a heap binary moves in the collection the reservation may take)
   const t = decodeAt(active!, bump(<usize>words), binaryData(kept0), <usize>binarySize(kept0), words);
-  return t ? t : badarg();
+  // (after the reservation: the caller's copy of b may have moved, so not a native's pending raise,
+  // whose trace the caller would complete with it; the trace is then [], as before BIF traces)
+  if (!t) { raiseError(makeAtom(PredefinedAtom.BADARG)); return 0; }
+  return t;
 }
 
 // ── text of pids, references, funs (display.ts formats them)

@@ -48,13 +48,13 @@ import {
   magOfF64, bigToF64,
 } from "../../gc/term/bignum";
 import { PredefinedAtom } from "../boundary/atoms";
-import { raiseError } from "../runtime/exceptions";
+import { nativeRaise } from "../runtime/bif_traces";
 import { reserve } from "../runtime/alloc";
 import { hostFloatText, hostFloatParse } from "../runtime/env";
 import { isFloat, isInt, floatResult, arithNeg } from "../runtime/arith";
 
 /** Raise error:badarg; the non-value 0. */
-function badarg(): Term { raiseError(makeAtom(PredefinedAtom.BADARG)); return 0; }
+function badarg(): Term { return nativeRaise(makeAtom(PredefinedAtom.BADARG), 0); }
 
 // ── text buffers
 

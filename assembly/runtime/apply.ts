@@ -15,7 +15,7 @@
 // list, system_limit past MAX_APPLY_ARITY arguments.
 
 import {
-  Term, NIL, isList, head, tail, isBoxed, boxedSubtag, boxedHeader, headerArity, termPtr, SUB_FUN, funEntry, funArity, makeAtom, tupleWords, tupleArity, tupleGet,
+  Term, NIL, isList, isAtom, head, tail, isBoxed, boxedSubtag, boxedHeader, headerArity, termPtr, SUB_FUN, funEntry, funArity, makeAtom, tupleWords, tupleArity, tupleGet,
 } from "../../gc/term/term";
 import { tupleRaw, consRaw } from "../../gc/term/build";
 import { PredefinedAtom } from "../boundary/atoms";
@@ -24,6 +24,7 @@ import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 import { reserve } from "./alloc";
 import { spawn, current } from "./scheduler";
 import { raiseError, raise } from "./exceptions";
+import { nativeRaise, bifTrace, bifPending, bifWalk } from "./bif_traces";
 import { exportLookup } from "./exports";
 
 /** The arguments of the call being made (one more than MAX_APPLY_ARITY: a fun's call passes the fun last). */
@@ -86,17 +87,14 @@ function loadArgs(args: Term): i32 {
   return args == NIL ? n : -1;
 }
 
-/** Raise error:{tag, body} (or error:tag when body is 0); the caller returns the non-value 0 after. */
+/**
+ * Raise error:{tag, body} (or error:tag when body is 0) as a native does (bif_traces.ts: the
+ * caller completes the trace: compiled code's call of a fun, BEAM's [place, place | callers]); the
+ * caller returns the non-value 0 after.
+ */
 function fail(tag: u32, body: Term): void {
-  if (body == 0) { raiseError(makeAtom(tag)); return; }
-  frameEnter(1);
-  slotSet(0, body);
-  reserve(tupleWords(2));
-  const t = tupleRaw(2);
-  store<u64>(<usize>(t - 2) + 8, makeAtom(tag));
-  store<u64>(<usize>(t - 2) + 16, slotGet(0));
-  frameLeave(1);
-  raiseError(t);
+  if (body == 0) nativeRaise(makeAtom(tag), 0);
+  else nativeRaise(body, makeAtom(tag));
 }
 
 /** Raise for a bad argument list: badarg (improper) or system_limit (too long). */
@@ -131,28 +129,49 @@ export function applyFun(fun: Term, args: Term): Term {
   return callEntry(funEntry(fun), n + 1);
 }
 
+/** error:undef for a module or function that is no atom: the trace [{M, F, Args, []}] only. */
+function undefAlone(module: Term, fn: Term, args: Term): void {
+  frameEnter(3);
+  slotSet(0, module);
+  slotSet(1, fn);
+  slotSet(2, args);
+  reserve(tupleWords(4) + 2);   // and a cons cell
+  const mfa = tupleRaw(4);
+  store<u64>(<usize>(mfa - 2) + 8, slotGet(0));
+  store<u64>(<usize>(mfa - 2) + 16, slotGet(1));
+  store<u64>(<usize>(mfa - 2) + 24, slotGet(2));
+  const trace = consRaw(mfa, NIL);
+  frameLeave(3);
+  raise(makeAtom(PredefinedAtom.ERROR), makeAtom(PredefinedAtom.UNDEF), trace);
+}
+
 /** module:function(args...), by the export table; 0 after raising an error. */
 export function applyMfa(module: Term, fn: Term, args: Term): Term {
   const n = loadArgs(args);
   if (n < 0) { failArgs(n); return 0; }
   const index = exportLookup(module, fn, <u32>n);
   if (index < 0) {
-    // error:undef with the trace BEAM reports, [{M, F, Args, []}]
-    frameEnter(3);
-    slotSet(0, module);
-    slotSet(1, fn);
-    slotSet(2, args);
-    reserve(tupleWords(4) + 2);   // and a cons cell
-    const mfa = tupleRaw(4);
-    store<u64>(<usize>(mfa - 2) + 8, slotGet(0));
-    store<u64>(<usize>(mfa - 2) + 16, slotGet(1));
-    store<u64>(<usize>(mfa - 2) + 24, slotGet(2));
-    const trace = consRaw(mfa, NIL);
-    frameLeave(3);
-    raise(makeAtom(PredefinedAtom.ERROR), makeAtom(PredefinedAtom.UNDEF), trace);
+    // error:undef with the trace BEAM reports, [{M, F, Args, []} | the callers' frames]: the
+    // caller's place is on the shadow stack (compiled code pushes it around apply), or, for a
+    // tail call, its return address, the frame BEAM's stack keeps then
+    if (!isAtom(module) || !isAtom(fn)) { undefAlone(module, fn, args); return 0; }
+    // (module and fn are atoms: immediates, which no collection moves)
+    frameEnter(1);
+    slotSet(0, args);
+    bifWalk();
+    bifTrace(module, fn, -1, 0, false, 0, false);   // leaves the args' slot
+    raise(makeAtom(PredefinedAtom.ERROR), makeAtom(PredefinedAtom.UNDEF), current!.excTrace);
     return 0;
   }
-  return callEntry(<u32>index, n);
+  const r = callEntry(<u32>index, n);
+  if (r == 0 && bifPending()) {
+    // a native's raise in the callee: its frame {module, fn, Args, ErrorInfo}, the caller's place on
+    // the stack already (as above). `args` is still valid: a native raises before it allocates.
+    frameEnter(1);
+    slotSet(0, args);
+    bifTrace(module, fn, -1, 0, false, 0, true);
+  }
+  return r;
 }
 
 /**

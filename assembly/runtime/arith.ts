@@ -39,7 +39,7 @@ import {
   magAdd, magSub, magMul, magCmp, magDivSmall, magDivRem, magShl, magShr, magTrim, twos, untwos, BIG_MAX_DIGITS,
 } from "../../gc/term/bignum";
 import { PredefinedAtom } from "../boundary/atoms";
-import { raiseError } from "./exceptions";
+import { nativeRaise } from "./bif_traces";
 import { reserve } from "./alloc";
 import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 
@@ -52,9 +52,9 @@ const ONE = memory.data<u32>([1]);
 // ── failures (before any allocation)
 
 /** Raise error:badarith; the non-value 0. */
-export function badarith(): Term { raiseError(makeAtom(PredefinedAtom.BADARITH)); return 0; }
+export function badarith(): Term { return nativeRaise(makeAtom(PredefinedAtom.BADARITH), 0); }
 /** Raise error:system_limit; the non-value 0. */
-function systemLimit(): Term { raiseError(makeAtom(PredefinedAtom.SYSTEM_LIMIT)); return 0; }
+function systemLimit(): Term { return nativeRaise(makeAtom(PredefinedAtom.SYSTEM_LIMIT), 0); }
 
 // ── kinds of operand
 

@@ -36,6 +36,7 @@ import { current, processExit } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit, setSp } from "./shadowstack";
 import { reserve } from "./alloc";
 import { traceOf, traceList, traceSame, traceWords, traceKeep, lastWalkSame } from "./traces";
+import { bifPendingClear, bifSettle } from "./bif_traces";
 
 // @ts-ignore: decorator
 @inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
@@ -73,6 +74,7 @@ function isClass(c: Term): bool { return c == THROW || c == ERROR || c == EXIT; 
  */
 export function raise(cls: Term, reason: Term, trace: Term): i32 {
   const p = current!;
+  bifPendingClear();   // this raise is whole (a native's sets its pending state after: bif_traces.ts)
   if (!isClass(cls)) { cls = ERROR; reason = makeAtom(PredefinedAtom.BADARG); trace = NIL; }
   p.excClass = cls;
   p.excReason = reason;
@@ -132,9 +134,10 @@ export function raiseError(reason: Term): i32 {
 }
 
 /** The exception last raised in the running process: its class (0 if none), reason, trace. */
-export function excClass(): Term { return current!.excClass; }
-export function excReason(): Term { return current!.excReason; }
-export function excTrace(): Term { return current!.excTrace; }
+// (a native's raise that no caller completed is settled first: its reason whole, its trace the callers' frames)
+export function excClass(): Term { bifSettle(); return current!.excClass; }
+export function excReason(): Term { bifSettle(); return current!.excReason; }
+export function excTrace(): Term { bifSettle(); return current!.excTrace; }
 
 /**
  * The resume id the running process's last raise went to. A raise inside a call (an ABI call that
@@ -149,6 +152,7 @@ export function stackDepth(): i32 { const p = current!; return <i32>(p.stackHi -
 /** Forget the exception (after a catch), so it no longer keeps its terms alive. */
 export function excClear(): void {
   const p = current!;
+  bifPendingClear();
   p.excClass = 0;
   p.excReason = NIL;
   p.excTrace = NIL;

@@ -49,6 +49,10 @@ import { sp } from "./shadowstack";
 const tables = new Array<Term>();
 /** Frames found by the walk in progress (literals; at most BACKTRACE_DEPTH - 1). */
 const found = new StaticArray<Term>(BACKTRACE_DEPTH);
+/** The last walk's first CP word that gave a frame (0: none): bif_traces.ts compares a caller's return address with it. */
+export let walkFirst: u64 = 0;
+/** Frame i of the last walk (i below what traceOf answered). */
+export function foundFrame(i: i32): Term { if (DEBUG) assert(i >= 0 && i < BACKTRACE_DEPTH - 1); return unchecked(found[i]); }
 
 /** Whether `t` is a tuple. */
 function isTuple(t: Term): bool { return isBoxed(t) && headerSubtag(boxedHeader(t)) == SUB_TUPLE; }
@@ -109,6 +113,7 @@ export function traceOf(cp: u64): i32 {
   let n = 0, k = 0;
   let prev: u64 = 0;
   keyPid = 0;   // the key is this walk's from now on: no process's list until traceKeep says
+  walkFirst = 0;
   if (isCp(cp)) {
     const f = frameOf(cp);
     unchecked(keyWords[k] = cp); unchecked(keyFrame[k++] = f != 0);
@@ -123,6 +128,7 @@ export function traceOf(cp: u64): i32 {
     if (k < KEY_MAX) { unchecked(keyWords[k] = w); unchecked(keyFrame[k] = f != 0); }
     k++;
     if (!f) continue;
+    if (n == 0 && !isCp(cp)) walkFirst = w;
     unchecked(found[n++] = f);
     prev = w;
   }

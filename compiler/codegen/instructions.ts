@@ -149,10 +149,11 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
   if (mod === "erlang") {
     if (n === 2 && (ARITH2[name])) {
       const fast = smallArith(name);
-      const slow = c.spill(live, `(local.set $r (call $${ARITH2[name]} ${v} ${w}))`);
+      // (a raise leaves before the spilled registers are reloaded: the raise moved the stack back)
+      const slow = (onRaise: string) => c.spill(live, `(local.set $r (call $${ARITH2[name]} ${v} ${w})) (if (i64.eqz (local.get $r)) (then ${onRaise}))`);
       const call = fail
-        ? `(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${slow} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`
-        : `${slow} (br_if $exc (i64.eqz (local.get $r)))`;
+        ? `(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${slow("(br $exc)")} (call $try_leave)`
+        : slow(onBifRaise(c, "erlang", name, ["$v", "$w"]));
       if (fast) out.push(`(local.set $r (i64.const 0)) (if (i64.eq (i64.and (i64.and ${v} ${w}) (i64.const 15)) (i64.const 15)) (then ${fast}))`,
         `(if (i64.eqz (local.get $r)) (then ${call}))`);
       else out.push(call);
@@ -160,16 +161,16 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
       return;
     }
     if (n === 1 && ARITH1[name]) {
-      const slow = c.spill(live, `(local.set $r (call $${ARITH1[name]} ${v}))`);
+      const slow = (onRaise: string) => c.spill(live, `(local.set $r (call $${ARITH1[name]} ${v})) (if (i64.eqz (local.get $r)) (then ${onRaise}))`);
       const call = fail
-        ? `(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${slow} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`
-        : `${slow} (br_if $exc (i64.eqz (local.get $r)))`;
+        ? `(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${slow("(br $exc)")} (call $try_leave)`
+        : slow(onBifRaise(c, "erlang", name, ["$v"]));
       out.push(call);
       set(`(local.get $r)`);
       return;
     }
     if (n === 1 && name === "+") { // unary plus: the number itself
-      out.push(unlessOrRaise(c, `(i32.or ${isSmall(v)} ${isBoxedIn(v, [SUB.BIG, SUB.FLOAT])})`, fail, BADARITH));
+      out.push(unlessOrRaise(c, `(i32.or ${isSmall(v)} ${isBoxedIn(v, [SUB.BIG, SUB.FLOAT])})`, fail, BADARITH, "+", 1));
       set(v);
       return;
     }
@@ -181,40 +182,42 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
       case "erlang:self/0": set(`(call $self)`); return;
       case "erlang:node/0": set(c.atom("nonode@nohost")); return;
       case "erlang:not/1":
-        out.push(unlessOrRaise(c, TYPE_TESTS.is_boolean(v), fail, BADARG));
+        out.push(unlessOrRaise(c, TYPE_TESTS.is_boolean(v), fail, BADARG, "not", 1));
         set(`(select (i64.const ${FALSE}) (i64.const ${TRUE}) (i64.eq ${v} (i64.const ${TRUE})))`);
         return;
       case "erlang:and/2": case "erlang:or/2": case "erlang:xor/2": {
-        out.push(unlessOrRaise(c, `(i32.and ${TYPE_TESTS.is_boolean(v)} ${TYPE_TESTS.is_boolean(w)})`, fail, BADARG));
+        out.push(unlessOrRaise(c, `(i32.and ${TYPE_TESTS.is_boolean(v)} ${TYPE_TESTS.is_boolean(w)})`, fail, BADARG, name, 2));
         const a = `(i64.eq ${v} (i64.const ${TRUE}))`, b = `(i64.eq ${w} (i64.const ${TRUE}))`;
         set(bool(name === "and" ? `(i32.and ${a} ${b})` : name === "or" ? `(i32.or ${a} ${b})` : `(i32.xor ${a} ${b})`));
         return;
       }
       case "erlang:tuple_size/1":
-        out.push(unlessOrRaise(c, isTuple(v), fail, BADARG));
+        out.push(unlessOrRaise(c, isTuple(v), fail, BADARG, "tuple_size", 1));
         set(`(i64.or (i64.shl (i64.shr_u ${hdr(v)} (i64.const 6)) (i64.const 4)) (i64.const 15))`);
         return;
       case "erlang:element/2": // element(N, Tuple): 1 <= N <= arity
         out.push(unlessOrRaise(c, `(if (result i32) (i32.and ${isSmall(v)} ${isTuple(w)})
-          (then (i64.lt_u (i64.sub (i64.shr_s ${v} (i64.const 4)) (i64.const 1)) (i64.shr_u ${hdr(w)} (i64.const 6)))) (else (i32.const 0)))`, fail, BADARG));
+          (then (i64.lt_u (i64.sub (i64.shr_s ${v} (i64.const 4)) (i64.const 1)) (i64.shr_u ${hdr(w)} (i64.const 6)))) (else (i32.const 0)))`, fail, BADARG, "element", 2));
         // element N (from 1) is the word at the tuple's address + 8N: the term + 8N - 2
         set(`(i64.load (i32.add (i32.wrap_i64 ${w}) (i32.sub (i32.shl (i32.wrap_i64 (i64.shr_s ${v} (i64.const 4))) (i32.const 3)) (i32.const 2))))`);
         return;
-      case "erlang:hd/1": out.push(unlessOrRaise(c, isCons(v), fail, BADARG)); set(`(i64.load offset=0 (i32.sub (i32.wrap_i64 ${v}) (i32.const 1)))`); return;
-      case "erlang:tl/1": out.push(unlessOrRaise(c, isCons(v), fail, BADARG)); set(`(i64.load offset=7 (i32.wrap_i64 ${v}))`); return;
+      case "erlang:hd/1": out.push(unlessOrRaise(c, isCons(v), fail, BADARG, "hd", 1)); set(`(i64.load offset=0 (i32.sub (i32.wrap_i64 ${v}) (i32.const 1)))`); return;
+      case "erlang:tl/1": out.push(unlessOrRaise(c, isCons(v), fail, BADARG, "tl", 1)); set(`(i64.load offset=7 (i32.wrap_i64 ${v}))`); return;
       case "erlang:length/1":
-        out.push(`(local.set $r (call $list_length ${v}))`, unlessOrRaise(c, `(i64.ge_s (local.get $r) (i64.const 0))`, fail, BADARG));
+        out.push(`(local.set $r (call $list_length ${v}))`, unlessOrRaise(c, `(i64.ge_s (local.get $r) (i64.const 0))`, fail, BADARG, "length", 1));
         set(`(i64.or (i64.shl (local.get $r) (i64.const 4)) (i64.const 15))`);
         return;
       case "erlang:byte_size/1":
         // a binary's byte size; a bitstring box's bits (a small) rounded up to bytes
-        out.push(unlessOrRaise(c, isBitstr(v), fail, BADARG));
+        out.push(unlessOrRaise(c, isBitstr(v), fail, BADARG, "byte_size", 1));
         set(`(if (result i64) (i32.eq (local.get $t) (i32.const ${SUB.BITS}))
           (then (i64.or (i64.shl (i64.shr_u (i64.add (i64.shr_s (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 4)) (i64.const 7)) (i64.const 3)) (i64.const 4)) (i64.const 15)))
           (else (i64.or (i64.shl (i64.load offset=6 (i32.wrap_i64 ${v})) (i64.const 4)) (i64.const 15))))`);
         return;
       case "erlang:map_size/1":
-        out.push(unlessOrRaise(c, isBoxedOf(v, SUB.MAP), fail, BADARG));
+        // not a map: error:{badmap, V}, which the native raises (a tuple: bif_raise takes immediates)
+        out.push(fail ? unless(c, isBoxedOf(v, SUB.MAP), fail)
+          : `(if (i32.eqz ${isBoxedOf(v, SUB.MAP)}) (then ${nativeCall(c, "erlang", "map_size", [v], onBifRaise(c, "erlang", "map_size", ["$v"]))}))`);
         set(`(i64.load offset=6 (i32.wrap_i64 ${v}))`);
         return;
     }
@@ -222,19 +225,42 @@ function bif(c: ModuleContext, mod: string, name: string, args: Operand[], fail:
   // anything else: the native (or another module's function) by name, looked up once
   const i = c.external(mod, name, n);
   const argList = Array.from({ length: n }, (_, j) => `(local.get ${temps[j]})`).join(" ");
-  const call = c.spill(live, c.keepRegisters(`(local.set $r (call_indirect (type $t${n}) ${argList} (global.get $ext${i})))`));
+  // (a raise leaves before the spilled registers are reloaded: the raise moved the stack back)
+  const call = (onRaise: string) => c.spill(live, `${c.keepRegisters(`(local.set $r (call_indirect (type $t${n}) ${argList} (global.get $ext${i})))`)} (if (i64.eqz (local.get $r)) (then ${onRaise}))`);
   const lookup = `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
       (then (global.set $ext${i} (call $export_lookup ${c.atom(mod)} ${c.atom(name)} (i32.const ${n})))))
     (if (i32.lt_s (global.get $ext${i}) (i32.const 0)) (then ${raiseError(c.atom("undef"))}))`;
   out.push(lookup);
-  if (fail) out.push(`(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${call} (if (i64.eqz (local.get $r)) (then (br $exc))) (call $try_leave)`);
-  else out.push(`${call} (br_if $exc (i64.eqz (local.get $r)))`);
+  if (fail) out.push(`(call $try_enter (i32.const @@K${guardStub(c, fail)}@@)) ${call("(br $exc)")} (call $try_leave)`);
+  else out.push(call(onBifRaise(c, mod, name, temps.slice(0, n))));
   set(`(local.get $r)`);
 }
 
-/** Unless `cond`: to `fail`, or raise error:reason. */
-function unlessOrRaise(c: ModuleContext, cond: string, fail: number, reason: bigint): string {
-  return `(if (i32.eqz ${cond}) (then ${bifFail(c, fail, reason)}))`;
+/**
+ * Unless `cond`: to `fail`, or raise error:reason as BEAM's BIF erlang:name does, its trace's top
+ * frame {erlang, name, Args, ErrorInfo} with the arguments (in $v, $w: pushed to root slots for
+ * bif_raise, bif_traces.ts).
+ */
+function unlessOrRaise(c: ModuleContext, cond: string, fail: number, reason: bigint, name: string, n: number): string {
+  if (fail) return `(if (i32.eqz ${cond}) (then ${c.jumpLabel(fail)}))`;
+  return `(if (i32.eqz ${cond}) (then ${pushArgs(["$v", "$w", "$u"].slice(0, n))}
+    (drop (call $bif_raise (i64.const ${reason}) ${c.atom("erlang")} ${c.atom(name)} (i32.const ${n}) @@T@@)) (br $exc)))`;
+}
+
+/** The locals `vars` (terms) in a new frame of as many root slots, in order (the raise path of a BIF: bif_raise, bif_trace). */
+function pushArgs(vars: string[]): string {
+  if (!vars.length) return "";
+  return `(call $frame_enter (i32.const ${vars.length})) ${vars.map((v, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get ${v}))`).join(" ")}`;
+}
+
+/**
+ * After a call that may reach a native returned the non-value 0: complete a native's raise's
+ * trace (bif_trace: BEAM's BIF frame {mod, name, Args, ErrorInfo}, then `place`: the frame and
+ * return address operands, as raise_trace's), args the locals holding the call's arguments, then
+ * go to the handler. A raise in compiled code keeps its trace (bif_trace does nothing then).
+ */
+function onBifRaise(c: ModuleContext, mod: string, name: string, args: string[], place = "@@T@@"): string {
+  return `${c.bifFix(mod, name, args, place)} (br $exc)`;
 }
 
 /**
@@ -321,7 +347,8 @@ function callFun(c: ModuleContext, arity: number, tail: boolean): void {
     : "";
   c.current.code.push(`(if (if (result i32) ${isBoxedOf("(local.get $v)", SUB.FUN)} (then (i64.eq (i64.shr_u ${word} (i64.const 36)) (i64.const ${arity}))) (else (i32.const 0)))
       (then ${local} ${tail ? call : c.withSite(call)})
-      (else (local.set ${c.x(arity)} (local.get $v)) ${c.keepRegisters(c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1))}))
+      (else (local.set ${c.x(arity)} (local.get $v)) ${c.keepRegisters(c.argList(arity, `(local.set $r (call $apply (local.get ${c.x(arity)}) (local.get $r)))`, arity + 1))}
+        (if (i64.eqz (local.get $r)) (then ${tail ? "(call $bif_trace (i64.const 0) (i64.const 0) (i32.const 0) @@T@@)" : "(call $fun_trace @@T@@)"}))))
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`, c.jump(cont));
   continueAt(c, cont);
@@ -341,8 +368,12 @@ function applyMfa(c: ModuleContext, arity: number, body: boolean): string {
   const call = c.keepRegisters(`(if (i32.ge_s (local.get $t) (i32.const 0))
       (then (local.set $r (call_indirect (type $t${arity}) ${args} (local.get $t))))
       (else ${c.argList(arity, `(local.set $r (call $apply_mfa ${m} ${f} (local.get $r)))`, arity + 2)}))`);
+  // a native's raise in the callee (module and function are atoms then: the lookup found it): its
+  // frame {M, F, Args, ErrorInfo}, then this place (its site on the stack for a body call), as callExternal
+  const regs = Array.from({ length: arity }, (_, j) => c.x(j));
+  const onRaise = c.bifFixDynamic(m, f, regs, "(i64.const 0) (i64.const 0)");   // (a tail call: BEAM's trace has no frame of this function, as for undef)
   return `(local.set $t (call $export_lookup ${m} ${f} (i32.const ${arity})))
-    ${c.withSite(call, body ? "body" : "tail")}
+    ${c.withSite(call, body ? "body" : "tail", onRaise)}
     (br_if $exc (i64.eqz (local.get $r)))
     (local.set ${c.x(0)} (local.get $r))`;
 }
@@ -354,7 +385,7 @@ function spawnLimit(c: ModuleContext): string {
 
 /** Calls the compiler answers itself (functions erlang.beam has in Erlang, or module_info's BIFs); `body`: not a tail call. */
 function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, body: boolean): string | undefined {
-  const site = (call: string) => c.withSite(call, body ? "body" : "tail");
+  const site = (call: string, onRaise?: string) => c.withSite(call, body ? "body" : "tail", onRaise);
   const key = `${mod}:${fn}/${arity}`;
   switch (key) {
     // module_info/0,1: this module's answers are literals (module_info.ts); another module's, the native's
@@ -377,7 +408,7 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, bod
     case "erlang:error/1": case "erlang:error/2": case "erlang:error/3": return `(drop (call $raise_trace (i64.const ${ERROR}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:exit/1": return `(drop (call $raise_trace (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get ${c.x(0)}) @@T@@)) (br $exc)`;
     case "erlang:apply/2": // apply(Fun, Args)
-      return `${site(`(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)})))`)} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
+      return `${site(`(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)})))`, "(call $bif_trace (i64.const 0) (i64.const 0) (i32.const 0) (i64.const 0) (i64.const 0))")} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:apply/3":
       return `${site(`(local.set $r (call $apply_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)})))`)} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:spawn/1":
@@ -410,14 +441,17 @@ function external(c: ModuleContext, imp: number, ins: Instruction, body: boolean
 
 // ---- maps ----------------------------------------------------------------------------
 
-/** $r := Name(args...) of the native mod:name/arity (no collection: lookups). */
-function nativeCall(c: ModuleContext, mod: string, name: string, args: string[]): string {
+/**
+ * $r := Name(args...) of the native mod:name/arity (no collection: lookups). A raise (a map
+ * instruction's error, which BEAM raises with no BIF frame) is this place's: `onRaise` otherwise.
+ */
+function nativeCall(c: ModuleContext, mod: string, name: string, args: string[], onRaise = "(call $bif_trace (i64.const 0) (i64.const 0) (i32.const 0) @@T@@) (br $exc)"): string {
   const i = c.external(mod, name, args.length);
   return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
       (then (global.set $ext${i} (call $export_lookup ${c.atom(mod)} ${c.atom(name)} (i32.const ${args.length})))))
     (if (i32.lt_s (global.get $ext${i}) (i32.const 0)) (then ${raiseError(c.atom("undef"))}))
     (local.set $r (call_indirect (type $t${args.length}) ${args.join(" ")} (global.get $ext${i})))
-    (br_if $exc (i64.eqz (local.get $r)))`;
+    (if (i64.eqz (local.get $r)) (then ${onRaise}))`;
 }
 
 /** Keys present (get_map_elements binds their values): else to Fail. Src is a map (else Fail too). */
@@ -544,6 +578,7 @@ export const EMITTERS: Record<string, Emit> = {
   },
   call_last: (c, i) => {
     const stub = c.stubs_.get(label(i.args[1]));
+    c.deallocated = true;   // a raise in the call: the function's return address is in $CP only
     if (stub) { c.current.code.push(deallocate(u(i.args[2])), c.callExternal(c.module, stub.fn, stub.arity), doReturn); return; }
     c.current.code.push(deallocate(u(i.args[2])), c.callLabel(label(i.args[1]), u(i.args[0])));
   },
@@ -564,6 +599,7 @@ export const EMITTERS: Record<string, Emit> = {
   },
   call_ext_last: (c, i) => {
     const own = ownFunction(c, u(i.args[1]));
+    c.deallocated = true;   // a raise in the call: the function's return address is in $CP only
     c.current.code.push(deallocate(u(i.args[2])), own === undefined ? `${external(c, u(i.args[1]), i, false)} ${doReturn}` : c.callLabel(own, u(i.args[0])));
   },
   call_ext_only: (c, i) => {

@@ -66,7 +66,7 @@ const MAX_SEGMENTS = 400;
 /** The ABI functions compiled code calls (their Wasm signatures: abi_signatures.ts, generated from abi/abi.json). */
 const ABI_USED = [
   "reduce", "yield_now", "self", "frame_enter", "frame_leave", "gc_reserve", "make_fun",
-  "try_enter", "try_leave", "raise", "raise_trace", "trace_module", "exc_class", "exc_reason", "exc_trace", "exc_clear", "exc_resume", "stack_depth",
+  "try_enter", "try_leave", "raise", "raise_trace", "bif_raise", "bif_trace", "fun_trace", "trace_module", "exc_class", "exc_reason", "exc_trace", "exc_clear", "exc_resume", "stack_depth",
   "apply", "apply_mfa", "export_lookup", "spawn_fun", "spawn_mfa",
   "send", "send_named", "recv_peek", "recv_next", "recv_accept", "recv_wait", "recv_timeout",
   "make_binary", "binary_words", "binary_data", "bits_integer_get", "bits_integer_put", "term_compare", "term_equal", "atom_intern",
@@ -103,6 +103,27 @@ export class ModuleContext {
   argCount = 1;
   /** call_indirect types by parameter count. */
   readonly types = new Set<number>();
+  /** Arities of the $bif_fix helpers the code calls (bifFix). */
+  readonly bifFixArities = new Set<number>();
+
+  /**
+   * The raise path after a call that may reach a native (returned the non-value 0): bif_trace with
+   * the call's arguments `regs` (locals) pushed to root slots, by a helper per arity (one call at
+   * each site: the cold path's code stays small). `place`: bif_trace's frame and cp operands.
+   */
+  bifFix(mod: string, fn: string, regs: string[], place: string): string {
+    const n = regs.length;
+    if (n === 0) return `(call $bif_trace ${this.atom(mod)} ${this.atom(fn)} (i32.const 0) ${place})`;
+    this.bifFixArities.add(n);
+    return `(call $bif_fix${n} ${this.atom(mod)} ${this.atom(fn)} ${regs.map((r) => `(local.get ${r})`).join(" ")} ${place})`;
+  }
+  /** As bifFix, module and function given as i64 expressions (apply's, atoms at run time). */
+  bifFixDynamic(mod: string, fn: string, regs: string[], place: string): string {
+    const n = regs.length;
+    if (n === 0) return `(call $bif_trace ${mod} ${fn} (i32.const 0) ${place})`;
+    this.bifFixArities.add(n);
+    return `(call $bif_fix${n} ${mod} ${fn} ${regs.map((r) => `(local.get ${r})`).join(" ")} ${place})`;
+  }
   /** call_ext targets, by "m:f/a". */
   readonly externals = new Map<string, number>();
   readonly externalList: External[] = [];
@@ -177,8 +198,11 @@ export class ModuleContext {
    * shadow stack, where the runtime walks the others from).
    */
   trace(at: number): string {
-    return `${this.word(this.frame())} ${this.framed[at] ? "(i64.const 0)" : cpWord("(global.get $CP)")}`;
+    return `${this.word(this.frame())} ${this.framed[at] && !this.deallocated ? "(i64.const 0)" : cpWord("(global.get $CP)")}`;
   }
+
+  /** Whether the instruction being compiled left the function's frame before its call (call_ext_last): a raise in the call sees the return address in $CP only. */
+  deallocated = false;
 
   /** Frames of the continuations of body calls (segment id → the frame of the call). */
   readonly contFrames = new Map<number, Word>();
@@ -198,7 +222,7 @@ export class ModuleContext {
    * has no frame then), so the caller's frame is not lost. The slot is left only when the call
    * returns a value: a raise has restored the stack already.
    */
-  withSite(call: string, kind: "body" | "tail" = "body"): string {
+  withSite(call: string, kind: "body" | "tail" = "body", onRaise = ""): string {
     let word: string;
     if (kind === "body") {
       const n = this.siteFrames.length;
@@ -209,7 +233,7 @@ export class ModuleContext {
         (then (global.set $sp (i32.sub (global.get $sp) (i32.const 8)))) (else (call $frame_enter (i32.const 1))))
       (i64.store (global.get $sp) ${word})
       ${call}
-      (br_if $exc (i64.eqz (local.get $r)))
+      (if (i64.eqz (local.get $r)) (then ${onRaise} (br $exc)))
       (global.set $sp (i32.add (global.get $sp) (i32.const 8)))`;
   }
 
@@ -346,10 +370,15 @@ export class ModuleContext {
     const call = this.keepRegisters(`(if (i32.ge_s (global.get $ext${i}) (i32.const 0))
         (then (local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i}))))
         (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))`);
+    // a native's raise (the callee may be one): BEAM's trace has the BIF's frame, then this place's
+    // (on the stack already for a body call: its site's CP word), then the callers'; a tail call's
+    // CP word is its return address, not this place, which BEAM keeps for a BIF (call_bif, return)
+    const regs = Array.from({ length: arity }, (_, j) => this.x(j));
+    const place = site === "body" ? "(i64.const 0) (i64.const 0)" : site === "tail" ? `${this.word(this.frame())} (i64.const 0)` : "@@T@@";
+    const onRaise = this.bifFix(module, fn, regs, place);
     return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
         (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
-      ${site ? this.withSite(call, site) : call}
-      (br_if $exc (i64.eqz (local.get $r)))
+      ${site ? this.withSite(call, site, onRaise) : `${call} (if (i64.eqz (local.get $r)) (then ${onRaise} (br $exc)))`}
       (local.set ${this.x(0)} (local.get $r))`;
   }
 
@@ -483,6 +512,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
       for (const s of new Set([seg, c.current, ...c.stubs.slice(-2)])) {
         for (let j = s === seg ? from : 0; j < s.code.length; j++) if (s.code[j].includes("@@T@@")) s.code[j] = s.code[j].replaceAll("@@T@@", c.trace(i));
       }
+      c.deallocated = false;
     }
   }
   c.argCount = Math.max(1, ...beam.exports.map((e) => e.arity), ...beam.lambdas.map((l) => l.arity));
@@ -728,10 +758,15 @@ function assemble(c: ModuleContext): string {
     const params = Array.from({ length: a + 1 }, () => "(param i64)").join(" ");
     const args = Array.from({ length: a }, (_, k) => `(local.get ${k})`).join(" ");
     const fun = `(local.get ${a})`;
-    lines.push(`  (func $xfun${j} ${params} (result i64) (local $i i32)
+    lines.push(`  (func $xfun${j} ${params} (result i64) (local $i i32) (local $r i64)
     (local.set $i (call $export_lookup (i64.load offset=14 (i32.wrap_i64 ${fun})) (i64.load offset=22 (i32.wrap_i64 ${fun})) (i32.const ${a})))
     (if (i32.lt_s (local.get $i) (i32.const 0)) (then (drop (call $raise (i64.const ${ERROR}) ${c.atom("undef")} (i64.const ${NIL}))) (return (i64.const 0))))
-    (call_indirect (type $t${a}) ${args} (local.get $i)))`);
+    (local.set $r (call_indirect (type $t${a}) ${args} (local.get $i)))
+    ;; a native's raise: its frame {M, F, Args, ErrorInfo}, the caller's place on the stack already
+    (if (i64.eqz (local.get $r)) (then
+      ${a ? `(call $frame_enter (i32.const ${a})) ${Array.from({ length: a }, (_, k) => `(i64.store offset=${8 * k} (global.get $sp) (local.get ${k}))`).join(" ")}` : ""}
+      (call $bif_trace (i64.load offset=14 (i32.wrap_i64 ${fun})) (i64.load offset=22 (i32.wrap_i64 ${fun})) (i32.const ${a}) (i64.const 0) (i64.const 0))))
+    (local.get $r))`);
     funs.push(`$xfun${j}`);
   });
   // a fun of this module entered through the trampoline (instructions.ts callFun): its free
@@ -752,7 +787,15 @@ const BADARG = atomTerm(PREDEFINED.badarg), INFINITY = atomTerm(PREDEFINED.infin
 
 /** Out-of-line helpers every compiled module has (the cold paths of instructions.ts). */
 function helpers(c: ModuleContext): string {
-  return `
+  // bif_trace with n arguments in a new frame of n root slots (ModuleContext.bifFix)
+  const fixes = [...c.bifFixArities].sort((a, b) => a - b).map((n) => {
+    const params = Array.from({ length: n }, (_, j) => `(param $a${j} i64)`).join(" ");
+    const stores = Array.from({ length: n }, (_, j) => `(i64.store offset=${8 * j} (global.get $sp) (local.get $a${j}))`).join(" ");
+    return `  (func $bif_fix${n} (param $m i64) (param $f i64) ${params} (param $frame i64) (param $cp i64)
+    (call $frame_enter (i32.const ${n})) ${stores}
+    (call $bif_trace (local.get $m) (local.get $f) (i32.const ${n}) (local.get $frame) (local.get $cp)))`;
+  }).join("\n");
+  return `${fixes}
   ;; raise error:{Tag, V} (badmatch, case_clause, ...): V rooted while the tuple's words are made;
   ;; frame and cp as raise_trace's
   (func $error_tuple (param $tag i64) (param $v i64) (param $frame i64) (param $cp i64) (local $t i32)

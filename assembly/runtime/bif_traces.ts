@@ -1,0 +1,192 @@
+// Stack traces of errors raised inside BIFs: natives, arithmetic's slow path,
+// apply's undef, a call of a non-fun. BEAM's trace is then the BIF's frame
+// {M, F, Args, [{error_info, #{module => erl_erts_errors}}]} (erl_stdlib_errors
+// for a BIF of another module than erlang; [] and no error_info for undef),
+// the frame of the calling place (its line), then the callers' frames as a
+// raise at that place gives them (traces.ts).
+//
+// No cost on a native's success path: a native knows neither its name nor
+// its caller, and compiled code pushes nothing around a call to one. So a
+// native's raise (nativeRaise) only walks the shadow stack for the callers'
+// frames (literals: nothing allocated, traces.ts traceOf), raises with no
+// trace, and leaves the raise "pending" in the process. The code that called
+// the native learns of the raise from the non-value 0 it got back, and then
+// (the raise's cold path) calls bifTrace with the BIF's name, its arguments
+// (they are still in its registers: a native raises before it allocates, the
+// invariant of assembly/natives/common.ts), its own place's frame and its
+// return address: bifTrace builds the trace from them and the walk.
+//
+// Who completes a pending raise: compiled code after every call that can
+// reach a native (compiler codegen: BIFs, arithmetic, call_ext, map
+// instructions, funs), apply (this runtime: its callee is known), and a fun
+// of M:F/A's code. Anything else that sees it (a guard's exc_clear, a catch,
+// the next raise) forgets it, so a pending raise never outlives the call that
+// raised it: pendingPid is the process whose last raise it is.
+//
+// Invariants: pending only between a native's raise and its caller's
+// bifTrace; the walk's frames (traces.ts found) unchanged meanwhile (no other
+// raise runs in between).
+
+import { Term, NIL, isList } from "../../gc/term/term";
+import { tupleRaw, consRaw, mapRaw } from "../../gc/term/build";
+import { atomOf } from "../../gc/term/atoms";
+import { DEBUG } from "../../gc/mem/debug";
+import { PredefinedAtom } from "../boundary/atoms";
+import { current } from "./scheduler";
+import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
+import { reserve } from "./alloc";
+import { raise } from "./exceptions";
+import { traceOf, foundFrame, walkFirst, frameOf, isCp, BACKTRACE_DEPTH } from "./traces";
+
+// @ts-ignore: decorator
+@inline const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
+
+/** The process whose last raise is a native's awaiting its trace (0: none). */
+let pendingPid: Term = 0;
+/** The walk's frames (traces.ts found[0..n)) and its first CP word that gave one. */
+let pendingN: i32 = 0;
+let pendingFirst: u64 = 0;
+/** A tagged reason's tag ({Tag, Body}: Body is the exception's reason until completed), or 0. */
+let pendingTag: Term = 0;
+
+/** Forget a pending raise (any other raise, exc_clear). */
+// @ts-ignore: decorator
+@inline export function bifPendingClear(): void { pendingPid = 0; }
+
+/**
+ * Settle a pending raise nobody completed (a native called by another native, say): the reason
+ * made whole, the trace the callers' frames. May collect. Read before the exception is.
+ */
+export function bifSettle(): void { if (bifPending()) bifTrace(0, 0, 0, 0, false, 0, false); }
+
+/** Whether the running process's last raise is a native's awaiting its trace. */
+export function bifPending(): bool { return pendingPid != 0 && pendingPid == current!.pid; }
+
+/**
+ * A native's raise of error:Reason (tag 0) or error:{tag, Reason}: the callers' frames walked now,
+ * the trace completed by the native's caller (bifTrace). The non-value 0, for the native to return.
+ */
+export function nativeRaise(reason: Term, tag: Term): Term {
+  const p = current!;
+  if (p.handler == 0) {
+    // no handler: the process ends here (raise never returns), with the reason whole
+    if (tag) reason = tagged(tag, reason);
+    raise(ERROR, reason, NIL);
+    return 0;
+  }
+  const n = traceOf(0);   // before the raise moves the stack back
+  const first = walkFirst;
+  raise(ERROR, reason, NIL);
+  pendingPid = p.pid;
+  pendingN = n;
+  pendingFirst = first;
+  pendingTag = tag;
+  return 0;
+}
+
+/** {tag, body} (body rooted across the allocation). */
+function tagged(tag: Term, body: Term): Term {
+  frameEnter(1);
+  slotSet(0, body);
+  reserve(3);
+  const t = tupleRaw(2);
+  store<u64>(<usize>(t - 2) + 8, tag);
+  store<u64>(<usize>(t - 2) + 16, slotGet(0));
+  frameLeave(1);
+  return t;
+}
+
+let A_ERLANG: Term = 0;
+let A_ERROR_INFO: Term = 0;
+let A_MODULE: Term = 0;
+let A_ERTS_ERRORS: Term = 0;
+let A_STDLIB_ERRORS: Term = 0;
+
+/** Frames of the trace being put together (literals, or 0 for the BIF's frame, made last). */
+const parts = new StaticArray<Term>(BACKTRACE_DEPTH);
+
+/**
+ * Complete the running process's pending raise (a no-op if there is none: the call raised in
+ * compiled code, whose trace is whole), called by the code that called the native, after the
+ * raise. Its n arguments are the newest n root slots (n = -1: one slot holding the argument list),
+ * which this leaves. The trace: [{m, f, Args, ErrorInfo} (when m is not 0), `frame` `twice` times
+ * (when not 0; twice: a call of a non-fun, whose place BEAM lists again for its return address),
+ * the frame of `cp` (a CP word: the caller's return address when it has no frame), the walk's
+ * frames], BACKTRACE_DEPTH frames at most. `info`: with error_info (not undef's []).
+ */
+export function bifTrace(m: Term, f: Term, n: i32, frame: Term, twice: bool, cp: u64, info: bool): void {
+  const slots = n < 0 ? 1 : n;
+  if (!bifPending()) { if (slots) frameLeave(slots); return; }
+  pendingPid = 0;
+  const p = current!;
+  let k = 0;
+  if (m) unchecked(parts[k++] = 0);
+  if (frame) { unchecked(parts[k++] = frame); if (twice) unchecked(parts[k++] = frame); }
+  if (isCp(cp) && cp != pendingFirst && k < BACKTRACE_DEPTH) { const cf = frameOf(cp); if (cf) unchecked(parts[k++] = cf); }
+  for (let i = 0; i < pendingN && k < BACKTRACE_DEPTH; i++) unchecked(parts[k++] = foundFrame(i));
+  if (m && !A_ERROR_INFO) {
+    A_ERLANG = atomOf("erlang");
+    A_ERROR_INFO = atomOf("error_info");
+    A_MODULE = atomOf("module");
+    A_ERTS_ERRORS = atomOf("erl_erts_errors");
+    A_STDLIB_ERRORS = atomOf("erl_stdlib_errors");
+  }
+  // words: the tag's tuple, the trace's cells, the arguments' cells, the head {M, F, Args, Info},
+  // the info [{error_info, #{module => ...}}]
+  const args: usize = n < 0 ? 0 : <usize>n;
+  let words: usize = (pendingTag ? 3 : 0) + (<usize>k << 1);
+  if (m) words += (args << 1) + 5 + (info ? 2 + 3 + 4 : 0);
+  reserve(words);   // the arguments in their slots, the reason in the process: rooted
+  if (pendingTag) { const t = tupleRaw(2); store<u64>(<usize>(t - 2) + 8, pendingTag); store<u64>(<usize>(t - 2) + 16, p.excReason); p.excReason = t; }
+  let l: Term = NIL;
+  for (let i = k - 1; i >= 0; i--) {
+    let fr = unchecked(parts[i]);
+    if (fr == 0) fr = headFrame(m, f, n, info);
+    l = consRaw(fr, l);
+  }
+  p.excTrace = l;
+  if (slots) frameLeave(slots);
+}
+
+/** {m, f, Args, Info}, Args from the newest root slots (bifTrace reserved the words). */
+function headFrame(m: Term, f: Term, n: i32, info: bool): Term {
+  let args: Term = NIL;
+  if (n < 0) args = slotGet(0);
+  else for (let i = n - 1; i >= 0; i--) args = consRaw(slotGet(i), args);
+  if (DEBUG) assert(n >= 0 || isList(args) || args == NIL);
+  let loc: Term = NIL;
+  if (info) {
+    const map = mapRaw(1);
+    store<u64>(<usize>(map - 2) + 16, A_MODULE);
+    store<u64>(<usize>(map - 2) + 24, m == A_ERLANG ? A_ERTS_ERRORS : A_STDLIB_ERRORS);
+    const t = tupleRaw(2);
+    store<u64>(<usize>(t - 2) + 8, A_ERROR_INFO);
+    store<u64>(<usize>(t - 2) + 16, map);
+    loc = consRaw(t, NIL);
+  }
+  const h = tupleRaw(4);
+  store<u64>(<usize>(h - 2) + 8, m);
+  store<u64>(<usize>(h - 2) + 16, f);
+  store<u64>(<usize>(h - 2) + 24, args);
+  store<u64>(<usize>(h - 2) + 32, loc);
+  return h;
+}
+
+/**
+ * A BIF's error raised by compiled code itself (an inline BIF: element/2, hd/1, ...): error:reason
+ * (an immediate) with the trace [{m, f, Args, ErrorInfo}, frame, cp's frame, callers...], its n
+ * arguments in the newest n root slots (left by the raise). As raise_trace otherwise.
+ */
+export function bifRaise(reason: Term, m: Term, f: Term, n: i32, frame: Term, cp: u64): i32 {
+  bifWalk();
+  bifTrace(m, f, n, frame, false, cp, true);
+  return raise(ERROR, reason, current!.excTrace);
+}
+
+/** Walk the callers' frames from here for a raise to come (made pending: bifTrace completes it). */
+export function bifWalk(): void {
+  pendingN = traceOf(0);
+  pendingFirst = walkFirst;
+  pendingTag = 0;
+  pendingPid = current!.pid;
+}
