@@ -49,11 +49,12 @@ const PROGRAMS: Program[] = [
   { mod: "ring", args: ["1000", "1000"], smokeArgs: ["10", "10"] },
   { mod: "pingpong", args: ["1000000"], smokeArgs: ["1000"] },
   { mod: "exc_bench", args: ["1000000"], smokeArgs: ["1000"] },
-  // spawn_bench, yield_bench and c10m at sizes below a compiled-code failure found here: a compiled
-  // process that spawns more than ~4,000 processes which then suspend (receive, yield) while it is
-  // preempted can end early with reason normal, on both backends (docs/benchmarks.md section 10);
-  // so 3,000 processes for spawn_bench (its spawn_alive keeps them all waiting), 1,000 yielders
-  // (x 100 yields) for yield_bench and a window of 1,000 for c10m (300k processes in all)
+  // spawn_bench, yield_bench and c10m at reduced sizes: 3,000 processes for spawn_bench, 1,000
+  // yielders (x 100 yields) for yield_bench, a window of 1,000 for c10m (300k processes in all).
+  // The $CP bug that first kept them small is fixed (docs/benchmarks.md section 10), but on WasmFX
+  // spawn_bench at 10,000 and at 20,000 meets system_limit in this suite's Node (2026-11-28): live
+  // continuations are capped by memory mappings (host/backend.ts), and this Node holds the suite's
+  // other runtimes too. The usual sizes wait until that is measured.
   { mod: "spawn_bench", args: ["3000"], smokeArgs: ["1000"], erlFlags: ["+P", "2000000", "+S", "1:1"] },
   { mod: "yield_bench", args: ["1000", "100"], smokeArgs: ["200", "10"], erlFlags: ["+S", "1:1"] },
   { mod: "c10m", args: ["300000", "1000", "1"], smokeArgs: ["5000", "500", "1"], erlFlags: ["+S", "1:1"] },
