@@ -12,7 +12,7 @@ import {
   Term, NIL, isSmall, smallValue, makeSmall, isAtom, makeAtom, isPid, isList, head, tail, tupleGet, tupleWords, isRef,
   isInteger, makePid, PID_SLOT_BITS,
 } from "../../gc/term/term";
-import { tupleRaw, consRaw } from "../../gc/term/build";
+import { tupleRaw, consRaw, pairRaw } from "../../gc/term/build";
 import { PredefinedAtom } from "../boundary/atoms";
 import { raise } from "../runtime/exceptions";
 import { send as sendMessage } from "../runtime/mailbox";
@@ -342,16 +342,9 @@ export function erlang_get_module_info_1(m: Term): Term {
   const ex = exportsList(m);
   reserveKeeping(4 * (2 + tupleWords(2)), ex, m);
   let l: Term = NIL;
-  l = consRaw(pairOf(A_COMPILE, NIL), l);
-  l = consRaw(pairOf(A_ATTRIBUTES, NIL), l);
-  l = consRaw(pairOf(A_EXPORTS, kept0), l);
-  l = consRaw(pairOf(A_MODULE, kept1), l);
+  l = consRaw(pairRaw(A_COMPILE, NIL), l);
+  l = consRaw(pairRaw(A_ATTRIBUTES, NIL), l);
+  l = consRaw(pairRaw(A_EXPORTS, kept0), l);
+  l = consRaw(pairRaw(A_MODULE, kept1), l);
   return l;
-}
-/** {a, b} in reserved words. */
-function pairOf(a: Term, b: Term): Term {
-  const t = tupleRaw(2);
-  store<u64>(<usize>(t - 2) + 8, a);
-  store<u64>(<usize>(t - 2) + 16, b);
-  return t;
 }

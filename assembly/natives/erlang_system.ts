@@ -25,9 +25,9 @@
 // allocates but the tuples and lists of an answer, reserved before building.
 
 import {
-  Term, NIL, makeSmall, isAtom, isPid, isList, head, tail, tupleGet, tupleSet, tupleWords,
+  Term, NIL, makeSmall, isAtom, isPid, isList, head, tail, tupleGet, tupleWords,
 } from "../../gc/term/term";
-import { tupleRaw, consRaw } from "../../gc/term/build";
+import { consRaw, pairRaw } from "../../gc/term/build";
 import { atomOf, atomCount, atomNameLen } from "../../gc/term/atoms";
 import { offheapBytes } from "../../gc/mem/offheap";
 import { youngSize, heapBytes } from "../../gc/mem/heap";
@@ -135,14 +135,6 @@ export function systemInit(): void {
 // @ts-ignore: decorator
 @inline function small(v: u64): Term { return makeSmall(<i64>v); }
 
-/** {A, B}; 3 words reserved. */
-function pair(a: Term, b: Term): Term {
-  const t = tupleRaw(2);
-  tupleSet(t, 0, a);
-  tupleSet(t, 1, b);
-  return t;
-}
-
 /** The string s (ASCII) as a list of character codes; 2 words a character reserved. */
 function stringList(s: string): Term {
   let l = NIL;
@@ -174,11 +166,11 @@ export function erlang_statistics_1(item: Term): Term {
     const since = now - lastReductions;
     lastReductions = now;
     reserve(tupleWords(2));
-    return pair(small(now), small(since));
+    return pairRaw(small(now), small(since));
   }
   if (item == A_CONTEXT_SWITCHES) {
     reserve(tupleWords(2));
-    return pair(small(switches), makeSmall(0));
+    return pairRaw(small(switches), makeSmall(0));
   }
   if (item == A_RUNTIME || item == A_WALL_CLOCK) {
     const now = hostNow();
@@ -186,7 +178,7 @@ export function erlang_statistics_1(item: Term): Term {
     const since = <u64>max(now - lastWallMs, 0);
     lastWallMs = now;
     reserve(tupleWords(2));
-    return pair(small(total), small(since));
+    return pairRaw(small(total), small(since));
   }
   return badarg();
 }
@@ -254,7 +246,7 @@ export function erlang_memory_0(): Term {
   for (let i = 0; i < n; i++) values[i] = memoryOf(keys[i]);
   reserve(<usize>n * (2 + tupleWords(2)));
   let l = NIL;
-  for (let i = n - 1; i >= 0; i--) l = consRaw(pair(keys[i], makeSmall(values[i])), l);
+  for (let i = n - 1; i >= 0; i--) l = consRaw(pairRaw(keys[i], makeSmall(values[i])), l);
   return l;
 }
 
@@ -273,7 +265,7 @@ export function erlang_memory_1(what: Term): Term {
   for (let l = what; isList(l); l = tail(l)) keys[i++] = head(l);
   reserve(<usize>n * (2 + tupleWords(2)));
   let out = NIL;
-  for (let j = <i32>n - 1; j >= 0; j--) out = consRaw(pair(keys[j], makeSmall(memoryOf(keys[j]))), out);
+  for (let j = <i32>n - 1; j >= 0; j--) out = consRaw(pairRaw(keys[j], makeSmall(memoryOf(keys[j]))), out);
   return out;
 }
 
@@ -312,7 +304,7 @@ export function erlang_process_info_2(pid: Term, item: Term): Term {
   } else return badarg();
   if (!p) return UNDEFINED;
   reserve(tupleWords(2));
-  return pair(item, v);
+  return pairRaw(item, v);
 }
 
 /** erlang:garbage_collect/0: a full sweep of the caller's heap; true. */

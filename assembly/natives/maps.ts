@@ -23,7 +23,7 @@ import {
   Term, NIL, isSmall, isList, head, tail, termPtr, tupleWords, tupleGet, mapSize, mapWords, mapKeyAddr, mapValueAddr,
   isInteger,
 } from "../../gc/term/term";
-import { consRaw, tupleRaw, mapRaw } from "../../gc/term/build";
+import { consRaw, tupleRaw, mapRaw, pairRaw } from "../../gc/term/build";
 import { compareMapKeys } from "../../gc/term/order";
 import { PredefinedAtom } from "../boundary/atoms";
 import { DEBUG } from "../../gc/mem/debug";
@@ -53,14 +53,6 @@ function sorted(m: Term): bool {
   return true;
 }
 
-/** {a, b} in reserved words. */
-function pair(a: Term, b: Term): Term {
-  const t = tupleRaw(2);
-  store<u64>(termPtr(t) + 8, a);
-  store<u64>(termPtr(t) + 16, b);
-  return t;
-}
-
 /** Where key k goes in map m: the first index whose key sorts after it. */
 function lowerBound(m: Term, k: Term): usize {
   let lo: usize = 0, hi = mapSize(m);
@@ -84,7 +76,7 @@ export function maps_find_2(k: Term, m: Term): Term {
   const i = mapIndex(m, k);
   if (i < 0) return ERROR;
   reserveKeeping(tupleWords(2), m);
-  return pair(OK, value(kept0, <usize>i));
+  return pairRaw(OK, value(kept0, <usize>i));
 }
 
 /** maps:is_key/2. */
@@ -157,7 +149,7 @@ export function maps_take_2(k: Term, m: Term): Term {
   const i = mapIndex(m, k);
   if (i < 0) return ERROR;
   const r = without(m, <usize>i, tupleWords(2));
-  return pair(value(kept0, <usize>i), r);
+  return pairRaw(value(kept0, <usize>i), r);
 }
 
 /** maps:keys/1 (keys first: 0) and maps:values/1 (1). */
@@ -178,7 +170,7 @@ export function maps_to_list_1(m: Term): Term {
   const n = mapSize(m);
   reserveKeeping(n * (2 + tupleWords(2)), m);
   let l: Term = NIL;
-  for (let i = n; i > 0; i--) l = consRaw(pair(key(kept0, i - 1), value(kept0, i - 1)), l);
+  for (let i = n; i > 0; i--) l = consRaw(pairRaw(key(kept0, i - 1), value(kept0, i - 1)), l);
   return l;
 }
 
@@ -321,6 +313,6 @@ export function erts_internal_map_next_3(path: Term, m: Term, acc: Term): Term {
   if (!isList(acc) && acc != NIL) return badarg();
   reserveKeeping(n * (2 + tupleWords(2)), m, acc);
   let l = kept1;
-  for (let i = n; i > 0; i--) l = consRaw(pair(key(kept0, i - 1), value(kept0, i - 1)), l);
+  for (let i = n; i > 0; i--) l = consRaw(pairRaw(key(kept0, i - 1), value(kept0, i - 1)), l);
   return l;
 }

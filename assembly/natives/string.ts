@@ -18,8 +18,8 @@
 // text is copied out before anything is allocated; the list is rooted across
 // the one reservation (common.ts reserveKeeping) and Rest found after it.
 
-import { Term, NIL, isSmall, smallValue, isList, head, tail, termPtr } from "../../gc/term/term";
-import { tupleRaw } from "../../gc/term/build";
+import { Term, NIL, isSmall, smallValue, isList, head, tail } from "../../gc/term/term";
+import { pairRaw } from "../../gc/term/build";
 import { atomOf } from "../../gc/term/atoms";
 import { bigWordsFor } from "../../gc/term/bignum";
 import { hostFloatParse } from "../runtime/env";
@@ -73,18 +73,10 @@ function digitsAfter(t: Term, skip: usize): usize {
   return n;
 }
 
-/** {a, b}, room reserved. */
-function pair(a: Term, b: Term): Term {
-  const t = tupleRaw(2);
-  store<u64>(termPtr(t) + 8, a);
-  store<u64>(termPtr(t) + 16, b);
-  return t;
-}
-
 /** {error, why} (3 words). */
 function failure(why: Term): Term {
   reserve(3);   // (`why` is an atom: nothing to keep)
-  return pair(A_ERROR, why);
+  return pairRaw(A_ERROR, why);
 }
 
 /** Cells of an optional sign at the front of `t`. */
@@ -106,7 +98,7 @@ export function string_list_to_integer_1(l: Term): Term {
   const list = kept0;
   const v = textInteger(text, n, 10);   // (its own reservation finds the room made)
   heap.free(text);
-  return pair(v, dropCells(list, n));
+  return pairRaw(v, dropCells(list, n));
 }
 
 /** string:list_to_float/1. */
@@ -133,5 +125,5 @@ export function string_list_to_float_1(l: Term): Term {
   if (!isFinite(f)) return failure(A_NO_FLOAT);
   reserveKeeping(2 + 3, l);
   const list = kept0;
-  return pair(floatResult(f), dropCells(list, n));   // (floatResult's reservation finds the room made)
+  return pairRaw(floatResult(f), dropCells(list, n));   // (floatResult's reservation finds the room made)
 }

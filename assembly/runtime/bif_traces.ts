@@ -28,18 +28,15 @@
 // raise runs in between).
 
 import { Term, NIL, isList } from "../../gc/term/term";
-import { tupleRaw, consRaw, mapRaw } from "../../gc/term/build";
+import { tupleRaw, consRaw, mapRaw, pairRaw } from "../../gc/term/build";
 import { atomOf } from "../../gc/term/atoms";
 import { DEBUG } from "../../gc/mem/debug";
-import { PredefinedAtom } from "../boundary/atoms";
 import { current } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
 import { reserve } from "./alloc";
-import { raise } from "./exceptions";
+import { raise, ERROR } from "./exceptions";
 import { traceOf, foundFrame, walkFirst, frameOf, isCp, BACKTRACE_DEPTH } from "./traces";
 
-// @ts-ignore: decorator
-@inline const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
 
 /** The process whose last raise is a native's awaiting its trace (0: none). */
 let pendingPid: Term = 0;
@@ -89,9 +86,7 @@ function tagged(tag: Term, body: Term): Term {
   frameEnter(1);
   slotSet(0, body);
   reserve(3);
-  const t = tupleRaw(2);
-  store<u64>(<usize>(t - 2) + 8, tag);
-  store<u64>(<usize>(t - 2) + 16, slotGet(0));
+  const t = pairRaw(tag, slotGet(0));
   frameLeave(1);
   return t;
 }
@@ -137,7 +132,7 @@ export function bifTrace(m: Term, f: Term, n: i32, frame: Term, twice: bool, cp:
   let words: usize = (pendingTag ? 3 : 0) + (<usize>k << 1);
   if (m) words += (args << 1) + 5 + (info ? 2 + 3 + 4 : 0);
   reserve(words);   // the arguments in their slots, the reason in the process: rooted
-  if (pendingTag) { const t = tupleRaw(2); store<u64>(<usize>(t - 2) + 8, pendingTag); store<u64>(<usize>(t - 2) + 16, p.excReason); p.excReason = t; }
+  if (pendingTag) p.excReason = pairRaw(pendingTag, p.excReason);
   let l: Term = NIL;
   for (let i = k - 1; i >= 0; i--) {
     let fr = unchecked(parts[i]);
@@ -159,10 +154,7 @@ function headFrame(m: Term, f: Term, n: i32, info: bool): Term {
     const map = mapRaw(1);
     store<u64>(<usize>(map - 2) + 16, A_MODULE);
     store<u64>(<usize>(map - 2) + 24, m == A_ERLANG ? A_ERTS_ERRORS : A_STDLIB_ERRORS);
-    const t = tupleRaw(2);
-    store<u64>(<usize>(t - 2) + 8, A_ERROR_INFO);
-    store<u64>(<usize>(t - 2) + 16, map);
-    loc = consRaw(t, NIL);
+    loc = consRaw(pairRaw(A_ERROR_INFO, map), NIL);
   }
   const h = tupleRaw(4);
   store<u64>(<usize>(h - 2) + 8, m);

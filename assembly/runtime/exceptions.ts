@@ -41,7 +41,7 @@ import { bifPendingClear, bifSettle } from "./bif_traces";
 // @ts-ignore: decorator
 @inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
 // @ts-ignore: decorator
-@inline const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
+@inline export const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
 // @ts-ignore: decorator
 @inline const EXIT: Term = (<u64>PredefinedAtom.EXIT << 6) | 0x0B;
 

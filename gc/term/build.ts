@@ -37,6 +37,15 @@ export function tupleRaw(n: usize): Term {
   return makeBoxed(p);
 }
 
+/** {a, b} (3 words, reserved by the caller: nothing here may collect). */
+export function pairRaw(a: Term, b: Term): Term {
+  const p = bump(3);
+  store<u64>(p, makeHeader(SUB_TUPLE, 2));
+  store<u64>(p, a, 8);
+  store<u64>(p, b, 16);
+  return makeBoxed(p);
+}
+
 // ── numbers
 
 /** An integer term: small when it fits 60 bits, else a big of one limb (3 words; gc/term/bignum.ts). */
