@@ -122,7 +122,7 @@ async function runCommand(args: string[]): Promise<number> {
   // BEAM-deep recursion: the shadow stack may grow to 256 MiB (it is allocated as it grows)
   const rt = await Runtime.start({ program: { [backend]: linked[backend]!.bytes }, backend, shadowStackBytes: 256 << 20, stdout: (text) => process.stdout.write(text) });
   try {
-    for (const f of rt.onLoadFailures) process.stderr.write(onLoadReport(f));   // as BEAM logs it (erl: on stdout, with the time)
+    for (const f of rt.onLoadFailures) if (f.logged) process.stderr.write(onLoadReport(f));   // as BEAM logs it (erl: on stdout, with the time)
     const pid = rt.spawn(entry);
     let failure: string | undefined;
     rt.onExit((e) => { if (e.pid.equals(pid) && e.text !== "normal") failure = e.text; });

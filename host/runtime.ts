@@ -432,21 +432,27 @@ export class Runtime {
   private async runOnLoad(): Promise<void> {
     for (const module of onLoadModules(this.entries())) {
       const pid = this.spawn(`${module}:$on_load`);
-      let text: string | undefined;
-      const off = this.onExit((e) => { if (e.pid.equals(pid)) text = e.text; });
+      let text: string | undefined, logged = true;
+      const off = this.onExit((e) => {
+        if (!e.pid.equals(pid)) return;
+        text = e.text;
+        logged = !(e.reason instanceof Atom);
+      });
       try {
         // to its end, or until every process waits for a message: nothing will send one now
         await this.driver.run({ until: () => text !== undefined, returnWhenWaiting: true });
         if (text === undefined) {   // it waits with nothing to wake it: BEAM would wait for ever
           this.kill(pid);
           text = "it never returned (it waits for a message nothing sends)";
+          logged = true;   // not the kill's reason: BEAM would wait for ever, so this is ours to report
         }
       } finally {
         off();
       }
-      if (text !== "normal") {
+      // the entry exits with F's result (BEAM's exit(call_on_load_function(M))): only ok keeps the module
+      if (text !== "ok") {
         this.ex.unload_module(this.atomTerm(module));
-        this.onLoadFailures.push({ module, text });
+        this.onLoadFailures.push({ module, text, logged });
       }
     }
   }

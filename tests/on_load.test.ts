@@ -8,7 +8,8 @@
 // but for the warning erl logs (on stdout, with the time) for the module
 // whose on_load function failed: it is taken out of erl's output and its
 // body compared with Runtime.onLoadFailures and with what `shoal run` prints
-// on stderr. Two more modules (a crashing on_load function, one that never
+// on stderr (erl logs nothing for on_load_normal, whose function returns an
+// atom, normal, so not ok: its module is not loaded either). Two more modules (a crashing on_load function, one that never
 // returns) are not called by the program: erl never loads them; Shoal's
 // failures for them are checked, and that calls to them raise undef.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -63,12 +64,15 @@ describe.each(BACKENDS)("on %s", (backend) => {
     const rt = await Runtime.start({ program: { [backend]: linked[backend]! }, backend, poisonFromSpace: true, stdout: (t) => { stdout += t; } });
     try {
       // by module name; each ran to its end before start returned: their prints are there already
-      expect(rt.onLoadFailures.map((f) => f.module)).toEqual(["on_load_bad", "on_load_crash", "on_load_waits"]);
+      expect(rt.onLoadFailures.map((f) => f.module)).toEqual(["on_load_bad", "on_load_crash", "on_load_normal", "on_load_waits"]);
       // (erlang:display/1 ends a line with \r\n, on erl as here)
       expect(stdout).toBe("{on_load_bad,init}\r\n{on_load_ok,init}\r\n");
       expect(erlStdout.startsWith(stdout)).toBe(true);
-      const [bad, crash, waits] = rt.onLoadFailures;
+      const [bad, crash, normal, waits] = rt.onLoadFailures;
       expect(onLoadReport(bad)).toBe(`=WARNING REPORT====\n${erlWarnings[0].body}\n`);
+      // init() -> normal: not loaded (the result is not ok), and, an atom, not logged (erl logs only bad's)
+      expect(normal).toEqual({ module: "on_load_normal", text: "normal", logged: false });
+      expect([bad, crash, waits].every((f) => f.logged)).toBe(true);
       expect(crash.text).toMatch(/^\{boom,\[\{on_load_crash,init,0,/);
       expect(waits.text).toBe("it never returned (it waits for a message nothing sends)");
       // what init registered outlives it
@@ -92,7 +96,7 @@ describe.each(BACKENDS)("on %s", (backend) => {
 test("shoal run prints what erl prints, and erl's warning for the failed module on stderr", () => {
   const run = path.join(dir, "run");
   fs.mkdirSync(run);
-  for (const m of ["on_load_main", "on_load_ok", "on_load_bad"]) fs.copyFileSync(path.join(dir, `${m}.beam`), path.join(run, `${m}.beam`));
+  for (const m of ["on_load_main", "on_load_ok", "on_load_bad", "on_load_normal"]) fs.copyFileSync(path.join(dir, `${m}.beam`), path.join(run, `${m}.beam`));
   const r = shoal(["run", run, "--entry", "on_load_main:main"]);
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(erlStdout);

@@ -466,7 +466,8 @@ function handlerDepths(fn: BeamFunction, where: string): { depths: number[]; fra
 
 /**
  * The function name of the entry a module with -on_load(F/0) exports, `module:$on_load/0`: it runs
- * F and answers ok, or raises exit:Result (host/on_load.ts runs it, before the program).
+ * F and exits with its result, ok included, as BEAM's code_server does (host/on_load.ts runs it, before
+ * the program, and keeps the module when that reason is ok).
  */
 export const ON_LOAD_ENTRY = "$on_load";
 
@@ -579,10 +580,9 @@ function assemble(c: ModuleContext): string {
   }
   bases.push({ kind: "imm", value: small(BigInt(frames.length)) });
   const frameTable = data.tupleOf([data.tupleOf(bases), data.tupleOf(frames), data.tupleOf(c.siteFrames)]);
-  // the on_load entry's frame, for the trace of its raise when F returns something else than ok
+  // the on_load entry's frame, for the trace of its exit with F's result
   const onLoadFrame = c.onLoad && data.tupleOf([{ kind: "atom", atom: data.atom(c.module) }, { kind: "atom", atom: data.atom(c.onLoad.name) },
     { kind: "imm", value: small(0n) }, { kind: "imm", value: NIL }]);
-  const ok = c.atom("ok");
   const layout = data.layout();
   const lines: string[] = [];
   lines.push(`(module`);
@@ -726,15 +726,17 @@ function assemble(c: ModuleContext): string {
     lines.push(`  (func (export "${watString(`${c.module}:${e.function}/${e.arity}`)}") ${params} (result i64)
     (if (i32.eqz (global.get $ready)) (then (call $init))) ${sets} (call $run (i32.const ${encode(id)})))`);
   }
-  // the on_load entry: F()'s result if it is ok; anything else it raises as exit:Result, so the
-  // process running it (host/on_load.ts) ends with that reason; an exception in F ends it as F's would
+  // the on_load entry: exit(F()), as BEAM's code_server runs F (`exit(call_on_load_function(M))`),
+  // so the process running it (host/on_load.ts) ends with F's result as its reason, ok included (a
+  // normal end would not tell F returning normal from F returning ok); an exception in F ends it as
+  // F's would
   if (c.onLoad) {
     const id = c.labelIds.get(c.onLoad.entry);
     if (id === undefined) throw new CompileError(`${c.module}.beam: on_load function ${c.onLoad.name}/0 has no code`);
     lines.push(`  (func (export "${watString(`${c.module}:${ON_LOAD_ENTRY}/0`)}") (result i64) (local $r i64)
     (if (i32.eqz (global.get $ready)) (then (call $init)))
     (local.set $r (call $run (i32.const ${encode(id)})))
-    (if (i32.and (i64.ne (local.get $r) (i64.const 0)) (i64.ne (local.get $r) ${ok}))
+    (if (i64.ne (local.get $r) (i64.const 0))
       (then (drop (call $raise_trace (i64.const ${atomTerm(PREDEFINED.exit)}) (local.get $r) ${c.word(onLoadFrame!)} (i64.const 0))) (return (i64.const 0))))
     (local.get $r))`);
   }
