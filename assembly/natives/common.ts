@@ -17,18 +17,18 @@ import {
   tupleWords,
 } from "../../gc/term/term";
 import { tupleRaw } from "../../gc/term/build";
-import { atomOf } from "../../gc/term/atoms";
+import { atomOf, ATOM_TRUE, ATOM_FALSE, ATOM_UNDEFINED } from "../../gc/term/atoms";
 import { PredefinedAtom } from "../boundary/atoms";
 import { nativeRaise } from "../runtime/bif_traces";
 import { reserve } from "../runtime/alloc";
 import { frameEnter, frameLeave, slotGet, slotSet } from "../runtime/shadowstack";
 
 // @ts-ignore: decorator
-@inline export const TRUE: Term = (<u64>PredefinedAtom.TRUE << 6) | 0x0B;
+@inline export const TRUE: Term = ATOM_TRUE;
 // @ts-ignore: decorator
-@inline export const FALSE: Term = (<u64>PredefinedAtom.FALSE << 6) | 0x0B;
+@inline export const FALSE: Term = ATOM_FALSE;
 // @ts-ignore: decorator
-@inline export const UNDEFINED: Term = (<u64>PredefinedAtom.UNDEFINED << 6) | 0x0B;
+@inline export const UNDEFINED: Term = ATOM_UNDEFINED;
 
 /** true or false. */
 // @ts-ignore: decorator

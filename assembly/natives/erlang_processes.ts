@@ -13,6 +13,7 @@ import {
   isInteger, makePid, PID_SLOT_BITS,
 } from "../../gc/term/term";
 import { tupleRaw, consRaw, pairRaw } from "../../gc/term/build";
+import { ATOM_THROW, ATOM_ERROR, ATOM_EXIT } from "../../gc/term/atoms";
 import { PredefinedAtom } from "../boundary/atoms";
 import { raise } from "../runtime/exceptions";
 import { send as sendMessage } from "../runtime/mailbox";
@@ -36,11 +37,11 @@ import {
 } from "./common";
 
 // @ts-ignore: decorator
-@inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
+@inline const THROW: Term = ATOM_THROW;
 // @ts-ignore: decorator
-@inline const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
+@inline const ERROR: Term = ATOM_ERROR;
 // @ts-ignore: decorator
-@inline const EXIT: Term = (<u64>PredefinedAtom.EXIT << 6) | 0x0B;
+@inline const EXIT: Term = ATOM_EXIT;
 // @ts-ignore: decorator
 @inline const NORMAL_PRIORITY: u8 = <u8>Priority.NORMAL;
 

@@ -26,7 +26,7 @@ import {
   makeAtom, isPid,
 } from "../../gc/term/term";
 import { tupleRaw, consRaw } from "../../gc/term/build";
-import { ATOM_NORMAL, ATOM_KILL, ATOM_UNDEFINED, ATOM_BADARG, atomOf } from "../../gc/term/atoms";
+import { ATOM_NORMAL, ATOM_KILL, ATOM_UNDEFINED, ATOM_BADARG, atomOf, ATOM_SHUTDOWN, ATOM_INFINITY, ATOM_EXIT_TAG } from "../../gc/term/atoms";
 import { PredefinedAtom } from "../boundary/atoms";
 import { Priority } from "../boundary/codes";
 import { current, processExit, spawn } from "./scheduler";
@@ -38,11 +38,11 @@ import { spawnMfa } from "./apply";
 import { hostNow } from "./env";
 
 // @ts-ignore: decorator
-@inline const SHUTDOWN: Term = (<u64>PredefinedAtom.SHUTDOWN << 6) | 0x0B;
+@inline const SHUTDOWN: Term = ATOM_SHUTDOWN;
 // @ts-ignore: decorator
-@inline const INFINITY: Term = (<u64>PredefinedAtom.INFINITY << 6) | 0x0B;
+@inline const INFINITY: Term = ATOM_INFINITY;
 // @ts-ignore: decorator
-@inline const EXIT_TAG: Term = (<u64>PredefinedAtom.EXIT_TAG << 6) | 0x0B;
+@inline const EXIT_TAG: Term = ATOM_EXIT_TAG;
 
 let ONE_FOR_ONE: Term = 0, ONE_FOR_ALL: Term = 0, REST_FOR_ONE: Term = 0;
 let PERMANENT: Term = 0, TRANSIENT: Term = 0, TEMPORARY: Term = 0, BRUTAL_KILL: Term = 0;

@@ -51,6 +51,19 @@ import { Tag, TagShift } from "../../assembly/boundary/terms";
 // @ts-ignore: decorator
 @inline export const ATOM_OK: Term = (<u64>PredefinedAtom.OK << TagShift.ATOM) | Tag.ATOM;
 // @ts-ignore: decorator
+@inline export const ATOM_ERROR: Term = (<u64>PredefinedAtom.ERROR << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_EXIT: Term = (<u64>PredefinedAtom.EXIT << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_THROW: Term = (<u64>PredefinedAtom.THROW << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_INFINITY: Term = (<u64>PredefinedAtom.INFINITY << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
+@inline export const ATOM_SHUTDOWN: Term = (<u64>PredefinedAtom.SHUTDOWN << TagShift.ATOM) | Tag.ATOM;
+/** 'EXIT' */
+// @ts-ignore: decorator
+@inline export const ATOM_EXIT_TAG: Term = (<u64>PredefinedAtom.EXIT_TAG << TagShift.ATOM) | Tag.ATOM;
+// @ts-ignore: decorator
 @inline export const ATOM_ABORT: Term = (<u64>PredefinedAtom.ABORT << TagShift.ATOM) | Tag.ATOM;
 // @ts-ignore: decorator
 @inline export const ATOM_MAX_HEAP_SIZE: Term = (<u64>PredefinedAtom.MAX_HEAP_SIZE << TagShift.ATOM) | Tag.ATOM;
