@@ -52,6 +52,19 @@ export function reserve(words: usize): void {
   collectRunning(words, false);
 }
 
+/**
+ * As reserve, for a process whose end is being decided (the scheduler, right after its code
+ * returned: bif_traces.ts bifUncaughtReason): it collects if it must, but never ends the process
+ * for its max_heap_size (it ends anyway), so nothing it calls can suspend or unwind.
+ */
+export function reserveEnding(words: usize): void {
+  const h = active!;
+  if (htop + (words << 3) <= hend && h.vheap <= h.vheapLimit) return;
+  heapSync();
+  collectHeap(h, words, false);
+  heapReload();
+}
+
 /** Collect heap `h` with the roots of whoever owns it, reporting the pause if asked. */
 function collectHeap(h: Heap, need: usize, major: bool): void {
   const t0 = reportPauses ? hostNow() : 0;

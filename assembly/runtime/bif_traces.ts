@@ -16,6 +16,11 @@
 // invariant of assembly/natives/common.ts), its own place's frame and its
 // return address: bifTrace builds the trace from them and the walk.
 //
+// A native's raise in a process with no handler at all does not end the
+// process at once, as a raise does: it sets the exception and leaves it
+// pending the same way, and bifTrace, once the trace is whole, ends the
+// process with it ({Reason, Trace}, what its links and monitors get).
+//
 // Who completes a pending raise: compiled code after every call that can
 // reach a native (compiler codegen: BIFs, arithmetic, call_ext, map
 // instructions, funs), apply (this runtime: its callee is known), and a fun
@@ -32,9 +37,9 @@ import { tupleRaw, consRaw, mapRaw, pairRaw } from "../../gc/term/build";
 import { atomOf } from "../../gc/term/atoms";
 import { DEBUG } from "../../gc/mem/debug";
 import { current } from "./scheduler";
-import { frameEnter, frameLeave, slotGet, slotSet } from "./shadowstack";
-import { reserve } from "./alloc";
-import { raise, ERROR } from "./exceptions";
+import { frameLeave, slotGet } from "./shadowstack";
+import { reserve, reserveEnding } from "./alloc";
+import { raise, raiseUncaught, uncaughtReasonRaw, UNCAUGHT_WORDS, ERROR } from "./exceptions";
 import { traceOf, foundFrame, walkFirst, frameOf, isCp, BACKTRACE_DEPTH } from "./traces";
 
 
@@ -43,6 +48,8 @@ let pendingPid: Term = 0;
 /** The walk's frames (traces.ts found[0..n)) and its first CP word that gave one. */
 let pendingN: i32 = 0;
 let pendingFirst: u64 = 0;
+/** Whether the pending raise had no handler to go to: completing it ends the process. */
+let pendingUncaught = false;
 /** A tagged reason's tag ({Tag, Body}: Body is the exception's reason until completed), or 0. */
 let pendingTag: Term = 0;
 
@@ -59,36 +66,34 @@ export function bifSettle(): void { if (bifPending()) bifTrace(0, 0, 0, 0, false
 /** Whether the running process's last raise is a native's awaiting its trace. */
 export function bifPending(): bool { return pendingPid != 0 && pendingPid == current!.pid; }
 
+/** Whether process `pid`'s last raise is a native's awaiting its trace. */
+export function bifPendingOf(pid: Term): bool { return pendingPid != 0 && pendingPid == pid; }
+
 /**
  * A native's raise of error:Reason (tag 0) or error:{tag, Reason}: the callers' frames walked now,
  * the trace completed by the native's caller (bifTrace). The non-value 0, for the native to return.
  */
 export function nativeRaise(reason: Term, tag: Term): Term {
   const p = current!;
-  if (p.handler == 0) {
-    // no handler: the process ends here (raise never returns), with the reason whole
-    if (tag) reason = tagged(tag, reason);
-    raise(ERROR, reason, NIL);
-    return 0;
-  }
   const n = traceOf(0);   // before the raise moves the stack back
   const first = walkFirst;
-  raise(ERROR, reason, NIL);
+  pendingUncaught = p.handler == 0;
+  if (pendingUncaught) {
+    // no handler: the process is to end with this error, but with its whole trace (links and
+    // monitors see it), which only the caller can complete: the exception is set without the
+    // raise (which would end the process now), and bifTrace ends the process once it is whole
+    bifPendingClear();
+    p.excClass = ERROR;
+    p.excReason = reason;
+    p.excTrace = NIL;
+  } else {
+    raise(ERROR, reason, NIL);
+  }
   pendingPid = p.pid;
   pendingN = n;
   pendingFirst = first;
   pendingTag = tag;
   return 0;
-}
-
-/** {tag, body} (body rooted across the allocation). */
-function tagged(tag: Term, body: Term): Term {
-  frameEnter(1);
-  slotSet(0, body);
-  reserve(3);
-  const t = pairRaw(tag, slotGet(0));
-  frameLeave(1);
-  return t;
 }
 
 let A_ERLANG: Term = 0;
@@ -113,12 +118,42 @@ export function bifTrace(m: Term, f: Term, n: i32, frame: Term, twice: bool, cp:
   const slots = n < 0 ? 1 : n;
   if (!bifPending()) { if (slots) frameLeave(slots); return; }
   pendingPid = 0;
-  const p = current!;
+  reserve(traceParts(m, n, frame, twice, cp, info));   // the arguments in their slots, the reason in the process: rooted
+  traceBuild(m, f, n, info);
+  if (slots) frameLeave(slots);
+  // nativeRaise's error with no handler: now whole, it ends the process (p.handler is 0 too after
+  // a raise that went to the outermost handler, so the flag, not the handler, tells)
+  if (pendingUncaught) { pendingUncaught = false; raiseUncaught(); }
+}
+
+/**
+ * The scheduler's side of a native's raise with no handler that nothing completed: the process's
+ * code returned the non-value (a caller that does not call bif_trace), so it ends with that error,
+ * its trace the callers' frames. The exit reason; 0 if process `pid` has no such raise. Called in
+ * the process's context (its heap and shadow stack), right after its code returned; it collects
+ * at most (reserveEnding), never suspends or ends the process, so the scheduler's loop stays free
+ * of Asyncify's instrumentation.
+ */
+export function bifUncaughtReason(pid: Term): Term {
+  if (!bifPendingOf(pid) || !pendingUncaught) return 0;
+  pendingPid = 0;
+  pendingUncaught = false;
+  reserveEnding(traceParts(0, 0, 0, false, 0, false) + UNCAUGHT_WORDS);
+  traceBuild(0, 0, 0, false);
+  return uncaughtReasonRaw();
+}
+
+/** Frames of the trace being completed in parts[0..partsN). */
+let partsN = 0;
+
+/** Lay out the pending raise's trace in parts (as bifTrace describes it); the words it takes to build. */
+function traceParts(m: Term, n: i32, frame: Term, twice: bool, cp: u64, info: bool): usize {
   let k = 0;
   if (m) unchecked(parts[k++] = 0);
   if (frame) { unchecked(parts[k++] = frame); if (twice) unchecked(parts[k++] = frame); }
   if (isCp(cp) && cp != pendingFirst && k < BACKTRACE_DEPTH) { const cf = frameOf(cp); if (cf) unchecked(parts[k++] = cf); }
   for (let i = 0; i < pendingN && k < BACKTRACE_DEPTH; i++) unchecked(parts[k++] = foundFrame(i));
+  partsN = k;
   if (m && !A_ERROR_INFO) {
     A_ERLANG = atomOf("erlang");
     A_ERROR_INFO = atomOf("error_info");
@@ -131,16 +166,20 @@ export function bifTrace(m: Term, f: Term, n: i32, frame: Term, twice: bool, cp:
   const args: usize = n < 0 ? 0 : <usize>n;
   let words: usize = (pendingTag ? 3 : 0) + (<usize>k << 1);
   if (m) words += (args << 1) + 5 + (info ? 2 + 3 + 4 : 0);
-  reserve(words);   // the arguments in their slots, the reason in the process: rooted
+  return words;
+}
+
+/** Build the trace traceParts laid out (and the tagged reason) into the process's exception, its words reserved. */
+function traceBuild(m: Term, f: Term, n: i32, info: bool): void {
+  const p = current!;
   if (pendingTag) p.excReason = pairRaw(pendingTag, p.excReason);
   let l: Term = NIL;
-  for (let i = k - 1; i >= 0; i--) {
+  for (let i = partsN - 1; i >= 0; i--) {
     let fr = unchecked(parts[i]);
     if (fr == 0) fr = headFrame(m, f, n, info);
     l = consRaw(fr, l);
   }
   p.excTrace = l;
-  if (slots) frameLeave(slots);
 }
 
 /** {m, f, Args, Info}, Args from the newest root slots (bifTrace reserved the words). */
@@ -180,5 +219,6 @@ export function bifWalk(): void {
   pendingN = traceOf(0);
   pendingFirst = walkFirst;
   pendingTag = 0;
+  pendingUncaught = false;
   pendingPid = current!.pid;
 }

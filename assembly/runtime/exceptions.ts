@@ -29,8 +29,9 @@
 // try_leave the newest frame is the newest handler's.
 
 import { Term, NIL, makeAtom, makeSmall, smallValue } from "../../gc/term/term";
-import { tupleRaw } from "../../gc/term/build";
+import { pairRaw } from "../../gc/term/build";
 import { DEBUG } from "../../gc/mem/debug";
+import { ATOM_THROW, ATOM_ERROR, ATOM_EXIT } from "../../gc/term/atoms";
 import { PredefinedAtom } from "../boundary/atoms";
 import { current, processExit } from "./scheduler";
 import { frameEnter, frameLeave, slotGet, slotSet, sp, spLimit, setSp } from "./shadowstack";
@@ -39,11 +40,11 @@ import { traceOf, traceList, traceSame, traceWords, traceKeep, lastWalkSame } fr
 import { bifPendingClear, bifSettle } from "./bif_traces";
 
 // @ts-ignore: decorator
-@inline const THROW: Term = (<u64>PredefinedAtom.THROW << 6) | 0x0B;
+@inline const THROW: Term = ATOM_THROW;
 // @ts-ignore: decorator
-@inline export const ERROR: Term = (<u64>PredefinedAtom.ERROR << 6) | 0x0B;
+@inline export const ERROR: Term = ATOM_ERROR;
 // @ts-ignore: decorator
-@inline const EXIT: Term = (<u64>PredefinedAtom.EXIT << 6) | 0x0B;
+@inline const EXIT: Term = ATOM_EXIT;
 
 /** Install a handler that resumes at `resume` (an id of the compiled code's choosing, >= 0). */
 export function tryEnter(resume: i32): void {
@@ -79,7 +80,7 @@ export function raise(cls: Term, reason: Term, trace: Term): i32 {
   p.excClass = cls;
   p.excReason = reason;
   p.excTrace = trace;
-  if (p.handler == 0) uncaught(p.excClass, p.excReason, p.excTrace);
+  if (p.handler == 0) raiseUncaught();
   setSp(p.stackHi - <usize>p.handler);
   p.handler = <u32>smallValue(slotGet(0));
   const resume = <i32>smallValue(slotGet(1));
@@ -108,24 +109,28 @@ export function raiseTrace(cls: Term, reason: Term, frame: Term, cp: u64): i32 {
   return raise(cls, p.excReason, p.traceCache);
 }
 
-/** The process ends with the reason an uncaught exception gives, as on BEAM. */
-function uncaught(cls: Term, reason: Term, trace: Term): void {
-  if (cls == EXIT) processExit(reason);
-  // {Reason, Trace}, Reason being {nocatch, Value} for a throw: roots across the allocation
-  frameEnter(2);
-  slotSet(0, reason);
-  slotSet(1, trace);
-  reserve(6);
-  let r = slotGet(0);
-  if (cls == THROW) {
-    r = tupleRaw(2);
-    store<u64>(<usize>(r - 2) + 8, makeAtom(PredefinedAtom.NOCATCH));
-    store<u64>(<usize>(r - 2) + 16, slotGet(0));
-  }
-  const t = tupleRaw(2);
-  store<u64>(<usize>(t - 2) + 8, r);
-  store<u64>(<usize>(t - 2) + 16, slotGet(1));
-  processExit(t);
+/** The running process ends with its exception (class, reason, trace as set), uncaught. */
+export function raiseUncaught(): void {
+  reserve(UNCAUGHT_WORDS);   // (the exception's terms are roots of the process across it)
+  processExit(uncaughtReasonRaw());
+}
+
+/** Words uncaughtReasonRaw may take. */
+// @ts-ignore: decorator
+@inline export const UNCAUGHT_WORDS: usize = 6;
+
+/**
+ * The exit reason the running process's exception gives when nothing catches it, as on BEAM: exit's
+ * reason itself, {Reason, Trace} for an error, {{nocatch, Value}, Trace} for a throw; built in
+ * UNCAUGHT_WORDS the caller reserved.
+ */
+export function uncaughtReasonRaw(): Term {
+  const p = current!;
+  if (DEBUG) assert(p.handler == 0 && p.excClass != 0);
+  if (p.excClass == EXIT) return p.excReason;
+  let r = p.excReason;
+  if (p.excClass == THROW) r = pairRaw(makeAtom(PredefinedAtom.NOCATCH), r);
+  return pairRaw(r, p.excTrace);
 }
 
 /** error:Reason raised by the runtime itself (a bad argument to an ABI call, a bad fun...): as raise. */

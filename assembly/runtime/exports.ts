@@ -8,10 +8,11 @@
 // put in an open-addressing hash table of 16-byte slots:
 //
 //   ┌──────────────────────────────────────────────┬──────────────┬─────────┐
-//   │ key: module atom << 36 | function atom << 8 | arity (u64)  │ index+1 │ (pad) │
+//   │ key: module atom << 36 | function atom << 8 | arity (u64)  │ index+1 │ native │
 //   └──────────────────────────────────────────────┴──────────────┴─────────┘
 //     index+1 = 0: empty slot; WITHDRAWN: a withdrawn entry (its name stays, so
-//     probing goes past it, but a lookup finds nothing). Capacity a power of
+//     probing goes past it, but a lookup finds nothing). native: 1 for a
+//     native (exportsPut), 0 for a program's entry. Capacity a power of
 //     two, at least twice the entries, so a lookup ends at an empty slot.
 //
 // After the program's entries, the natives (assembly/natives/registry.ts:
@@ -105,9 +106,10 @@ export function exportsPut(m: u32, f: u32, arity: u32, index: u32): void {
       store<u64>(s, key);
       held++;
       store<u32>(s, index + 1, 8);
+      store<u32>(s, 1, 12);
       return;
     }
-    if (load<u64>(s) == key) { store<u32>(s, index + 1, 8); return; }
+    if (load<u64>(s) == key) { store<u32>(s, index + 1, 8); store<u32>(s, 1, 12); return; }
   }
 }
 
@@ -126,17 +128,21 @@ export function exportsOf(m: u32, each: (f: u32, arity: u32) => void): void {
   }
 }
 
-/** Function-table index of the entry module:function/arity, or -1 if the program exports none. */
-export function exportLookup(module: Term, fn: Term, arity: u32): i32 {
-  if (table == 0 || !isAtom(module) || !isAtom(fn) || arity > 255) return -1;
+/** The slot of module:function/arity (its index+1 word 0 if there is none), or 0 for names that cannot be in the table. */
+function slotOf(module: Term, fn: Term, arity: u32): usize {
+  if (table == 0 || !isAtom(module) || !isAtom(fn) || arity > 255) return 0;
   const key = keyOf(atomIndex(module), atomIndex(fn), arity);
   let probe: u32 = 0;
   let s = slotFor(key, probe);
-  let v = load<u32>(s, 8);
-  while (v != 0 && load<u64>(s) != key) {
-    s = slotFor(key, ++probe);
-    v = load<u32>(s, 8);
-  }
+  while (load<u32>(s, 8) != 0 && load<u64>(s) != key) s = slotFor(key, ++probe);
+  return s;
+}
+
+/** Function-table index of the entry module:function/arity, or -1 if the program exports none. */
+export function exportLookup(module: Term, fn: Term, arity: u32): i32 {
+  const s = slotOf(module, fn, arity);
+  if (s == 0) return -1;
+  const v = load<u32>(s, 8);
   return v == WITHDRAWN ? -1 : <i32>v - 1;   // (empty: -1)
 }
 
@@ -165,11 +171,17 @@ export function exportsWithdraw(m: u32): u32 {
  * (i64) -> (i64), so the process starts in it with that term, and no trampoline frame lies under
  * the program's frames for its whole life (on Asyncify each frame is saved and restored at every
  * suspend: the trampoline's cost a yield more than a scheduler switch). Anything else (another
- * arity, no such entry) starts in the trampoline, which calls it or ends the process with undef.
+ * arity, no such entry, a native) starts in the trampoline, which calls it or ends the process
+ * with undef.
  */
 export function directEntry(mfa: Term): i32 {
   if (!isBoxed(mfa) || boxedSubtag(mfa) != SUB_TUPLE || tupleArity(mfa) != 3) return -1;
   const args = tupleGet(mfa, 2);
   if (!isList(args) || tail(args) != NIL) return -1;
-  return exportLookup(tupleGet(mfa, 0), tupleGet(mfa, 1), 1);
+  const s = slotOf(tupleGet(mfa, 0), tupleGet(mfa, 1), 1);
+  // a native starts in the trampoline too: apply completes its raise's trace (bif_traces.ts), which
+  // nothing would in a process whose entry is the native itself
+  if (s == 0 || load<u32>(s, 12) != 0) return -1;
+  const v = load<u32>(s, 8);
+  return v == WITHDRAWN ? -1 : <i32>v - 1;
 }

@@ -54,6 +54,7 @@ import { mailboxClear } from "./mailbox";
 import { unregisterName } from "./registry";
 import { signalsOnExit, signalsDrop } from "./signals";
 import { applyTrampoline, directEntry } from "./exports";
+import { bifUncaughtReason } from "./bif_traces";
 
 // @ts-ignore: decorator
 @inline export const SUSPEND_YIELD: i32 = 0;
@@ -286,6 +287,8 @@ function runSlice(p: Process): void {
   shadowSwitchIn(p);
   heapSwitchIn(h);
   const code = fiber_resume(p.slot, fiberCtx(p));
+  // its code returned the non-value with a native's error it had no handler for: it ends with it
+  const uncaught: Term = code < 0 ? bifUncaughtReason(p.pid) : 0;
   if (p.argOnce) {                    // its code has the argument now (and roots what it keeps)
     p.argOnce = false;
     p.arg = NIL;
@@ -298,10 +301,13 @@ function runSlice(p: Process): void {
   reductionsTotal += spent;
   switches++;
   if (p.exitPending) {                // endPending: it ends now, or ended (normally if it returned)
-    if (code < 0) p.reason = ATOM_NORMAL;
+    if (code < 0) p.reason = uncaught ? uncaught : ATOM_NORMAL;
     p.exitPending = false;
     finish(p);
-  } else if (code < 0) finish(p);
+  } else if (code < 0) {
+    if (uncaught) p.reason = uncaught;
+    finish(p);
+  }
   else if (code == SUSPEND_YIELD) {
     p.state = STATE_RUNNABLE;
     enqueue(p);

@@ -2,9 +2,10 @@
 %% path, apply's undef): BEAM's trace is the BIF's frame {M, F, Args,
 %% [{error_info, ...}]} (undef's {M, F, Args, []}), then the callers' frames
 %% as a raise at the call site would give them. Each case runs in a process
-%% of its own (see traces.erl: erl -eval's own frames).
+%% of its own (see traces.erl: erl -eval's own frames); the show_exit cases
+%% in one that catches nothing, their trace the one its link gets.
 -module(traces_natives).
--export([main/0, id/1]).
+-export([main/0, id/1, no_handler/1]).
 
 main() ->
     show(element, fun() -> {r, body(fun() -> element(5, id({a})) end)} end),
@@ -61,12 +62,36 @@ main() ->
     show(map_size, fun() -> {r, map_size(id(x))} end),
     show(put_exact, fun() -> {r, (id(#{}))#{k := 1}} end),
     show(bif_in_catch, fun() -> {r, catch element(5, id({a}))} end),
+    %% the same errors uncaught, in a process with no handler at all: the trace its link gets
+    show_exit(atom_to_list, fun() -> {r, atom_to_list(id(3))} end),
+    show_exit(maps_get, fun() -> {r, maps:get(k, id(#{a => 1}))} end),
+    show_exit(plus, fun() -> {r, add(1, foo)} end),
+    show_exit(reverse_tail, fun() -> rev_tail(id(x)) end),
+    show_exit(binary_to_list, fun() -> {r, binary_to_list(id(x))} end),
+    show_exit(undef, fun() -> {r, (id(nomod)):f(1)} end),
+    show_exit(apply_native, fun() -> {r, apply(erlang, id(element), [5, {a}])} end),
+    show_exit(element, fun() -> {r, element(5, id({a}))} end),
+    show_exit(deep, fun() -> deep(12) end),
+    show_exit(spawned_mfa, {traces_natives, no_handler, [id(3)]}),
     ok.
 
 show(Name, F) ->
     Self = self(),
     spawn(fun() -> Self ! {Name, try F() of V -> {returned, V} catch C:R:S -> {C, R, S} end} end),
     receive {Name, Result} -> io:format("~p: ~p~n", [Name, printable(Result)]) end.
+
+%% F (a fun, or {M, F, Args}) run in a linked process that catches nothing; the 'EXIT' reason
+%% (erl also logs each crash, with the time: the test takes those reports out of erl's output)
+show_exit(Name, F) ->
+    Self = self(),
+    spawn(fun() ->
+        process_flag(trap_exit, true),
+        P = case F of {M, Fn, A} -> spawn_link(M, Fn, A); _ -> spawn_link(F) end,
+        receive {'EXIT', P, R} -> Self ! {Name, R} end
+    end),
+    receive {Name, Reason} -> io:format("~p, uncaught: ~p~n", [Name, Reason]) end.
+
+no_handler(X) -> {r, list_to_atom(X)}.
 
 %% a fun prints differently on Shoal: shown as the atom 'fun'
 printable({C, {badarity, {F, A}}, S}) when is_function(F) -> {C, {badarity, {'fun', A}}, S};
