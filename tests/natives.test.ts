@@ -417,6 +417,15 @@ describe.each(BACKENDS)("natives on %s", (backend) => {
     expect([h.exitOf(a), h.exitOf(b), h.exitOf(c), h.exitOf(d)]).toEqual(["{{nocatch,ball},[]}", "bye", "{oops,[]}",
       "{badarg,[{erlang,hd,[[]],[{error_info,#{module => erl_erts_errors}}]}]}"]);
   });
+
+  test("a native's error that its caller, with no handler, does not complete ends the process when the caller returns", async () => {
+    const h = await start(backend);
+    // (the caller calls erlang:hd/1 by its table index and returns what it got: no bif_trace, no CP words)
+    const p = h.rt.spawn("testing:native_no_handler", new Tuple([A("erlang"), A("hd"), []]));
+    const q = h.rt.spawn("testing:native_no_handler", new Tuple([A("erlang"), A("hd"), [7]]));
+    await h.rt.run();
+    expect([h.exitOf(p), h.exitOf(q)]).toEqual(["{badarg,[]}", "normal"]);
+  });
 });
 
 // ── a native replaces a linked program's entry of the same name ---------------------------------

@@ -25,7 +25,7 @@ import { puppet } from "./programs/signals";
 import { timerAgent } from "./programs/timers";
 import { excProbe } from "./programs/exceptions";
 import { calculator } from "./programs/numbers";
-import { nativeCaller } from "./programs/natives";
+import { nativeCaller, nativeNoHandler } from "./programs/natives";
 
 // the programs (entries): testing:<name>/1
 export {
@@ -66,6 +66,7 @@ export {
   excProbe as entry_exc_probe,
   calculator as entry_calculator,
   nativeCaller as entry_native_caller,
+  nativeNoHandler as entry_native_no_handler,
 };
 
 /** Function-table index of the term machine's code: what the funs it makes record as their entry. */

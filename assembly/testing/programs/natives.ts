@@ -20,7 +20,7 @@
 import { Term, NIL, isList, head, tail, isBoxed, boxedHeader, headerSubtag, headerArity, SUB_TUPLE, tupleGet, tupleSet, tupleWords } from "../../../gc/term/term";
 import {
   frameEnter, frameLeave, slotGet, slotSet, gcReserve, gcCollect, makeTuple, makeCons, send, hostPid, tryEnter, tryLeave,
-  excClass, excReason, excClear, applyMfa, shoalHtop, shoalHend,
+  excClass, excReason, excClear, applyMfa, shoalHtop, shoalHend, exportLookup,
 } from "../shoal";
 import { atom, receive, sendReversed } from "../lib";
 
@@ -83,4 +83,15 @@ export function nativeCaller(arg: Term): Term {
   }
   frameLeave(3);
   return NIL;
+}
+
+/**
+ * {M, F, Arg}: calls the native M:F/1 on Arg by its table index, with no handler, and returns
+ * what it returned, without bif_trace: a caller that does not complete a native's raise. The
+ * process then ends when this returns the non-value, with the error (docs/abi.md "Natives").
+ */
+export function nativeNoHandler(arg: Term): Term {
+  const index = exportLookup(tupleGet(arg, 0), tupleGet(arg, 1), 1);
+  if (index < 0) return NIL;
+  return call_indirect<u64>(<u32>index, tupleGet(arg, 2));
 }
