@@ -1,8 +1,12 @@
 // Tasks run in a fresh Node process each (bench/lib/common.ts runChild), so
-// RSS growth and peak RSS (VmHWM) belong to one backend and one workload.
+// RSS growth and peak RSS (VmHWM) belong to one backend and one workload, and
+// what a run leaves (live processes, WasmFX stacks not yet unmapped) does not
+// weigh on the next.
 //
 //   node --experimental-wasm-wasmfx --expose-gc dist/bench/child.js memory '{"backend":"asyncify","n":1000000}'
 //   node --experimental-wasm-wasmfx --expose-gc dist/bench/child.js c10m '{"backend":"fx","total":10000000,"window":10000}'
+//   ... compiled '{"file":"linked.fx.wasm","backend":"fx","mod":"ring","args":["1000","1000"]}'   (bench/compiled.ts)
+//   ... twin '{"backend":"fx","mod":"ring","args":[1000,1000]}'                                     (bench/compiled.ts)
 //
 // Prints one line `RESULT_JSON {...}`; exits non-zero when a check fails.
 
@@ -11,6 +15,7 @@ import type { Backend } from "../host/backend";
 import { Pid } from "../host/terms";
 import { Trace } from "../assembly/boundary/codes";
 import { check, collect, procStatus, startRuntime, stopwatch } from "./lib/common";
+import { compiledRun, twinRun } from "./compiled";
 
 /** N idle processes ("park"): memory per process, three ways. */
 async function memory(a: { backend: Backend; n: number; samples?: number }): Promise<Record<string, unknown>> {
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
   let out: Record<string, unknown>;
   if (task === "memory") out = await memory(args);
   else if (task === "c10m") out = await c10m(args);
+  else if (task === "compiled") out = { ...await compiledRun(args) };
+  else if (task === "twin") out = await twinRun(args);
   else throw new Error(`unknown child task '${task}'`);
   console.log("RESULT_JSON " + JSON.stringify(out));
 }
