@@ -73,6 +73,7 @@ import { binaryData, bitstringData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
+import { mapView, viewsMark, viewsRelease } from "./hashmap";
 
 // HCONST * k mod 2^32, as BEAM names them (HCONST_k)
 // @ts-ignore: decorator
@@ -156,7 +157,7 @@ function fold2(x: u32, y: u32, k: u32): void {
 @inline function fold(x: u32, k: u32): void { fold2(x, 0, k); }
 
 /** Jenkins' lookup2 over p[0..n), from `init` (BEAM's block_hash). */
-function blockHash(p: usize, n: usize, init: u32): u32 {
+export function blockHash(p: usize, n: usize, init: u32): u32 {
   ma = K1; mb = K1; mc = init;
   let left = n;
   while (left >= 12) {
@@ -238,6 +239,13 @@ function push(kind: u64, addr: usize, n: u64, saved: u64): void {
 
 /** BEAM's make_hash2 of `root`: the full 32-bit hash phash2 reduces. */
 export function termHash32(root: Term): u32 {
+  const mark = viewsMark();
+  const h = hashWalk(root);
+  viewsRelease(mark);
+  return h;
+}
+
+function hashWalk(root: Term): u32 {
   stack.length = 0;           // a walk a trap cut short left its frames: they are garbage
   hash = 0;
   xorPairs = 0;
@@ -318,11 +326,13 @@ export function termHash32(root: Term): u32 {
           const n = mapSize(t);
           fold(<u32>n, K16);
           if (n) {
-            // each pair from 0, XORed; the hash and XOR so far wait in the frame
-            push(MAP, p + 16, 1, <u64>hash | (<u64>xorPairs << 32));
+            // each pair from 0, XORed; the hash and XOR so far wait in the frame. A hash trie's
+            // pairs are read from a flat view of it (gc/term/hashmap.ts): the order does not matter
+            const keys = mapView(t, false);
+            push(MAP, keys, 1, <u64>hash | (<u64>xorPairs << 32));
             hash = 0;
             xorPairs = 0;
-            t = load<u64>(p, 16);     // key 0
+            t = load<u64>(keys);      // key 0
             continue;
           }
           break;

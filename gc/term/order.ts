@@ -11,7 +11,8 @@
 //                                         1.0, {2} before {1.0}, [1|3.0] before
 //                                         [1.0|2]
 // A map of up to 32 keys (a flatmap) stores its keys in map-key order, and
-// term_to_binary writes them in that order. In both orders two maps compare
+// term_to_binary writes them in that order; a larger one (a hash trie,
+// gc/term/hashmap.ts) is compared through a copy of its pairs sorted by key. In both orders two maps compare
 // by size, then their keys in map-key order (keys are always compared
 // exactly), then their values in key order, compared in the order at hand:
 // #{2 => a} < #{1.0 => a}, while #{a => 1} == #{a => 1.0}.
@@ -53,6 +54,7 @@ import { compareIntegers, compareBigF64 } from "./bignum";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
+import { mapView, viewsMark, viewsRelease } from "./hashmap";
 
 // type ranks, in term order
 // @ts-ignore: decorator
@@ -194,6 +196,13 @@ function push(pa: usize, pb: usize, n: usize, exact: bool): void {
 
 /** -1, 0 or 1 as `a` sorts before, equal to or after `b`: in map-key order if `exact`, else in term order. */
 function compareIn(a: Term, b: Term, exact: bool): i32 {
+  const mark = viewsMark();        // the sorted views of hash maps met on the way (gc/term/hashmap.ts)
+  const c = compareWalk(a, b, exact);
+  viewsRelease(mark);
+  return c;
+}
+
+function compareWalk(a: Term, b: Term, exact: bool): i32 {
   const base = stack.length;          // the stack is empty on entry; kept relative for safety
   for (;;) {
     if (a != b) {
@@ -237,8 +246,10 @@ function compareIn(a: Term, b: Term, exact: bool): i32 {
           const na = mapSize(a), nb = mapSize(b);
           if (na != nb) { c = na < nb ? -1 : 1; break; }
           if (na) {
-            push(mapValueAddr(a, 0), mapValueAddr(b, 0), na, exact);
-            push(mapKeyAddr(a, 0), mapKeyAddr(b, 0), na, true);
+            // a trie's pairs (or a big flat map's, already in order) as a flat view sorted by key
+            const ka = mapView(a, true), kb = mapView(b, true);
+            push(ka + (na << 3), kb + (na << 3), na, exact);
+            push(ka, kb, na, true);
           }
           break;
         }
