@@ -109,7 +109,7 @@ function newNode(head: bool, n: usize, bm: u32): usize {
 //   tuple        H(arity, K9), then the elements in order
 //   flat map     H(size, K16), then key 0, value 0, key 1, ...
 //   big integer  per 64-bit limb H2(low, high, negative ? K10 : K11)
-//   float        H2(low 32, high 32 bits, K12), -0.0 as 0.0
+//   float        H2(low 32, high 32 bits, K12) (-0.0 its own bits: see there)
 //   binary       blockHash(bytes, K13 + hash) (K13 + hash if empty); a bitstring
 //                then H2(bits in the last byte, their value, K15)
 //   reference    H(id0, K7), H2(id1, id2, K8)
@@ -245,8 +245,10 @@ export function mapKeyHash(k: Term, salt: u32): u32 {
           break;
         }
         case SUB_FLOAT: {
-          const f = load<f64>(p, 8);
-          const bits: u64 = f == 0.0 ? 0 : reinterpret<u64>(f);
+          // -0.0 keeps its sign bit: it is a key of its own here (as in OTP 27), where OTP 25 makes it
+          // 0.0 (and hashes it so); hashed as 0.0 it would share every salt's hash with 0.0 and no
+          // level of the trie could part them
+          const bits = load<u64>(p, 8);
           mix2(<u32>bits, <u32>(bits >> 32), K12);
           break;
         }
