@@ -70,7 +70,7 @@ import {
   REF_WORDS, refId, refCreation,
 } from "./term";
 import { bump } from "../mem/heap";
-import { mapView, viewsMark, viewsRelease } from "./hashmap";
+import { mapView, viewsMark, viewsRelease } from "./mapview";
 import { consRaw, tupleRaw, floatRaw, binaryRaw, binaryData, bitstringRaw, bitstringData, mapRaw, refRaw } from "./build";
 import { NODE_NAME, NODE_NAME_LEN, nodeCreation } from "./node";
 import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
@@ -759,7 +759,7 @@ function encodeWalk(root: Term): bool {
         const n = mapSize(t);
         put8(MAP_EXT); put32(<u32>n);
         // a trie's pairs in BEAM's order (the reverse of its iteration order), from a flat view
-        if (n) pushSrc(SRC_MAP, <u64>mapView(t, false), 0, <u64>n);
+        if (n) pushSrc(SRC_MAP, <u64>mapView(t), 0, <u64>n);
       } else if (s == SUB_REF) {
         put8(NEWER_REFERENCE_EXT); put16(3);
         putAtomName(NODE_NAME, NODE_NAME_LEN);

@@ -54,7 +54,7 @@ import { compareIntegers, compareBigF64 } from "./bignum";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
-import { mapView, viewsMark, viewsRelease } from "./hashmap";
+import { mapView, viewsMark, viewsRelease, isFlatMap } from "./mapview";
 
 // type ranks, in term order
 // @ts-ignore: decorator
@@ -194,6 +194,43 @@ function push(pa: usize, pb: usize, n: usize, exact: bool): void {
   store<u64>(f, exact ? 1 : 0, 24);
 }
 
+/**
+ * Address of map m's keys in map-key order, its values after them: a flat map's
+ * own words, or a view of a trie's pairs (gc/term/mapview.ts) sorted here
+ * (released with the views when the comparison ends).
+ */
+function sortedView(m: Term): usize {
+  if (isFlatMap(m)) return mapKeyAddr(m, 0);
+  const keys = mapView(m);
+  const n = mapSize(m);
+  const vals = keys + (n << 3);
+  // a stable merge sort of pair indices by key, then the pairs put in that order
+  const idx = heap.alloc(n << 2), tmp = heap.alloc(n << 2), kv = heap.alloc(n << 4);
+  for (let i: usize = 0; i < n; i++) store<u32>(idx + (i << 2), <u32>i);
+  for (let width: usize = 1; width < n; width <<= 1) {
+    for (let lo: usize = 0; lo < n; lo += width << 1) {
+      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
+      let i = lo, j = mid, o = lo;
+      while (i < mid && j < hi) {
+        const x = <usize>load<u32>(idx + (i << 2)), y = <usize>load<u32>(idx + (j << 2));
+        if (compareMapKeys(load<u64>(keys + (y << 3)), load<u64>(keys + (x << 3))) < 0) { store<u32>(tmp + (o++ << 2), <u32>y); j++; }
+        else { store<u32>(tmp + (o++ << 2), <u32>x); i++; }
+      }
+      while (i < mid) store<u32>(tmp + (o++ << 2), load<u32>(idx + (i++ << 2)));
+      while (j < hi) store<u32>(tmp + (o++ << 2), load<u32>(idx + (j++ << 2)));
+    }
+    memory.copy(idx, tmp, n << 2);
+  }
+  memory.copy(kv, keys, n << 4);
+  for (let i: usize = 0; i < n; i++) {
+    const x = <usize>load<u32>(idx + (i << 2));
+    store<u64>(keys + (i << 3), load<u64>(kv + (x << 3)));
+    store<u64>(vals + (i << 3), load<u64>(kv + ((n + x) << 3)));
+  }
+  heap.free(idx); heap.free(tmp); heap.free(kv);
+  return keys;
+}
+
 /** -1, 0 or 1 as `a` sorts before, equal to or after `b`: in map-key order if `exact`, else in term order. */
 function compareIn(a: Term, b: Term, exact: bool): i32 {
   const mark = viewsMark();        // the sorted views of hash maps met on the way (gc/term/hashmap.ts)
@@ -247,7 +284,7 @@ function compareWalk(a: Term, b: Term, exact: bool): i32 {
           if (na != nb) { c = na < nb ? -1 : 1; break; }
           if (na) {
             // a trie's pairs (or a big flat map's, already in order) as a flat view sorted by key
-            const ka = mapView(a, true), kb = mapView(b, true);
+            const ka = sortedView(a), kb = sortedView(b);
             push(ka + (na << 3), kb + (na << 3), na, exact);
             push(ka, kb, na, true);
           }
