@@ -3,7 +3,7 @@
 //
 // A map of at most MAP_FLAT_MAX (32) keys is flat (gc/term/term.ts): its keys
 // in map-key order, then its values. A larger one is a trie over its keys'
-// 32-bit hashes (mapKeyHash: BEAM's make_internal_hash), four bits a level,
+// 32-bit hashes (mapKeyHash in gc/term/mapview.ts: BEAM's make_internal_hash), four bits a level,
 // least significant first: the root's children are the keys' slots
 // hash & 0xF, a node at level L splits its keys by (hash >> 4L) & 0xF. After
 // eight levels the 32 bits are used up and a key is hashed again with salt
