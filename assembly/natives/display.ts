@@ -27,6 +27,7 @@
 // a term nested some thousands deep may overflow it, ending the process with
 // stack_overflow.
 
+import { mapView, viewsMark, viewsRelease } from "../../gc/term/mapview";
 import {
   Term, NIL, isSmall, smallValue, isAtom, atomIndex, isPid, pidSlot, pidSerial, isList, head, tail, isBoxed, boxedHeader,
   headerSubtag, headerArity, termPtr, SUB_TUPLE, SUB_BIG, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, SUB_MAP, SUB_REF, SUB_BITS, bitstringBits,
@@ -176,12 +177,16 @@ export function formatTerm(t: Term): void {
     case SUB_MAP: {
       const n = mapSize(t);
       textAscii("#{");
+      // a trie's pairs from a flat view (gc/term/hashmap.ts), in BEAM's listing order
+      const mark = viewsMark();
+      const keys = mapView(t);
       for (let i: usize = 0; i < n; i++) {
         if (i) textByte(44);
-        formatTerm(load<u64>(mapKeyAddr(t, i)));
+        formatTerm(load<u64>(keys + (i << 3)));
         textAscii("=>");
-        formatTerm(load<u64>(mapValueAddr(t, i)));
+        formatTerm(load<u64>(keys + ((n + i) << 3)));
       }
+      viewsRelease(mark);
       textByte(125);
       return;
     }

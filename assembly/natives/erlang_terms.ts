@@ -9,6 +9,7 @@
 // keeps the arguments in root slots across it (common.ts reserveKeeping) and
 // reads them again after, never through a local taken before.
 
+import { mapValuePtr } from "../../gc/term/hashmap";
 import {
   Term, NIL, isSmall, smallValue, makeSmall, isAtom, atomIndex, makeAtom, isPid, isList, head, tail, isBoxed, boxedHeader,
   headerSubtag, headerArity, termPtr, SUB_TUPLE, SUB_FLOAT, SUB_FUN, SUB_HEAP_BIN, SUB_REFC_BIN, tupleWords, tupleGet,
@@ -412,29 +413,17 @@ export function erlang_binary_to_existing_atom_1(b: Term): Term { return erlang_
 /** erlang:map_size/1. */
 export function erlang_map_size_1(m: Term): Term { return isMap(m) ? makeSmall(<i64>mapSize(m)) : raiseTagged(A_BADMAP, m); }
 
-/** Index of key k in map m, or -1 (binary search in map-key order). */
-export function mapIndex(m: Term, k: Term): i64 {
-  let lo: i64 = 0, hi: i64 = <i64>mapSize(m) - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = compareMapKeys(load<u64>(mapKeyAddr(m, <usize>mid)), k);
-    if (c == 0) return mid;
-    if (c < 0) lo = mid + 1; else hi = mid - 1;
-  }
-  return -1;
-}
-
 /** erlang:map_get/2. */
 export function erlang_map_get_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  return i < 0 ? raiseTagged(A_BADKEY, k) : load<u64>(mapValueAddr(m, <usize>i));
+  const p = mapValuePtr(m, k);
+  return p ? load<u64>(p) : raiseTagged(A_BADKEY, k);
 }
 
 /** erlang:is_map_key/2. */
 export function erlang_is_map_key_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  return boolTerm(mapIndex(m, k) >= 0);
+  return boolTerm(mapValuePtr(m, k) != 0);
 }
 
 // ── comparisons and the boolean operators

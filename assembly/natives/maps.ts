@@ -3,31 +3,41 @@
 // maps.beam defines stubs of the BIFs calling erlang:nif_error; linked, these
 // replace them (exports.ts exportsPut).
 //
-// A map is flat (gc/term/term.ts): n keys in map-key order (gc/term/order.ts
-// compareMapKeys), then their values. Lookups are a binary search; every
-// update builds a new map. BEAM keeps a map of more than 32 keys as a HAMT,
-// whose iteration order (maps:to_list, keys, values, map_next, display)
-// follows the keys' hashes; here every map keeps the sorted layout, so for
-// more than 32 keys that order differs from OTP's (the contents are the same).
+// A map of at most 32 keys is flat (gc/term/term.ts): its keys in map-key
+// order (gc/term/order.ts compareMapKeys), then its values; lookups are a
+// binary search and every update builds a new one. A larger map is a hash
+// trie (gc/term/hashmap.ts, as BEAM's HAMT): lookups walk down by the key's
+// hash, put/update/remove copy the path to the key and share the rest. Across
+// the boundary, as BEAM: a put making a 33rd key builds the trie from all the
+// pairs; a remove leaving 32 keys builds the flat map. A big flat map (a
+// literal or a decoded map of more than 32 keys) is read as it is, and
+// becomes a trie at its first update.
+//
+// Orders as BEAM's: maps:keys/values/to_list and map_next with a list give a
+// flat map's pairs in map-key order, a trie's in the reverse of its
+// iteration order; map_next's iterator (maps:next, fold, printing) gives the
+// iteration order (hashmap.ts mapPairs).
 //
 // Errors as BEAM 25: {badmap, M} for a map argument that is not one,
 // {badkey, K} from get/2 and update/3, badarg for a list that is not a proper
 // list of pairs (from_list) or not proper (from_keys).
 //
 // map_next(Path, Map, Acc): BEAM walks a flatmap whole at the first call,
-// whatever Path; so here for every map: Acc = iterator gives
-// {K1, V1, {K2, V2, ... none}} (none for the empty map), a list Acc gives
-// [{K1, V1}, ..., {Kn, Vn} | Acc].
+// whatever Path, and a hashmap in batches; here every map whole: Acc =
+// iterator gives {K1, V1, {K2, V2, ... none}} (none for the empty map), a
+// list Acc gives the pairs in keys/1's order ahead of Acc.
 
 import {
-  Term, NIL, isSmall, isList, head, tail, termPtr, tupleWords, tupleGet, mapSize, mapWords, mapKeyAddr, mapValueAddr,
-  isInteger,
+  Term, NIL, isList, head, tail, termPtr, tupleWords, tupleGet, mapSize, mapWords, mapKeyAddr, mapValueAddr, isInteger,
 } from "../../gc/term/term";
 import { consRaw, tupleRaw, mapRaw, pairRaw } from "../../gc/term/build";
-import { compareMapKeys } from "../../gc/term/order";
+import { compareMapKeys, equalTerms } from "../../gc/term/order";
+import {
+  MAP_FLAT_MAX, isFlatMap, mapValuePtr, hashmapPutWords, hashmapPut, hashmapRemoveWords, hashmapRemove, mapPairs, mapPairsAnyOrder,
+  listsReversed, pairsOpen, pairsClose, pairsWords, pairsBuild, pk, pv,
+} from "../../gc/term/hashmap";
 import { PredefinedAtom } from "../boundary/atoms";
 import { DEBUG } from "../../gc/mem/debug";
-import { mapIndex } from "./erlang_terms";
 import {
   TRUE, FALSE, badarg, raiseTagged, isMap, isTupleOf, listLength, reserveKeeping, kept0, kept1, kept2, A_BADMAP, A_BADKEY,
   A_ITERATOR, A_NONE,
@@ -46,14 +56,29 @@ import {
 @inline function setKey(m: Term, i: usize, k: Term): void { store<u64>(mapKeyAddr(m, i), k); }
 // @ts-ignore: decorator
 @inline function setValue(m: Term, i: usize, v: Term): void { store<u64>(mapValueAddr(m, i), v); }
+/** Whether map m is flat with at most 32 keys (the sorted layout the fast paths here take). */
+// @ts-ignore: decorator
+@inline function smallFlat(m: Term): bool { return mapSize(m) <= MAP_FLAT_MAX && isFlatMap(m); }
 
-/** Whether map m's keys ascend strictly in map-key order (the invariant of every map built here; debug builds check it). */
+/** Whether map m's keys ascend strictly in map-key order (the invariant of every flat map built here; debug builds check it). */
 function sorted(m: Term): bool {
   for (let i: usize = 1, n = mapSize(m); i < n; i++) if (compareMapKeys(key(m, i - 1), key(m, i)) >= 0) return false;
   return true;
 }
 
-/** Where key k goes in map m: the first index whose key sorts after it. */
+/** Index of key k in flat map m, or -1. */
+function flatIndex(m: Term, k: Term): i64 {
+  let lo: i64 = 0, hi: i64 = <i64>mapSize(m) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareMapKeys(key(m, <usize>mid), k);
+    if (c == 0) return mid;
+    if (c < 0) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Where key k goes in flat map m: the first index whose key sorts after it. */
 function lowerBound(m: Term, k: Term): usize {
   let lo: usize = 0, hi = mapSize(m);
   while (lo < hi) {
@@ -66,26 +91,25 @@ function lowerBound(m: Term, k: Term): usize {
 /** maps:get/2. */
 export function maps_get_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  return i < 0 ? raiseTagged(A_BADKEY, k) : value(m, <usize>i);
+  const p = mapValuePtr(m, k);
+  return p ? load<u64>(p) : raiseTagged(A_BADKEY, k);
 }
 
 /** maps:find/2: {ok, V} or error. */
 export function maps_find_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  if (i < 0) return ERROR;
-  reserveKeeping(tupleWords(2), m);
-  return pairRaw(OK, value(kept0, <usize>i));
+  if (!mapValuePtr(m, k)) return ERROR;
+  reserveKeeping(tupleWords(2), m, k);
+  return pairRaw(OK, load<u64>(mapValuePtr(kept0, kept1)));
 }
 
 /** maps:is_key/2. */
 export function maps_is_key_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  return mapIndex(m, k) >= 0 ? TRUE : FALSE;
+  return mapValuePtr(m, k) ? TRUE : FALSE;
 }
 
-/** A copy of map m with value i replaced by v (m and v in kept0/kept2 after the reservation). */
+/** A copy of small flat map m with value i replaced by v. */
 function withValue(m: Term, i: usize, k: Term, v: Term): Term {
   const n = mapSize(m);
   reserveKeeping(mapWords(n), m, k, v);
@@ -95,13 +119,55 @@ function withValue(m: Term, i: usize, k: Term, v: Term): Term {
   return r;
 }
 
-/** maps:put/3. */
-export function maps_put_3(k: Term, v: Term, m: Term): Term {
-  if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  if (i >= 0) return withValue(m, <usize>i, k, v);
-  const at = lowerBound(m, k);
+// ── a map rebuilt from its pairs (across the 32-key boundary, and a big flat map's updates)
+
+/**
+ * Fill pk/pv with m's pairs, without key `skip` (when hasSkip) and then k => v
+ * (when hasExtra): the count. The same m, skip, k give the same order.
+ */
+function fillPairs(m: Term, skip: Term, hasSkip: bool, k: Term, v: Term, hasExtra: bool): usize {
   const n = mapSize(m);
+  mapPairsAnyOrder(m, pk, pv);
+  let o = n;
+  if (hasSkip) {
+    o = 0;
+    for (let i: usize = 0; i < n; i++) {
+      const a = load<u64>(pk + (i << 3));
+      if (a == skip || equalTerms(a, skip)) continue;
+      store<u64>(pk + (o << 3), a);
+      store<u64>(pv + (o << 3), load<u64>(pv + (i << 3)));
+      o++;
+    }
+  }
+  if (hasExtra) { store<u64>(pk + (o << 3), k); store<u64>(pv + (o << 3), v); o++; }
+  return o;
+}
+
+/** Map m rebuilt with k => v (put) or without k (remove), and `extra` words more reserved: the map (m, k, v in kept0..kept2 after). */
+function rebuilt(m: Term, k: Term, v: Term, remove: bool, extra: usize): Term {
+  pairsOpen(mapSize(m) + 1);
+  const n = fillPairs(m, k, remove, k, v, !remove);
+  const words = pairsWords(n);
+  reserveKeeping(words + extra, m, k, v);
+  fillPairs(kept0, kept1, remove, kept1, kept2, !remove);
+  const r = pairsBuild();
+  pairsClose();
+  return r;
+}
+
+/** Map m with k => v (k a key already, or not). */
+function put(m: Term, k: Term, v: Term): Term {
+  if (!isFlatMap(m)) {
+    const words = hashmapPutWords(m, k);
+    reserveKeeping(words, m, k, v);
+    return hashmapPut(kept0, kept1, kept2);
+  }
+  const n = mapSize(m);
+  if (n > MAP_FLAT_MAX) return rebuilt(m, k, v, false, 0);
+  const i = flatIndex(m, k);
+  if (i >= 0) return withValue(m, <usize>i, k, v);
+  if (n == MAP_FLAT_MAX) return rebuilt(m, k, v, false, 0);    // the 33rd key: a trie
+  const at = lowerBound(m, k);
   reserveKeeping(mapWords(n + 1), m, k, v);
   const src = kept0;
   const r = mapRaw(n + 1);
@@ -115,19 +181,32 @@ export function maps_put_3(k: Term, v: Term, m: Term): Term {
   return r;
 }
 
+/** maps:put/3. */
+export function maps_put_3(k: Term, v: Term, m: Term): Term {
+  if (!isMap(m)) return raiseTagged(A_BADMAP, m);
+  return put(m, k, v);
+}
+
 /** maps:update/3: {badkey, K} if K is not a key. */
 export function maps_update_3(k: Term, v: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  if (i < 0) return raiseTagged(A_BADKEY, k);
-  return withValue(m, <usize>i, k, v);
+  if (!mapValuePtr(m, k)) return raiseTagged(A_BADKEY, k);
+  return put(m, k, v);
 }
 
-/** Map m without pair i (m in kept0 after the reservation of `extra` more words). */
-function without(m: Term, i: usize, extra: usize): Term {
+/** Map m without its key k, with `extra` words more reserved (m, k in kept0, kept1 after). */
+function without(m: Term, k: Term, extra: usize): Term {
   const n = mapSize(m);
-  reserveKeeping(mapWords(n - 1) + extra, m);
+  if (!isFlatMap(m) && n > MAP_FLAT_MAX + 1) {
+    const words = hashmapRemoveWords(m, k);
+    if (DEBUG) assert(words >= 0);
+    reserveKeeping(<usize>words + extra, m, k);
+    return hashmapRemove(kept0, kept1);
+  }
+  if (n > MAP_FLAT_MAX) return rebuilt(m, k, NIL, true, extra);   // down to 32 keys: flat
+  reserveKeeping(mapWords(n - 1) + extra, m, k);
   const src = kept0;
+  const i = <usize>flatIndex(src, kept1);
   const r = mapRaw(n - 1);
   memory.copy(mapKeyAddr(r, 0), mapKeyAddr(src, 0), i << 3);
   memory.copy(mapKeyAddr(r, i), mapKeyAddr(src, i + 1), (n - 1 - i) << 3);
@@ -139,56 +218,104 @@ function without(m: Term, i: usize, extra: usize): Term {
 /** maps:remove/2: M itself if K is not a key. */
 export function maps_remove_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  return i < 0 ? m : without(m, <usize>i, 0);
+  return mapValuePtr(m, k) ? without(m, k, 0) : m;
 }
 
 /** maps:take/2: {V, M without K} or error. */
 export function maps_take_2(k: Term, m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const i = mapIndex(m, k);
-  if (i < 0) return ERROR;
-  const r = without(m, <usize>i, tupleWords(2));
-  return pairRaw(value(kept0, <usize>i), r);
+  if (!mapValuePtr(m, k)) return ERROR;
+  const r = without(m, k, tupleWords(2));
+  return pairRaw(load<u64>(mapValuePtr(kept0, kept1)), r);
 }
 
-/** maps:keys/1 (keys first: 0) and maps:values/1 (1). */
+// ── listing: n pairs in BEAM's order into scratch memory after the reservation (nothing collects
+//    while they are there)
+
+/** The pairs of m (reserved for already: m is kept0) in iteration order, at `keys` and `vals` (heap.alloc'd, n words each). */
+let keys: usize = 0, vals: usize = 0;
+function listingOpen(m: Term): void {
+  const n = max(mapSize(m), 1);
+  keys = heap.alloc(n << 3);
+  vals = heap.alloc(n << 3);
+  mapPairs(m, keys, vals);
+}
+function listingClose(): void { heap.free(keys); heap.free(vals); }
+/** Index of the pair that goes i-th from the end of keys/1's list (the list is consed from its end). */
+// @ts-ignore: decorator
+@inline function fromEnd(m: Term, n: usize, i: usize): usize { return listsReversed(m) ? i : n - 1 - i; }
+
+/** maps:keys/1 (values false) and maps:values/1 (true). */
 function column(m: Term, values: bool): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
   const n = mapSize(m);
   reserveKeeping(2 * n, m);
+  listingOpen(kept0);
   let l: Term = NIL;
-  for (let i = n; i > 0; i--) l = consRaw(values ? value(kept0, i - 1) : key(kept0, i - 1), l);
+  for (let i: usize = 0; i < n; i++) {
+    const j = fromEnd(kept0, n, i);
+    l = consRaw(load<u64>((values ? vals : keys) + (j << 3)), l);
+  }
+  listingClose();
   return l;
 }
 export function maps_keys_1(m: Term): Term { return column(m, false); }
 export function maps_values_1(m: Term): Term { return column(m, true); }
 
-/** maps:to_list/1: [{K, V}] in the map's key order. */
+/** [{K, V}] in keys/1's order ahead of `acc` (words reserved, m in kept0). */
+function pairList(m: Term, acc: Term): Term {
+  const n = mapSize(m);
+  listingOpen(m);
+  let l = acc;
+  for (let i: usize = 0; i < n; i++) {
+    const j = fromEnd(m, n, i);
+    l = consRaw(pairRaw(load<u64>(keys + (j << 3)), load<u64>(vals + (j << 3))), l);
+  }
+  listingClose();
+  return l;
+}
+
+/** maps:to_list/1: [{K, V}] in keys/1's order. */
 export function maps_to_list_1(m: Term): Term {
   if (!isMap(m)) return raiseTagged(A_BADMAP, m);
-  const n = mapSize(m);
-  reserveKeeping(n * (2 + tupleWords(2)), m);
-  let l: Term = NIL;
-  for (let i = n; i > 0; i--) l = consRaw(pairRaw(key(kept0, i - 1), value(kept0, i - 1)), l);
-  return l;
+  reserveKeeping(mapSize(m) * (2 + tupleWords(2)), m);
+  return pairList(kept0, NIL);
 }
 
 /** maps:merge/2: the pairs of both, M2's value where both have a key. */
 export function maps_merge_2(a: Term, b: Term): Term {
   if (!isMap(a)) return raiseTagged(A_BADMAP, a);
   if (!isMap(b)) return raiseTagged(A_BADMAP, b);
-  // the size first (a walk of both), then the words, then the same walk writing
   const na = mapSize(a), nb = mapSize(b);
-  let n: usize = 0;
-  for (let i: usize = 0, j: usize = 0; i < na || j < nb; n++) {
-    if (i == na) j++;
-    else if (j == nb) i++;
-    else {
-      const c = compareMapKeys(key(a, i), key(b, j));
-      if (c < 0) i++; else if (c > 0) j++; else { i++; j++; }
+  if (smallFlat(a) && smallFlat(b)) {
+    // the size first (a walk of both), then the words, then the same walk writing
+    let n: usize = 0;
+    for (let i: usize = 0, j: usize = 0; i < na || j < nb; n++) {
+      if (i == na) j++;
+      else if (j == nb) i++;
+      else {
+        const c = compareMapKeys(key(a, i), key(b, j));
+        if (c < 0) i++; else if (c > 0) j++; else { i++; j++; }
+      }
     }
+    if (n <= MAP_FLAT_MAX) return mergeFlat(a, b, n);
   }
+  // the pairs of a, then b's (the later of equal keys wins)
+  pairsOpen(na + nb);
+  mapPairsAnyOrder(a, pk, pv);
+  mapPairsAnyOrder(b, pk + (na << 3), pv + (na << 3));
+  const words = pairsWords(na + nb);
+  reserveKeeping(words, a, b);
+  mapPairsAnyOrder(kept0, pk, pv);
+  mapPairsAnyOrder(kept1, pk + (na << 3), pv + (na << 3));
+  const r = pairsBuild();
+  pairsClose();
+  return r;
+}
+
+/** Two small flat maps merged into a flat map of n keys. */
+function mergeFlat(a: Term, b: Term, n: usize): Term {
+  const na = mapSize(a), nb = mapSize(b);
   reserveKeeping(mapWords(n), a, b);
   const x = kept0, y = kept1;
   const r = mapRaw(n);
@@ -208,51 +335,26 @@ export function maps_merge_2(a: Term, b: Term): Term {
   return r;
 }
 
-// ── building a map from pairs in any order: a stable merge sort of their indices by key
+// ── building a map from pairs in any order (hashmap.ts: counted, reserved, then built)
 
-/** The pairs being sorted: keys at pk, values at pv (raw memory; no collection while they are there). */
-let pk: usize = 0, pv: usize = 0;
-
-/** Sort idx[0..n) (u32 indices into pk) by key, stably, with tmp as scratch. */
-function sortIndices(idx: usize, tmp: usize, n: usize): void {
-  for (let width: usize = 1; width < n; width <<= 1) {
-    for (let lo: usize = 0; lo < n; lo += width << 1) {
-      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
-      let i = lo, j = mid, o = lo;
-      while (i < mid && j < hi) {
-        const a = load<u32>(idx + (i << 2)), b = load<u32>(idx + (j << 2));
-        // stable: the left one first when equal
-        if (compareMapKeys(load<u64>(pk + (<usize>b << 3)), load<u64>(pk + (<usize>a << 3))) < 0) { store<u32>(tmp + (o++ << 2), b); j++; }
-        else { store<u32>(tmp + (o++ << 2), a); i++; }
-      }
-      while (i < mid) store<u32>(tmp + (o++ << 2), load<u32>(idx + (i++ << 2)));
-      while (j < hi) store<u32>(tmp + (o++ << 2), load<u32>(idx + (j++ << 2)));
-    }
-    memory.copy(idx, tmp, n << 2);
+/** Fill pk/pv from the proper list l of 2-tuples (from_list), or its elements with value v (from_keys). */
+function fillFromList(l: Term, v: Term, tuples: bool): void {
+  let i: usize = 0;
+  for (let c = l; c != NIL; c = tail(c), i++) {
+    store<u64>(pk + (i << 3), tuples ? tupleGet(head(c), 0) : head(c));
+    store<u64>(pv + (i << 3), tuples ? tupleGet(head(c), 1) : v);
   }
 }
 
-/** The map of the n pairs at pk/pv (words reserved): sorted, the last of equal keys winning. */
-function mapOfPairs(n: usize): Term {
-  const idx = heap.alloc(max(n, 1) << 2), tmp = heap.alloc(max(n, 1) << 2);
-  for (let i: usize = 0; i < n; i++) store<u32>(idx + (i << 2), <u32>i);
-  sortIndices(idx, tmp, n);
-  // distinct keys: in a run of equal keys (in list order, the sort being stable) the last one
-  let m: usize = 0;
-  for (let i: usize = 0; i < n; i++) {
-    const a = load<u32>(idx + (i << 2));
-    if (i + 1 < n && compareMapKeys(load<u64>(pk + (<usize>a << 3)), load<u64>(pk + (<usize>load<u32>(idx + ((i + 1) << 2)) << 3))) == 0) continue;
-    store<u32>(tmp + (m++ << 2), a);
-  }
-  const r = mapRaw(m);
-  for (let i: usize = 0; i < m; i++) {
-    const a = <usize>load<u32>(tmp + (i << 2));
-    setKey(r, i, load<u64>(pk + (a << 3)));
-    setValue(r, i, load<u64>(pv + (a << 3)));
-  }
-  heap.free(idx);
-  heap.free(tmp);
-  if (DEBUG) assert(sorted(r));
+/** The map of list l's pairs (tuples) or of its keys with value v. */
+function fromList(l: Term, n: usize, v: Term, tuples: bool): Term {
+  pairsOpen(n);
+  fillFromList(l, v, tuples);
+  const words = pairsWords(n);
+  reserveKeeping(words, l, v);
+  fillFromList(kept0, kept1, tuples);
+  const r = pairsBuild();
+  pairsClose();
   return r;
 }
 
@@ -261,36 +363,14 @@ export function maps_from_list_1(l: Term): Term {
   const n = listLength(l);
   if (n < 0) return badarg();
   for (let c = l; c != NIL; c = tail(c)) if (!isTupleOf(head(c), 2)) return badarg();
-  reserveKeeping(mapWords(<usize>n), l);
-  pk = heap.alloc(max(<usize>n, 1) << 3);
-  pv = heap.alloc(max(<usize>n, 1) << 3);
-  let i: usize = 0;
-  for (let c = kept0; c != NIL; c = tail(c), i++) {
-    store<u64>(pk + (i << 3), tupleGet(head(c), 0));
-    store<u64>(pv + (i << 3), tupleGet(head(c), 1));
-  }
-  const r = mapOfPairs(<usize>n);
-  heap.free(pk);
-  heap.free(pv);
-  return r;
+  return fromList(l, <usize>n, NIL, true);
 }
 
 /** maps:from_keys/2: every key of the proper list Keys with Value. */
-export function maps_from_keys_2(keys: Term, v: Term): Term {
-  const n = listLength(keys);
+export function maps_from_keys_2(l: Term, v: Term): Term {
+  const n = listLength(l);
   if (n < 0) return badarg();
-  reserveKeeping(mapWords(<usize>n), keys, v);
-  pk = heap.alloc(max(<usize>n, 1) << 3);
-  pv = heap.alloc(max(<usize>n, 1) << 3);
-  let i: usize = 0;
-  for (let c = kept0; c != NIL; c = tail(c), i++) {
-    store<u64>(pk + (i << 3), head(c));
-    store<u64>(pv + (i << 3), kept1);
-  }
-  const r = mapOfPairs(<usize>n);
-  heap.free(pk);
-  heap.free(pv);
-  return r;
+  return fromList(l, <usize>n, v, false);
 }
 
 /** erts_internal:map_next/3 (see the top of this file). */
@@ -300,19 +380,19 @@ export function erts_internal_map_next_3(path: Term, m: Term, acc: Term): Term {
   if (acc == A_ITERATOR) {
     if (n == 0) return A_NONE;
     reserveKeeping(n * tupleWords(3), m);
+    listingOpen(kept0);
     let r = A_NONE;
     for (let i = n; i > 0; i--) {
       const t = tupleRaw(3);
-      store<u64>(termPtr(t) + 8, key(kept0, i - 1));
-      store<u64>(termPtr(t) + 16, value(kept0, i - 1));
+      store<u64>(termPtr(t) + 8, load<u64>(keys + ((i - 1) << 3)));
+      store<u64>(termPtr(t) + 16, load<u64>(vals + ((i - 1) << 3)));
       store<u64>(termPtr(t) + 24, r);
       r = t;
     }
+    listingClose();
     return r;
   }
   if (!isList(acc) && acc != NIL) return badarg();
   reserveKeeping(n * (2 + tupleWords(2)), m, acc);
-  let l = kept1;
-  for (let i = n; i > 0; i--) l = consRaw(pairRaw(key(kept0, i - 1), value(kept0, i - 1)), l);
-  return l;
+  return pairList(kept0, kept1);
 }

@@ -128,7 +128,7 @@ export function bitsBox(bin: Term, bits: u64): Term {
 /** Address of a bitstring's bytes (a binary's, or a 0xA box's binary's). */
 export function bitstringData(t: Term): usize { return binaryData(bitstringBinary(t)); }
 
-// ── maps (flat: n keys in map-key order, gc/term/order.ts, then their n values)
+// ── maps (flat: n keys in map-key order, gc/term/order.ts, then their n values; tries: gc/term/hashmap.ts)
 
 /** A map of n pairs, keys and values [] until set (keys must end up in map-key order: compareMapKeys ascending). */
 export function mapRaw(n: usize): Term {

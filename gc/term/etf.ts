@@ -70,6 +70,7 @@ import {
   REF_WORDS, refId, refCreation,
 } from "./term";
 import { bump } from "../mem/heap";
+import { mapView, viewsMark, viewsRelease } from "./mapview";
 import { consRaw, tupleRaw, floatRaw, binaryRaw, binaryData, bitstringRaw, bitstringData, mapRaw, refRaw } from "./build";
 import { NODE_NAME, NODE_NAME_LEN, nodeCreation } from "./node";
 import { atomIntern, atomNamePtr, atomNameLen, utf8Chars } from "./atoms";
@@ -697,6 +698,13 @@ function stringLength(t: Term): i64 {
  * Returns false if it holds what cannot be encoded (a fun).
  */
 function encodeTerm(root: Term): bool {
+  const mark = viewsMark();
+  const ok = encodeWalk(root);
+  viewsRelease(mark);
+  return ok;
+}
+
+function encodeWalk(root: Term): bool {
   stack.length = 0;
   let t = root;
   for (;;) {
@@ -750,7 +758,8 @@ function encodeTerm(root: Term): bool {
       } else if (s == SUB_MAP) {
         const n = mapSize(t);
         put8(MAP_EXT); put32(<u32>n);
-        if (n) pushSrc(SRC_MAP, <u64>mapKeyAddr(t, 0), 0, <u64>n);
+        // a trie's pairs in BEAM's order (the reverse of its iteration order), from a flat view
+        if (n) pushSrc(SRC_MAP, <u64>mapView(t), 0, <u64>n);
       } else if (s == SUB_REF) {
         put8(NEWER_REFERENCE_EXT); put16(3);
         putAtomName(NODE_NAME, NODE_NAME_LEN);

@@ -73,6 +73,7 @@ import { binaryData, bitstringData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
+import { mapView, viewsMark, viewsRelease, blockHash } from "./mapview";
 
 // HCONST * k mod 2^32, as BEAM names them (HCONST_k)
 // @ts-ignore: decorator
@@ -155,30 +156,6 @@ function fold2(x: u32, y: u32, k: u32): void {
 // @ts-ignore: decorator
 @inline function fold(x: u32, k: u32): void { fold2(x, 0, k); }
 
-/** Jenkins' lookup2 over p[0..n), from `init` (BEAM's block_hash). */
-function blockHash(p: usize, n: usize, init: u32): u32 {
-  ma = K1; mb = K1; mc = init;
-  let left = n;
-  while (left >= 12) {
-    ma += load<u32>(p);          // little-endian, as block_hash reads bytes
-    mb += load<u32>(p, 4);
-    mc += load<u32>(p, 8);
-    mixAbc();
-    p += 12;
-    left -= 12;
-  }
-  mc += <u32>n;
-  // the last 0..11 bytes: 0-3 into a, 4-7 into b, 8-10 into c above its low byte (the length's)
-  for (let i: usize = 0; i < left; i++) {
-    const v = <u32>load<u8>(p + i);
-    if (i < 4) ma += v << (<u32>i << 3);
-    else if (i < 8) mb += v << (<u32>(i - 4) << 3);
-    else mc += v << (<u32>(i - 7) << 3);
-  }
-  mixAbc();
-  return mc;
-}
-
 /** An atom's hvalue: hashpjw over its UTF-8 name, Latin-1 characters as their one byte (atom.c atom_hash). */
 export function atomHash(t: Term): u32 {
   const i = <i32>atomIndex(t);
@@ -238,6 +215,13 @@ function push(kind: u64, addr: usize, n: u64, saved: u64): void {
 
 /** BEAM's make_hash2 of `root`: the full 32-bit hash phash2 reduces. */
 export function termHash32(root: Term): u32 {
+  const mark = viewsMark();
+  const h = hashWalk(root);
+  viewsRelease(mark);
+  return h;
+}
+
+function hashWalk(root: Term): u32 {
   stack.length = 0;           // a walk a trap cut short left its frames: they are garbage
   hash = 0;
   xorPairs = 0;
@@ -318,11 +302,13 @@ export function termHash32(root: Term): u32 {
           const n = mapSize(t);
           fold(<u32>n, K16);
           if (n) {
-            // each pair from 0, XORed; the hash and XOR so far wait in the frame
-            push(MAP, p + 16, 1, <u64>hash | (<u64>xorPairs << 32));
+            // each pair from 0, XORed; the hash and XOR so far wait in the frame. A hash trie's
+            // pairs are read from a flat view of it (gc/term/hashmap.ts): the order does not matter
+            const keys = mapView(t);
+            push(MAP, keys, 1, <u64>hash | (<u64>xorPairs << 32));
             hash = 0;
             xorPairs = 0;
-            t = load<u64>(p, 16);     // key 0
+            t = load<u64>(keys);      // key 0
             continue;
           }
           break;

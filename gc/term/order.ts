@@ -11,7 +11,8 @@
 //                                         1.0, {2} before {1.0}, [1|3.0] before
 //                                         [1.0|2]
 // A map of up to 32 keys (a flatmap) stores its keys in map-key order, and
-// term_to_binary writes them in that order. In both orders two maps compare
+// term_to_binary writes them in that order; a larger one (a hash trie,
+// gc/term/hashmap.ts) is compared through a copy of its pairs sorted by key. In both orders two maps compare
 // by size, then their keys in map-key order (keys are always compared
 // exactly), then their values in key order, compared in the order at hand:
 // #{2 => a} < #{1.0 => a}, while #{a => 1} == #{a => 1.0}.
@@ -53,6 +54,7 @@ import { compareIntegers, compareBigF64 } from "./bignum";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
+import { mapView, viewsMark, viewsRelease, isFlatMap } from "./mapview";
 
 // type ranks, in term order
 // @ts-ignore: decorator
@@ -192,8 +194,52 @@ function push(pa: usize, pb: usize, n: usize, exact: bool): void {
   store<u64>(f, exact ? 1 : 0, 24);
 }
 
+/**
+ * Address of map m's keys in map-key order, its values after them: a flat map's
+ * own words, or a view of a trie's pairs (gc/term/mapview.ts) sorted here
+ * (released with the views when the comparison ends).
+ */
+function sortedView(m: Term): usize {
+  if (isFlatMap(m)) return mapKeyAddr(m, 0);
+  const keys = mapView(m);
+  const n = mapSize(m);
+  const vals = keys + (n << 3);
+  // a stable merge sort of pair indices by key, then the pairs put in that order
+  const idx = heap.alloc(n << 2), tmp = heap.alloc(n << 2), kv = heap.alloc(n << 4);
+  for (let i: usize = 0; i < n; i++) store<u32>(idx + (i << 2), <u32>i);
+  for (let width: usize = 1; width < n; width <<= 1) {
+    for (let lo: usize = 0; lo < n; lo += width << 1) {
+      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
+      let i = lo, j = mid, o = lo;
+      while (i < mid && j < hi) {
+        const x = <usize>load<u32>(idx + (i << 2)), y = <usize>load<u32>(idx + (j << 2));
+        if (compareMapKeys(load<u64>(keys + (y << 3)), load<u64>(keys + (x << 3))) < 0) { store<u32>(tmp + (o++ << 2), <u32>y); j++; }
+        else { store<u32>(tmp + (o++ << 2), <u32>x); i++; }
+      }
+      while (i < mid) store<u32>(tmp + (o++ << 2), load<u32>(idx + (i++ << 2)));
+      while (j < hi) store<u32>(tmp + (o++ << 2), load<u32>(idx + (j++ << 2)));
+    }
+    memory.copy(idx, tmp, n << 2);
+  }
+  memory.copy(kv, keys, n << 4);
+  for (let i: usize = 0; i < n; i++) {
+    const x = <usize>load<u32>(idx + (i << 2));
+    store<u64>(keys + (i << 3), load<u64>(kv + (x << 3)));
+    store<u64>(vals + (i << 3), load<u64>(kv + ((n + x) << 3)));
+  }
+  heap.free(idx); heap.free(tmp); heap.free(kv);
+  return keys;
+}
+
 /** -1, 0 or 1 as `a` sorts before, equal to or after `b`: in map-key order if `exact`, else in term order. */
 function compareIn(a: Term, b: Term, exact: bool): i32 {
+  const mark = viewsMark();        // the sorted views of hash maps met on the way (gc/term/hashmap.ts)
+  const c = compareWalk(a, b, exact);
+  viewsRelease(mark);
+  return c;
+}
+
+function compareWalk(a: Term, b: Term, exact: bool): i32 {
   const base = stack.length;          // the stack is empty on entry; kept relative for safety
   for (;;) {
     if (a != b) {
@@ -237,8 +283,10 @@ function compareIn(a: Term, b: Term, exact: bool): i32 {
           const na = mapSize(a), nb = mapSize(b);
           if (na != nb) { c = na < nb ? -1 : 1; break; }
           if (na) {
-            push(mapValueAddr(a, 0), mapValueAddr(b, 0), na, exact);
-            push(mapKeyAddr(a, 0), mapKeyAddr(b, 0), na, true);
+            // a trie's pairs (or a big flat map's, already in order) as a flat view sorted by key
+            const ka = sortedView(a), kb = sortedView(b);
+            push(ka + (na << 3), kb + (na << 3), na, exact);
+            push(ka, kb, na, true);
           }
           break;
         }

@@ -118,8 +118,10 @@ export type Term = u64;
 //                           binary is the bitstring's own (nothing else refers
 //                           to it): is_binary/1 is false for a bitstring, and
 //                           every binary fast path sees a 0x8/0x9 header only
-//   0xF     map             a small integer n, then n keys (in map-key order),
-//                           then their n values
+//   0xF     map             flat: a small integer n, then n keys (in map-key
+//                           order), then their n values (arity 1 + 2n); past 32
+//                           keys a hash trie's head: n, a small integer bitmap,
+//                           the children, its nodes 0xF too (gc/term/hashmap.ts)
 //
 // The subtag values are defined once, in assembly/boundary/terms.ts.
 //
