@@ -715,12 +715,17 @@ function assemble(c: ModuleContext): string {
   // goes to a caller's handler (0, the non-value); CP and the depth of this activation's bottom
   // are globals, saved and restored around it (a fun or an entry may run it again inside)
   // A group returning -id (< -1) ended its slice at a function's entry (reduction): $run yields
-  // here, the function's $YN arguments rooted in slots (the $X globals, like $CP and $D0, are this
-  // module's, shared by every process that runs its code, which may run while this one waits),
-  // then calls it again at that entry. So only $run suspends, not the functions.
+  // here, then calls it again at that entry. Across the yield, a frame of root slots holds what the
+  // function needs back: the id, the count of arguments and the registers $CP and $D0 (as small
+  // integers), then its $YN arguments. The $X globals, like $CP and $D0, are this module's, shared
+  // by every process that runs its code, which may run while this one waits; and in slots rather
+  // than locals, nothing is live in $run across the yield but what was (on Asyncify, every local
+  // live there is saved in each waiting process's frames). So only $run suspends, not functions.
   const groupBase = beam.lambdas.length;
   const argSlots = (f: (i: number) => string) => Array.from({ length: c.maxArity }, (_, i) => `(if (i32.gt_u (local.get $n) (i32.const ${i})) (then ${f(i)}))`).join(" ");
-  lines.push(`  (func $run (param $k i32) (result i64) (local $cp i32) (local $d0 i32) (local $n i32) (local $sCP i32) (local $sD0 i32)
+  const smallOf = (v: string) => `(i64.or (i64.shl (i64.extend_i32_u ${v}) (i64.const 4)) (i64.const 15))`;
+  const fromSmall = (offset: number) => `(i32.wrap_i64 (i64.shr_u (i64.load offset=${offset} (global.get $sp)) (i64.const 4)))`;
+  lines.push(`  (func $run (param $k i32) (result i64) (local $cp i32) (local $d0 i32) (local $n i32)
     (local.set $cp (global.get $CP)) (local.set $d0 (global.get $D0))
     (global.set $CP (i32.const 0)) (global.set $D0 (call $stack_depth))
     (block $out (loop $next
@@ -729,13 +734,20 @@ function assemble(c: ModuleContext): string {
       (br_if $next (i32.gt_s (local.get $k) (i32.const 0)))
       (br_if $out (i32.eqz (local.get $k)))
       (if (i32.lt_s (local.get $k) (i32.const -1)) (then
-        (local.set $k (i32.sub (i32.const 0) (local.get $k)))
         (local.set $n (global.get $YN))
-        (if (local.get $n) (then (call $frame_enter (local.get $n)) ${argSlots((i) => `(i64.store offset=${8 * i} (global.get $sp) (global.get $X${i}))`)}))
-        (local.set $sCP (global.get $CP)) (local.set $sD0 (global.get $D0))
+        (call $frame_enter (i32.add (local.get $n) (i32.const 4)))
+        (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
+        (i64.store offset=8 (global.get $sp) ${smallOf("(local.get $n)")})
+        (i64.store offset=16 (global.get $sp) ${smallOf("(global.get $CP)")})
+        (i64.store offset=24 (global.get $sp) ${smallOf("(global.get $D0)")})
+        ${argSlots((i) => `(i64.store offset=${32 + 8 * i} (global.get $sp) (global.get $X${i}))`)}
         (call $yield_now)
-        (global.set $CP (local.get $sCP)) (global.set $D0 (local.get $sD0))
-        (if (local.get $n) (then ${argSlots((i) => `(global.set $X${i} (i64.load offset=${8 * i} (global.get $sp)))`)} (call $frame_leave (local.get $n))))
+        (local.set $k ${fromSmall(0)})
+        (local.set $n ${fromSmall(8)})
+        (global.set $CP ${fromSmall(16)})
+        (global.set $D0 ${fromSmall(24)})
+        ${argSlots((i) => `(global.set $X${i} (i64.load offset=${32 + 8 * i} (global.get $sp)))`)}
+        (call $frame_leave (i32.add (local.get $n) (i32.const 4)))
         (br $next)))
       ;; -1: not one of ours; ours: where its resume id says
       (if (i32.lt_s (call $stack_depth) (global.get $D0))
