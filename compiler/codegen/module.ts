@@ -33,7 +33,8 @@
 //                    function table, the index looked up by name once
 //                    (export_lookup) and cached in a global; unknown at run
 //                    time: apply_mfa, which raises undef as BEAM does
-//   reductions       one at each function's entry, inline against shoal_budget
+//   reductions       one at each function's entry, inline against shoal_budget; when the
+//                    slice ends there the function returns to $run, which yields (reduction())
 //   exceptions       try/catch install the runtime's handler (try_enter) with a
 //                    resume id of this module; a raise restores the shadow
 //                    stack and hands over the id; a call that returns the
@@ -137,6 +138,8 @@ export class ModuleContext {
   readonly stubs: Segment[] = [];
   /** Each function group's arity (the x registers live when it is entered by a call). */
   readonly groupArity = new Map<number, number>();
+  /** Largest arity of a function whose entry has a reduction check (what $run roots when a slice ends there). */
+  maxArity = 0;
   /** Largest number of free variables of a fun (test_heap reserves this much per fun). */
   maxFree = 0;
   /**
@@ -521,10 +524,20 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
   return assemble(c);
 }
 
-/** One reduction at a function's entry; on the slice's end, suspend with its arguments rooted. */
+/**
+ * One reduction at a function's entry. On the slice's end the function does not suspend here: it
+ * returns to the trampoline with "continue at my entry" (the negated id of this segment, `@@Y@@`,
+ * resolved by assemble: its arguments handed over in the $X globals as a call's, their count in
+ * $YN), and $run yields with them rooted, then calls the function again at its entry. Why: a call
+ * that may suspend makes Binaryen's Asyncify instrument the function that makes it (a check of its
+ * state around every block, the rewind path at entry, which V8 optimises poorly), and every
+ * function has an entry; the trampoline is instrumented anyway (its call_indirect may suspend).
+ */
 function reduction(c: ModuleContext, arity: number): string {
+  c.maxArity = Math.max(c.maxArity, arity);
+  if (arity) c.x(arity - 1);   // (handed over from locals: they must exist)
   return `(global.set $budget (i32.sub (global.get $budget) (i32.const 1)))
-    (if (i32.le_s (global.get $budget) (i32.const 0)) (then ${c.spill(arity, c.keepRegisters("(call $yield_now)"))}))`;
+    (if (i32.le_s (global.get $budget) (i32.const 0)) (then @@Y${c.current.id}:${arity}@@))`;
 }
 
 /** The module's text: imports, data, $init, $run with its segments in layout order, the entries. */
@@ -602,6 +615,7 @@ function assemble(c: ModuleContext): string {
   for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
   for (let i = 0; i < c.xCount; i++) lines.push(`  (global $X${i} (mut i64) (i64.const 0))`);
   lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`, `  (global $cpBase (mut i64) (i64.const 0))`);
+  lines.push(`  (global $YN (mut i32) (i32.const 0))`);   // arguments of a function whose slice ended at its entry (reduction)
   lines.push(`  (type $group (func (param i32) (result i32)))`, `  (type $fenter (func (param i64) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
@@ -681,6 +695,7 @@ function assemble(c: ModuleContext): string {
         .replace(/@@K(\d+)@@/g, (_m, t: string) => String(encode(Number(t))))
         .replace(/@@J(\d+)@@/g, (_m, t: string) => jumpTo(Number(t), -1))
         .replace(/@@C(\d+):(\d+)@@/g, (_m, t: string, live: string) => jumpTo(Number(t), Number(live)))
+        .replace(/@@Y(\d+):(\d+)@@/g, (_m, t: string, n: string) => `${handOver(Number(n))} (global.set $YN (i32.const ${n})) (return (i32.const ${-encode(Number(t))}))`)
         .replace(/@@R@@/g, `(local.set $k (global.get $CP)) (if (i32.eq (i32.shr_u (local.get $k) (i32.const 16)) (i32.const ${g})) (then (br $L))) ${handOver(1)} (return (local.get $k))`));
       body.push(`;; ${s.label !== undefined ? `label ${s.label}` : "added"}`, ...code);
       if (si < segs.length - 1) body.push(`)`);   // closes the next segment's block
@@ -699,8 +714,18 @@ function assemble(c: ModuleContext): string {
   // the trampoline: runs function groups until one returns to id 0 (x0 is the result) or a raise
   // goes to a caller's handler (0, the non-value); CP and the depth of this activation's bottom
   // are globals, saved and restored around it (a fun or an entry may run it again inside)
+  // A group returning -id (< -1) ended its slice at a function's entry (reduction): $run yields
+  // here, then calls it again at that entry. Across the yield, a frame of root slots holds what the
+  // function needs back: the id, the count of arguments and the registers $CP and $D0 (as small
+  // integers), then its $YN arguments. The $X globals, like $CP and $D0, are this module's, shared
+  // by every process that runs its code, which may run while this one waits; and in slots rather
+  // than locals, nothing is live in $run across the yield but what was (on Asyncify, every local
+  // live there is saved in each waiting process's frames). So only $run suspends, not functions.
   const groupBase = beam.lambdas.length;
-  lines.push(`  (func $run (param $k i32) (result i64) (local $cp i32) (local $d0 i32)
+  const argSlots = (f: (i: number) => string) => Array.from({ length: c.maxArity }, (_, i) => `(if (i32.gt_u (local.get $n) (i32.const ${i})) (then ${f(i)}))`).join(" ");
+  const smallOf = (v: string) => `(i64.or (i64.shl (i64.extend_i32_u ${v}) (i64.const 4)) (i64.const 15))`;
+  const fromSmall = (offset: number) => `(i32.wrap_i64 (i64.shr_u (i64.load offset=${offset} (global.get $sp)) (i64.const 4)))`;
+  lines.push(`  (func $run (param $k i32) (result i64) (local $cp i32) (local $d0 i32) (local $n i32)
     (local.set $cp (global.get $CP)) (local.set $d0 (global.get $D0))
     (global.set $CP (i32.const 0)) (global.set $D0 (call $stack_depth))
     (block $out (loop $next
@@ -708,6 +733,22 @@ function assemble(c: ModuleContext): string {
         (i32.add (global.get $tb) (i32.add (i32.const ${groupBase - 1}) (i32.shr_u (local.get $k) (i32.const 16))))))
       (br_if $next (i32.gt_s (local.get $k) (i32.const 0)))
       (br_if $out (i32.eqz (local.get $k)))
+      (if (i32.lt_s (local.get $k) (i32.const -1)) (then
+        (local.set $n (global.get $YN))
+        (call $frame_enter (i32.add (local.get $n) (i32.const 4)))
+        (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
+        (i64.store offset=8 (global.get $sp) ${smallOf("(local.get $n)")})
+        (i64.store offset=16 (global.get $sp) ${smallOf("(global.get $CP)")})
+        (i64.store offset=24 (global.get $sp) ${smallOf("(global.get $D0)")})
+        ${argSlots((i) => `(i64.store offset=${32 + 8 * i} (global.get $sp) (global.get $X${i}))`)}
+        (call $yield_now)
+        (local.set $k ${fromSmall(0)})
+        (local.set $n ${fromSmall(8)})
+        (global.set $CP ${fromSmall(16)})
+        (global.set $D0 ${fromSmall(24)})
+        ${argSlots((i) => `(global.set $X${i} (i64.load offset=${32 + 8 * i} (global.get $sp)))`)}
+        (call $frame_leave (i32.add (local.get $n) (i32.const 4)))
+        (br $next)))
       ;; -1: not one of ours; ours: where its resume id says
       (if (i32.lt_s (call $stack_depth) (global.get $D0))
         (then (global.set $CP (local.get $cp)) (global.set $D0 (local.get $d0)) (return (i64.const 0))))
