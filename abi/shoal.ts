@@ -340,6 +340,9 @@
 /** -1, 0 or 1 in Erlang's term order, as BEAM compares (maps: by size, keys in map-key order, then values); 0 only when `a =:= b`: terms BEAM finds equal (==) but not =:= (1 and 1.0, {a, 1} and {a, 1.0}) are ordered in map-key order. */
 // @ts-ignore: decorator
 @external("shoal", "term_compare") export declare function termCompare(a: u64, b: u64): i32;
+/** -1, 0 or 1 in Erlang's term order itself, as BEAM's ==, /=, <, >=, =<, > see it: 0 when `a == b` (1 and 1.0, {a, 1} and {a, 1.0}, #{k => 1} and #{k => 1.0} are equal). What compiled comparisons call; term_compare is the total order made of it, for sorting. */
+// @ts-ignore: decorator
+@external("shoal", "term_order") export declare function termOrder(a: u64, b: u64): i32;
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */
 // @ts-ignore: decorator
 @external("shoal", "term_equal") export declare function termEqual(a: u64, b: u64): bool;

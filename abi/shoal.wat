@@ -123,6 +123,7 @@
 (import "shoal" "dict_erase" (func $dict_erase (param i64) (result i64)))
 ;; Terms, atoms, the External Term Format, raw memory
 (import "shoal" "term_compare" (func $term_compare (param i64 i64) (result i32)))
+(import "shoal" "term_order" (func $term_order (param i64 i64) (result i32)))
 (import "shoal" "term_equal" (func $term_equal (param i64 i64) (result i32)))
 (import "shoal" "term_hash" (func $term_hash (param i64 i64) (result i64)))
 (import "shoal" "make_ref" (func $make_ref (result i64)))

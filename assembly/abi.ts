@@ -33,7 +33,7 @@ import {
 } from "../gc/term/build";
 import { atomIntern } from "../gc/term/atoms";
 import { etfEncodedSize, etfEncode } from "../gc/term/etf";
-import { compareTerms, equalTerms } from "../gc/term/order";
+import { compareTerms, compareOrder, equalTerms } from "../gc/term/order";
 import { phash2 } from "../gc/term/hash";
 import { bitsIntegerGet, bitsIntegerPut } from "../gc/term/bits";
 import { htop, hend, active, bump } from "../gc/mem/heap";
@@ -308,6 +308,8 @@ export function dict_erase(key: Term): Term { return dictErase(key); }
 
 /** -1, 0 or 1 as `a` sorts before, is exactly equal to (=:=), or sorts after `b` in Erlang's term order; terms equal (==) but not =:= (1 and 1.0) in map-key order. */
 export function term_compare(a: Term, b: Term): i32 { return compareTerms(a, b); }
+/** -1, 0 or 1 in Erlang's term order itself (== is 0: 1 and 1.0 are equal), as compiled comparisons need it. */
+export function term_order(a: Term, b: Term): i32 { return compareOrder(a, b); }
 /** Whether `a` =:= `b` (exact: 1 and 1.0 differ). */
 export function term_equal(a: Term, b: Term): bool { return equalTerms(a, b); }
 /**

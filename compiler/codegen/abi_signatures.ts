@@ -99,6 +99,7 @@ export const ABI_SIGNATURES: Readonly<Record<string, string>> = {
   dict_put: "(param i64 i64) (result i64)",
   dict_erase: "(param i64) (result i64)",
   term_compare: "(param i64 i64) (result i32)",
+  term_order: "(param i64 i64) (result i32)",
   term_equal: "(param i64 i64) (result i32)",
   term_hash: "(param i64 i64) (result i64)",
   make_ref: "(result i64)",

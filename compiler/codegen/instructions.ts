@@ -87,9 +87,9 @@ const bool = (cond: string) => `(select (i64.const ${TRUE}) (i64.const ${FALSE})
 function compare(op: "lt" | "ge" | "eq" | "ne" | "eqx" | "nex"): string {
   const both = `(i64.eq (i64.and (i64.and (local.get $v) (local.get $w)) (i64.const 15)) (i64.const 15))`;
   switch (op) {
-    case "lt": return `(if (result i32) ${both} (then (i64.lt_s (local.get $v) (local.get $w))) (else (i32.lt_s (call $term_compare (local.get $v) (local.get $w)) (i32.const 0))))`;
-    case "ge": return `(if (result i32) ${both} (then (i64.ge_s (local.get $v) (local.get $w))) (else (i32.ge_s (call $term_compare (local.get $v) (local.get $w)) (i32.const 0))))`;
-    case "eq": return `(if (result i32) (i64.eq (local.get $v) (local.get $w)) (then (i32.const 1)) (else (i32.eqz (call $term_compare (local.get $v) (local.get $w)))))`;
+    case "lt": return `(if (result i32) ${both} (then (i64.lt_s (local.get $v) (local.get $w))) (else (i32.lt_s (call $term_order (local.get $v) (local.get $w)) (i32.const 0))))`;
+    case "ge": return `(if (result i32) ${both} (then (i64.ge_s (local.get $v) (local.get $w))) (else (i32.ge_s (call $term_order (local.get $v) (local.get $w)) (i32.const 0))))`;
+    case "eq": return `(if (result i32) (i64.eq (local.get $v) (local.get $w)) (then (i32.const 1)) (else (i32.eqz (call $term_order (local.get $v) (local.get $w)))))`;
     case "ne": return `(i32.eqz ${compare("eq")})`;
     case "eqx": return `(if (result i32) (i64.eq (local.get $v) (local.get $w)) (then (i32.const 1)) (else (call $term_equal (local.get $v) (local.get $w))))`;
     case "nex": return `(i32.eqz ${compare("eqx")})`;

@@ -70,7 +70,7 @@ const ABI_USED = [
   "try_enter", "try_leave", "raise", "raise_trace", "bif_raise", "bif_trace", "fun_trace", "trace_module", "exc_class", "exc_reason", "exc_trace", "exc_clear", "exc_resume", "stack_depth",
   "apply", "apply_mfa", "export_lookup", "spawn_fun", "spawn_mfa",
   "send", "send_named", "recv_peek", "recv_next", "recv_accept", "recv_wait", "recv_timeout",
-  "make_binary", "binary_words", "binary_data", "bits_integer_get", "bits_integer_put", "term_compare", "term_equal", "atom_intern",
+  "make_binary", "binary_words", "binary_data", "bits_integer_get", "bits_integer_put", "term_order", "term_equal", "atom_intern",
   "arith_add", "arith_sub", "arith_mul", "arith_div", "arith_rem", "arith_fdiv", "arith_neg",
   "arith_band", "arith_bor", "arith_bxor", "arith_bnot", "arith_bsl", "arith_bsr",
 ];

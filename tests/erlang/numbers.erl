@@ -1,9 +1,13 @@
 %% Integers of any size and floats.
 -module(numbers).
--export([main/0]).
+-export([main/0, id/1]).
 
 main() ->
     io:format("~p~n", [fact(60)]),
+    %% == and the order between integers and floats inside terms (id/1 keeps erlc from folding)
+    io:format("~p~n", [{id(1) == id(1.0), id({1, a}) == id({1.0, a}), id([2]) /= id([2.0]), id(#{k => 1}) == id(#{k => 1.0}),
+                        id({1}) < id({1.0}), id({1}) >= id({1.0}), id([1, 2]) < id([1.0, 3]), id(pow(2, 70)) == id(pow(2, 70) * 1.0),
+                        id({1}) =:= id({1.0}), lists:sort(id([{2.0}, {1}, {2}, {1.0}]))}]),
     io:format("~p~n", [pow(2, 200) - pow(3, 100)]),
     io:format("~p~n", [{pow(2, 100) div pow(3, 20), pow(2, 100) rem pow(3, 20), -pow(7, 30) div 13}]),
     io:format("~p~n", [{1 bsl 70, (1 bsl 70) bsr 65, -(1 bsl 64) band 16#FFFF, bnot (1 bsl 62)}]),
@@ -22,3 +26,5 @@ zero() -> 0.
 
 pow(_, 0) -> 1;
 pow(B, E) -> B * pow(B, E - 1).
+
+id(X) -> X.
