@@ -27,7 +27,7 @@
 
 import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
-import { u, label, items } from "./operands.js";
+import { u, label, items, heapWords } from "./operands.js";
 import type { ModuleContext } from "./module.js";
 import { NIL, SUB, header, atomTerm, PREDEFINED } from "./literals.js";
 
@@ -295,8 +295,9 @@ interface Segment { type: string; unit: number; flags: number; value: Operand; s
 
 /**
  * bs_create_bin Fail Alloc Live Unit Dst Segments: the size in bits of every segment first (a
- * failure raises badarg, as BEAM), then one binary made and the segments written into it. The
- * values are read again after the allocation, which may collect.
+ * failure raises badarg, as BEAM), then one binary made and the segments written into it, Alloc
+ * words more reserved for the code after it. The values are read again after the allocation, which
+ * may collect.
  */
 function createBin(c: ModuleContext, i: Instruction, d: number): void {
   const fail = label(i.args[0]);
@@ -346,8 +347,11 @@ function createBin(c: ModuleContext, i: Instruction, d: number): void {
     }
     out.push(`(local.set $bits (i64.add (local.get $bits) (local.get $w)))`);
   }
-  // 2. the binary, and the box if it is not whole bytes (the values may move: read again below)
-  out.push(reserveDynamic(c, `(call $bits_words (local.get $bits))`, live),
+  // 2. the binary, and the box if it is not whole bytes (the values may move: read again below),
+  // with Alloc words more: the heap the instructions after it use without a test_heap of their own
+  // (erlc folds a following put_list's 2 words in here; unreserved, they were bumped past the heap's end)
+  const alloc = heapWords(c, i.args[1]);
+  out.push(reserveDynamic(c, alloc ? `(i32.add (call $bits_words (local.get $bits)) (i32.const ${alloc}))` : `(call $bits_words (local.get $bits))`, live),
     `(local.set $r (call $bits_new (local.get $bits)))`,
     `(local.set $bits (i64.const 0))`);   // now: the bit offset written so far
   // 3. the segments

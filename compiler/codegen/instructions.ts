@@ -12,7 +12,7 @@
 
 import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
-import { u, label, items } from "./operands.js";
+import { u, label, items, heapWords } from "./operands.js";
 import type { ModuleContext } from "./module.js";
 import { cpWord } from "./cp.js";
 import { NIL, SUB, small, header, atomTerm, PREDEFINED } from "./literals.js";
@@ -285,16 +285,6 @@ function continueAt(c: ModuleContext, id: number): void {
 }
 
 // ---- heap -------------------------------------------------------------------------
-
-/** Words a test_heap / allocate_heap operand asks for. */
-function heapWords(c: ModuleContext, op: Operand): number {
-  if (op.kind === "alloc") {
-    let n = 0;
-    for (const it of op.items) n += it.kind === "words" ? it.count : it.kind === "floats" ? 2 * it.count : (2 + c.maxFree) * it.count;
-    return n;
-  }
-  return u(op);
-}
 
 /** Store `values` (i64 expressions) at shoal_htop onwards and bump it; the address was taken into $t first. */
 function bump(values: string[]): string {

@@ -3,6 +3,10 @@
 -export([main/0]).
 
 main() ->
+    %% a binary made just before a cons: erlc folds the cons's heap into bs_create_bin's Alloc
+    %% (a loop long enough for the heap to fill and grow while the list lives)
+    io:format("~p~n", [grow(5000, [], <<>>)]),
+    io:format("~p~n", [keep(5000, [], <<>>)]),
     B = <<1, 2, 3, "abc", 300:16, -1:8/signed, 7:4, 9:4>>,
     io:format("~p~n", [B]),
     io:format("~p~n", [sum(B, 0)]),
@@ -42,3 +46,9 @@ tail_then_skip(Bin0, Start, Seps) ->
         nomatch -> nomatch;
         {Where, _} -> <<_:Where/binary, Cont/binary>> = Bin, {Where, Cont, Bin}
     end.
+
+grow(0, L, Bin) -> {length(L), lists:sum(L), Bin};
+grow(K, L, _) -> grow(K - 1, [K | L], <<K:16>>).
+
+keep(0, L, Bin) -> {length(L), byte_size(iolist_to_binary(L)), Bin};
+keep(K, L, Bin) -> keep(K - 1, [Bin | L], <<(K band 255), (byte_size(Bin))>>).
