@@ -93,8 +93,8 @@ function loadArgs(args: Term): i32 {
  * caller returns the non-value 0 after.
  */
 function fail(tag: u32, body: Term): void {
-  if (body == 0) nativeRaise(makeAtom(tag), 0);
-  else nativeRaise(body, makeAtom(tag));
+  if (body == 0) nativeRaise(makeAtom(tag), 0, false);
+  else nativeRaise(body, makeAtom(tag), false);
 }
 
 /** Raise for a bad argument list: badarg (improper) or system_limit (too long). */

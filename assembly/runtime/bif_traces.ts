@@ -72,8 +72,9 @@ export function bifPendingOf(pid: Term): bool { return pendingPid != 0 && pendin
 /**
  * A native's raise of error:Reason (tag 0) or error:{tag, Reason}: the callers' frames walked now,
  * the trace completed by the native's caller (bifTrace). The non-value 0, for the native to return.
+ * With no handler the process ends when the trace is completed, or at once when `defer` is false.
  */
-export function nativeRaise(reason: Term, tag: Term): Term {
+export function nativeRaise(reason: Term, tag: Term, defer: bool = true): Term {
   const p = current!;
   const n = traceOf(0);   // before the raise moves the stack back
   const first = walkFirst;
@@ -93,6 +94,10 @@ export function nativeRaise(reason: Term, tag: Term): Term {
   pendingN = n;
   pendingFirst = first;
   pendingTag = tag;
+  // an ABI call's own error (apply's badarg, badfun, badarity: `defer` false) ends a process with no
+  // handler here, as docs/abi.md promises for every raise: its caller may be code that never
+  // completes a native's raise; the trace is the callers' frames
+  if (pendingUncaught && !defer) bifTrace(0, 0, 0, 0, false, 0, false);
   return 0;
 }
 
