@@ -81,7 +81,7 @@ show(Name, F) ->
     receive {Name, Result} -> io:format("~p: ~p~n", [Name, printable(Result)]) end.
 
 %% F (a fun, or {M, F, Args}) run in a linked process that catches nothing; the 'EXIT' reason
-%% (erl also logs each crash, with the time: the test takes those reports out of erl's output)
+%% (erl would also log each crash, with the time: the test runs erl with its logger off)
 show_exit(Name, F) ->
     Self = self(),
     spawn(fun() ->
