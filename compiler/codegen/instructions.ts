@@ -384,7 +384,8 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, bod
         (then (local.set ${c.x(0)} ${c.word(c.info.all)}))
         (else ${c.callExternal("erlang", "get_module_info", 1)}))`;
     case "erlang:get_module_info/2": {
-      let answer = raiseError(c.atom("badarg"));   // an item erts does not know
+      // an item erts does not know: badarg from the BIF, its frame {erlang, get_module_info, [M, X], ErrorInfo} first
+      let answer = `${pushArgs([c.x(0), c.x(1)])} (drop (call $bif_raise (i64.const ${BADARG}) ${c.atom("erlang")} ${c.atom("get_module_info")} (i32.const 2) @@T@@)) (br $exc)`;
       for (const [item, w] of c.info.items) {
         answer = `(if (i64.eq (local.get ${c.x(1)}) ${c.atom(item)}) (then (local.set ${c.x(0)} ${c.word(w)})) (else ${answer}))`;
       }
@@ -420,13 +421,13 @@ function ownFunction(c: ModuleContext, imp: number): number | undefined {
 /**
  * A call to an external function (call_ext*), intrinsic or by name. A trace raised inside sees the
  * caller as BEAM's stack holds it (a CP word pushed around the call: ModuleContext.withSite): for a
- * body call (`body`) this place, for a tail call the function's return address. Not around
- * erlang's functions: natives, which run no Erlang code.
+ * body call (`body`) this place, for a tail call the function's return address. Around erlang's
+ * functions (natives, which run no Erlang code) only when none is linked by that name: undef.
  */
 function external(c: ModuleContext, imp: number, ins: Instruction, body: boolean): string {
   const e = c.beam.imports[imp];
   if (!e) throw new CompileError(`${c.where(ins)}: import ${imp} is not in the import table`);
-  return intrinsic(c, e.module, e.function, e.arity, body) ?? c.callExternal(e.module, e.function, e.arity, e.module === "erlang" ? undefined : body ? "body" : "tail");
+  return intrinsic(c, e.module, e.function, e.arity, body) ?? c.callExternal(e.module, e.function, e.arity, body ? "body" : "tail", e.module === "erlang");
 }
 
 // ---- maps ----------------------------------------------------------------------------
@@ -560,7 +561,7 @@ export const EMITTERS: Record<string, Emit> = {
   return: (c) => { c.current.code.push(doReturn); },
   call: (c, i) => {
     const stub = c.stubs_.get(label(i.args[1]));
-    if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity)); return; }   // the native
+    if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity, "body", true)); return; }   // the native
     const cont = c.freshId();
     c.continuation(cont);
     c.current.code.push(`(global.set $CP (i32.const @@K${cont}@@))`, c.callLabel(label(i.args[1]), u(i.args[0])));
@@ -569,12 +570,12 @@ export const EMITTERS: Record<string, Emit> = {
   call_last: (c, i) => {
     const stub = c.stubs_.get(label(i.args[1]));
     c.deallocated = true;   // a raise in the call: the function's return address is in $CP only
-    if (stub) { c.current.code.push(deallocate(u(i.args[2])), c.callExternal(c.module, stub.fn, stub.arity), doReturn); return; }
+    if (stub) { c.current.code.push(deallocate(u(i.args[2])), c.callExternal(c.module, stub.fn, stub.arity, "tail", true), doReturn); return; }
     c.current.code.push(deallocate(u(i.args[2])), c.callLabel(label(i.args[1]), u(i.args[0])));
   },
   call_only: (c, i) => {
     const stub = c.stubs_.get(label(i.args[1]));
-    if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity), doReturn); return; }
+    if (stub) { c.current.code.push(c.callExternal(c.module, stub.fn, stub.arity, "tail", true), doReturn); return; }
     c.current.code.push(c.callLabel(label(i.args[1]), u(i.args[0])));
   },
   // a call to this module by name (?MODULE:f(...)) is a local call: Shoal never reloads code, so

@@ -367,22 +367,27 @@ export class ModuleContext {
    * Call module:fn/arity with x0..x(arity-1), its result to x0; a raise goes to $exc. Looked up by
    * name once; if nothing by that name is linked, apply_mfa raises undef (as BEAM's late binding).
    */
-  callExternal(module: string, fn: string, arity: number, site?: "body" | "tail"): string {
+  callExternal(module: string, fn: string, arity: number, site?: "body" | "tail", native = false): string {
     const i = this.external(module, fn, arity);
     const args = Array.from({ length: arity }, (_, j) => `(local.get ${this.x(j)})`).join(" ");
-    const call = this.keepRegisters(`(if (i32.ge_s (global.get $ext${i}) (i32.const 0))
-        (then (local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i}))))
-        (else ${this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`)}))`);
+    const direct = `(local.set $r (call_indirect (type $t${arity}) ${args} (global.get $ext${i})))`;
+    const byName = this.argList(arity, `(local.set $r (call $apply_mfa ${this.atom(module)} ${this.atom(fn)} (local.get $r)))`);
     // a native's raise (the callee may be one): BEAM's trace has the BIF's frame, then this place's
     // (on the stack already for a body call: its site's CP word), then the callers'; a tail call's
     // CP word is its return address, not this place, which BEAM keeps for a BIF (call_bif, return)
     const regs = Array.from({ length: arity }, (_, j) => this.x(j));
-    const place = site === "body" ? "(i64.const 0) (i64.const 0)" : site === "tail" ? `${this.word(this.frame())} (i64.const 0)` : "@@T@@";
+    const pushed = native ? undefined : site;
+    const place = pushed === "body" ? "(i64.const 0) (i64.const 0)" : pushed === "tail" ? `${this.word(this.frame())} (i64.const 0)` : "@@T@@";
     const onRaise = this.bifFix(module, fn, regs, place);
-    return `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
-        (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))
-      ${site ? this.withSite(call, site, onRaise) : `${call} (if (i64.eqz (local.get $r)) (then ${onRaise} (br $exc)))`}
-      (local.set ${this.x(0)} (local.get $r))`;
+    const lookup = `(if (i32.lt_s (global.get $ext${i}) (i32.const 0))
+        (then (global.set $ext${i} (call $export_lookup ${this.atom(module)} ${this.atom(fn)} (i32.const ${arity})))))`;
+    const result = `(local.set ${this.x(0)} (local.get $r))`;
+    if (pushed) return `${lookup} ${this.withSite(this.keepRegisters(`(if (i32.ge_s (global.get $ext${i}) (i32.const 0)) (then ${direct}) (else ${byName}))`), pushed, onRaise)} ${result}`;
+    // a native (`native`): no site around the call, it runs no Erlang code; only around the lookup's
+    // failure, apply_mfa's undef, whose trace is [{M, F, Args, []}, this place or the return address, ...]
+    const check = `(if (i64.eqz (local.get $r)) (then ${onRaise} (br $exc)))`;
+    const failed = site ? this.withSite(this.keepRegisters(byName), site, onRaise) : `${this.keepRegisters(byName)} ${check}`;
+    return `${lookup} (if (i32.ge_s (global.get $ext${i}) (i32.const 0)) (then ${this.keepRegisters(direct)} ${check}) (else ${failed})) ${result}`;
   }
 
   /** x0..x(n-1) as a list in $r (collecting if need be, those registers rooted), then `then`. */

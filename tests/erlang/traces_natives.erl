@@ -45,6 +45,9 @@ main() ->
     show(undef_tail, fun() -> undef_tail(id(nomod)) end),
     show(undef_fn, fun() -> {r, (id(traces_natives)):nofn(1, 2)} end),
     show(apply_undef, fun() -> {r, apply(id(nomod), f, [1])} end),
+    %% a function erlang does not have, called as a BIF would be (no module in a variable)
+    show(undef_erlang, fun() -> {r, erlang:no_such_bif(id(1))} end),
+    show(undef_erlang_tail, fun() -> undef_erlang_tail(id(1)) end),
     show(badfun, fun() -> {r, (id(x))(1)} end),
     show(badarity, fun() -> {r, (id(fun(A) -> A end))(1, 2)} end),
     show(badfun_tail, fun() -> call_tail(id(x)) end),
@@ -69,6 +72,7 @@ main() ->
     show_exit(reverse_tail, fun() -> rev_tail(id(x)) end),
     show_exit(binary_to_list, fun() -> {r, binary_to_list(id(x))} end),
     show_exit(undef, fun() -> {r, (id(nomod)):f(1)} end),
+    show_exit(undef_erlang, fun() -> {r, erlang:no_such_bif(id(2), x)} end),
     show_exit(apply_native, fun() -> {r, apply(erlang, id(element), [5, {a}])} end),
     show_exit(element, fun() -> {r, element(5, id({a}))} end),
     show_exit(deep, fun() -> deep(12) end),
@@ -109,6 +113,8 @@ add_tail(A, B) -> id(A) + B.
 rev_tail(L) -> lists:reverse(L, []).
 
 undef_tail(M) -> M:f(1).
+
+undef_erlang_tail(X) -> erlang:no_such_bif(X).
 
 guard(T) when element(5, T) == a -> yes;
 guard(_) -> no.
