@@ -14,7 +14,10 @@
 // erlang:monotonic_time. Ratios are Shoal's over the BEAM's, per metric.
 //
 // Each run (a program's, a twin's) is a Node process of its own
-// (bench/child.ts), as each of the BEAM's runs is a VM of its own.
+// (bench/child.ts), as each of the BEAM's runs is a VM of its own, and is
+// timed after a warm-up run at the smoke size in that Node, from the same
+// compiled module: V8 tiers code up as it runs, where the BEAM's JIT compiles
+// at load, so a cold run measures V8's tiering more than the program.
 //
 // Compiled against hand-written: each message shape (ping-pong, ring, spawn,
 // yield, C10M) is also run, on the same backend, by the
@@ -124,15 +127,27 @@ const TWINS: Twin[] = [
 /** What a compiled program's run answers: its RESULT lines. */
 export interface CompiledRun { results: Record<string, { value: number; unit: string }> }
 
-/** One run of `mod:main(Args)` from the linked module at `file`, in a fresh runtime. */
-export async function compiledRun(a: { file: string; backend: Backend; mod: string; args: string[] }): Promise<CompiledRun> {
+/**
+ * One timed run of `mod:main(Args)` from the linked module at `file`, in a fresh runtime; after a
+ * warm-up run of `warmup` (the program at its smoke size) in another runtime of the same compiled
+ * module, when given: V8 tiers a module's functions up while they run, so a first run pays for
+ * that, which the BEAM (its JIT compiles at load) does not.
+ */
+export async function compiledRun(a: { file: string; backend: Backend; mod: string; args: string[]; warmup?: string[] }): Promise<CompiledRun> {
+  const module = new WebAssembly.Module(fs.readFileSync(a.file));
+  if (a.warmup) await compiledOnce(module, a.backend, a.mod, a.warmup);
+  return { results: results(await compiledOnce(module, a.backend, a.mod, a.args)) };
+}
+
+/** `mod:main(Args)` run to its end in a fresh runtime of `module`: its standard output. */
+async function compiledOnce(module: WebAssembly.Module, backend: Backend, mod: string, args: string[]): Promise<string> {
   let stdout = "";
   const rt = await Runtime.start({
-    program: { [a.backend]: new Uint8Array(fs.readFileSync(a.file)) }, backend: a.backend, shadowStackBytes: 256 << 20,
+    program: { [backend]: module }, backend, shadowStackBytes: 256 << 20,
     maxProcesses: MAX_PROCESSES, stdout: (t) => { stdout += t; },
   });
   try {
-    const pid = rt.spawn(`${a.mod}:main`, a.args.map((x) => [...x].map((ch) => ch.codePointAt(0)!)));
+    const pid = rt.spawn(`${mod}:main`, args.map((x) => [...x].map((ch) => ch.codePointAt(0)!)));
     // main's end through a monitor ({'DOWN', Ref, process, Pid, Reason} to the host), as the
     // BEAM's run learns only of it: an onExit listener would make every process's exit a call
     // into the host, which neither the BEAM nor the hand-written twin pays
@@ -140,22 +155,26 @@ export async function compiledRun(a: { file: string; backend: Backend; mod: stri
     await rt.run();
     const down = await rt.receive(0);
     const reason = down instanceof Tuple && down.elements.length === 5 ? formatTerm(down.elements[4]) : `no 'DOWN' but ${formatTerm(down)}`;
-    check(reason === "normal", `${a.backend}: ${a.mod}:main ended ${reason}: ${stdout.slice(-500)}`);
-    return { results: results(stdout) };
+    check(reason === "normal", `${backend}: ${mod}:main ended ${reason}: ${stdout.slice(-500)}`);
+    return stdout;
   } finally {
     rt.stop();
   }
 }
 
-/** One timed run of `mod`'s twin, in a fresh runtime. */
-export async function twinRun(a: { backend: Backend; mod: string; args: number[] }): Promise<{ values: Record<string, number> }> {
+/** One timed run of `mod`'s twin, in a fresh runtime; after a warm-up run of `warmup` as compiledRun's. */
+export async function twinRun(a: { backend: Backend; mod: string; args: number[]; warmup?: number[] }): Promise<{ values: Record<string, number> }> {
   const t = TWINS.find((x) => x.mod === a.mod)!;
-  const rt = await startRuntime(a.backend, { maxProcesses: MAX_PROCESSES });
-  try {
-    return { values: await t.run(rt, a.backend, a.args) };
-  } finally {
-    rt.stop();
-  }
+  const once = async (args: number[]) => {
+    const rt = await startRuntime(a.backend, { maxProcesses: MAX_PROCESSES }, true);
+    try {
+      return await t.run(rt, a.backend, args);
+    } finally {
+      rt.stop();
+    }
+  };
+  if (a.warmup) await once(a.warmup);
+  return { values: await once(a.args) };
 }
 
 function stdlibEbin(): string {
@@ -232,10 +251,11 @@ export async function run(o: Options): Promise<SuiteResult> {
     }
     // each run of a program in a Node process of its own, as the BEAM runs each in a fresh VM: what
     // one leaves (processes still waiting, WasmFX stacks V8 has not unmapped yet, its heap blocks,
-    // the linear memory it grew) does not weigh on the next
+    // the linear memory it grew) does not weigh on the next. Each timed run follows a warm-up run
+    // at the smoke size in the same Node (compiledRun), but in the smoke run itself
     for (const p of PROGRAMS) {
       for (let rep = 0; rep < reps; rep++) {
-        const r = runChild<CompiledRun>("compiled", { file, backend, mod: p.mod, args: o.smoke ? p.smokeArgs : p.args });
+        const r = runChild<CompiledRun>("compiled", { file, backend, mod: p.mod, args: o.smoke ? p.smokeArgs : p.args, warmup: o.smoke ? undefined : p.smokeArgs });
         for (const [name, m] of Object.entries(r.results)) {
           (metrics[name] ??= []).push(m.value);
           units[name] = m.unit;
@@ -243,12 +263,12 @@ export async function run(o: Options): Promise<SuiteResult> {
       }
     }
     // the hand-written twins, same backend, same arguments, same reps, each run in a Node process of
-    // its own like the compiled program's (so neither is warmed by an earlier run)
+    // its own like the compiled program's, after the same warm-up
     const twin: Record<string, number[]> = {};
     for (const t of TWINS) {
       const p = PROGRAMS.find((x) => x.mod === t.mod)!;
       for (let rep = 0; rep < reps; rep++) {
-        const r = runChild<{ values: Record<string, number> }>("twin", { backend, mod: t.mod, args: (o.smoke ? p.smokeArgs : p.args).map(Number) });
+        const r = runChild<{ values: Record<string, number> }>("twin", { backend, mod: t.mod, args: (o.smoke ? p.smokeArgs : p.args).map(Number), warmup: o.smoke ? undefined : p.smokeArgs.map(Number) });
         for (const [name, v] of Object.entries(r.values)) { (twin[name] ??= []).push(v); twinOf[name] = t; }
       }
     }
