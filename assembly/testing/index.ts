@@ -16,7 +16,7 @@ import {
 } from "./programs/basic";
 import { termMachine, gcHolder, gcWorker, gcSingle, gcHog, machineLoad } from "./programs/gc";
 import {
-  pinger, ringMain, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, spawnWithList,
+  pinger, ringMain, c10mPinger, faninMain, copyMain, selector, timeoutProbe, echoHost, forwarder, spawnWithList,
   faninConfig, copyConfig, deepSend, deepToHost,
 } from "./programs/messages";
 import { etfEcho, etfInput, etfOutputPtr, etfOutputLen } from "./programs/etf_echo";
@@ -50,6 +50,7 @@ export {
   gcHog as entry_gc_hog,
   pinger as entry_ping,
   ringMain as entry_ring,
+  c10mPinger as entry_c10m_pinger,
   faninMain as entry_fanin,
   copyMain as entry_copy,
   selector as entry_selector,

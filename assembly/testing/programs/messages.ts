@@ -92,6 +92,42 @@ function ringHead(parent: Term): Term {
   return NIL;
 }
 
+// ── C10M as bench/beam/c10m.erl runs it (batch 1): Total processes in all, at most Window alive;
+// each waits for ping, answers pong and ends; the driver keeps a FIFO of the waiting ones, pings the
+// oldest, waits for its pong, spawns a replacement. arg = Total << 20 | Window (Window < 2^20).
+// The FIFO is a ring buffer outside the heap: pids are immediates, which no collection moves.
+export function c10mPinger(arg: Term): Term {
+  messageAtomsInit();
+  const total = smallValue(arg) >> 20;
+  const window = min(smallValue(arg) & 0xFFFFF, total);
+  const fifo = rawAlloc(<usize>max(window, 1) << 3);
+  const me = self();
+  let first: i64 = 0, waiting: i64 = 0;
+  for (; waiting < window; waiting++) store<u64>(fifo + (<usize>waiting << 3), spawn(c10mWaiter.index, me, Priority.NORMAL));
+  let toSpawn = total - window;
+  for (let left = total; left > 0; left--) {
+    reduce(1);
+    send(load<u64>(fifo + (<usize>first << 3)), PING);
+    first = (first + 1) % window;
+    waiting--;
+    receive(isPong, Infinity);
+    if (toSpawn > 0) {
+      store<u64>(fifo + (<usize>((first + waiting) % window) << 3), spawn(c10mWaiter.index, me, Priority.NORMAL));
+      waiting++;
+      toSpawn--;
+    }
+  }
+  rawFree(fifo);
+  hostTrace(self(), Trace.DONE, total);
+  return NIL;
+}
+function isPing(t: Term): bool { return t == PING; }
+function c10mWaiter(parent: Term): Term {
+  receive(isPing, Infinity);
+  send(parent, PONG);
+  return NIL;
+}
+
 // ── fan-in: N senders x M messages {Sender, I} to one receiver that checks each sender's order
 let faninM: i64 = 0;
 export function faninConfig(m: i64): void { faninM = m; }
