@@ -359,6 +359,13 @@ function waitByReturn(c: ModuleContext, again: number, ms: string, timedOut: num
     (return (i32.sub (i32.const 0) (i32.const @@K${c.idOf(again)}@@)))`;
 }
 
+/** erlang:yield() in a body call: returned to $run as a receive's wait is (waitByReturn), $YN -2; $run yields, then continues here with x0 true. */
+function yieldByReturn(c: ModuleContext): void {
+  const cont = c.freshId();
+  c.current.code.push(`(global.set $YN (i32.const -2)) (return (i32.sub (i32.const 0) (i32.const @@K${cont}@@)))`);
+  continueAt(c, cont);
+}
+
 /** Whether the call at instruction `at` is in tail position: `deallocate` and `return` follow it. */
 function tailPosition(c: ModuleContext, at: number): boolean {
   const next = c.fn.code.slice(at + 1).filter((i) => i.name !== "line");
@@ -596,6 +603,8 @@ export const EMITTERS: Record<string, Emit> = {
   // a call to this module by name (?MODULE:f(...)) is a local call: Shoal never reloads code, so
   // "the latest version" BEAM's external call asks for is this one
   call_ext: (c, i) => {
+    const imp = c.beam.imports[u(i.args[1])];
+    if (imp?.module === "erlang" && imp.function === "yield" && imp.arity === 0) { yieldByReturn(c); return; }
     const own = ownFunction(c, u(i.args[1]));
     if (own === undefined) { c.current.code.push(external(c, u(i.args[1]), i, true)); return; }
     const cont = c.freshId();

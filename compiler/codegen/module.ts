@@ -741,6 +741,19 @@ function assemble(c: ModuleContext): string {
       (br_if $out (i32.eqz (local.get $k)))
       (if (i32.lt_s (local.get $k) (i32.const -1)) (then
         (local.set $n (global.get $YN))
+        (if (i32.eq (local.get $n) (i32.const -2)) (then
+          ;; erlang:yield(): again at -k (the call's continuation), its result true
+          (call $frame_enter (i32.const 3))
+          (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
+          (i64.store offset=8 (global.get $sp) ${smallOf("(global.get $CP)")})
+          (i64.store offset=16 (global.get $sp) ${smallOf("(global.get $D0)")})
+          (call $yield_now)
+          (local.set $k ${fromSmall(0)})
+          (global.set $CP ${fromSmall(8)})
+          (global.set $D0 ${fromSmall(16)})
+          (call $frame_leave (i32.const 3))
+          (global.set $X0 (i64.const ${atomTerm(PREDEFINED.true)}))
+          (br $next)))
         (if (i32.lt_s (local.get $n) (i32.const 0)) (then
           ;; a receive's wait: again at -k (loop_rec) when a message came, else at $WT (timeout)
           (call $frame_enter (i32.const 4))
