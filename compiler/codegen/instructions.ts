@@ -344,6 +344,28 @@ function callFun(c: ModuleContext, arity: number, tail: boolean): void {
   continueAt(c, cont);
 }
 
+/**
+ * A receive's wait (`wait`, `wait_timeout`): the function returns to the trampoline, which waits
+ * for a message (recv_wait, `ms` at most) and then continues at `again` (loop_rec's label, to
+ * look at the new message) or, when the time ran out, at `timedOut` (a fresh id: the `timeout`
+ * instruction). Why by return: a call that may suspend makes Binaryen's Asyncify instrument the
+ * function that makes it, and save its locals at every suspension; so only $run waits, as only
+ * $run yields (reduction in module.ts). Nothing is live across the wait but the function's frame
+ * on the shadow stack (BEAM's wait keeps no x register). In the globals: $YN -1 (a wait, not a
+ * yield), $WMS the ms, $WT the id after a timeout.
+ */
+function waitByReturn(c: ModuleContext, again: number, ms: string, timedOut: number): string {
+  return `(global.set $WMS ${ms}) (global.set $WT (i32.const ${timedOut ? `@@K${timedOut}@@` : 0})) (global.set $YN (i32.const -1))
+    (return (i32.sub (i32.const 0) (i32.const @@K${c.idOf(again)}@@)))`;
+}
+
+/** erlang:yield() in a body call: returned to $run as a receive's wait is (waitByReturn), $YN -2; $run yields, then continues here with x0 true. */
+function yieldByReturn(c: ModuleContext): void {
+  const cont = c.freshId();
+  c.current.code.push(`(global.set $YN (i32.const -2)) (return (i32.sub (i32.const 0) (i32.const @@K${cont}@@)))`);
+  continueAt(c, cont);
+}
+
 /** Whether the call at instruction `at` is in tail position: `deallocate` and `return` follow it. */
 function tailPosition(c: ModuleContext, at: number): boolean {
   const next = c.fn.code.slice(at + 1).filter((i) => i.name !== "line");
@@ -581,6 +603,8 @@ export const EMITTERS: Record<string, Emit> = {
   // a call to this module by name (?MODULE:f(...)) is a local call: Shoal never reloads code, so
   // "the latest version" BEAM's external call asks for is this one
   call_ext: (c, i) => {
+    const imp = c.beam.imports[u(i.args[1])];
+    if (imp?.module === "erlang" && imp.function === "yield" && imp.arity === 0) { yieldByReturn(c); return; }
     const own = ownFunction(c, u(i.args[1]));
     if (own === undefined) { c.current.code.push(external(c, u(i.args[1]), i, true)); return; }
     const cont = c.freshId();
@@ -706,12 +730,14 @@ export const EMITTERS: Record<string, Emit> = {
   },
   loop_rec_end: (c, i) => { c.current.code.push(`(call $recv_next)`, c.jumpLabel(label(i.args[0]))); },
   remove_message: (c) => { c.current.code.push(`(drop (call $recv_accept))`); },
-  wait: (c, i) => { c.current.code.push(c.keepRegisters(`(drop (call $recv_wait (f64.const inf)))`), c.jumpLabel(label(i.args[0]))); },
+  // a wait returns to $run, which waits (waitByReturn)
+  wait: (c, i) => { c.current.code.push(waitByReturn(c, label(i.args[0]), "(f64.const inf)", 0)); },
   wait_timeout: (c, i, d) => {
+    const timedOut = c.freshId();
     c.current.code.push(`(local.set $v ${c.src(i.args[1], d, i)})`,
       `(if (i32.eqz (call $timeout_ok (local.get $v))) (then ${raiseError(c.atom("timeout_value"))}))`,
-      c.keepRegisters(`(local.set $t (call $recv_wait (call $timeout_ms (local.get $v))))`),
-      `(if (local.get $t) (then ${c.jumpLabel(label(i.args[0]))}))`);
+      waitByReturn(c, label(i.args[0]), "(call $timeout_ms (local.get $v))", timedOut));
+    continueAt(c, timedOut);   // the `timeout` instruction, which follows
   },
   timeout: (c) => { c.current.code.push(`(call $recv_timeout)`); },
   recv_marker_reserve: (c, i, d) => { c.current.code.push(c.dst(i.args[0], `(i64.const ${NIL})`, d, i)); },

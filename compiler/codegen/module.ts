@@ -620,7 +620,8 @@ function assemble(c: ModuleContext): string {
   for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
   for (let i = 0; i < c.xCount; i++) lines.push(`  (global $X${i} (mut i64) (i64.const 0))`);
   lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`, `  (global $cpBase (mut i64) (i64.const 0))`);
-  lines.push(`  (global $YN (mut i32) (i32.const 0))`);   // arguments of a function whose slice ended at its entry (reduction)
+  lines.push(`  (global $YN (mut i32) (i32.const 0))`);
+  lines.push(`  (global $WMS (mut f64) (f64.const 0)) (global $WT (mut i32) (i32.const 0))`);   // a receive's wait: its ms, the id after a timeout (waitByReturn)   // arguments of a function whose slice ended at its entry (reduction)
   lines.push(`  (type $group (func (param i32) (result i32)))`, `  (type $fenter (func (param i64) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
@@ -740,6 +741,32 @@ function assemble(c: ModuleContext): string {
       (br_if $out (i32.eqz (local.get $k)))
       (if (i32.lt_s (local.get $k) (i32.const -1)) (then
         (local.set $n (global.get $YN))
+        (if (i32.eq (local.get $n) (i32.const -2)) (then
+          ;; erlang:yield(): again at -k (the call's continuation), its result true
+          (call $frame_enter (i32.const 3))
+          (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
+          (i64.store offset=8 (global.get $sp) ${smallOf("(global.get $CP)")})
+          (i64.store offset=16 (global.get $sp) ${smallOf("(global.get $D0)")})
+          (call $yield_now)
+          (local.set $k ${fromSmall(0)})
+          (global.set $CP ${fromSmall(8)})
+          (global.set $D0 ${fromSmall(16)})
+          (call $frame_leave (i32.const 3))
+          (global.set $X0 (i64.const ${atomTerm(PREDEFINED.true)}))
+          (br $next)))
+        (if (i32.lt_s (local.get $n) (i32.const 0)) (then
+          ;; a receive's wait: again at -k (loop_rec) when a message came, else at $WT (timeout)
+          (call $frame_enter (i32.const 4))
+          (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
+          (i64.store offset=8 (global.get $sp) ${smallOf("(global.get $WT)")})
+          (i64.store offset=16 (global.get $sp) ${smallOf("(global.get $CP)")})
+          (i64.store offset=24 (global.get $sp) ${smallOf("(global.get $D0)")})
+          (local.set $n (call $recv_wait (global.get $WMS)))
+          (local.set $k (select ${fromSmall(0)} ${fromSmall(8)} (local.get $n)))
+          (global.set $CP ${fromSmall(16)})
+          (global.set $D0 ${fromSmall(24)})
+          (call $frame_leave (i32.const 4))
+          (br $next)))
         (call $frame_enter (i32.add (local.get $n) (i32.const 4)))
         (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
         (i64.store offset=8 (global.get $sp) ${smallOf("(local.get $n)")})

@@ -14,6 +14,8 @@ main() ->
     receive first -> erlang:display(got_first) end,
     receive never -> erlang:display(wrong) after 10 -> erlang:display(timed_out) end,
     erlang:display(ring(100, 10)),
+    %% erlang:yield() in a loop with live values (in the frame across the yield), five processes at once
+    erlang:display(yielders()),
     %% many workers, results collected in order
     Pids = [spawn(fun() -> Self ! {self(), N * N} end) || N <- [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
     erlang:display([receive {Pid, V} -> V end || Pid <- Pids]),
@@ -102,3 +104,11 @@ lists_foldl(F, Acc, [H | T]) -> lists_foldl(F, F(H, Acc), T).
 
 lists_seq(A, B) when A > B -> [];
 lists_seq(A, B) -> [A | lists_seq(A + 1, B)].
+
+yielders() ->
+    Self = self(),
+    Ps = [spawn(fun() -> Self ! {self(), yield_loop(I * 100, I, [])} end) || I <- lists:seq(1, 5)],
+    [receive {P, R} -> R end || P <- Ps].
+
+yield_loop(0, I, Acc) -> {I, length(Acc), lists:sum(Acc)};
+yield_loop(K, I, Acc) -> true = erlang:yield(), yield_loop(K - 1, I, [K * I | Acc]).
