@@ -35,6 +35,9 @@
 //                    time: apply_mfa, which raises undef as BEAM does
 //   reductions       one at each function's entry, inline against shoal_budget; when the
 //                    slice ends there the function returns to $run, which yields (reduction())
+//   waits            a receive's wait and erlang:yield() return to $run too, which waits or
+//                    yields and goes on at loop_rec, the timeout, or the call's continuation
+//                    (waitByReturn, yieldByReturn): only $run suspends
 //   exceptions       try/catch install the runtime's handler (try_enter) with a
 //                    resume id of this module; a raise restores the shadow
 //                    stack and hands over the id; a call that returns the
