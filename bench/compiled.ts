@@ -15,9 +15,11 @@
 //
 // Each run (a program's, a twin's) is a Node process of its own
 // (bench/child.ts), as each of the BEAM's runs is a VM of its own, and is
-// timed after a warm-up run at the smoke size in that Node (not spawn_bench: Program.cold), from the same
-// compiled module: V8 tiers code up as it runs, where the BEAM's JIT compiles
-// at load, so a cold run measures V8's tiering more than the program.
+// timed after a warm-up run of the same size in that Node (not spawn_bench:
+// Program.cold), from the same compiled module, in a runtime of its own: V8
+// tiers code up as it runs (a function reaches its optimised tier only after
+// enough calls, fib(15) is too few), where the BEAM's JIT compiles at load,
+// so a cold run measures V8's tiering more than the program.
 //
 // Compiled against hand-written: each message shape (ping-pong, ring, spawn,
 // yield, C10M) is also run, on the same backend, by the
@@ -132,15 +134,18 @@ export interface CompiledRun { results: Record<string, { value: number; unit: st
 
 /**
  * One timed run of `mod:main(Args)` from the linked module at `file`, in a fresh runtime; after a
- * warm-up run of `warmup` (the program at its smoke size) in another runtime of the same compiled
+ * warm-up run of `warmup` (the program's own arguments) in another runtime of the same compiled
  * module, when given: V8 tiers a module's functions up while they run, so a first run pays for
  * that, which the BEAM (its JIT compiles at load) does not.
  */
 export async function compiledRun(a: { file: string; backend: Backend; mod: string; args: string[]; warmup?: string[] }): Promise<CompiledRun> {
   const module = new WebAssembly.Module(fs.readFileSync(a.file));
-  if (a.warmup) await compiledOnce(module, a.backend, a.mod, a.warmup);
+  if (a.warmup) { await compiledOnce(module, a.backend, a.mod, a.warmup); releaseStacks(); }
   return { results: results(await compiledOnce(module, a.backend, a.mod, a.args)) };
 }
+
+/** Let V8 unmap a stopped runtime's WasmFX stacks now (a collection; the bench runs with --expose-gc), not when it gets to it. */
+function releaseStacks(): void { (globalThis as { gc?: () => void }).gc?.(); }
 
 /** `mod:main(Args)` run to its end in a fresh runtime of `module`: its standard output. */
 async function compiledOnce(module: WebAssembly.Module, backend: Backend, mod: string, args: string[]): Promise<string> {
@@ -176,7 +181,7 @@ export async function twinRun(a: { backend: Backend; mod: string; args: number[]
       rt.stop();
     }
   };
-  if (a.warmup) await once(a.warmup);
+  if (a.warmup) { await once(a.warmup); releaseStacks(); }
   return { values: await once(a.args) };
 }
 
@@ -255,10 +260,10 @@ export async function run(o: Options): Promise<SuiteResult> {
     // each run of a program in a Node process of its own, as the BEAM runs each in a fresh VM: what
     // one leaves (processes still waiting, WasmFX stacks V8 has not unmapped yet, its heap blocks,
     // the linear memory it grew) does not weigh on the next. Each timed run follows a warm-up run
-    // at the smoke size in the same Node (compiledRun), but in the smoke run itself and for `cold` ones
+    // of the same size in the same Node (compiledRun), but in the smoke run itself and for `cold` ones
     for (const p of PROGRAMS) {
       for (let rep = 0; rep < reps; rep++) {
-        const r = runChild<CompiledRun>("compiled", { file, backend, mod: p.mod, args: o.smoke ? p.smokeArgs : p.args, warmup: o.smoke || p.cold ? undefined : p.smokeArgs });
+        const r = runChild<CompiledRun>("compiled", { file, backend, mod: p.mod, args: o.smoke ? p.smokeArgs : p.args, warmup: o.smoke || p.cold ? undefined : p.args });
         for (const [name, m] of Object.entries(r.results)) {
           (metrics[name] ??= []).push(m.value);
           units[name] = m.unit;
@@ -271,7 +276,7 @@ export async function run(o: Options): Promise<SuiteResult> {
     for (const t of TWINS) {
       const p = PROGRAMS.find((x) => x.mod === t.mod)!;
       for (let rep = 0; rep < reps; rep++) {
-        const r = runChild<{ values: Record<string, number> }>("twin", { backend, mod: t.mod, args: (o.smoke ? p.smokeArgs : p.args).map(Number), warmup: o.smoke || p.cold ? undefined : p.smokeArgs.map(Number) });
+        const r = runChild<{ values: Record<string, number> }>("twin", { backend, mod: t.mod, args: (o.smoke ? p.smokeArgs : p.args).map(Number), warmup: o.smoke || p.cold ? undefined : p.args.map(Number) });
         for (const [name, v] of Object.entries(r.values)) { (twin[name] ??= []).push(v); twinOf[name] = t; }
       }
     }
