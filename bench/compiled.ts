@@ -49,7 +49,7 @@ import {
   Options, SuiteResult, Target, ROOT, backends, check, median, num, printTargets, ratio, runChild, startRuntime, stopwatch, table, target, tempDir,
   writeResult,
 } from "./lib/common";
-import { beamAvailable, beamSeries, beamVersion } from "./lib/beam";
+import { beamAvailable, beamMedians, beamVersion, runBeam, type BeamRun } from "./lib/beam";
 
 /**
  * A program: its module, the arguments main/1 gets (full run, smoke run), erl's flags for the BEAM's
@@ -230,11 +230,12 @@ export async function run(o: Options): Promise<SuiteResult> {
     compileRows.map((r) => [r.module, num(r.beamBytes), num(r.wasmBytes), ratio(r.wasmBytes / r.beamBytes), num(r.ms), num(r.ms / (r.beamBytes / 1024))]));
   console.log(`compiled: ${num(beamKB)} KB of .beam in ${num(compileMs)} ms: ${num(compileMs / beamKB)} ms per KB`);
 
-  // 3. per backend: link, start-up, then every program's RESULT lines
+  // 3. per backend: link, start-up
   const twinOf: Record<string, Twin> = {};
   const shoal: Partial<Record<Backend, {
     linkMs: number; startupMs: number; metrics: Record<string, number[]>; units: Record<string, string>; twin: Record<string, number[]>;
   }>> = {};
+  const files: Partial<Record<Backend, string>> = {};
   // (a smoke run takes one backend: two links of the io modules and OTP's would be most of CI's smoke time)
   const list = o.smoke ? backends().slice(0, 1) : backends();
   for (const backend of list) {
@@ -242,9 +243,9 @@ export async function run(o: Options): Promise<SuiteResult> {
     const linked = linkProgram({ modules, backends: [backend], optimize: 2 });
     const linkMs = elapsed() / 1e6;
     const bytes = linked[backend]!.bytes;
-    const metrics: Record<string, number[]> = {}, units: Record<string, string> = {};
     const file = path.join(dir, `linked.${backend}.wasm`);
     fs.writeFileSync(file, bytes);
+    files[backend] = file;
     // start-up: Runtime.start of the linked module to the end of a first process
     const t0 = stopwatch();
     const first = await Runtime.start({ program: { [backend]: bytes }, backend });
@@ -257,38 +258,45 @@ export async function run(o: Options): Promise<SuiteResult> {
     } finally {
       first.stop();
     }
-    // each run of a program in a Node process of its own, as the BEAM runs each in a fresh VM: what
-    // one leaves (processes still waiting, WasmFX stacks V8 has not unmapped yet, its heap blocks,
-    // the linear memory it grew) does not weigh on the next. Each timed run follows a warm-up run
-    // of the same size in the same Node (compiledRun), but in the smoke run itself and for `cold` ones
-    for (const p of PROGRAMS) {
-      for (let rep = 0; rep < reps; rep++) {
-        const r = runChild<CompiledRun>("compiled", { file, backend, mod: p.mod, args: o.smoke ? p.smokeArgs : p.args, warmup: o.smoke || p.cold ? undefined : p.args });
-        for (const [name, m] of Object.entries(r.results)) {
-          (metrics[name] ??= []).push(m.value);
-          units[name] = m.unit;
-        }
-      }
-    }
-    // the hand-written twins, same backend, same arguments, same reps, each run in a Node process of
-    // its own like the compiled program's, after the same warm-up
-    const twin: Record<string, number[]> = {};
-    for (const t of TWINS) {
-      const p = PROGRAMS.find((x) => x.mod === t.mod)!;
-      for (let rep = 0; rep < reps; rep++) {
-        const r = runChild<{ values: Record<string, number> }>("twin", { backend, mod: t.mod, args: (o.smoke ? p.smokeArgs : p.args).map(Number), warmup: o.smoke || p.cold ? undefined : p.args.map(Number) });
-        for (const [name, v] of Object.entries(r.values)) { (twin[name] ??= []).push(v); twinOf[name] = t; }
-      }
-    }
-    shoal[backend] = { linkMs, startupMs, metrics, units, twin };
+    shoal[backend] = { linkMs, startupMs, metrics: {}, units: {}, twin: {} };
     console.log(`  ${backend}: linked in ${num(linkMs)} ms (${num(bytes.length)} bytes), start-up to a first process's end ${num(startupMs)} ms`);
   }
 
-  // 4. the BEAM, on the same .beam files
-  const beam: Record<string, number> = {};
-  if (useBeam) {
-    for (const p of PROGRAMS) Object.assign(beam, beamSeries(p.erlFlags ?? [], p.mod, p.args, reps, console.log).median);
+  // 4. every program's RESULT lines on each backend, its hand-written twin's, and the BEAM's on the
+  // same .beam, a repetition of each in turn: this VM's speed drifts by up to 2x over minutes (the
+  // BEAM's fib(30) 6.5 to 12 ms in consecutive runs, 2026-11-28), so the runs a ratio compares are
+  // taken in the same minute. Each run is a Node process of its own, as the BEAM runs each in a
+  // fresh VM: what one leaves (processes still waiting, WasmFX stacks V8 has not unmapped yet, its
+  // heap blocks, the linear memory it grew) does not weigh on the next. Each timed run follows a
+  // warm-up run of the same size in the same Node (compiledRun), but in the smoke run itself and
+  // for `cold` ones.
+  const beamRuns: Record<string, BeamRun[]> = {};
+  for (const p of PROGRAMS) {
+    const args = o.smoke ? p.smokeArgs : p.args;
+    const warmup = o.smoke || p.cold ? undefined : p.args;
+    const t = TWINS.find((x) => x.mod === p.mod);
+    for (let rep = 0; rep < reps; rep++) {
+      for (const backend of list) {
+        const s = shoal[backend]!;
+        const r = runChild<CompiledRun>("compiled", { file: files[backend], backend, mod: p.mod, args, warmup });
+        for (const [name, m] of Object.entries(r.results)) {
+          (s.metrics[name] ??= []).push(m.value);
+          s.units[name] = m.unit;
+        }
+        if (t) {
+          const h = runChild<{ values: Record<string, number> }>("twin", { backend, mod: t.mod, args: args.map(Number), warmup: warmup?.map(Number) });
+          for (const [name, v] of Object.entries(h.values)) { (s.twin[name] ??= []).push(v); twinOf[name] = t; }
+        }
+      }
+      if (useBeam) {
+        const run = runBeam(p.erlFlags ?? [], p.mod, p.args);
+        console.log(`  BEAM ${p.mod} run ${rep + 1}/${reps}: ${(run.wallMs / 1000).toFixed(1)} s`);
+        (beamRuns[p.mod] ??= []).push(run);
+      }
+    }
   }
+  const beam: Record<string, number> = {};
+  for (const runs of Object.values(beamRuns)) Object.assign(beam, beamMedians(runs));
 
   const names = [...new Set(Object.values(shoal).flatMap((s) => Object.keys(s!.metrics)))].sort();
   table(`compiled: medians of ${reps} runs (RESULT lines of the programs themselves)`,
