@@ -369,6 +369,9 @@ export class ModuleContext {
   /**
    * Call module:fn/arity with x0..x(arity-1), its result to x0; a raise goes to $exc. Looked up by
    * name once; if nothing by that name is linked, apply_mfa raises undef (as BEAM's late binding).
+   * `site`: the call's CP word pushed around it (withSite); `native` (a native's name: erlang's, or
+   * a BIF stub's): only around apply_mfa, the lookup having found nothing, since a native runs no
+   * Erlang code and its own raise is completed by bif_fix from the trace operand.
    */
   callExternal(module: string, fn: string, arity: number, site?: "body" | "tail", native = false): string {
     const i = this.external(module, fn, arity);
