@@ -6,10 +6,10 @@
 // make_hash2_helper; OTP 26 moved it, unchanged, to erl_term_hashing.c),
 // written again here for our term layout. It is Bob Jenkins' 32-bit mix,
 //
-//   mix(a, b, c): nine rounds of  a -= b; a -= c; a ^= c >> 13  (shifts 13 8 13 12 16 5 3 10 15,
-//                 alternately right and left: see mixAbc)
 //   H2(x, y, K):  a = K + x; b = K + y; mix(a, b, hash); hash = c        (UINT32_HASH_2)
 //   H(x, K):      H2(x, 0, K)                                           (UINT32_HASH)
+//
+// (mix and the constants: gc/term/jenkins.ts, shared with the map-key hash)
 //
 // with K one of HCONST * {1..19} (mod 2^32), HCONST = 0x9e3779b9, folded into
 // one running 32-bit `hash` that starts at 0, over the term in prefix order:
@@ -74,34 +74,8 @@ import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
 import { mapView, viewsMark, viewsRelease, blockHash } from "./mapview";
+import { jenkinsFold, K1, K2, K3, K4, K5, K9, K10, K11, K12, K13, K15, K16, K19 } from "./jenkins";
 
-// HCONST * k mod 2^32, as BEAM names them (HCONST_k)
-// @ts-ignore: decorator
-@inline const K1: u32 = 0x9e3779b9;
-// @ts-ignore: decorator
-@inline const K2: u32 = 0x3c6ef372;
-// @ts-ignore: decorator
-@inline const K3: u32 = 0xdaa66d2b;
-// @ts-ignore: decorator
-@inline const K4: u32 = 0x78dde6e4;
-// @ts-ignore: decorator
-@inline const K5: u32 = 0x1715609d;
-// @ts-ignore: decorator
-@inline const K9: u32 = 0x8ff34781;
-// @ts-ignore: decorator
-@inline const K10: u32 = 0x2e2ac13a;
-// @ts-ignore: decorator
-@inline const K11: u32 = 0xcc623af3;
-// @ts-ignore: decorator
-@inline const K12: u32 = 0x6a99b4ac;
-// @ts-ignore: decorator
-@inline const K13: u32 = 0x08d12e65;
-// @ts-ignore: decorator
-@inline const K15: u32 = 0x454021d7;
-// @ts-ignore: decorator
-@inline const K16: u32 = 0xe3779b90;
-// @ts-ignore: decorator
-@inline const K19: u32 = 0xbe1e08bb;
 
 /** What [] folds in when nothing came before it (BEAM's constant). */
 // @ts-ignore: decorator
@@ -119,38 +93,13 @@ import { mapView, viewsMark, viewsRelease, blockHash } from "./mapview";
 
 // ── the mix, on three registers, and the running hash
 
-let ma: u32 = 0;
-let mb: u32 = 0;
-let mc: u32 = 0;
 /** The running hash (BEAM's `hash`). */
 let hash: u32 = 0;
 /** The pairs of the innermost map in progress, XORed (BEAM's `hash_xor_pairs`). */
 let xorPairs: u32 = 0;
 
-/** Jenkins' mix of ma, mb, mc (lookup2's). */
-// @ts-ignore: decorator
-@inline function mixAbc(): void {
-  let a = ma, b = mb, c = mc;
-  a -= b; a -= c; a ^= c >> 13;
-  b -= c; b -= a; b ^= a << 8;
-  c -= a; c -= b; c ^= b >> 13;
-  a -= b; a -= c; a ^= c >> 12;
-  b -= c; b -= a; b ^= a << 16;
-  c -= a; c -= b; c ^= b >> 5;
-  a -= b; a -= c; a ^= c >> 3;
-  b -= c; b -= a; b ^= a << 10;
-  c -= a; c -= b; c ^= b >> 15;
-  ma = a; mb = b; mc = c;
-}
-
 /** Fold x and y into the hash with constant k (UINT32_HASH_2). */
-function fold2(x: u32, y: u32, k: u32): void {
-  ma = k + x;
-  mb = k + y;
-  mc = hash;
-  mixAbc();
-  hash = mc;
-}
+function fold2(x: u32, y: u32, k: u32): void { hash = jenkinsFold(x, y, k, hash); }
 
 /** Fold x into the hash with constant k (UINT32_HASH). */
 // @ts-ignore: decorator

@@ -14,6 +14,7 @@ import { binaryData, bitstringData } from "./build";
 import { bump } from "../mem/heap";
 import { vecStatic, vecPushFrame, vecTopFrame, vecPush32 } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
+import { jenkinsFold, K1, K4, K7, K8, K9, K10, K11, K12, K13, K15, K16, K17, K18, K20, K21, K22 } from "./jenkins";
 
 /** The most keys a flat map holds when built at run time (BEAM's MAP_SMALL_MAP_LIMIT). */
 // @ts-ignore: decorator
@@ -102,38 +103,6 @@ export function blockHash(p: usize, n: usize, init: u32): u32 {
 //                BEAM's, which hashes its nodes' layout
 // where CONST(K): hash ^= K; hash = rotl(hash, 17).
 
-// @ts-ignore: decorator
-@inline const K1: u32 = 0x9e3779b9;
-// @ts-ignore: decorator
-@inline const K4: u32 = 0x78dde6e4;
-// @ts-ignore: decorator
-@inline const K7: u32 = 0x5384540f;
-// @ts-ignore: decorator
-@inline const K8: u32 = 0xf1bbcdc8;
-// @ts-ignore: decorator
-@inline const K9: u32 = 0x8ff34781;
-// @ts-ignore: decorator
-@inline const K10: u32 = 0x2e2ac13a;
-// @ts-ignore: decorator
-@inline const K11: u32 = 0xcc623af3;
-// @ts-ignore: decorator
-@inline const K12: u32 = 0x6a99b4ac;
-// @ts-ignore: decorator
-@inline const K13: u32 = 0x08d12e65;
-// @ts-ignore: decorator
-@inline const K15: u32 = 0x454021d7;
-// @ts-ignore: decorator
-@inline const K16: u32 = 0xe3779b90;
-// @ts-ignore: decorator
-@inline const K17: u32 = 0x81af1549;
-// @ts-ignore: decorator
-@inline const K18: u32 = 0x1fe68f02;
-// @ts-ignore: decorator
-@inline const K20: u32 = 0x5c558274;
-// @ts-ignore: decorator
-@inline const K21: u32 = 0xfa8cfc2d;
-// @ts-ignore: decorator
-@inline const K22: u32 = 0x98c475e6;
 /** BEAM's INTERNAL_HASH_SALT, xored into the salt so the hash is not phash2's. */
 // @ts-ignore: decorator
 @inline const INTERNAL_SALT: u32 = 3432918353;
@@ -141,19 +110,7 @@ export function blockHash(p: usize, n: usize, init: u32): u32 {
 let h: u32 = 0;
 
 /** hash = mix(K + x, K + y, hash).c (UINT32_HASH_2). */
-function mix2(x: u32, y: u32, k: u32): void {
-  let a = k + x, b = k + y, c = h;
-  a -= b; a -= c; a ^= c >> 13;
-  b -= c; b -= a; b ^= a << 8;
-  c -= a; c -= b; c ^= b >> 13;
-  a -= b; a -= c; a ^= c >> 12;
-  b -= c; b -= a; b ^= a << 16;
-  c -= a; c -= b; c ^= b >> 5;
-  a -= b; a -= c; a ^= c >> 3;
-  b -= c; b -= a; b ^= a << 10;
-  c -= a; c -= b; c ^= b >> 15;
-  h = c;
-}
+function mix2(x: u32, y: u32, k: u32): void { h = jenkinsFold(x, y, k, h); }
 // @ts-ignore: decorator
 @inline function constHash(k: u32): void { h ^= k; h = (h << 17) | (h >> 15); }
 // @ts-ignore: decorator
