@@ -52,7 +52,7 @@ import {
   Term, NIL, isList, makeSmall, termPtr, makeList, boxedHeader, headerSubtag, mapSize, mapKeyAddr, mapValueAddr, SUB_MAP,
 } from "./term";
 import { mapRaw } from "./build";
-import { compareMapKeys, equalTerms } from "./order";
+import { compareMapKeys, equalTerms, sortByKey } from "./order";
 import {
   MAP_FLAT_MAX, isFlatMap, headBase, nodeBase, bitmapAt, nodeWords, newNode, nodeTerm, mapKeyHash, hashAt, shiftHash,
   nibblesReversed, sortByHash, sortRuns,
@@ -253,30 +253,6 @@ export function hashmapRemove(m: Term, k: Term): Term {
   return r;
 }
 
-/**
- * Stable merge sort of idx[0..n) (u32 indices), with tmp as scratch: by keys[i]
- * in map-key order when byHash is 0, else by the u32 at byHash + 4i (then the
- * keys' order never matters).
- */
-function mergeSort(idx: usize, tmp: usize, n: usize, keys: usize, byHash: usize): void {
-  for (let width: usize = 1; width < n; width <<= 1) {
-    for (let lo: usize = 0; lo < n; lo += width << 1) {
-      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
-      let i = lo, j = mid, o = lo;
-      while (i < mid && j < hi) {
-        const a = <usize>load<u32>(idx + (i << 2)), b = <usize>load<u32>(idx + (j << 2));
-        const before = byHash
-          ? load<u32>(byHash + (b << 2)) < load<u32>(byHash + (a << 2))
-          : compareMapKeys(load<u64>(keys + (b << 3)), load<u64>(keys + (a << 3))) < 0;
-        if (before) { store<u32>(tmp + (o++ << 2), <u32>b); j++; } else { store<u32>(tmp + (o++ << 2), <u32>a); i++; }
-      }
-      while (i < mid) store<u32>(tmp + (o++ << 2), load<u32>(idx + (i++ << 2)));
-      while (j < hi) store<u32>(tmp + (o++ << 2), load<u32>(idx + (j++ << 2)));
-    }
-    memory.copy(idx, tmp, n << 2);
-  }
-}
-
 // ── building a map from pairs (from_list, from_keys, merge, a remove down to 32 keys, a big flat
 //    map's first update): the caller fills pk/pv (pairsOpen), counts (pairsWords: sorts, drops
 //    the earlier of equal keys), reserves, refills pk/pv in the same order if the reservation
@@ -347,7 +323,7 @@ export function pairsBuild(): Term {
   const m = pkept;
   if (m <= MAP_FLAT_MAX) {
     // map-key order
-    mergeSort(pidx, ptmp, m, pk, 0);
+    sortByKey(pidx, ptmp, m, pk);
     const r = mapRaw(m);
     for (let i: usize = 0; i < m; i++) {
       const a = <usize>load<u32>(pidx + (i << 2));

@@ -195,18 +195,10 @@ function push(pa: usize, pb: usize, n: usize, exact: bool): void {
 }
 
 /**
- * Address of map m's keys in map-key order, its values after them: a flat map's
- * own words, or a view of a trie's pairs (gc/term/mapview.ts) sorted here
- * (released with the views when the comparison ends).
+ * Stable merge sort of idx[0..n) (u32 indices) by keys[i] in map-key order, with tmp (as large) as
+ * scratch: a trie's pairs put in a flat map's order (here, and gc/term/hashmap.ts pairsBuild).
  */
-function sortedView(m: Term): usize {
-  if (isFlatMap(m)) return mapKeyAddr(m, 0);
-  const keys = mapView(m);
-  const n = mapSize(m);
-  const vals = keys + (n << 3);
-  // a stable merge sort of pair indices by key, then the pairs put in that order
-  const idx = heap.alloc(n << 2), tmp = heap.alloc(n << 2), kv = heap.alloc(n << 4);
-  for (let i: usize = 0; i < n; i++) store<u32>(idx + (i << 2), <u32>i);
+export function sortByKey(idx: usize, tmp: usize, n: usize, keys: usize): void {
   for (let width: usize = 1; width < n; width <<= 1) {
     for (let lo: usize = 0; lo < n; lo += width << 1) {
       const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
@@ -221,6 +213,22 @@ function sortedView(m: Term): usize {
     }
     memory.copy(idx, tmp, n << 2);
   }
+}
+
+/**
+ * Address of map m's keys in map-key order, its values after them: a flat map's
+ * own words, or a view of a trie's pairs (gc/term/mapview.ts) sorted here
+ * (released with the views when the comparison ends).
+ */
+function sortedView(m: Term): usize {
+  if (isFlatMap(m)) return mapKeyAddr(m, 0);
+  const keys = mapView(m);
+  const n = mapSize(m);
+  const vals = keys + (n << 3);
+  // a stable merge sort of pair indices by key, then the pairs put in that order
+  const idx = heap.alloc(n << 2), tmp = heap.alloc(n << 2), kv = heap.alloc(n << 4);
+  for (let i: usize = 0; i < n; i++) store<u32>(idx + (i << 2), <u32>i);
+  sortByKey(idx, tmp, n, keys);
   memory.copy(kv, keys, n << 4);
   for (let i: usize = 0; i < n; i++) {
     const x = <usize>load<u32>(idx + (i << 2));
