@@ -73,8 +73,8 @@ import { binaryData, bitstringData } from "./build";
 import { atomNamePtr, atomNameLen } from "./atoms";
 import { vecStatic, vecPushFrame, vecTopFrame } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
-import { mapView, viewsMark, viewsRelease, blockHash } from "./mapview";
-import { jenkinsFold, K1, K2, K3, K4, K5, K9, K10, K11, K12, K13, K15, K16, K19 } from "./jenkins";
+import { mapView, viewsMark, viewsRelease } from "./mapview";
+import { jenkinsFold, blockHash, K1, K2, K3, K4, K5, K9, K10, K11, K12, K13, K15, K16, K19 } from "./jenkins";
 
 
 /** What [] folds in when nothing came before it (BEAM's constant). */

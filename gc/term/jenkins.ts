@@ -78,3 +78,30 @@
   c -= a; c -= b; c ^= b >> 15;
   return c;
 }
+
+/** Jenkins' lookup2 over p[0..n), from `init`: BEAM's block_hash, for binaries in both phash2
+ *  (gc/term/hash.ts) and the map-key hash (gc/term/mapview.ts); its rounds are jenkinsFold's mix. */
+export function blockHash(p: usize, n: usize, init: u32): u32 {
+  let a: u32 = K1, b: u32 = K1, c: u32 = init;
+  let left = n;
+  while (left >= 12) {
+    a += load<u32>(p); b += load<u32>(p, 4); c += load<u32>(p, 8);   // little-endian, as block_hash reads bytes
+    a -= b; a -= c; a ^= c >> 13; b -= c; b -= a; b ^= a << 8; c -= a; c -= b; c ^= b >> 13;
+    a -= b; a -= c; a ^= c >> 12; b -= c; b -= a; b ^= a << 16; c -= a; c -= b; c ^= b >> 5;
+    a -= b; a -= c; a ^= c >> 3; b -= c; b -= a; b ^= a << 10; c -= a; c -= b; c ^= b >> 15;
+    p += 12;
+    left -= 12;
+  }
+  c += <u32>n;
+  // the last 0..11 bytes: 0-3 into a, 4-7 into b, 8-10 into c above its low byte (the length's)
+  for (let i: usize = 0; i < left; i++) {
+    const v = <u32>load<u8>(p + i);
+    if (i < 4) a += v << (<u32>i << 3);
+    else if (i < 8) b += v << (<u32>(i - 4) << 3);
+    else c += v << (<u32>(i - 7) << 3);
+  }
+  a -= b; a -= c; a ^= c >> 13; b -= c; b -= a; b ^= a << 8; c -= a; c -= b; c ^= b >> 13;
+  a -= b; a -= c; a ^= c >> 12; b -= c; b -= a; b ^= a << 16; c -= a; c -= b; c ^= b >> 5;
+  a -= b; a -= c; a ^= c >> 3; b -= c; b -= a; b ^= a << 10; c -= a; c -= b; c ^= b >> 15;
+  return c;
+}

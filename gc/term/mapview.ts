@@ -14,7 +14,7 @@ import { binaryData, bitstringData } from "./build";
 import { bump } from "../mem/heap";
 import { vecStatic, vecPushFrame, vecTopFrame, vecPush32 } from "../mem/vec";
 import { DEBUG } from "../mem/debug";
-import { jenkinsFold, K1, K4, K7, K8, K9, K10, K11, K12, K13, K15, K16, K17, K18, K20, K21, K22 } from "./jenkins";
+import { jenkinsFold, blockHash, K1, K4, K7, K8, K9, K10, K11, K12, K13, K15, K16, K17, K18, K20, K21, K22 } from "./jenkins";
 
 /** The most keys a flat map holds when built at run time (BEAM's MAP_SMALL_MAP_LIMIT). */
 // @ts-ignore: decorator
@@ -53,31 +53,6 @@ export function newNode(head: bool, n: usize, bm: u32): usize {
 @inline export function nodeTerm(base: usize, head: bool): Term { return makeBoxed(base - (head ? 24 : 16)); }
 
 
-/** Jenkins' lookup2 over p[0..n), from `init` (BEAM's block_hash; phash2's too, gc/term/hash.ts). */
-export function blockHash(p: usize, n: usize, init: u32): u32 {
-  let a: u32 = 0x9e3779b9, b: u32 = 0x9e3779b9, c: u32 = init;
-  let left = n;
-  while (left >= 12) {
-    a += load<u32>(p); b += load<u32>(p, 4); c += load<u32>(p, 8);   // little-endian, as block_hash reads bytes
-    a -= b; a -= c; a ^= c >> 13; b -= c; b -= a; b ^= a << 8; c -= a; c -= b; c ^= b >> 13;
-    a -= b; a -= c; a ^= c >> 12; b -= c; b -= a; b ^= a << 16; c -= a; c -= b; c ^= b >> 5;
-    a -= b; a -= c; a ^= c >> 3; b -= c; b -= a; b ^= a << 10; c -= a; c -= b; c ^= b >> 15;
-    p += 12;
-    left -= 12;
-  }
-  c += <u32>n;
-  // the last 0..11 bytes: 0-3 into a, 4-7 into b, 8-10 into c above its low byte (the length's)
-  for (let i: usize = 0; i < left; i++) {
-    const v = <u32>load<u8>(p + i);
-    if (i < 4) a += v << (<u32>i << 3);
-    else if (i < 8) b += v << (<u32>(i - 4) << 3);
-    else c += v << (<u32>(i - 7) << 3);
-  }
-  a -= b; a -= c; a ^= c >> 13; b -= c; b -= a; b ^= a << 8; c -= a; c -= b; c ^= b >> 13;
-  a -= b; a -= c; a ^= c >> 12; b -= c; b -= a; b ^= a << 16; c -= a; c -= b; c ^= b >> 5;
-  a -= b; a -= c; a ^= c >> 3; b -= c; b -= a; b ^= a << 10; c -= a; c -= b; c ^= b >> 15;
-  return c;
-}
 
 // ── the hash: BEAM's make_internal_hash (OTP 25, utils.c)
 //
