@@ -344,6 +344,9 @@ function callFun(c: ModuleContext, arity: number, tail: boolean): void {
   continueAt(c, cont);
 }
 
+/** $YN when a group returns -id to $run for a receive's wait, or for erlang:yield() (else: a reduction's argument count). */
+export const YN_WAIT = -1, YN_YIELD = -2;
+
 /**
  * A receive's wait (`wait`, `wait_timeout`): the function returns to the trampoline, which waits
  * for a message (recv_wait, `ms` at most) and then continues at `again` (loop_rec's label, to
@@ -351,18 +354,18 @@ function callFun(c: ModuleContext, arity: number, tail: boolean): void {
  * instruction). Why by return: a call that may suspend makes Binaryen's Asyncify instrument the
  * function that makes it, and save its locals at every suspension; so only $run waits, as only
  * $run yields (reduction in module.ts). Nothing is live across the wait but the function's frame
- * on the shadow stack (BEAM's wait keeps no x register). In the globals: $YN -1 (a wait, not a
- * yield), $WMS the ms, $WT the id after a timeout.
+ * on the shadow stack (BEAM's wait keeps no x register). In the globals: $YN YN_WAIT (a wait, not a
+ * reduction's yield), $WMS the ms, $WT the id after a timeout.
  */
 function waitByReturn(c: ModuleContext, again: number, ms: string, timedOut: number): string {
-  return `(global.set $WMS ${ms}) (global.set $WT (i32.const ${timedOut ? `@@K${timedOut}@@` : 0})) (global.set $YN (i32.const -1))
+  return `(global.set $WMS ${ms}) (global.set $WT (i32.const ${timedOut ? `@@K${timedOut}@@` : 0})) (global.set $YN (i32.const ${YN_WAIT}))
     (return (i32.sub (i32.const 0) (i32.const @@K${c.idOf(again)}@@)))`;
 }
 
-/** erlang:yield() in a body call: returned to $run as a receive's wait is (waitByReturn), $YN -2; $run yields, then continues here with x0 true. */
+/** erlang:yield() in a body call: returned to $run as a receive's wait is (waitByReturn), $YN YN_YIELD; $run yields, then continues here with x0 true. */
 function yieldByReturn(c: ModuleContext): void {
   const cont = c.freshId();
-  c.current.code.push(`(global.set $YN (i32.const -2)) (return (i32.sub (i32.const 0) (i32.const @@K${cont}@@)))`);
+  c.current.code.push(`(global.set $YN (i32.const ${YN_YIELD})) (return (i32.sub (i32.const 0) (i32.const @@K${cont}@@)))`);
   continueAt(c, cont);
 }
 

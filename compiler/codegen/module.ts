@@ -60,7 +60,7 @@ import { moduleInfo, type ModuleInfo } from "./module_info.js";
 import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
 import { Tag, CP_MODULE_SHIFT } from "../../assembly/boundary/terms.js";
 import { cpWord, EXTERNAL_SITE } from "./cp.js";
-import { EMITTERS } from "./instructions.js";
+import { EMITTERS, YN_WAIT, YN_YIELD } from "./instructions.js";
 import { BINARY_EMITTERS, BINARY_HELPERS } from "./binaries.js";
 import { ABI_SIGNATURES } from "./abi_signatures.js";
 
@@ -626,8 +626,10 @@ function assemble(c: ModuleContext): string {
   for (let i = 0; i < c.externalList.length; i++) lines.push(`  (global $ext${i} (mut i32) (i32.const -1))`);
   for (let i = 0; i < c.xCount; i++) lines.push(`  (global $X${i} (mut i64) (i64.const 0))`);
   lines.push(`  (global $CP (mut i32) (i32.const 0))`, `  (global $D0 (mut i32) (i32.const 0))`, `  (global $cpBase (mut i64) (i64.const 0))`);
+  // why a group returned -id to $run: the count of arguments of a function whose slice ended at its
+  // entry (reduction), YN_WAIT a receive's wait (waitByReturn: its ms, the id after a timeout), YN_YIELD erlang:yield()
   lines.push(`  (global $YN (mut i32) (i32.const 0))`);
-  lines.push(`  (global $WMS (mut f64) (f64.const 0)) (global $WT (mut i32) (i32.const 0))`);   // a receive's wait: its ms, the id after a timeout (waitByReturn)   // arguments of a function whose slice ended at its entry (reduction)
+  lines.push(`  (global $WMS (mut f64) (f64.const 0)) (global $WT (mut i32) (i32.const 0))`);
   lines.push(`  (type $group (func (param i32) (result i32)))`, `  (type $fenter (func (param i64) (result i32)))`);
   if (layout.bytes.length) lines.push(`  (data (global.get $mb) "${watBytes(layout.bytes)}")`);
 
@@ -747,7 +749,7 @@ function assemble(c: ModuleContext): string {
       (br_if $out (i32.eqz (local.get $k)))
       (if (i32.lt_s (local.get $k) (i32.const -1)) (then
         (local.set $n (global.get $YN))
-        (if (i32.eq (local.get $n) (i32.const -2)) (then
+        (if (i32.eq (local.get $n) (i32.const ${YN_YIELD})) (then
           ;; erlang:yield(): again at -k (the call's continuation), its result true
           (call $frame_enter (i32.const 3))
           (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
@@ -760,7 +762,7 @@ function assemble(c: ModuleContext): string {
           (call $frame_leave (i32.const 3))
           (global.set $X0 (i64.const ${atomTerm(PREDEFINED.true)}))
           (br $next)))
-        (if (i32.lt_s (local.get $n) (i32.const 0)) (then
+        (if (i32.eq (local.get $n) (i32.const ${YN_WAIT})) (then
           ;; a receive's wait: again at -k (loop_rec) when a message came, else at $WT (timeout)
           (call $frame_enter (i32.const 4))
           (i64.store (global.get $sp) ${smallOf("(i32.sub (i32.const 0) (local.get $k))")})
