@@ -58,8 +58,11 @@ const STACK_SWITCHING = ["--enable-stack-switching", "--enable-tail-call", "--en
   "--enable-gc", "--enable-multivalue"];
 const MVP = ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals",
   "--enable-nontrapping-float-to-int"];
-/** wasm-opt/wasm-merge feature flags per backend. */
-export const FEATURES = { fx: [...STACK_SWITCHING, ...MVP], asyncify: MVP };
+/**
+ * wasm-opt/wasm-merge feature flags per backend. Asyncify's has exception handling for its own
+ * fiber_exit (assembly/fiber/asyncify.wat), not for programs (inspectModule refuses theirs).
+ */
+export const FEATURES = { fx: [...STACK_SWITCHING, ...MVP], asyncify: [...MVP, "--enable-exception-handling"] };
 
 export type Backend = keyof typeof FEATURES;
 export const BACKENDS: readonly Backend[] = ["fx", "asyncify"];
@@ -191,6 +194,13 @@ function inspectModule(name: string, bytes: Uint8Array, coreExports: Set<string>
   if (tail) {
     const fn = /\(func \$(\S+)/.exec(code.slice(code.lastIndexOf("(func $", tail.index)))?.[1] ?? "?";
     throw new LinkError(`${name}: function $${fn} makes a tail call (${tail[1]}), which the asyncify backend cannot run (Binaryen's Asyncify does not support tail calls): compile tail calls to loops or a trampoline for it (docs/depth.md)`);
+  }
+  // Wasm exception handling in a program: Asyncify aborts on a `try` around a call that can suspend
+  // (Flatten.cpp, UNREACHABLE)
+  const eh = backend === "asyncify" ? /\((try|try_table|throw|throw_ref|rethrow|delegate)[\s)]/.exec(code) : null;
+  if (eh) {
+    const fn = /\(func \$(\S+)/.exec(code.slice(code.lastIndexOf("(func $", eh.index)))?.[1] ?? "?";
+    throw new LinkError(`${name}: function $${fn} uses Wasm exception handling (${eh[1]}), which the asyncify backend cannot run in a program (Binaryen's Asyncify cannot instrument it): raise through the ABI's raise instead (docs/abi.md "Exceptions")`);
   }
   const relocMem = [...text.matchAll(/\(import "shoal" "__memory_base" \(global \$(\S+)/g)].map((x) => x[1])[0];
   const relocTable = [...text.matchAll(/\(import "shoal" "__table_base" \(global \$(\S+)/g)].map((x) => x[1])[0];

@@ -200,6 +200,18 @@ describe("link errors name the module and the import or export at fault", () => 
     refused(["missing_entry"], /missing_entry\.wasm: imports the entry "lists:seq\/2", which no linked module exports/));
   test("two modules exporting one entry", () =>
     refused(["hello", "hello"], /exports "hello:main\/1", which another module already exports/));
+  test("Wasm exception handling, on asyncify (Binaryen's Asyncify cannot instrument a try)", () => {
+    fs.writeFileSync(path.join(tmp, "eh.wat"), `(module
+  (import "shoal" "self" (func $self (result i64)))
+  (tag $oops)
+  (func $main (param $arg i64) (result i64)
+    (try (result i64) (do (throw $oops)) (catch $oops (call $self))))
+  (export "eh:main/1" (func $main)))`);
+    execFileSync(process.execPath, [WASM_AS, "--enable-exception-handling", "-g", path.join(tmp, "eh.wat"), "-o", path.join(tmp, "eh.wasm")]);
+    const r = shoalLink([path.join(tmp, "eh.wasm")], "bad", "--backend", "asyncify");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/eh\.wasm: function \$main uses Wasm exception handling \(try\), which the asyncify backend cannot run in a program/);
+  });
   test("usage", () => {
     const r = spawnSync(process.execPath, [SHOAL, "link"], { encoding: "utf8" });
     expect(r.status).toBe(2);

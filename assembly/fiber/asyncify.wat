@@ -13,6 +13,18 @@
 ;; module's table), so a suspended process holds its own frames and nothing
 ;; of the runtime's: each frame less is one less to unwind and rewind.
 ;;
+;; Ending a process (fiber_exit) is not an unwind: it throws $exit, a Wasm
+;; exception (legacy `try`/`catch`, which every engine this backend is for
+;; runs) that fiber_resume catches, as the fx backend does. Its frames are
+;; dropped, never rewound, so nothing needs to save them; and Asyncify then
+;; counts only fiber_suspend as a point that changes its state. A function
+;; that can end the process (it allocates, grows the shadow stack, raises)
+;; but never suspend stays uninstrumented: compiled code's own functions,
+;; whose suspensions all go through their module's `$run`, run at full
+;; speed (benchmarks.md 10f). fiber_resume is the bottom of every unwind and
+;; is not instrumented itself, so its `try` never meets Asyncify's Flatten
+;; (which aborts on a `try` in an instrumented function).
+;;
 ;; Memory (all in the module's linear memory):
 ;;
 ;;   scratch (fiber_init: $size bytes + 16, the thread's native stack, at least 1 MiB)
@@ -30,7 +42,7 @@
 ;;   $state   meaning                      set by
 ;;   ------   --------------------------   ------------------------------
 ;;   0        normal                       fiber_resume, on return
-;;   1        unwinding to fiber_resume    fiber_suspend, fiber_exit
+;;   1        unwinding to fiber_resume    fiber_suspend
 ;;   2        rewinding into the fiber     fiber_resume, until fiber_suspend
 ;;
 ;; Asyncify must run right after the merge and before any inlining, with
@@ -57,7 +69,9 @@
   (global $ctx (mut i32) (i32.const 0))
   (global $state (mut i32) (i32.const 0))
   (global $code (mut i32) (i32.const 0))
-  (global $exiting (mut i32) (i32.const 0))
+
+  ;; thrown by a running process to end at once (fiber_exit): caught in fiber_resume
+  (tag $exit)
 
   (func (export "fiber_ctx_size") (result i32) (i32.const 24))
 
@@ -100,19 +114,20 @@
         (global.set $state (i32.const 2))
         (call $start_rewind (local.get $rw))))
     ;; start the process, or (rewinding) re-enter it: its frames restore themselves
-    (drop (call_indirect $procs (type $proc)
-      (i64.load (i32.load offset=16 (local.get $ctx)))
-      (i32.load offset=12 (local.get $ctx))))
+    (try
+      (do
+        (drop (call_indirect $procs (type $proc)
+          (i64.load (i32.load offset=16 (local.get $ctx)))
+          (i32.load offset=12 (local.get $ctx)))))
+      (catch $exit (return (i32.const -1))))   ;; it ended (fiber_exit)
     (if (i32.ne (global.get $state) (i32.const 1))
       (then (return (i32.const -1))))
-    ;; unwound: stop, then keep the frames unless the fiber is leaving
+    ;; unwound: stop, then keep the frames
     (global.set $state (i32.const 0))
     (call $stop_unwind)
     (local.set $len (i32.sub (i32.load (global.get $scratch))
                              (i32.add (global.get $scratch) (i32.const 16))))
     (call $reset_unwind_header)
-    (if (global.get $exiting)
-      (then (global.set $exiting (i32.const 0)) (return (i32.const -1))))
     (if (i32.gt_u (local.get $len) (i32.load offset=4 (local.get $ctx)))
       (then
         (if (i32.load (local.get $ctx)) (then (call $free (i32.load (local.get $ctx)))))
@@ -136,11 +151,9 @@
     (global.set $code (local.get $code))
     (call $start_unwind (global.get $scratch)))
 
-  ;; inside a fiber: end it now (its frames are unwound and dropped)
+  ;; inside a fiber: end it now (its frames are dropped, as a throw drops them)
   (func (export "fiber_exit")
-    (global.set $exiting (i32.const 1))
-    (global.set $state (i32.const 1))
-    (call $start_unwind (global.get $scratch)))
+    (throw $exit))
 
   ;; end the slot's process if one is suspended there: drop its frames, keep the buffer
   (func (export "fiber_destroy") (param $slot i32) (param $ctx i32)
@@ -163,6 +176,5 @@
     (if (i32.eq (global.get $state) (i32.const 1)) (then (call $stop_unwind)))
     (if (i32.eq (global.get $state) (i32.const 2)) (then (call $stop_rewind)))
     (global.set $state (i32.const 0))
-    (global.set $exiting (i32.const 0))
     (i32.store offset=8 (local.get $ctx) (i32.const 0)))
 )

@@ -55,7 +55,8 @@ export function reserve(words: usize): void {
 /**
  * As reserve, for a process whose end is being decided (the scheduler, right after its code
  * returned: bif_traces.ts bifUncaughtReason): it collects if it must, but never ends the process
- * for its max_heap_size (it ends anyway), so nothing it calls can suspend or unwind.
+ * for its max_heap_size (it ends anyway): outside fiber_resume, an end (fiber_exit) would leave
+ * the scheduler itself.
  */
 export function reserveEnding(words: usize): void {
   const h = active!;
@@ -108,8 +109,9 @@ export function collectProcess(p: Process, major: bool): void {
 
 /**
  * Collect the heap of `p`, which is not running (the scheduler before its slice, the host): whether it
- * passed max_heap_size (the caller ends it). Nothing here can end the running process, so the
- * scheduler's loop stays free of Asyncify's instrumentation.
+ * passed max_heap_size (the caller ends it). Nothing here can end the running process: the scheduler's
+ * loop calls it, and an end thrown there (fiber_exit) would leave schedule() itself, since only
+ * fiber_resume catches it.
  */
 export function collectSuspended(p: Process, major: bool): bool {
   if (DEBUG) assert(p != current);

@@ -136,8 +136,8 @@ export function bifTrace(m: Term, f: Term, n: i32, frame: Term, twice: bool, cp:
  * code returned the non-value (a caller that does not call bif_trace), so it ends with that error,
  * its trace the callers' frames. The exit reason; 0 if process `pid` has no such raise. Called in
  * the process's context (its heap and shadow stack), right after its code returned; it collects
- * at most (reserveEnding), never suspends or ends the process, so the scheduler's loop stays free
- * of Asyncify's instrumentation.
+ * at most (reserveEnding), never suspends or ends the process: it runs in the scheduler's loop,
+ * outside fiber_resume, which alone catches an end (fiber_exit).
  */
 export function bifUncaughtReason(pid: Term): Term {
   if (!bifPendingOf(pid) || !pendingUncaught) return 0;

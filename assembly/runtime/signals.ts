@@ -220,8 +220,8 @@ export function exitSignal(to: Process, from: Term, reason: Term, viaLink: bool)
  * the running process is not ended at once: it is marked to end at its next scheduling point
  * (endPending), as BEAM handles such a signal after the call that caused it returns. (It can be
  * the running process only when its own call ended a waiting process linked to it, exit/2.) So
- * nothing the scheduler's loop or finish() calls can end, and so suspend, the running process:
- * Asyncify leaves them uninstrumented.
+ * nothing the scheduler's loop or finish() calls ends the running process: an end (fiber_exit)
+ * thrown there, outside fiber_resume, would leave schedule() itself.
  */
 function linkExit(to: Process, from: Term, reason: Term): void {
   const r = exitReason(to, from, reason, true);
