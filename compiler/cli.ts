@@ -3,10 +3,12 @@
 //
 //   shoal compile a.beam [b.beam ...] -o out/
 //              writes out/<module>.wasm for each, ready for `shoal link`
-//   shoal run a.beam [more.beam or folders of them] --entry mod:fun [--backend fx|asyncify]
+//   shoal run a.beam [more.beam or folders of them] --entry mod:fun [args ...] [--backend fx|asyncify]
 //              compiles, links and runs mod:fun() on Shoal, printing to stdout what
 //              the program prints; an uncaught error prints a report on stderr and
-//              exits 1, as `erl -noshell -eval 'mod:fun(), init:stop().'` fails
+//              exits 1, as `erl -noshell -eval 'mod:fun(), init:stop().'` fails. With
+//              args (the words after the entry), mod:fun(["arg", ...]), as
+//              `erl -noshell -run mod fun arg ...` calls it: one list of strings
 //
 //   shoal link app.wasm [more.wasm ...] -o out/ [--name app] [--backend fx|asyncify]
 //              [--debug] [--max-memory-pages N] [--optimize 2|3]
@@ -26,7 +28,7 @@ import { Runtime, onLoadReport } from "../host/index.js";
 
 const USAGE = `usage: shoal link <module.wasm> [more.wasm ...] -o <dir> [--name <name>] [--backend fx|asyncify] [--debug] [--max-memory-pages <n>] [--optimize 2|3]
        shoal compile <a.beam> [more.beam ...] -o <dir>
-       shoal run <a.beam> [more.beam or folders ...] --entry <module:function> [--backend fx|asyncify]`;
+       shoal run <a.beam> [more.beam or folders ...] --entry <module:function> [args ...] [--backend fx|asyncify]`;
 
 class UsageError extends Error {}
 
@@ -98,17 +100,20 @@ async function compileCommand(args: string[]): Promise<void> {
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const inputs: string[] = [];
+  const inputs: string[] = [], entryArgs: string[] = [];
   let entry: string | undefined, backend: Backend | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === "--entry") entry = args[++i];
+    if (a === "--entry") {
+      if (entry !== undefined) throw new UsageError("--entry given twice");
+      entry = args[++i];
+    }
     else if (a === "--backend") {
       const b = args[++i];
       if (!(BACKENDS as readonly string[]).includes(b)) throw new UsageError(`unknown backend ${b} (fx or asyncify)`);
       backend = b as Backend;
     } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-    else inputs.push(a);
+    else (entry === undefined ? inputs : entryArgs).push(a);
   }
   if (!inputs.length) throw new UsageError("no .beam file to run");
   if (!entry || !/^[^:]+:[^:]+$/.test(entry)) throw new UsageError("--entry module:function is needed");
@@ -123,12 +128,13 @@ async function runCommand(args: string[]): Promise<number> {
   const rt = await Runtime.start({ program: { [backend]: linked[backend]!.bytes }, backend, shadowStackBytes: 256 << 20, stdout: (text) => process.stdout.write(text) });
   try {
     for (const f of rt.onLoadFailures) if (f.logged) process.stderr.write(onLoadReport(f));   // as BEAM logs it (erl: on stdout, with the time)
-    const pid = rt.spawn(entry);
+    // erl -run's arguments: strings, that is lists of character codes
+    const pid = entryArgs.length ? rt.spawn(entry, entryArgs.map((w) => Array.from(w, (ch) => ch.codePointAt(0)!))) : rt.spawn(entry);
     let failure: string | undefined;
     rt.onExit((e) => { if (e.pid.equals(pid) && e.text !== "normal") failure = e.text; });
     await rt.run();
     if (failure !== undefined) {
-      process.stderr.write(`shoal run: ${entry}() failed: ${failure}\n`);
+      process.stderr.write(`shoal run: ${entry}(${entryArgs.length ? JSON.stringify(entryArgs) : ""}) failed: ${failure}\n`);
       return 1;
     }
     return 0;

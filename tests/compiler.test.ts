@@ -103,6 +103,19 @@ test("shoal run prints what erl prints", () => {
   expect(r.stdout).toBe(beamOutput.get("formatting"));
 }, 1_200_000);
 
+test("shoal run passes the words after the entry as erl -run does: one list of strings", () => {
+  const run = path.join(dir, "run_args");
+  fs.mkdirSync(run, { recursive: true });
+  fs.writeFileSync(path.join(run, "run_args.erl"), "-module(run_args).\n-export([main/1]).\nmain(Args) -> erlang:display({length(Args), Args}).\n");
+  execFileSync("erlc", ["-o", run, path.join(run, "run_args.erl")]);
+  const words = ["a", "two words", "3"];
+  const erl = spawnSync("erl", ["-noshell", ...ERL_LOGGER_OFF, "-pa", run, "-run", "run_args", "main", ...words, "-s", "init", "stop"], { encoding: "utf8" });
+  expect(erl.stdout).toBe('{3,["a","two words","3"]}\r\n');   // (erlang:display ends its line with \r\n)
+  const r = shoal(["run", path.join(run, "run_args.beam"), "--entry", "run_args:main", ...words], true);
+  expect(r.stderr).toBe("");
+  expect(r.stdout).toBe(erl.stdout);
+}, 600_000);
+
 test("an instruction the compiler lacks is refused, naming it, the module and the function", () => {
   // erlc +no_bs_create_bin (OTP 25's way to write binaries as OTP 24 did) emits bs_add and the
   // bs_put_* family, which the compiler does not take (OTP 25's erlc writes bs_create_bin)

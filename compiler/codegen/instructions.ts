@@ -427,6 +427,14 @@ function intrinsic(c: ModuleContext, mod: string, fn: string, arity: number, bod
       return `${site(`(local.set $r (call $apply (local.get ${c.x(0)}) (local.get ${c.x(1)})))`, "(call $bif_trace (i64.const 0) (i64.const 0) (i32.const 0) (i64.const 0) (i64.const 0))")} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:apply/3":
       return `${site(`(local.set $r (call $apply_mfa (local.get ${c.x(0)}) (local.get ${c.x(1)}) (local.get ${c.x(2)})))`)} (br_if $exc (i64.eqz (local.get $r))) (local.set ${c.x(0)} (local.get $r))`;
+    // min/2 and max/2 are calls in OTP 25 (guard BIFs from 26) and cannot fail: inline, small
+    // integers compared in place, any other terms by term_order (a direct ABI call, so the function
+    // has no call_indirect for them, which Asyncify would have to assume can suspend). As erlang.erl:
+    // min(A, B) is B when A > B, else A; max(A, B) is B when A < B, else A (of two equal terms, A)
+    case "erlang:min/2":
+      return `(local.set $v (local.get ${c.x(1)})) (local.set $w (local.get ${c.x(0)})) (local.set ${c.x(0)} (select (local.get $v) (local.get $w) ${compare("lt")}))`;
+    case "erlang:max/2":
+      return `(local.set $v (local.get ${c.x(0)})) (local.set $w (local.get ${c.x(1)})) (local.set ${c.x(0)} (select (local.get $w) (local.get $v) ${compare("lt")}))`;
     case "erlang:spawn/1":
       return `(local.set $r (call $spawn_fun (local.get ${c.x(0)}) (i32.const 2))) (br_if $exc (i64.eqz (local.get $r))) ${spawnLimit(c)} (local.set ${c.x(0)} (local.get $r))`;
     case "erlang:spawn/3":

@@ -15,6 +15,10 @@ main() ->
     erlang:display(qsort([b, {1}, 3, [x], a, 2.5, "z", {0, 0}, []])),
     erlang:display({17 div 5, 17 rem 5, -17 div 5, -17 rem 5, 7 band 3, 7 bor 8, 7 bxor 2, bnot 5}),
     erlang:display({1 < 2, a < b, {1, 2} =:= {1, 2}, 1 == 1.0, 1 =:= 1.0, [] < {}, x =/= y}),
+    %% min/max (inline in Shoal's code): of two equal terms the first, across types by term order
+    erlang:display([{min(A, B), max(A, B)} || {A, B} <- [{3, 5}, {5, 3}, {-7, 7}, {1, 1.0}, {1.0, 1}, {a, 2},
+        {"s", {t}}, {[], <<>>}, {12345678901234567890, 2.5}, {{1, 2}, [1]}, {-1 bsl 70, 0}]]),
+    erlang:display({min(4, 4), max(2.5, 2), lists:foldl(fun erlang:max/2, 0, [3, 9, 2])}),
     erlang:display(tuple_stuff({a, b, c, d})),
     erlang:display(case_of(3)),
     erlang:display([case_of(X) || X <- [0, 1, 2, 10, foo]]),
