@@ -323,3 +323,19 @@ export function opcodeInfo(opcode: number): Opcode | undefined {
 export function opcodeByName(name: string): Opcode | undefined {
   return byName.get(name);
 }
+
+/**
+ * Instructions an OTP 25 loader takes but OTP 25's compiler never writes: measured over all 785
+ * modules OTP 25.2.3 ships (the team's research, ../shared/research/beam-compiler.md, "Active but
+ * never emitted by the OTP 25 compiler"; copied 2026-11-29). They exist to load files compiled by
+ * older releases, or by erlc with options that ask for the old forms (+no_bs_create_bin writes
+ * bs_add and the bs_put_* family). tests/beam.test.ts checks that no installed OTP module it reads
+ * holds one.
+ */
+export const LEGACY_OPCODES: ReadonlySet<string> = new Set([
+  "allocate_zero", "allocate_heap_zero", "init",
+  "bs_put_integer", "bs_put_binary", "bs_put_float", "bs_put_string", "fclearerror", "fcheckerror", "make_fun2",
+  "bs_init2", "bs_add", "bs_append", "bs_private_append", "bs_init_bits",
+  "bs_utf8_size", "bs_put_utf8", "bs_utf16_size", "bs_put_utf16", "bs_put_utf32",
+  "recv_mark", "recv_set",
+]);
