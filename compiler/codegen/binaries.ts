@@ -29,9 +29,9 @@ import type { Instruction, Operand } from "../beam/index.js";
 import { CompileError } from "./error.js";
 import { u, label, items, heapWords } from "./operands.js";
 import type { ModuleContext } from "./module.js";
+import type { Emit } from "./instructions.js";
 import { NIL, SUB, header, atomTerm, PREDEFINED } from "./literals.js";
 
-type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => void;
 
 const ERROR = atomTerm(PREDEFINED.error), BADARG = atomTerm(PREDEFINED.badarg);
 const raiseBadarg = `(drop (call $raise_trace (i64.const ${ERROR}) (i64.const ${BADARG}) @@T@@)) (br $exc)`;

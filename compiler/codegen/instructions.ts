@@ -17,7 +17,8 @@ import type { ModuleContext } from "./module.js";
 import { cpWord } from "./cp.js";
 import { NIL, SUB, small, header, atomTerm, PREDEFINED } from "./literals.js";
 
-type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => void;
+/** What makes the code of one instruction (`depth`: its handler depth, handlerDepths; `at`: its index in the function). */
+export type Emit = (c: ModuleContext, ins: Instruction, depth: number, at: number) => void;
 
 const TRUE = atomTerm(PREDEFINED.true), FALSE = atomTerm(PREDEFINED.false);
 const ERROR = atomTerm(PREDEFINED.error), BADARG = atomTerm(PREDEFINED.badarg), BADARITH = atomTerm(PREDEFINED.badarith);

@@ -60,8 +60,9 @@ import { moduleInfo, type ModuleInfo } from "./module_info.js";
 import { DataBuilder, NIL, small, fitsSmall, type Word, header, SUB, PREDEFINED, atomTerm } from "./literals.js";
 import { Tag, CP_MODULE_SHIFT } from "../../assembly/boundary/terms.js";
 import { cpWord, EXTERNAL_SITE } from "./cp.js";
-import { EMITTERS, YN_WAIT, YN_YIELD } from "./instructions.js";
-import { BINARY_EMITTERS, BINARY_HELPERS } from "./binaries.js";
+import { YN_WAIT, YN_YIELD } from "./instructions.js";
+import { BINARY_HELPERS } from "./binaries.js";
+import { emitterOf } from "./opcode_support.js";
 import { ABI_SIGNATURES } from "./abi_signatures.js";
 
 /** Labels (dispatch cases) one Wasm function holds at most: a BEAM function with more is split. */
@@ -519,7 +520,7 @@ export function compileModule(beam: BeamFile, functions: BeamFunction[]): string
       }
       if (ins.name === "line") c.lineItem = (ins.args[0] as { value: number }).value;
       if (!c.current) continue;
-      const emit = EMITTERS[ins.name] ?? BINARY_EMITTERS[ins.name];
+      const emit = emitterOf(ins.name);
       if (!emit) throw new CompileError(`${c.where(ins)}: opcode ${ins.opcode} (${ins.name}) is not supported yet`);
       const seg = c.current, from = seg.code.length;
       emit(c, ins, c.depths[i], i);

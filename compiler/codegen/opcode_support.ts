@@ -3,17 +3,24 @@
 // scripts/opcodes.mjs writes it there, tests/beam.test.ts checks it is current.
 //
 // An instruction is compiled when module.ts makes code of it: `label` (where
-// a segment starts, module.ts itself) or an emitter of instructions.ts or
-// binaries.ts. Any other is a CompileError naming the opcode, the module and
-// the function (module.ts); an obsolete one the reader refuses first.
+// a segment starts, module.ts itself) or the emitter emitterOf finds in
+// instructions.ts's or binaries.ts's table, which module.ts calls. Any other
+// is a CompileError naming the opcode, the module and the function
+// (module.ts); an obsolete one the reader refuses first.
 
 import { OPCODES, LEGACY_OPCODES, type Opcode } from "../beam/opcodes.js";
-import { EMITTERS } from "./instructions.js";
+import { EMITTERS, type Emit } from "./instructions.js";
 import { BINARY_EMITTERS } from "./binaries.js";
+
+/** The code maker of instruction `name`, or undefined if the compiler has none. */
+export function emitterOf(name: string): Emit | undefined {
+  if (Object.hasOwn(EMITTERS, name)) return EMITTERS[name];
+  return Object.hasOwn(BINARY_EMITTERS, name) ? BINARY_EMITTERS[name] : undefined;
+}
 
 /** Whether the compiler makes code of the instruction `name`. */
 export function compiles(name: string): boolean {
-  return name === "label" || Object.hasOwn(EMITTERS, name) || Object.hasOwn(BINARY_EMITTERS, name);
+  return name === "label" || emitterOf(name) !== undefined;
 }
 
 /** docs/compiler.md's table: every OTP 25 instruction in one row by what Shoal and OTP 25 do with it. */
