@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { buildProgram, setFunEntry, stepArb } from "./termmachine";
 import { Trace } from "../assembly/boundary/codes";
 import { BACKENDS, start, Harness } from "./helpers";
+import { Atom, Pid, Tuple } from "../host";
 
 /** Run term-machine programs, each in its own process; returns the hashes and live counts each reported. */
 async function runMachines(h: Harness, programs: Uint8Array[], between?: () => void) {
@@ -93,6 +94,27 @@ describe.each(BACKENDS)("heap limits and lifetimes on %s", (backend) => {
     await h.rt.run();
     expect(h.exitOf(echo)).toBe("max_heap_size");
     expect(h.rt.stats().heapBytes).toBe(0);
+  });
+
+  test("a process with no heap block yet is not collected for fragments smaller than min_heap_size, and is for bigger ones", async () => {
+    // (a spawned closure's copy, or a first small message, waits in a fragment for the heap's first
+    // block: collecting it before every such process's first slice cost C10M's compiled closures
+    // about 400 ns each, docs/benchmarks.md 10f)
+    const h = await start(backend);
+    const collected: Pid[] = [];
+    h.rt.onGc((e) => { if (e.pid) collected.push(e.pid); });
+    const echo = h.rt.spawn("echo_host");
+    await h.rt.run();                                  // it waits in receive, having allocated nothing
+    h.rt.send(echo, new Tuple([Atom.of("small"), 1]));   // 3 words, in a fragment
+    await h.rt.run();
+    expect(await h.rt.receive(1000)).toEqual(new Tuple([Atom.of("small"), 1]));
+    expect(collected.filter((p) => p.equals(echo))).toEqual([]);
+    const big = Array.from({ length: 1000 }, (_, i) => i);   // 2,000 words, past min_heap_size (233)
+    h.rt.send(echo, big);
+    await h.rt.run();
+    expect(await h.rt.receive(1000)).toEqual(big);
+    expect(collected.filter((p) => p.equals(echo))).toHaveLength(1);   // before the slice that takes it
+    h.rt.stop();
   });
 
   test("off-heap binaries are freed by a collection that finds them dead, and when their holder exits", async () => {

@@ -42,7 +42,7 @@ import { enqueue, dequeue, clearQueues, queued } from "./runqueue";
 import { timerAdd, timerCancel, timerPopDue, timersClear, timerCount, TIMER_PROCESS } from "./timers";
 import { messageTimerFire, messageTimersDrop, messageTimersClear } from "./message_timers";
 import { shadowSwitchIn, shadowSwitchOut, shadowRelease } from "./shadowstack";
-import { heapSwitchIn, heapSwitchOut, heapTargetAbort, youngSize } from "../../gc/mem/heap";
+import { heapSwitchIn, heapSwitchOut, heapTargetAbort, youngCapacity } from "../../gc/mem/heap";
 import { etfReset } from "../../gc/term/etf";
 import { heapRelease } from "../../gc/collector";
 import { collectSuspended } from "./alloc";
@@ -275,7 +275,7 @@ function fireTimers(now: f64): void {
 function runSlice(p: Process): void {
   const h = heapOf(p);
   // messages in fragments, or off-heap binaries, outgrowing the heap: collect before it runs
-  if (!sharedHeap && (h.fragWords > youngSize(h) || h.vheap > h.vheapLimit) && collectSuspended(p, false)) {
+  if (!sharedHeap && (h.fragWords > youngCapacity(h) || h.vheap > h.vheapLimit) && collectSuspended(p, false)) {
     p.reason = ATOM_MAX_HEAP_SIZE;   // it passed max_heap_size
     finish(p);
     return;

@@ -163,6 +163,13 @@ export function heapInit(h: Heap, minWords: u32, maxWords: u32, fullsweepAfter: 
 /** Words of young generation in all. */
 // @ts-ignore: decorator
 @inline export function youngSize(h: Heap): usize { return (h.end - h.start) >> 3; }
+/**
+ * Words the young generation holds, or, before its first block, at least min_heap_size (what that
+ * block will hold): what a heap's fragments are measured against. (A heap with no block yet has a
+ * young size of 0, and any fragment, a spawned closure's copy, would pass it.)
+ */
+// @ts-ignore: decorator
+@inline export function youngCapacity(h: Heap): usize { return max(youngSize(h), <usize>h.minWords); }
 /** Words of old generation in use. */
 // @ts-ignore: decorator
 @inline export function oldUsed(h: Heap): usize { return (h.oldTop - h.oldStart) >> 3; }
