@@ -190,17 +190,17 @@ function inspectModule(name: string, bytes: Uint8Array, coreExports: Set<string>
   // asyncify"); refused here, before linking, naming the function. Only the code is searched: the
   // functions are printed last, after the data.
   const code = text.includes("\n (func ") ? text.slice(text.indexOf("\n (func ")) : "";
+  /** The name of the function whose text holds `at`. */
+  const functionAt = (at: number) => /\(func \$(\S+)/.exec(code.slice(code.lastIndexOf("(func $", at)))?.[1] ?? "?";
   const tail = backend === "asyncify" ? /\((return_call(?:_indirect|_ref)?)[\s)]/.exec(code) : null;
   if (tail) {
-    const fn = /\(func \$(\S+)/.exec(code.slice(code.lastIndexOf("(func $", tail.index)))?.[1] ?? "?";
-    throw new LinkError(`${name}: function $${fn} makes a tail call (${tail[1]}), which the asyncify backend cannot run (Binaryen's Asyncify does not support tail calls): compile tail calls to loops or a trampoline for it (docs/depth.md)`);
+    throw new LinkError(`${name}: function $${functionAt(tail.index)} makes a tail call (${tail[1]}), which the asyncify backend cannot run (Binaryen's Asyncify does not support tail calls): compile tail calls to loops or a trampoline for it (docs/depth.md)`);
   }
   // Wasm exception handling in a program: Asyncify aborts on a `try` around a call that can suspend
   // (Flatten.cpp, UNREACHABLE)
   const eh = backend === "asyncify" ? /\((try|try_table|throw|throw_ref|rethrow|delegate)[\s)]/.exec(code) : null;
   if (eh) {
-    const fn = /\(func \$(\S+)/.exec(code.slice(code.lastIndexOf("(func $", eh.index)))?.[1] ?? "?";
-    throw new LinkError(`${name}: function $${fn} uses Wasm exception handling (${eh[1]}), which the asyncify backend cannot run in a program (Binaryen's Asyncify cannot instrument it): raise through the ABI's raise instead (docs/abi.md "Exceptions")`);
+    throw new LinkError(`${name}: function $${functionAt(eh.index)} uses Wasm exception handling (${eh[1]}), which the asyncify backend cannot run in a program (Binaryen's Asyncify cannot instrument it): raise through the ABI's raise instead (docs/abi.md "Exceptions")`);
   }
   const relocMem = [...text.matchAll(/\(import "shoal" "__memory_base" \(global \$(\S+)/g)].map((x) => x[1])[0];
   const relocTable = [...text.matchAll(/\(import "shoal" "__table_base" \(global \$(\S+)/g)].map((x) => x[1])[0];

@@ -99,7 +99,7 @@ describe.each(BACKENDS)("heap limits and lifetimes on %s", (backend) => {
   test("a process with no heap block yet is not collected for fragments smaller than min_heap_size, and is for bigger ones", async () => {
     // (a spawned closure's copy, or a first small message, waits in a fragment for the heap's first
     // block: collecting it before every such process's first slice cost C10M's compiled closures
-    // about 400 ns each, docs/benchmarks.md 10f)
+    // about 400 ns each, docs/benchmarks.md 10g)
     const h = await start(backend);
     const collected: Pid[] = [];
     h.rt.onGc((e) => { if (e.pid) collected.push(e.pid); });
