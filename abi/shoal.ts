@@ -33,7 +33,7 @@
 /** End the calling process with `reason`. Never returns (no frame_leave needed). */
 // @ts-ignore: decorator
 @external("shoal", "exit") export declare function exit(reason: u64): void;
-/** Spawn entry(arg) (a function-table index of type (i64) -> (i64)) at priority 0 max .. 3 low; arg is copied into the child. The pid, or the atom system_limit. */
+/** Spawn entry(arg) (a function-table index of type (i64) -> (i64)) at `priority` (BEAM's four: 0 max, 1 high, 2 normal, 3 low); arg is copied into the child. The pid, or the atom system_limit. */
 // @ts-ignore: decorator
 @external("shoal", "spawn") export declare function spawn(entry: u32, arg: u64, priority: i32): u64;
 /** Spawn module:function(args...) (erlang:spawn/3) at `priority`: the pid, or system_limit. A missing export ends the child with {undef, ...}. */
@@ -390,6 +390,9 @@
 /** Whether `pid` names a live process. */
 // @ts-ignore: decorator
 @external("shoal", "is_alive") export declare function isAlive(pid: u64): bool;
+/** The pid of the live process in process slot `slot` (0 .. stat_slots() - 1), or 0 if the slot is free: erlang:processes/0 walks the slots in order (the host's Runtime.processes()). */
+// @ts-ignore: decorator
+@external("shoal", "process_at") export declare function processAt(slot: u32): u64;
 /** A figure of a live process's heap (HeapFigure); -1 if dead. */
 // @ts-ignore: decorator
 @external("shoal", "process_heap") export declare function processHeap(pid: u64, what: i32): i64;

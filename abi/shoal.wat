@@ -140,6 +140,7 @@
 (import "shoal" "unregister" (func $unregister (param i64) (result i32)))
 (import "shoal" "host_pid" (func $host_pid (result i64)))
 (import "shoal" "is_alive" (func $is_alive (param i64) (result i32)))
+(import "shoal" "process_at" (func $process_at (param i32) (result i64)))
 (import "shoal" "process_heap" (func $process_heap (param i64 i32) (result i64)))
 (import "shoal" "atom_find" (func $atom_find (param i32 i32) (result i32)))
 (import "shoal" "atom_name_ptr" (func $atom_name_ptr (param i32) (result i32)))

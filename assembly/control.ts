@@ -1,7 +1,7 @@
 // Host control: what the host (host/) calls to start, drive and inspect the
 // runtime, between slices. Process code never calls these except the few
 // documented as safe for it in docs/abi.md (whereis, register, atom_*,
-// stat_*, process_heap, is_alive). Numbers that cross here are defined once in
+// stat_*, process_heap, is_alive, process_at). Numbers that cross here are defined once in
 // assembly/boundary/.
 
 import { Term, makeAtom, isAtom, atomIndex } from "../gc/term/term";
@@ -14,7 +14,7 @@ import { nodeSetCreation } from "../gc/term/node";
 import { fiber_init, fiber_backend } from "./fiber/fiber";
 import {
   processBlockBytes, processTableInit, heapOf, sharedHeap, lookup, fiberCtx, liveProcesses, spawnedTotal,
-  slotCount, maxProcesses, setMaxProcesses,
+  slotCount, maxProcesses, setMaxProcesses, processAt, STATE_FREE,
 } from "./runtime/process";
 import {
   schedulerInit, setNotifyExits, spawnEncoded, schedule as runSchedule, crash as crashCurrent,
@@ -130,6 +130,13 @@ export function kill_all(): void { killAll(); }
 
 /** Whether `pid` names a live process. */
 export function is_alive(pid: Term): bool { return lookup(pid) != null; }
+
+/** The pid of the live process in `slot`, or 0 if the slot is free or past the table (erlang:processes/0 walks the slots in order). */
+export function process_at(slot: u32): Term {
+  if (slot >= slotCount()) return 0;
+  const p = processAt(slot);
+  return p.state != STATE_FREE ? p.pid : 0;
+}
 
 /** Bytes of linear memory process `pid` holds (its block, saved frames, shadow stack, heap, queued message nodes); -1 if dead. */
 export function process_bytes(pid: Term): i32 {

@@ -59,6 +59,9 @@ async function restarts(rt: Runtime, k: number): Promise<number> {
   }
 }
 
+/** Untimed runs of both workloads before the timed ones. */
+const WARMUPS = 3;
+
 export async function run(o: Options): Promise<SuiteResult> {
   const cfg = o.smoke ? { n: 1000, k: 100, reps: 1 } : { n: 10_000, k: 1000, reps: 5 };
   const useBeam = o.beam && !o.smoke && beamAvailable();
@@ -68,8 +71,14 @@ export async function run(o: Options): Promise<SuiteResult> {
   for (const backend of list) {
     const rt = await startRuntime(backend);
     try {
-      await chain(rt, Math.max(100, cfg.n / 10), true);   // warm-up, every reason checked
-      await restarts(rt, Math.max(10, cfg.k / 10));
+      // warm-up at full size, every reason checked once: V8 tiers the module's functions up only after
+      // enough calls, and a tenth-size warm-up left the timed reps on code still tiering up (the chain's
+      // reps fell 583 -> 230 ns a process within one run, and runs varied 137-665 ns)
+      await chain(rt, cfg.n, true);
+      for (let i = 0; i < WARMUPS; i++) {
+        await chain(rt, cfg.n);
+        await restarts(rt, cfg.k);
+      }
       const r = { chainNs: [] as number[], restartNs: [] as number[] };
       for (let rep = 0; rep < cfg.reps; rep++) {
         r.chainNs.push(await chain(rt, cfg.n));

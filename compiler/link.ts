@@ -168,6 +168,9 @@ interface Inspected {
   data: { offset: number | null; length: number }[];
   elems: { offset: number | null; length: number }[];
   tableMin: number;
+  /** The pages its memory import asks for at least, and at most (undefined: no maximum). */
+  memoryMin: number;
+  memoryMax: number | undefined;
 }
 
 /** What a program module imports, and where its data and table entries go; refuses what the backend cannot run. */
@@ -224,7 +227,13 @@ function inspectModule(name: string, bytes: Uint8Array, coreExports: Set<string>
     const t = binaryen.getTableInfo(m.getTableByIndex(i));
     if (t.module === "shoal" && t.base === "table") tableMin = t.initial;
   }
-  return { name, m, relocMem, relocTable, data, elems, tableMin };
+  // a memory import's limits become the program's (wasm-merge refuses an import asking for more
+  // than the core's memory starts with, or for a maximum below the core's)
+  const mem = m.hasMemory() ? loose(m).getMemoryInfo() as { module: string | null; initial: number; max?: number } : undefined;
+  const imported = mem?.module === "shoal";
+  const memoryMin = imported ? mem!.initial : 0;
+  const memoryMax = imported && mem!.max !== undefined && mem!.max < 65536 ? mem!.max : undefined;
+  return { name, m, relocMem, relocTable, data, elems, tableMin, memoryMin, memoryMax };
 }
 
 /**
@@ -266,7 +275,13 @@ function entriesOf(mod: Inspected, program: number): Entry[] {
   for (let i = 0; i < mod.m.getNumExports(); i++) {
     const info = binaryen.getExportInfo(mod.m.getExportByIndex(i));
     const e = parseEntryName(info.name);
-    if (!e || info.kind !== binaryen.ExternalFunction) continue;
+    if (info.kind !== binaryen.ExternalFunction) continue;
+    // (a colon marks an entry's name: a function named with one that is not an entry would never be
+    // found by name, and spawning it would fail only at run time)
+    if (!e && info.name.includes(":")) {
+      throw new LinkError(`${mod.name}: exports "${info.name}", which is not an entry's name: an entry is exported as module:function/arity`);
+    }
+    if (!e) continue;
     if (!atomName(e.module) || !atomName(e.fn) || e.arity > 255) {
       throw new LinkError(`${mod.name}: entry "${info.name}": module and function names must be atoms (UTF-8, at most 255 characters), arity at most 255`);
     }
@@ -556,9 +571,13 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages, optim
   const tmp = mkdtempSync(join(tmpdir(), "shoal-link-"));
   try {
     const file = (name: string) => join(tmp, name);
-    // (the data of big programs can pass the core's initial memory: it grows to hold it and 1 MiB more)
-    const minPages = Math.ceil(dataEnd / 65536) + 16;
-    writeFileSync(file("core.wasm"), maxMemoryPages || minPages > memoryInitialPages(c) ? withMemory(c, minPages, maxMemoryPages) : c.emitBinary());
+    // (the data of big programs can pass the core's initial memory: it grows to hold it and 1 MiB
+    // more; and as large as any module's memory import asks, at most as large as any allows)
+    const minPages = Math.max(Math.ceil(dataEnd / 65536) + 16, ...mods.map((mod) => mod.memoryMin));
+    const maxPages = Math.min(maxMemoryPages ?? 65536, ...mods.map((mod) => mod.memoryMax ?? 65536));
+    const small = mods.find((mod) => mod.memoryMax !== undefined && mod.memoryMax < minPages);
+    if (small) throw new LinkError(`${small.name}: imports a memory of at most ${small.memoryMax} pages, but the program needs ${minPages} to start (the runtime's data, every module's data, and the largest minimum imported)`);
+    writeFileSync(file("core.wasm"), maxPages < 65536 || minPages > memoryInitialPages(c) ? withMemory(c, minPages, maxPages) : c.emitBinary());
     c.dispose();
     const programs = mods.flatMap((mod, i) => {
       writeFileSync(file(`m${i}.wasm`), mod.m.emitBinary());

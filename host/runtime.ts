@@ -512,8 +512,9 @@ export class Runtime {
     if (!m) throw new BadargError(`spawn: an entry is named "module:function", not ${describe(entry)}`);
     if (typeof (this.ex as unknown as Record<string, unknown>)[`${entry}/${arity}`] !== "function" && !this.isNative(m[1], m[2], arity)) {
       const others = this.entries().filter((e) => e.startsWith(`${entry}/`));
-      throw new BadargError(`the program has no entry ${entry}/${arity}` +
-        (others.length ? ` (it has ${others.join(", ")})` : this.entries().length ? "" : " (it exports no entries: start it with { program })"));
+      const named = /\/\d+$/.test(entry) && this.entries().includes(entry) ? ` (name it without the arity: "${entry.replace(/\/\d+$/, "")}", and the arity is the count of arguments)` : "";
+      throw new BadargError(`the program has no entry ${entry}/${arity}` + (named ||
+        (others.length ? ` (it has ${others.join(", ")})` : this.entries().length ? "" : " (it exports no entries: start it with { program })")));
     }
     return [m[1], m[2]];
   }
@@ -653,6 +654,20 @@ export class Runtime {
 
   /** Whether `pid` names a live process. */
   isAlive(pid: Pid): boolean { return !!this.ex.is_alive(this.local(pidArg(pid, "isAlive"))) && !this.driver.stopped; }
+
+  /**
+   * Every live process's pid, as erlang:processes/0 gives them (by process slot: the order pids were
+   * first made, not their age once slots are reused). Empty once the runtime is stopped.
+   */
+  processes(): Pid[] {
+    const out: Pid[] = [];
+    if (this.driver.stopped) return out;
+    for (let slot = 0, n = this.ex.stat_slots(); slot < n; slot++) {
+      const t = this.ex.process_at(slot);
+      if (t) out.push(this.pid(t));
+    }
+    return out;
+  }
 
   /** Bytes of linear memory a live process holds (block, saved frames, shadow stack); -1 if it is dead. */
   processMemory(pid: Pid): number { return this.ex.process_bytes(this.local(pidArg(pid, "processMemory"))); }

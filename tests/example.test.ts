@@ -51,22 +51,21 @@ describe.each(BACKENDS)("the compiled example on %s", (backend) => {
       rt.onExit((e) => exits.push(e));
       const n = 32;   // enough that main's own heap fills while it spawns: a collection inside its loop, Pids live
       const main = rt.spawn("workers:main", n);
-      let workers: Pid[] = [];
       let collections = 0, slices = 0, mostQueued = 0;
       // one process slice at a time, until main has ended (or waits for a reply that will never come:
       // a worker ended early, and the exits below say why)
       while (rt.isAlive(main)) {
         slices++;
         if (rt.runSlice(Infinity, 1) === Status.WAITING) break;
-        // main's first message names the workers: from then on, collect them all (minor and major in turn)
-        if (!workers.length && messages.length) workers = ((messages[0] as Tuple).elements[1] as Pid[]);
-        for (const pid of [main, ...workers]) {
-          if (rt.isAlive(pid) && rt.garbageCollect(pid, slices % 2 === 0)) collections++;
+        // collect every live process, minor and major in turn
+        for (const pid of rt.processes()) {
+          if (rt.garbageCollect(pid, slices % 2 === 0)) collections++;
         }
         if (rt.isAlive(main)) mostQueued = Math.max(mostQueued, rt.mailboxLength(main));
       }
       await rt.run();
 
+      const workers = messages.length ? (messages[0] as Tuple).elements[1] as Pid[] : [];   // main's first message names them
       expect(exits.map((e) => e.text)).toEqual(Array(n + 1).fill("normal"));
       expect(messages).toEqual([new Tuple([Atom.of("workers"), workers]), new Tuple([Atom.of("total"), expectedTotal(n)])]);
       expect(workers).toHaveLength(n);

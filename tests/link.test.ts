@@ -25,6 +25,13 @@ function assemble(name: string): string {
   return out;
 }
 
+/** WAT written as `name`.wat in the test's folder and assembled: its path. */
+function assembleText(name: string, wat: string): string {
+  fs.writeFileSync(path.join(tmp, `${name}.wat`), wat);
+  execFileSync(process.execPath, [WASM_AS, "--enable-bulk-memory", path.join(tmp, `${name}.wat`), "-o", path.join(tmp, `${name}.wasm`)]);
+  return path.join(tmp, `${name}.wasm`);
+}
+
 /** `shoal link <modules> -o <tmp>/<out>`: its status and output. */
 function shoalLink(modules: string[], out: string, ...flags: string[]) {
   return spawnSync(process.execPath, [SHOAL, "link", ...modules, "-o", path.join(tmp, out), ...flags], { encoding: "utf8" });
@@ -82,6 +89,7 @@ describe.each(BACKENDS)("a linked program on %s", (backend) => {
     rt.spawn("calls:apply", Atom.of("erlang"), Atom.of("nope"), [new Tuple([1, [2.5, "x"]])]);
     expect(() => rt.spawn("calls:apply", 1)).toThrow(/no entry calls:apply\/1 \(it has calls:apply\/3\)/);
     expect(() => rt.spawn("nope:main")).toThrow(/no entry nope:main\/0/);
+    expect(() => rt.spawn("calls:double/1", 1)).toThrow(/no entry calls:double\/1\/1 \(name it without the arity: "calls:double"/);
     expect(() => rt.spawn("main" as string)).toThrow(/"module:function"/);
   });
 
@@ -171,14 +179,40 @@ test("a program whose data passes the core's initial memory links and runs (the 
     (call $send (call $host_pid) (i64.or (i64.shl (i64.load8_u (i32.add (global.get $mb) (i32.const ${n - 1}))) (i64.const 4)) (i64.const 15)))
     (i64.const 0x3B))
   (export "big_data:last/1" (func $last)))`;
-  fs.writeFileSync(path.join(tmp, "big_data.wat"), wat);
-  execFileSync(process.execPath, [WASM_AS, "--enable-bulk-memory", path.join(tmp, "big_data.wat"), "-o", path.join(tmp, "big_data.wasm")]);
-  const r = shoalLink([path.join(tmp, "big_data.wasm")], "big", "--backend", "asyncify");
+  const r = shoalLink([assembleText("big_data", wat)], "big", "--backend", "asyncify");
   expect(r.stderr).toBe("");
   const rt = await Runtime.start({ program: fs.readFileSync(path.join(tmp, "big", "big_data.asyncify.wasm")) });
   try {
     rt.spawn("big_data:last", 0);
     expect(await rt.receive({ timeoutMs: 10_000 })).toBe("z".charCodeAt(0));
+  } finally {
+    rt.stop();
+  }
+}, 120_000);
+
+/**
+ * A module whose memory import is `(memory <limits>)`, with an entry mem:pages/1 that sends the host
+ * memory.size, then what memory.grow answers when asked to grow to 4097 pages (-1: past the maximum).
+ */
+const memoryModule = (limits: string) => `(module
+  (import "shoal" "memory" (memory ${limits}))
+  (import "shoal" "host_pid" (func $host_pid (result i64)))
+  (import "shoal" "send" (func $send (param i64 i64)))
+  (func $small (param $v i32) (result i64) (i64.or (i64.shl (i64.extend_i32_s (local.get $v)) (i64.const 4)) (i64.const 15)))
+  (func $pages (param $x i64) (result i64)
+    (call $send (call $host_pid) (call $small (memory.size)))
+    (call $send (call $host_pid) (call $small (memory.grow (i32.sub (i32.const 4097) (memory.size)))))
+    (i64.const 0x3B))
+  (export "mem:pages/1" (func $pages)))`;
+
+test("a memory import's limits hold for the program: its minimum as the memory's start, its maximum as the memory's", async () => {
+  const r = shoalLink([assembleText("mem", memoryModule("300 4096"))], "mem", "--backend", "asyncify");
+  expect(r.stderr).toBe("");
+  const rt = await Runtime.start({ program: fs.readFileSync(path.join(tmp, "mem", "mem.asyncify.wasm")) });
+  try {
+    rt.spawn("mem:pages", 0);
+    expect(await rt.receive({ timeoutMs: 10_000 })).toBeGreaterThanOrEqual(300);
+    expect(await rt.receive({ timeoutMs: 10_000 })).toBe(-1);   // 4097 pages: past the maximum
   } finally {
     rt.stop();
   }
@@ -211,6 +245,16 @@ describe("link errors name the module and the import or export at fault", () => 
     const r = shoalLink([path.join(tmp, "eh.wasm")], "bad", "--backend", "asyncify");
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/eh\.wasm: function \$main uses Wasm exception handling \(try\), which the asyncify backend cannot run in a program/);
+  });
+  test("a function exported with a colon that is not an entry's name (module:function/arity)", () => {
+    const r = shoalLink([assembleText("colon", memoryModule("0").replace('"mem:pages/1"', '"mem:pages"'))], "bad", "--backend", "asyncify");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/colon\.wasm: exports "mem:pages", which is not an entry's name: an entry is exported as module:function\/arity/);
+  });
+  test("a memory import whose maximum is below what the program needs to start", () => {
+    const r = shoalLink([assembleText("tiny", memoryModule("0 2"))], "bad", "--backend", "asyncify");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/tiny\.wasm: imports a memory of at most 2 pages, but the program needs \d+ to start/);
   });
   test("usage", () => {
     const r = spawnSync(process.execPath, [SHOAL, "link"], { encoding: "utf8" });

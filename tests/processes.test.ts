@@ -86,6 +86,24 @@ describe.each(BACKENDS)("processes on %s", (backend) => {
     h.rt.stop();
   });
 
+  test("processes() lists every live process by slot, as erlang:processes/0 does, a reused slot's new pid in its place", async () => {
+    const h = await start(backend);
+    const key = (pids: { toString(): string }[]) => pids.map(String);
+    expect(h.rt.processes()).toEqual([]);
+    const [a, b, c] = [h.rt.spawn("park"), h.rt.spawn("park"), h.rt.spawn("park")];
+    expect(await h.rt.run()).toBe("waiting");
+    expect(key(h.rt.processes())).toEqual(key([a, b, c]));
+    expect(h.rt.kill(b)).toBe(true);
+    await h.rt.run();
+    expect(key(h.rt.processes())).toEqual(key([a, c]));
+    const d = h.rt.spawn("park");                   // b's slot, another serial
+    expect(key(h.rt.processes())).toEqual(key([a, d, c]));
+    expect(h.rt.processes().every((p) => h.rt.isAlive(p))).toBe(true);
+    expect(h.rt.processes()).toHaveLength(h.rt.stats().alive);
+    h.rt.stop();
+    expect(h.rt.processes()).toEqual([]);
+  });
+
   test("killing a runnable process ends it before it runs again", async () => {
     const h = await start(backend);
     const p = h.rt.spawn("stepper", 100);

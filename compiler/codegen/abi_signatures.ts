@@ -115,6 +115,7 @@ export const ABI_SIGNATURES: Readonly<Record<string, string>> = {
   unregister: "(param i64) (result i32)",
   host_pid: "(result i64)",
   is_alive: "(param i64) (result i32)",
+  process_at: "(param i32) (result i64)",
   process_heap: "(param i64 i32) (result i64)",
   atom_find: "(param i32 i32) (result i32)",
   atom_name_ptr: "(param i32) (result i32)",

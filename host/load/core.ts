@@ -44,6 +44,7 @@ export interface CoreExports {
   set_pid_creation(creation: number): void;
   kill_all(): void;
   is_alive(pid: bigint): number;
+  process_at(slot: number): bigint;
   process_bytes(pid: bigint): number;
   spawn_encoded(entry: number, ptr: number, len: number, priority: number): bigint;
   apply_entry(): number;
@@ -117,7 +118,7 @@ const FUNCTIONS = [
   "stat_offheap_count", "stat_offheap_bytes", "host_send", "host_pid", "register", "unregister",
   "whereis", "stat_messages_sent", "stat_messages_queued", "stat_timers", "stat_timer_bytes", "set_max_timers", "mailbox_length",
   "report_exits", "backend", "schedule", "next_deadline", "crash", "current_pid", "kill_encoded", "host_call_failed", "set_pid_creation", "kill_all", "is_alive",
-  "process_bytes", "spawn_encoded", "apply_entry", "supervisor_entry", "host_link", "host_monitor", "host_demonitor", "host_unlink", "exit_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
+  "process_at", "process_bytes", "spawn_encoded", "apply_entry", "supervisor_entry", "host_link", "host_monitor", "host_demonitor", "host_unlink", "exit_encoded", "stat_live", "stat_spawned", "stat_switches", "stat_reductions", "stat_slots",
   "stat_max_processes", "io_buffer", "atom_intern", "atom_find", "atom_name_ptr", "atom_name_len", "atom_count",
   "set_max_processes", "export_lookup", "unload_module",
 ] as const satisfies readonly Exclude<keyof CoreExports, "memory" | "table">[];
