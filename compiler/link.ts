@@ -97,6 +97,8 @@ const OPTIMIZE_BACKEND = ["--no-inline=fiber_*", "-O3"];
 
 /** The name AssemblyScript gives the global its allocator starts at. */
 const HEAP_BASE = "~lib/memory/__heap_base";
+/** Bytes of a Wasm page, and the most pages a wasm32 memory has (4 GiB: the core's maximum). */
+const PAGE_BYTES = 65536, MAX_PAGES = 65536;
 /** The core's globals (exported by name) the link step sets to the entry directory (assembly/runtime/exports.ts). */
 const ENTRIES = "__shoal_entries";
 const ENTRY_COUNT = "__shoal_entry_count";
@@ -232,7 +234,7 @@ function inspectModule(name: string, bytes: Uint8Array, coreExports: Set<string>
   const mem = m.hasMemory() ? loose(m).getMemoryInfo() as { module: string | null; initial: number; max?: number } : undefined;
   const imported = mem?.module === "shoal";
   const memoryMin = imported ? mem!.initial : 0;
-  const memoryMax = imported && mem!.max !== undefined && mem!.max < 65536 ? mem!.max : undefined;
+  const memoryMax = imported && mem!.max !== undefined && mem!.max < MAX_PAGES ? mem!.max : undefined;
   return { name, m, relocMem, relocTable, data, elems, tableMin, memoryMin, memoryMax };
 }
 
@@ -573,11 +575,11 @@ export function link({ core, fiber, backend, modules = [], maxMemoryPages, optim
     const file = (name: string) => join(tmp, name);
     // (the data of big programs can pass the core's initial memory: it grows to hold it and 1 MiB
     // more; and as large as any module's memory import asks, at most as large as any allows)
-    const minPages = Math.max(Math.ceil(dataEnd / 65536) + 16, ...mods.map((mod) => mod.memoryMin));
-    const maxPages = Math.min(maxMemoryPages ?? 65536, ...mods.map((mod) => mod.memoryMax ?? 65536));
+    const minPages = Math.max(Math.ceil(dataEnd / PAGE_BYTES) + 16, ...mods.map((mod) => mod.memoryMin));
+    const maxPages = Math.min(maxMemoryPages ?? MAX_PAGES, ...mods.map((mod) => mod.memoryMax ?? MAX_PAGES));
     const small = mods.find((mod) => mod.memoryMax !== undefined && mod.memoryMax < minPages);
     if (small) throw new LinkError(`${small.name}: imports a memory of at most ${small.memoryMax} pages, but the program needs ${minPages} to start (the runtime's data, every module's data, and the largest minimum imported)`);
-    writeFileSync(file("core.wasm"), maxPages < 65536 || minPages > memoryInitialPages(c) ? withMemory(c, minPages, maxPages) : c.emitBinary());
+    writeFileSync(file("core.wasm"), maxPages < MAX_PAGES || minPages > memoryInitialPages(c) ? withMemory(c, minPages, maxPages) : c.emitBinary());
     c.dispose();
     const programs = mods.flatMap((mod, i) => {
       writeFileSync(file(`m${i}.wasm`), mod.m.emitBinary());
