@@ -390,7 +390,7 @@
 /** Whether `pid` names a live process. */
 // @ts-ignore: decorator
 @external("shoal", "is_alive") export declare function isAlive(pid: u64): bool;
-/** The pid of the live process in process slot `slot` (0 .. stat_slots() - 1), or 0 if the slot is free: erlang:processes/0 walks the slots in order (the host's Runtime.processes()). */
+/** The pid of the live process in process slot `slot` (0 .. stat_slots() - 1), or 0 if the slot is free: the host's Runtime.processes() walks the slots in order, as the native erlang:processes/0 does. */
 // @ts-ignore: decorator
 @external("shoal", "process_at") export declare function processAt(slot: u32): u64;
 /** A figure of a live process's heap (HeapFigure); -1 if dead. */

@@ -1,6 +1,6 @@
 // The erlang module's BIFs that describe the runtime itself, as natives
-// (registry.ts): statistics/1, system_info/1, memory/0,1, process_info/2 and
-// garbage_collect/0. BEAM's programs (the benchmark anchors of bench/beam/)
+// (registry.ts): statistics/1, system_info/1, memory/0,1, processes/0,
+// process_info/2 and garbage_collect/0. BEAM's programs (the benchmark anchors of bench/beam/)
 // ask these to wait for an idle run queue, to count processes and to measure
 // memory; Shoal answers with its own figures in BEAM's shapes.
 //
@@ -267,6 +267,24 @@ export function erlang_memory_1(what: Term): Term {
   let out = NIL;
   for (let j = <i32>n - 1; j >= 0; j--) out = consRaw(pairRaw(keys[j], makeSmall(memoryOf(keys[j]))), out);
   return out;
+}
+
+// ── processes/0
+
+/**
+ * erlang:processes/0: every live process's pid, in process-slot order (BEAM lists its process
+ * table by index too). Pids are immediates: the reservation may collect the caller, not move them.
+ */
+export function erlang_processes_0(): Term {
+  reserve(<usize>liveProcesses * 2);
+  let l = NIL;
+  let n: u32 = 0;
+  for (let s = <i32>slotCount() - 1; s >= 0; s--) {
+    const p = processAt(<u32>s);
+    if (p.state != STATE_FREE) { l = consRaw(p.pid, l); n++; }
+  }
+  if (DEBUG) assert(n == liveProcesses);
+  return l;
 }
 
 // ── process_info/2, garbage_collect/0

@@ -35,7 +35,7 @@ import {
   erlang_apply_2, erlang_apply_3, erlang_cancel_timer_1, erlang_demonitor_1, erlang_demonitor_2, erlang_erase_0, erlang_erase_1, erlang_error_1, erlang_error_2, erlang_exit_1, erlang_exit_2, erlang_get_0, erlang_get_1, erlang_get_module_info_1, erlang_get_module_info_2, erlang_is_process_alive_1, erlang_link_1, erlang_make_ref_0, erlang_monitor_2, erlang_monotonic_time_0, erlang_monotonic_time_1, erlang_nif_error_1, erlang_nif_error_2, erlang_node_0, erlang_node_1, erlang_process_flag_2, erlang_put_2, erlang_raise_3, erlang_register_2, erlang_self_0, erlang_send_2, erlang_send_after_3, erlang_spawn_1, erlang_spawn_3, erlang_spawn_link_1, erlang_spawn_link_3, erlang_spawn_monitor_1, erlang_spawn_monitor_3, erlang_system_time_0, erlang_system_time_1, erlang_throw_1, erlang_unlink_1, erlang_unregister_1, erlang_whereis_1, erlang_yield_0,
 } from "./erlang_processes";
 import {
-  erlang_garbage_collect_0, erlang_memory_0, erlang_memory_1, erlang_process_info_2, erlang_statistics_1, erlang_system_info_1, systemInit,
+  erlang_garbage_collect_0, erlang_memory_0, erlang_memory_1, erlang_processes_0, erlang_process_info_2, erlang_statistics_1, erlang_system_info_1, systemInit,
 } from "./erlang_system";
 import {
   erlang_abs_1, erlang_ceil_1, erlang_floor_1, erlang_binary_to_integer_1, erlang_binary_to_integer_2, erlang_float_1, erlang_float_to_list_1, erlang_float_to_list_2, erlang_integer_to_binary_1, erlang_integer_to_binary_2, erlang_integer_to_list_1, erlang_integer_to_list_2, erlang_list_to_float_1, erlang_list_to_integer_1, erlang_list_to_integer_2, erlang_round_1, erlang_trunc_1,
@@ -268,6 +268,7 @@ function registerAll(): void {
   nat("erlang", "system_info", 1, erlang_system_info_1.index);
   nat("erlang", "memory", 0, erlang_memory_0.index);
   nat("erlang", "memory", 1, erlang_memory_1.index);
+  nat("erlang", "processes", 0, erlang_processes_0.index);
   nat("erlang", "process_info", 2, erlang_process_info_2.index);
   nat("erlang", "garbage_collect", 0, erlang_garbage_collect_0.index);
 }

@@ -1,5 +1,5 @@
 %% The runtime's own figures: erlang:statistics/1, system_info/1, memory/0,1,
-%% process_info/2 and garbage_collect/0. Their values differ by machine and
+%% processes/0, process_info/2 and garbage_collect/0. Their values differ by machine and
 %% runtime, so what is printed is what Erlang defines: the shapes and types,
 %% the invariants (total = processes + system), the exact counts
 %% (process_count counts processes), statuses, and the errors.
@@ -12,10 +12,15 @@ main() ->
     erlang:display({spawned, erlang:system_info(process_count) - Base}),
     [wait_status(P, waiting) || P <- Pids],
     erlang:display([erlang:process_info(P, status) || P <- lists:sublist(Pids, 2)]),
+    %% processes/0: the caller and every spawned one among them, each alive
+    Ps = erlang:processes(),
+    erlang:display({processes, lists:member(self(), Ps), [P || P <- Pids, not lists:member(P, Ps)],
+                    lists:all(fun erlang:is_process_alive/1, Ps)}),
     erlang:display({limit_above_count, erlang:system_info(process_limit) > erlang:system_info(process_count)}),
     [P ! stop || P <- Pids],
     wait_count(Base),
     erlang:display({after_stop, erlang:system_info(process_count) - Base}),
+    erlang:display({listed_after_stop, [P || P <- erlang:processes(), lists:member(P, Pids)]}),
     erlang:display({dead, erlang:process_info(hd(Pids), status), erlang:process_info(hd(Pids), memory)}),
     %% the caller itself
     erlang:display(erlang:process_info(self(), status)),
