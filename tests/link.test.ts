@@ -18,18 +18,20 @@ const WASM_AS = path.join(ROOT, "node_modules", "binaryen", "bin", "wasm-as");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "shoal-link-test-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** tests/fixtures/link/<name>.wat assembled, as a compiler's output: its path. */
-function assemble(name: string): string {
+/** The WAT file `wat` assembled to <tmp>/<name>.wasm (with wasm-as's `flags`), as a compiler's output: its path. */
+function assembleFile(wat: string, name: string, flags = ["--enable-bulk-memory"]): string {
   const out = path.join(tmp, `${name}.wasm`);
-  execFileSync(process.execPath, [WASM_AS, "--enable-bulk-memory", path.join(ROOT, "tests", "fixtures", "link", `${name}.wat`), "-o", out]);
+  execFileSync(process.execPath, [WASM_AS, ...flags, wat, "-o", out]);
   return out;
 }
 
-/** WAT written as `name`.wat in the test's folder and assembled: its path. */
-function assembleText(name: string, wat: string): string {
+/** tests/fixtures/link/<name>.wat assembled: its path. */
+const assemble = (name: string) => assembleFile(path.join(ROOT, "tests", "fixtures", "link", `${name}.wat`), name);
+
+/** WAT written as <tmp>/<name>.wat and assembled: its path. */
+function assembleText(name: string, wat: string, flags?: string[]): string {
   fs.writeFileSync(path.join(tmp, `${name}.wat`), wat);
-  execFileSync(process.execPath, [WASM_AS, "--enable-bulk-memory", path.join(tmp, `${name}.wat`), "-o", path.join(tmp, `${name}.wasm`)]);
-  return path.join(tmp, `${name}.wasm`);
+  return assembleFile(path.join(tmp, `${name}.wat`), name, flags);
 }
 
 /** `shoal link <modules> -o <tmp>/<out>`: its status and output. */
@@ -235,14 +237,13 @@ describe("link errors name the module and the import or export at fault", () => 
   test("two modules exporting one entry", () =>
     refused(["hello", "hello"], /exports "hello:main\/1", which another module already exports/));
   test("Wasm exception handling, on asyncify (Binaryen's Asyncify cannot instrument a try)", () => {
-    fs.writeFileSync(path.join(tmp, "eh.wat"), `(module
+    const eh = assembleText("eh", `(module
   (import "shoal" "self" (func $self (result i64)))
   (tag $oops)
   (func $main (param $arg i64) (result i64)
     (try (result i64) (do (throw $oops)) (catch $oops (call $self))))
-  (export "eh:main/1" (func $main)))`);
-    execFileSync(process.execPath, [WASM_AS, "--enable-exception-handling", "-g", path.join(tmp, "eh.wat"), "-o", path.join(tmp, "eh.wasm")]);
-    const r = shoalLink([path.join(tmp, "eh.wasm")], "bad", "--backend", "asyncify");
+  (export "eh:main/1" (func $main)))`, ["--enable-exception-handling", "-g"]);
+    const r = shoalLink([eh], "bad", "--backend", "asyncify");
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/eh\.wasm: function \$main uses Wasm exception handling \(try\), which the asyncify backend cannot run in a program/);
   });
